@@ -1,0 +1,26 @@
+/** The registry of targets: name -> backend, loaded on demand to keep start-up small. */
+import type { Backend } from '../src/backend.js';
+
+interface Entry {
+  readonly description: string;
+  readonly aliases: readonly string[];
+  readonly load: () => Promise<Backend>;
+}
+
+export const TARGETS: Readonly<Record<string, Entry>> = {
+  ir: {
+    description: 'the semantic IR as JSON',
+    aliases: [],
+    load: async () => (await import('./ir/index.js')).irBackend,
+  },
+};
+
+export function targetNames(): string[] {
+  return Object.keys(TARGETS);
+}
+
+/** The backend for a target name or alias, or undefined. */
+export async function loadBackend(name: string): Promise<Backend | undefined> {
+  const key = Object.keys(TARGETS).find((k) => k === name || TARGETS[k].aliases.includes(name));
+  return key === undefined ? undefined : TARGETS[key].load();
+}

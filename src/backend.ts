@@ -1,0 +1,69 @@
+/**
+ * What a target backend provides. A backend overrides only what differs: tokens and escaping as
+ * data, rendering hooks as methods, a capability table choosing shared lowerings, and output
+ * formats declared here (not found by name).
+ */
+import type { DiagnosticSink, Label, Diagnostic } from './diagnostics.js';
+import type { Node } from './ir/types.js';
+import type { SigmaRule } from './rule/types.js';
+import type { PipelineSpec } from './pipeline/types.js';
+
+export interface ConvertOptions {
+  /** Approximations become errors. */
+  readonly strict?: boolean;
+  /** Backend-specific settings (`--set key=value`), e.g. `table`, `index`, `cron`. */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+/** What a backend receives for one rule. */
+export interface ConvertContext {
+  readonly rule: SigmaRule;
+  /** The rule's IR after the processing pipelines. */
+  readonly ir: Node;
+  /** Per-rule values set by pipelines (index, table, source, ...). */
+  readonly state: Readonly<Record<string, unknown>>;
+  /**
+   * Report here. An approximation is a warning with code 'approximation' (the query may match
+   * more events than the rule, never fewer); a construct the target cannot express is an error
+   * with code 'unsupported-construct' (and no query).
+   */
+  readonly sink: DiagnosticSink;
+  readonly options: ConvertOptions;
+}
+
+/** One rule's outcome, as output formats and reports see it. */
+export interface RuleResult {
+  readonly path: string;
+  readonly rule?: SigmaRule;
+  readonly status: Label;
+  readonly queries: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly state: Readonly<Record<string, unknown>>;
+  /** What the pipelines changed (for --explain). */
+  readonly applied: readonly string[];
+}
+
+/** An output format: rendered rule by rule so that output streams. */
+export interface OutputFormat {
+  readonly description: string;
+  /** Text before the first rule (may be empty). */
+  header?(options: ConvertOptions): string;
+  /** The text for one converted rule (called only for rules with queries). */
+  rule(result: RuleResult, options: ConvertOptions): string;
+  /** Text between two rules (default: nothing; each rule's text ends its own lines). */
+  readonly separator?: string;
+  footer?(options: ConvertOptions): string;
+}
+
+export interface Backend {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  readonly description: string;
+  /** Built-in pipelines by name (`-p name`). */
+  readonly pipelines: Readonly<Record<string, () => PipelineSpec>>;
+  /** Pipelines applied unless `--no-default-pipelines`. */
+  readonly defaultPipelines: readonly string[];
+  readonly formats: Readonly<Record<string, OutputFormat>> & { readonly default: OutputFormat };
+  /** Renders the queries for one rule. Reports problems to ctx.sink; never throws for a rule's content. */
+  convert(ctx: ConvertContext): string[];
+}

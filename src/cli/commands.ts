@@ -1,0 +1,145 @@
+/** yargs command definitions: convert, list. Exit codes: 0 all converted, 1 some failed, 2 usage. */
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import yargs from 'yargs';
+import { TARGETS, loadBackend } from '../../backends/index.js';
+import type { RuleResult } from '../backend.js';
+import { formatDiagnostic } from '../diagnostics.js';
+import { missingDiagnostic, reportEntry, run, UsageError, type ReportRule } from '../run.js';
+
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** Buffered writes to a file descriptor, flushed in large chunks. */
+class Out {
+  private buf: string[] = [];
+  private size = 0;
+  constructor(private fd: number) {}
+  write(s: string): void {
+    this.buf.push(s);
+    this.size += s.length;
+    if (this.size > 1 << 20) this.flush();
+  }
+  flush(): void {
+    if (this.buf.length) writeSync(this.fd, this.buf.join(''));
+    this.buf = [];
+    this.size = 0;
+  }
+}
+
+function parseSettings(list: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of list ?? []) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set takes key=value, not '${s}'`);
+    out[s.slice(0, eq)] = s.slice(eq + 1);
+  }
+  return out;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const stderr = (s: string) => process.stderr.write(s);
+  try {
+    await yargs(argv)
+      .scriptName('sigmantic')
+      .version(version())
+      .strict()
+      .fail((msg, err) => {
+        throw err ?? new UsageError(msg);
+      })
+      .command(
+        'convert [inputs..]',
+        'convert Sigma rules to queries',
+        (y) =>
+          y
+            .positional('inputs', { describe: 'rule files, directories (recursive), globs, or - for stdin', type: 'string', array: true })
+            .option('target', { alias: 't', type: 'string', demandOption: true, describe: 'target (see `sigmantic list targets`)' })
+            .option('pipeline', { alias: 'p', type: 'string', array: true, describe: 'built-in pipeline name or pipeline YAML file (repeatable)' })
+            .option('default-pipelines', { type: 'boolean', default: true, describe: "apply the target's default pipelines (--no-default-pipelines to skip)" })
+            .option('format', { alias: 'f', type: 'string', default: 'default', describe: 'output format (see `sigmantic list formats -t <target>`)' })
+            .option('output', { alias: 'o', type: 'string', describe: 'write output to this file instead of stdout' })
+            .option('report', { type: 'string', describe: 'write a JSON report of every rule to this file' })
+            .option('strict', { type: 'boolean', default: false, describe: 'refuse approximations (they become errors)' })
+            .option('explain', { type: 'boolean', default: false, describe: 'print, per rule, what the pipelines changed' })
+            .option('set', { type: 'string', array: true, describe: 'backend setting key=value (repeatable)' })
+            .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only errors' }),
+        async (args) => {
+          const inputs = (args.inputs ?? []) as string[];
+          if (inputs.length === 0) throw new UsageError('no input: give rule files, directories, globs or -');
+          const fd = args.output ? openSync(args.output, 'w') : 1;
+          const out = new Out(fd);
+          const report: ReportRule[] = [];
+          const onResult = (r: RuleResult) => {
+            for (const d of r.diagnostics) {
+              if (d.severity === 'info' && !args.explain) continue;
+              if (args.quiet && d.severity !== 'error') continue;
+              stderr(formatDiagnostic(d) + '\n');
+            }
+            if (args.explain) for (const line of r.applied) stderr(`${r.path}: applied ${line}\n`);
+            if (args.report) report.push(reportEntry(r));
+          };
+          try {
+            const summary = await run(
+              {
+                target: args.target,
+                inputs,
+                pipelines: args.pipeline as string[] | undefined,
+                defaultPipelines: args['default-pipelines'],
+                format: args.format,
+                strict: args.strict,
+                settings: parseSettings(args.set as string[] | undefined),
+              },
+              { write: (s) => out.write(s), onResult },
+            );
+            out.flush();
+            for (const m of summary.missing) stderr(formatDiagnostic(missingDiagnostic(m)) + '\n');
+            if (args.report) writeFileSync(args.report, JSON.stringify({ target: args.target, rules: report }, null, 2) + '\n');
+            const c = summary.counts;
+            const total = c.exact + c.approximate + c.unsupported + c.error;
+            if (!args.quiet)
+              stderr(`sigmantic: ${total} rules: ${c.exact} exact, ${c.approximate} approximate, ${c.unsupported} unsupported, ${c.error} error\n`);
+            code = c.unsupported + c.error > 0 || summary.missing.length > 0 ? 1 : 0;
+          } finally {
+            if (fd !== 1) closeSync(fd);
+          }
+        },
+      )
+      .command(
+        'list <what>',
+        'list targets, formats or pipelines',
+        (y) =>
+          y
+            .positional('what', { choices: ['targets', 'formats', 'pipelines'] as const, demandOption: true })
+            .option('target', { alias: 't', type: 'string', describe: 'the target whose formats or pipelines to list' }),
+        async (args) => {
+          if (args.what === 'targets') {
+            for (const [name, t] of Object.entries(TARGETS))
+              process.stdout.write(`${name.padEnd(10)} ${t.description}${t.aliases.length ? ` (aliases: ${t.aliases.join(', ')})` : ''}\n`);
+            return;
+          }
+          const names = args.target ? [args.target] : Object.keys(TARGETS);
+          for (const n of names) {
+            const b = await loadBackend(n);
+            if (!b) throw new UsageError(`unknown target '${n}'`);
+            if (args.what === 'formats')
+              for (const [f, fmt] of Object.entries(b.formats)) process.stdout.write(`${b.name}\t${f}\t${fmt.description}\n`);
+            else
+              for (const p of Object.keys(b.pipelines))
+                process.stdout.write(`${b.name}\t${p}${b.defaultPipelines.includes(p) ? '\t(default)' : ''}\n`);
+          }
+        },
+      )
+      .demandCommand(1, 'give a command: convert, list')
+      .help()
+      .parseAsync();
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof Error && e.name === 'YError')) {
+      stderr(`sigmantic: ${e.message}\nTry 'sigmantic --help'.\n`);
+      return 2;
+    }
+    stderr(`sigmantic: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  return code;
+}

@@ -1,0 +1,153 @@
+/**
+ * The condition grammar (Chevrotain). One parser instance, built once and reused.
+ * Precedence: not > and > or. Keywords match whole words only (`notepad_sel` is an identifier).
+ */
+import { createToken, EmbeddedActionsParser, Lexer, type IToken, type TokenType } from 'chevrotain';
+import type { Condition } from './ast.js';
+
+const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z0-9_*][A-Za-z0-9_*.\-]*/ });
+const kw = (name: string, word: string): TokenType =>
+  createToken({ name, pattern: new RegExp(word, 'i'), longer_alt: Identifier });
+const And = kw('And', 'and');
+const Or = kw('Or', 'or');
+const Not = kw('Not', 'not');
+const One = kw('One', '1');
+const Any = kw('Any', 'any');
+const All = kw('All', 'all');
+const Of = kw('Of', 'of');
+const Them = kw('Them', 'them');
+const LParen = createToken({ name: 'LParen', pattern: /\(/, label: "'('" });
+const RParen = createToken({ name: 'RParen', pattern: /\)/, label: "')'" });
+const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
+
+const allTokens = [WhiteSpace, LParen, RParen, And, Or, Not, One, Any, All, Of, Them, Identifier];
+const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+
+class ConditionParser extends EmbeddedActionsParser {
+  constructor() {
+    super(allTokens, { recoveryEnabled: false });
+    this.performSelfAnalysis();
+  }
+
+  public expression = this.RULE('expression', (): Condition => {
+    const children: Condition[] = [this.SUBRULE(this.andExpr)];
+    this.MANY(() => {
+      this.CONSUME(Or);
+      children.push(this.SUBRULE2(this.andExpr));
+    });
+    return children.length === 1 ? children[0] : { kind: 'or', children };
+  });
+
+  private andExpr = this.RULE('andExpr', (): Condition => {
+    const children: Condition[] = [this.SUBRULE(this.notExpr)];
+    this.MANY(() => {
+      this.CONSUME(And);
+      children.push(this.SUBRULE2(this.notExpr));
+    });
+    return children.length === 1 ? children[0] : { kind: 'and', children };
+  });
+
+  private notExpr = this.RULE('notExpr', (): Condition => {
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(Not);
+          const child = this.SUBRULE(this.notExpr);
+          return { kind: 'not', child } as Condition;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.atom) },
+    ]);
+  });
+
+  private atom = this.RULE('atom', (): Condition => {
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(LParen);
+          const e = this.SUBRULE(this.expression);
+          this.CONSUME(RParen);
+          return e;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.quantified) },
+      {
+        ALT: () => {
+          const t = this.CONSUME(Identifier);
+          return { kind: 'ref', name: t.image, offset: t.startOffset } as Condition;
+        },
+      },
+    ]);
+  });
+
+  private quantified = this.RULE('quantified', (): Condition => {
+    const q = this.OR([
+      { ALT: () => this.CONSUME(One) },
+      { ALT: () => this.CONSUME(Any) },
+      { ALT: () => this.CONSUME(All) },
+    ]);
+    this.CONSUME(Of);
+    const target = this.OR2([{ ALT: () => this.CONSUME(Them) }, { ALT: () => this.CONSUME(Identifier) }]);
+    return {
+      kind: 'of',
+      quantifier: q.tokenType === All ? 'all' : 'one',
+      target: target.tokenType === Them ? 'them' : target.image,
+      offset: q.startOffset,
+    } as Condition;
+  });
+}
+
+let parser: ConditionParser | undefined;
+
+export type ParseResult =
+  | { ok: true; condition: Condition }
+  | { ok: false; message: string; offset: number; code: 'condition-syntax' | 'legacy-aggregation' };
+
+function expected(tokens: readonly TokenType[]): string {
+  return tokens.map((t) => (t.LABEL ?? (t.name === 'Identifier' ? 'an identifier' : `'${t.name.toLowerCase()}'`))).join(', ');
+}
+
+/** Parses a condition string. */
+export function parseCondition(text: string): ParseResult {
+  const pipe = text.indexOf('|');
+  if (pipe !== -1)
+    return {
+      ok: false,
+      code: 'legacy-aggregation',
+      offset: pipe,
+      message: `legacy aggregation '${text.slice(pipe).trim()}': rewrite as a correlation rule`,
+    };
+  const near = /\bnear\b/i.exec(text);
+  if (near)
+    return {
+      ok: false,
+      code: 'legacy-aggregation',
+      offset: near.index,
+      message: "legacy aggregation 'near': rewrite as a temporal correlation rule",
+    };
+  const lexed = lexer.tokenize(text);
+  if (lexed.errors.length > 0) {
+    const e = lexed.errors[0];
+    return { ok: false, code: 'condition-syntax', offset: e.offset, message: `unexpected character '${text[e.offset]}'` };
+  }
+  if (lexed.tokens.length === 0) return { ok: false, code: 'condition-syntax', offset: 0, message: 'empty condition' };
+  parser ??= new ConditionParser();
+  parser.input = lexed.tokens;
+  const condition = parser.expression();
+  if (parser.errors.length > 0) {
+    const e = parser.errors[0];
+    const tok: IToken = e.token;
+    const atEnd = tok.tokenType.name === 'EOF' || Number.isNaN(tok.startOffset);
+    const offset = atEnd ? text.length : tok.startOffset;
+    const found = atEnd ? 'end of condition' : `'${tok.image}'`;
+    let exp = '';
+    const m = /Expecting: (?:one of these possible Token sequences:)?([\s\S]*?)(?:\nbut found|but found)/.exec(e.message);
+    if (m) exp = m[1].replace(/\s+/g, ' ').replace(/<|>|\[|\]/g, '').trim();
+    else exp = e.name === 'NotAllInputParsedException' ? "'and', 'or' or end of condition" : '';
+    if (e.name === 'NotAllInputParsedException') exp = "'and', 'or' or end of condition";
+    return { ok: false, code: 'condition-syntax', offset, message: `unexpected ${found}${exp ? `; expected ${exp}` : ''}` };
+  }
+  return { ok: true, condition };
+}
+
+export { expected as _expected };

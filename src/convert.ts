@@ -1,0 +1,114 @@
+/**
+ * The conversion of one rule, end to end: load, build IR, apply pipelines, render. Never throws
+ * for a rule's content: every problem is a diagnostic and the batch goes on.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import type { Backend, ConvertOptions, RuleResult } from './backend.js';
+import { DiagnosticSink, type Diagnostic, type Label } from './diagnostics.js';
+import { buildRule } from './ir/build.js';
+import type { Node } from './ir/types.js';
+import { applyPipelines } from './pipeline/index.js';
+import type { PipelineSpec } from './pipeline/types.js';
+import { LIMITS, loadRuleText } from './rule/load.js';
+import type { SigmaRule } from './rule/types.js';
+
+/** A rule loaded and built into IR (or the diagnostics that stopped it). */
+export interface LoadedRule {
+  readonly path: string;
+  readonly rule?: SigmaRule;
+  readonly ir?: Node;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+function internal(sink: DiagnosticSink, e: unknown): void {
+  sink.error('internal-error', `internal error: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+/** Loads and builds one rule from its text. */
+export function loadRuleFromText(text: string, path: string): LoadedRule {
+  let sink = new DiagnosticSink(path);
+  try {
+    const loaded = loadRuleText(text, path);
+    sink = loaded.diagnostics;
+    const rule = loaded.rule;
+    if (!rule) return { path, diagnostics: sink.list };
+    if (rule.type !== 'rule') {
+      sink.error('unsupported-rule-type', `${rule.type} rules are not converted yet`, rule.pos);
+      return { path, rule, diagnostics: sink.list };
+    }
+    const ir = buildRule(rule, sink);
+    return { path, rule, ir, diagnostics: sink.list };
+  } catch (e) {
+    internal(sink, e);
+    return { path, diagnostics: sink.list };
+  }
+}
+
+/** Loads and builds one rule file. */
+export function loadRuleFile(path: string): LoadedRule {
+  try {
+    const size = statSync(path).size;
+    if (size > LIMITS.fileSize) {
+      const sink = new DiagnosticSink(path);
+      sink.error('file-too-large', `file is ${size} bytes; the limit is ${LIMITS.fileSize}`);
+      return { path, diagnostics: sink.list };
+    }
+    return loadRuleFromText(readFileSync(path, 'utf8'), path);
+  } catch (e) {
+    const sink = new DiagnosticSink(path);
+    sink.error('io-error', e instanceof Error ? e.message.replace(/^\w+: /, '') : String(e));
+    return { path, diagnostics: sink.list };
+  }
+}
+
+/** The label that follows from a conversion's diagnostics. */
+export function labelOf(loadFailed: boolean, diagnostics: readonly Diagnostic[]): Label {
+  if (loadFailed) return 'error';
+  if (diagnostics.some((d) => d.severity === 'error')) return 'unsupported';
+  if (diagnostics.some((d) => d.severity === 'warning' && d.code === 'approximation')) return 'approximate';
+  return 'exact';
+}
+
+/** Converts a loaded rule with a backend and pipelines. */
+export function convertLoaded(
+  loaded: LoadedRule,
+  backend: Backend,
+  pipelines: readonly PipelineSpec[],
+  options: ConvertOptions = {},
+): RuleResult {
+  const base = { path: loaded.path, rule: loaded.rule, state: {}, applied: [] as string[] };
+  if (!loaded.rule || !loaded.ir) {
+    const unsupportedType = loaded.diagnostics.some((d) => d.code === 'unsupported-rule-type');
+    const failed = loaded.diagnostics.some((d) => d.severity === 'error');
+    return {
+      ...base,
+      status: unsupportedType ? 'unsupported' : failed || !loaded.rule ? 'error' : 'unsupported',
+      queries: [],
+      diagnostics: loaded.diagnostics,
+    };
+  }
+  const sink = new DiagnosticSink(loaded.path);
+  let queries: string[] = [];
+  let state: Record<string, unknown> = {};
+  let applied: string[] = [];
+  try {
+    const outcome = applyPipelines(pipelines, loaded.rule, loaded.ir, sink);
+    state = outcome.state;
+    applied = outcome.applied;
+    if (!sink.hasErrors) queries = backend.convert({ rule: outcome.rule, ir: outcome.ir, state, sink, options });
+  } catch (e) {
+    internal(sink, e);
+  }
+  let diagnostics = [...loaded.diagnostics, ...sink.list];
+  if (options.strict) {
+    diagnostics = diagnostics.map((d) =>
+      d.code === 'approximation' && d.severity === 'warning'
+        ? { ...d, severity: 'error' as const, code: 'strict-approximation', message: `${d.message} (refused by --strict)` }
+        : d,
+    );
+  }
+  const internalError = diagnostics.some((d) => d.code === 'internal-error');
+  const status = internalError ? 'error' : labelOf(false, diagnostics);
+  if (status === 'unsupported' || status === 'error') queries = [];
+  return { ...base, state, applied, status, queries, diagnostics };
+}

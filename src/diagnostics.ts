@@ -1,0 +1,92 @@
+/**
+ * Diagnostics: every problem found while loading, building or rendering a rule is reported here,
+ * never thrown. A conversion's label follows from the worst diagnostic it collected.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** The label of one conversion. */
+export type Label = 'exact' | 'approximate' | 'unsupported' | 'error';
+
+/** 1-based line and column in the rule file. */
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface Diagnostic {
+  readonly severity: Severity;
+  /** A stable, kebab-case code (see CODES). */
+  readonly code: string;
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** Stable diagnostic codes and what they mean. Tools may match on these. */
+export const CODES = {
+  'io-error': 'the file could not be read',
+  'file-too-large': 'the file exceeds the size limit',
+  'yaml-syntax': 'the file is not valid YAML',
+  'yaml-too-complex': 'alias expansion or nesting exceeds the limits',
+  'not-a-rule': 'the document is not a mapping',
+  'multi-document': 'legacy multi-document rule (action: global/reset/repeat)',
+  'invalid-attribute': 'an attribute has the wrong type or format',
+  'missing-attribute': 'a required attribute is missing',
+  'unsupported-rule-type': 'correlation and filter rules are not converted yet',
+  'condition-syntax': 'the condition does not parse',
+  'legacy-aggregation': 'legacy aggregation (| count() by ..., near): rewrite as a correlation rule',
+  'undefined-identifier': 'the condition names a selection that does not exist',
+  'empty-pattern': 'a condition pattern matches no selection',
+  'invalid-detection': 'a detection or selection has an invalid shape',
+  'unknown-modifier': 'a modifier is not part of Sigma v2.1',
+  'invalid-modifier-combination': 'modifiers that cannot be combined',
+  'invalid-value': 'a value does not fit its modifiers',
+  'invalid-cidr': 'a cidr value is not a valid IPv4 or IPv6 network',
+  'invalid-regex': 'a regular expression does not compile',
+  'expansion-limit': 'a modifier would expand to too many values',
+  'cidr-host-bits': 'a cidr value had host bits set; the network address is used',
+  'unresolved-placeholder': 'a placeholder has no value',
+  'pipeline-error': 'a processing pipeline failed',
+  'approximation': 'the query is an approximation of the rule (see message)',
+  'unsupported-construct': 'the target cannot express a construct of the rule',
+  'unmapped-field': 'a field has no mapping for the target',
+  'unmapped-logsource': 'the log source has no mapping for the target',
+  'strict-approximation': 'an approximation was refused because of --strict',
+  'internal-error': 'a bug in sigmantic: please report it with the rule',
+} as const;
+
+export type Code = keyof typeof CODES;
+
+/** Collects diagnostics for one file or rule. */
+export class DiagnosticSink {
+  readonly list: Diagnostic[] = [];
+  constructor(readonly file?: string) {}
+
+  report(severity: Severity, code: Code, message: string, pos?: Position): void {
+    this.list.push({ severity, code, message, file: this.file, line: pos?.line, column: pos?.column });
+  }
+  error(code: Code, message: string, pos?: Position): void {
+    this.report('error', code, message, pos);
+  }
+  warning(code: Code, message: string, pos?: Position): void {
+    this.report('warning', code, message, pos);
+  }
+  info(code: Code, message: string, pos?: Position): void {
+    this.report('info', code, message, pos);
+  }
+  get hasErrors(): boolean {
+    return this.list.some((d) => d.severity === 'error');
+  }
+}
+
+/** `file:line:col: severity code: message`, the format compilers use. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = [d.file ?? '<input>', d.line ?? 1, d.column ?? 1].join(':');
+  return `${where}: ${d.severity} ${d.code}: ${d.message}`;
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}

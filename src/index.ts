@@ -1,0 +1,13 @@
+/** The public library API of sigmantic. */
+export { loadRuleFile, loadRuleFromText, convertLoaded, labelOf, type LoadedRule } from './convert.js';
+export { run, prepare, reportEntry, type RunOptions, type RunSummary, type ReportRule } from './run.js';
+export { loadRuleText } from './rule/load.js';
+export { buildRule } from './ir/build.js';
+export { parseCondition } from './condition/parser.js';
+export { expandInputs } from './files.js';
+export { loadBackend, targetNames } from '../backends/index.js';
+export type { Backend, ConvertContext, ConvertOptions, OutputFormat, RuleResult } from './backend.js';
+export type { Diagnostic, Label, Severity } from './diagnostics.js';
+export { formatDiagnostic, CODES } from './diagnostics.js';
+export type * from './ir/types.js';
+export type { SigmaRule, LogSource } from './rule/types.js';

@@ -1,0 +1,338 @@
+/**
+ * Builds the semantic IR of a rule: selections with their modifiers and values, combined by the
+ * condition. Problems become diagnostics with the rule's positions; nothing throws.
+ */
+import type { DiagnosticSink, Position } from '../diagnostics.js';
+import { assertNever } from '../diagnostics.js';
+import type { Condition } from '../condition/ast.js';
+import { parseCondition } from '../condition/parser.js';
+import type { SigmaRule } from '../rule/types.js';
+import { YamlNumber, type PosNode } from '../rule/yaml.js';
+import { parseCidr } from './cidr.js';
+import { base64, base64Offsets, encodeUtf16, windash, windashCount, type Encoded } from './encodings.js';
+import { classifyModifiers, type ModifierSet } from './modifiers.js';
+import { literal, normalize, parseSigmaString, plainText } from './sigma-string.js';
+import { simplify } from './simplify.js';
+import type { Network, Node, NumberValue, Origin, SigmaString } from './types.js';
+
+export const BUILD_LIMITS = {
+  /** Values one detection item may expand to (the largest SigmaHQ list has 4,432). */
+  itemValues: 100_000,
+  /** Variants windash may produce for one value (5 forms per dash: 5^5). */
+  windashVariants: 3125,
+};
+
+const NUMBER_TEXT = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+class BuildError extends Error {
+  constructor(
+    readonly code: 'invalid-detection' | 'invalid-value' | 'invalid-cidr' | 'invalid-regex' | 'expansion-limit' | 'unknown-modifier' | 'invalid-modifier-combination',
+    message: string,
+    readonly pos: Position,
+  ) {
+    super(message);
+  }
+}
+
+type Scalar = string | YamlNumber | boolean | null;
+
+function isScalar(v: unknown): v is Scalar {
+  return v === null || typeof v === 'string' || typeof v === 'boolean' || v instanceof YamlNumber;
+}
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof YamlNumber);
+}
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (v instanceof YamlNumber) return `the number ${v.text}`;
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v} '${String(v)}'`;
+}
+
+/** Builds the IR of a rule's detection, or undefined (with diagnostics) when it cannot. */
+export function buildRule(rule: SigmaRule, sink: DiagnosticSink): Node | undefined {
+  const detPos = rule.positions.keys?.get('detection')?.value;
+  const fallback = detPos?.pos ?? rule.pos;
+  const selections = new Map<string, Node | null>();
+  for (const [name, value] of Object.entries(rule.detection)) {
+    if (name === 'condition' || name === 'timeframe') continue;
+    const entry = detPos?.keys?.get(name);
+    try {
+      selections.set(name, buildSelection(name, value, entry?.value ?? { pos: entry?.key ?? fallback }));
+    } catch (e) {
+      if (!(e instanceof BuildError)) throw e;
+      sink.error(e.code, `${name}: ${e.message}`, e.pos);
+      selections.set(name, null);
+    }
+  }
+  const condEntry = detPos?.keys?.get('condition');
+  const rawCond = rule.detection.condition;
+  const conds: Array<{ text: string; pos: PosNode }> = [];
+  if (typeof rawCond === 'string') conds.push({ text: rawCond, pos: condEntry?.value ?? { pos: fallback } });
+  else if (Array.isArray(rawCond) && rawCond.length > 0 && rawCond.every((c) => typeof c === 'string'))
+    rawCond.forEach((c, i) => conds.push({ text: c as string, pos: condEntry?.value.items?.[i] ?? { pos: fallback } }));
+  else {
+    sink.error('invalid-detection', "'condition' must be a string or a list of strings", condEntry?.value.pos ?? fallback);
+    return undefined;
+  }
+  const trees: Node[] = [];
+  for (const c of conds) {
+    const r = parseCondition(c.text);
+    // Offsets map onto the line for plain and quoted one-line conditions; multi-line ones point at the start.
+    const at = (offset: number): Position =>
+      c.text.includes('\n') ? c.pos.pos : { line: c.pos.pos.line, column: c.pos.pos.column + offset + (c.pos.quoted ? 1 : 0) };
+    if (!r.ok) {
+      sink.error(r.code, r.message, at(r.offset));
+      continue;
+    }
+    const node = resolve(r.condition, selections, sink, at);
+    if (node) trees.push(node);
+  }
+  if (sink.hasErrors || trees.length === 0) return undefined;
+  return simplify(trees.length === 1 ? trees[0] : { kind: 'or', children: trees });
+}
+
+function globToRegExp(pattern: string): RegExp {
+  return new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\?-]/g, '\\$&').replace(/\*/g, '.*') + '$');
+}
+
+function resolve(
+  c: Condition,
+  selections: Map<string, Node | null>,
+  sink: DiagnosticSink,
+  at: (offset: number) => Position,
+): Node | undefined {
+  switch (c.kind) {
+    case 'and':
+    case 'or': {
+      const children = c.children.map((x) => resolve(x, selections, sink, at));
+      if (children.some((x) => !x)) return undefined;
+      return { kind: c.kind, children: children as Node[] };
+    }
+    case 'not': {
+      const child = resolve(c.child, selections, sink, at);
+      return child && { kind: 'not', child };
+    }
+    case 'ref': {
+      if (!selections.has(c.name)) {
+        sink.error('undefined-identifier', `'${c.name}' is not defined in the detection`, at(c.offset));
+        return undefined;
+      }
+      return selections.get(c.name) ?? undefined;
+    }
+    case 'of': {
+      const names = [...selections.keys()].filter((n) => !n.startsWith('_'));
+      const matched = c.target === 'them' ? names : names.filter((n) => globToRegExp(c.target).test(n));
+      if (matched.length === 0) {
+        sink.error('empty-pattern', `'${c.target}' matches no selection`, at(c.offset));
+        return undefined;
+      }
+      const children = matched.map((n) => selections.get(n));
+      if (children.some((x) => !x)) return undefined;
+      return { kind: c.quantifier === 'all' ? 'and' : 'or', children: children as Node[] };
+    }
+    default:
+      return assertNever(c);
+  }
+}
+
+function buildSelection(name: string, value: unknown, pos: PosNode): Node {
+  const origin = (p: Position): Origin => ({ line: p.line, column: p.column, selection: name });
+  if (Array.isArray(value)) {
+    if (value.length === 0) throw new BuildError('invalid-detection', 'an empty list matches nothing', pos.pos);
+    const children: Node[] = value.map((item, i) => {
+      const ip = pos.items?.[i] ?? pos;
+      if (isMapping(item)) return buildMapping(item, ip, origin);
+      if (isScalar(item) && item !== null && typeof item !== 'boolean') return keyword(item, origin(ip.pos));
+      throw new BuildError('invalid-detection', `a keyword list item must be a string or number, not ${describe(item)}`, ip.pos);
+    });
+    return { kind: 'or', children };
+  }
+  if (isMapping(value)) return buildMapping(value, pos, origin);
+  if (typeof value === 'string' || value instanceof YamlNumber) return keyword(value, origin(pos.pos));
+  throw new BuildError('invalid-detection', `a selection must be a mapping, a list or a keyword, not ${describe(value)}`, pos.pos);
+}
+
+function keyword(v: string | YamlNumber, origin: Origin): Node {
+  const text = typeof v === 'string' ? v : v.text;
+  return { kind: 'string', field: null, op: 'contains', values: [parseSigmaString(text)], cased: false, origin };
+}
+
+function buildMapping(map: Record<string, unknown>, pos: PosNode, origin: (p: Position) => Origin): Node {
+  const keys = Object.keys(map);
+  if (keys.length === 0) throw new BuildError('invalid-detection', 'an empty mapping matches nothing', pos.pos);
+  const children = keys.map((key) => {
+    const entry = pos.keys?.get(key);
+    return buildItem(key, map[key], entry?.key ?? pos.pos, entry?.value ?? pos, origin);
+  });
+  return children.length === 1 ? children[0] : { kind: 'and', children };
+}
+
+function buildItem(key: string, raw: unknown, keyPos: Position, valuePos: PosNode, originOf: (p: Position) => Origin): Node {
+  const [fieldPart, ...modNames] = key.split('|');
+  const field = fieldPart === '' ? null : fieldPart;
+  const cls = classifyModifiers(modNames);
+  if (!cls.ok) throw new BuildError(cls.code, cls.message, keyPos);
+  const mods = cls.mods;
+  const origin = originOf(keyPos);
+  const values: unknown[] = Array.isArray(raw) ? raw : [raw];
+  if (values.length === 0) throw new BuildError('invalid-detection', `'${key}' has an empty list, which matches nothing`, valuePos.pos);
+  values.forEach((v, i) => {
+    if (!isScalar(v)) throw new BuildError('invalid-value', `'${key}' values must be scalars, not ${describe(v)}`, valuePos.items?.[i]?.pos ?? valuePos.pos);
+  });
+  const needField = (what: string): string => {
+    if (field === null) throw new BuildError('invalid-detection', `'${what}' needs a field name`, keyPos);
+    return field;
+  };
+
+  // One node per raw value; combined with OR (or AND under |all).
+  const perValue = (v: Scalar, vpos: Position): Node => {
+    const bad = (msg: string): never => {
+      throw new BuildError('invalid-value', `'${key}': ${msg}`, vpos);
+    };
+    switch (mods.type) {
+      case 're': {
+        if (typeof v !== 'string') return bad(`a regular expression must be a string, not ${describe(v)}`);
+        return { kind: 'regex', field, pattern: v, flags: { ...mods.regexFlags }, origin };
+      }
+      case 'cidr': {
+        const f = needField('cidr');
+        if (typeof v !== 'string') return bad(`a cidr value must be a string, not ${describe(v)}`);
+        const r = parseCidr(v);
+        if (!r.ok) throw new BuildError('invalid-cidr', `'${key}': invalid CIDR '${v}': ${r.reason}`, vpos);
+        return { kind: 'cidr', field: f, networks: [r.network], origin };
+      }
+      case 'lt':
+      case 'lte':
+      case 'gt':
+      case 'gte': {
+        const f = needField(mods.type);
+        const n = toNumber(v);
+        if (!n) return bad(`'${mods.type}' needs a number, not ${describe(v)}`);
+        return { kind: 'compare', field: f, op: mods.type, value: n, origin };
+      }
+      case 'minute':
+      case 'hour':
+      case 'day':
+      case 'week':
+      case 'month':
+      case 'year': {
+        const f = needField(mods.type);
+        const n = toNumber(v);
+        if (!n) return bad(`'${mods.type}' needs a number, not ${describe(v)}`);
+        return { kind: 'time', field: f, unit: mods.type, values: [n], origin };
+      }
+      case 'exists': {
+        const f = needField('exists');
+        if (typeof v !== 'boolean') return bad(`'exists' needs true or false, not ${describe(v)}`);
+        return { kind: 'exists', field: f, exists: v, origin };
+      }
+      case 'fieldref': {
+        const f = needField('fieldref');
+        if (typeof v !== 'string' || v === '') return bad(`'fieldref' needs a field name, not ${describe(v)}`);
+        return { kind: 'fieldref', field: f, other: v, op: mods.op, cased: mods.cased, origin };
+      }
+      case undefined:
+        return plainValue(v, vpos);
+      default:
+        return assertNever(mods.type);
+    }
+  };
+
+  const plainValue = (v: Scalar, vpos: Position): Node => {
+    if (v === null) {
+      if (field === null) throw new BuildError('invalid-value', `'${key}': a keyword cannot be null`, vpos);
+      if (mods.op !== 'eq' || mods.transforms.length > 0)
+        throw new BuildError('invalid-value', `'${key}': null cannot be combined with modifiers`, vpos);
+      return { kind: 'null', field, origin };
+    }
+    if (typeof v === 'boolean') {
+      if (field === null || mods.op !== 'eq' || mods.transforms.length > 0 || mods.cased)
+        throw new BuildError('invalid-value', `'${key}': a boolean value cannot be combined with modifiers or keywords`, vpos);
+      return { kind: 'boolean', field, value: v, origin };
+    }
+    if (v instanceof YamlNumber && mods.op === 'eq' && mods.transforms.length === 0 && !mods.cased)
+      return { kind: 'number', field, values: [{ value: v.value, text: v.text }], origin };
+    const text = typeof v === 'string' ? v : v.text;
+    const strings = transformValue(text, mods, key, vpos);
+    return { kind: 'string', field, op: mods.op, values: strings, cased: mods.cased, origin };
+  };
+
+  const nodes = values.map((v, i) => perValue(v as Scalar, valuePos.items?.[i]?.pos ?? valuePos.pos));
+  let total = 0;
+  for (const n of nodes) total += n.kind === 'string' ? n.values.length : 1;
+  if (total > BUILD_LIMITS.itemValues)
+    throw new BuildError('expansion-limit', `'${key}' expands to ${total} values; the limit is ${BUILD_LIMITS.itemValues}`, keyPos);
+  let node: Node;
+  if (nodes.length === 1) node = nodes[0];
+  else if (mods.all) node = { kind: 'and', children: nodes, origin };
+  else node = { kind: 'or', children: nodes, origin };
+  return mods.neq ? { kind: 'not', child: node, origin } : node;
+}
+
+function toNumber(v: Scalar): NumberValue | undefined {
+  if (v instanceof YamlNumber) return { value: v.value, text: v.text };
+  if (typeof v === 'string' && NUMBER_TEXT.test(v.trim())) return { value: Number(v), text: v.trim() };
+  return undefined;
+}
+
+/** Applies the value transformations in the order written; returns the ORed string values. */
+function transformValue(text: string, mods: ModifierSet, key: string, pos: Position): SigmaString[] {
+  const expand = mods.transforms.includes('expand');
+  let vals: Encoded[] = [{ parts: parseSigmaString(text, expand), bytes: false }];
+  for (const t of mods.transforms) {
+    switch (t) {
+      case 'expand':
+        break; // placeholders were parsed above; they stay placeholders until a pipeline resolves them
+      case 'wide':
+      case 'utf16le':
+        vals = vals.map((v) => encodeUtf16(v, 'le'));
+        break;
+      case 'utf16be':
+        vals = vals.map((v) => encodeUtf16(v, 'be'));
+        break;
+      case 'utf16':
+        vals = vals.map((v) => encodeUtf16(v, 'bom'));
+        break;
+      case 'windash': {
+        const out: Encoded[] = [];
+        for (const v of vals) {
+          const n = windashCount(v.parts);
+          if (n > BUILD_LIMITS.windashVariants)
+            throw new BuildError('expansion-limit', `'${key}': windash would make ${n} variants; the limit is ${BUILD_LIMITS.windashVariants}`, pos);
+          for (const p of windash(v.parts)) out.push({ parts: p, bytes: v.bytes });
+        }
+        vals = out;
+        break;
+      }
+      case 'base64':
+      case 'base64offset': {
+        const out: Encoded[] = [];
+        for (const v of vals) {
+          const plain = plainText(v.parts);
+          if (plain === null)
+            throw new BuildError('invalid-value', `'${key}': '${t}' cannot encode wildcards or placeholders; escape them or drop the wildcard`, pos);
+          const encoded = t === 'base64' ? [base64(plain, v.bytes)] : base64Offsets(plain, v.bytes);
+          for (const e of encoded) out.push({ parts: literal(e), bytes: false });
+        }
+        vals = out;
+        break;
+      }
+      default:
+        assertNever(t);
+    }
+  }
+  // Dedupe (base64offset of short values can repeat) keeping the first occurrence.
+  const seen = new Set<string>();
+  const result: SigmaString[] = [];
+  for (const v of vals) {
+    const k = JSON.stringify(v.parts);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    result.push(normalize(v.parts));
+  }
+  return result;
+}
+
+export type { Network };

@@ -1,0 +1,139 @@
+/**
+ * Sigma string values (specification v2.1): `*` any run of characters, `?` exactly one;
+ * `\*`, `\?` and `\\` are the literal characters; a backslash before any other character, or at
+ * the end, is a literal backslash. So `C:\Windows\` is exactly that text.
+ */
+import type { Part, SigmaString } from './types.js';
+
+const PLACEHOLDER = /%(\w+)%/g;
+
+/** Parses a raw YAML string into parts. With `expand`, `%name%` becomes a placeholder part. */
+export function parseSigmaString(raw: string, expand = false): SigmaString {
+  const parts: Part[] = [];
+  let text = '';
+  const flush = () => {
+    if (text) parts.push({ kind: 'text', text });
+    text = '';
+  };
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === '\\') {
+      const n = raw[i + 1];
+      if (n === '*' || n === '?' || n === '\\') {
+        text += n;
+        i++;
+      } else text += '\\';
+    } else if (c === '*') {
+      flush();
+      parts.push({ kind: 'any' });
+    } else if (c === '?') {
+      flush();
+      parts.push({ kind: 'one' });
+    } else text += c;
+  }
+  flush();
+  if (!expand) return parts;
+  const out: Part[] = [];
+  for (const p of parts) {
+    if (p.kind !== 'text') {
+      out.push(p);
+      continue;
+    }
+    let last = 0;
+    for (const m of p.text.matchAll(PLACEHOLDER)) {
+      if (m.index! > last) out.push({ kind: 'text', text: p.text.slice(last, m.index) });
+      out.push({ kind: 'placeholder', name: m[1] });
+      last = m.index! + m[0].length;
+    }
+    if (last < p.text.length) out.push({ kind: 'text', text: p.text.slice(last) });
+  }
+  return out;
+}
+
+/** A literal string as a one-part SigmaString (no wildcard interpretation). */
+export function literal(text: string): SigmaString {
+  return text ? [{ kind: 'text', text }] : [];
+}
+
+/** Merges adjacent text parts and drops empty ones. */
+export function normalize(parts: readonly Part[]): SigmaString {
+  const out: Part[] = [];
+  for (const p of parts) {
+    if (p.kind === 'text') {
+      if (!p.text) continue;
+      const last = out[out.length - 1];
+      if (last?.kind === 'text') out[out.length - 1] = { kind: 'text', text: last.text + p.text };
+      else out.push(p);
+    } else out.push(p);
+  }
+  return out;
+}
+
+/** The text if the string is plain (no wildcard or placeholder), else null. */
+export function plainText(s: SigmaString): string | null {
+  let t = '';
+  for (const p of s) {
+    if (p.kind !== 'text') return null;
+    t += p.text;
+  }
+  return t;
+}
+
+export function hasWildcards(s: SigmaString): boolean {
+  return s.some((p) => p.kind === 'any' || p.kind === 'one');
+}
+
+export function hasPlaceholders(s: SigmaString): boolean {
+  return s.some((p) => p.kind === 'placeholder');
+}
+
+/** Back to Sigma syntax (escaping `*`, `?` and backslashes where the reading would differ). */
+export function toSigmaText(s: SigmaString): string {
+  let out = '';
+  for (const p of s) {
+    switch (p.kind) {
+      case 'text':
+        out += p.text.replace(/\\(?=[*?\\]|$)|[*?]/g, (m) => '\\' + m);
+        break;
+      case 'any':
+        out += '*';
+        break;
+      case 'one':
+        out += '?';
+        break;
+      case 'placeholder':
+        out += `%${p.name}%`;
+        break;
+    }
+  }
+  // A backslash at a text/wildcard boundary must be doubled so it does not escape the wildcard.
+  return out;
+}
+
+/** Applies `fn` to every text part. */
+export function mapText(s: SigmaString, fn: (t: string) => string): SigmaString {
+  return normalize(s.map((p) => (p.kind === 'text' ? { kind: 'text', text: fn(p.text) } : p)));
+}
+
+/** Equality of two strings, part by part. */
+export function sameString(a: SigmaString, b: SigmaString): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.kind !== y.kind) return false;
+    if (x.kind === 'text' && x.text !== (y as typeof x).text) return false;
+    if (x.kind === 'placeholder' && x.name !== (y as typeof x).name) return false;
+  }
+  return true;
+}
+
+/** The string with the op folded in: contains -> `*s*`, startswith -> `s*`, endswith -> `*s`. */
+export function withOp(s: SigmaString, op: 'eq' | 'contains' | 'startswith' | 'endswith'): SigmaString {
+  const any: Part = { kind: 'any' };
+  const pre = op === 'contains' || op === 'endswith';
+  const post = op === 'contains' || op === 'startswith';
+  const out = [...(pre && s[0]?.kind !== 'any' ? [any] : []), ...s];
+  if (post && out[out.length - 1]?.kind !== 'any') out.push(any);
+  return out;
+}

@@ -1,0 +1,208 @@
+/**
+ * Loads a Sigma rule file into a typed SigmaRule. Never throws: problems become diagnostics.
+ */
+import { DiagnosticSink, type Position } from '../diagnostics.js';
+import type { LogSource, RelatedRule, RuleType, SigmaRule } from './types.js';
+import { countDocuments, expandedSize, parseYaml, YamlError, YamlNumber, type PosNode } from './yaml.js';
+
+export const LIMITS = {
+  /** Largest rule file read, in bytes (the largest SigmaHQ rule is about 200 KB). */
+  fileSize: 4 * 1024 * 1024,
+  /** Largest document size with aliases expanded, in nodes. */
+  expandedNodes: 200_000,
+};
+
+const KNOWN = new Set([
+  'title', 'id', 'name', 'related', 'taxonomy', 'status', 'description', 'license', 'author',
+  'references', 'date', 'modified', 'logsource', 'detection', 'fields', 'falsepositives', 'level',
+  'tags', 'scope', 'correlation', 'filter', 'generate',
+]);
+const STATUS = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
+const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
+const RELATED_TYPES = new Set(['derived', 'obsolete', 'merged', 'renamed', 'similar']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export interface LoadResult {
+  readonly rule?: SigmaRule;
+  readonly diagnostics: DiagnosticSink;
+}
+
+/** Loads a rule from its text. `path` is used for diagnostics only. */
+export function loadRuleText(text: string, path: string): LoadResult {
+  const sink = new DiagnosticSink(path);
+  if (text.length > LIMITS.fileSize) {
+    sink.error('file-too-large', `file is ${text.length} bytes; the limit is ${LIMITS.fileSize}`);
+    return { diagnostics: sink };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (countDocuments(text) > 1 || /^action:\s*(global|reset|repeat)\b/m.test(text)) {
+    sink.error(
+      'multi-document',
+      'legacy multi-document rule (action: global/reset/repeat) is not supported: split it into one rule per file',
+    );
+    return { diagnostics: sink };
+  }
+  let doc;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    if (e instanceof YamlError) {
+      sink.error('yaml-syntax', e.message, e.pos);
+      return { diagnostics: sink };
+    }
+    sink.error('yaml-syntax', e instanceof Error ? e.message : String(e));
+    return { diagnostics: sink };
+  }
+  const size = expandedSize(doc.value, LIMITS.expandedNodes);
+  if (size > LIMITS.expandedNodes) {
+    sink.error(
+      'yaml-too-complex',
+      `the document expands to more than ${LIMITS.expandedNodes} nodes or nests too deeply (alias bomb?)`,
+    );
+    return { diagnostics: sink };
+  }
+  const v = doc.value;
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof YamlNumber) {
+    sink.error('not-a-rule', 'a Sigma rule must be a YAML mapping', doc.root.pos);
+    return { diagnostics: sink };
+  }
+  return { rule: typeCheck(v as Record<string, unknown>, doc.root, path, sink), diagnostics: sink };
+}
+
+function typeCheck(
+  raw: Record<string, unknown>,
+  root: PosNode,
+  path: string,
+  sink: DiagnosticSink,
+): SigmaRule | undefined {
+  const at = (key: string): Position => root.keys?.get(key)?.value.pos ?? root.pos;
+  const keyAt = (key: string): Position => root.keys?.get(key)?.key ?? root.pos;
+  const str = (key: string, required = false): string | undefined => {
+    const v = raw[key];
+    if (v === undefined || v === null) {
+      if (required) sink.error('missing-attribute', `'${key}' is required`, root.pos);
+      return undefined;
+    }
+    if (typeof v === 'string') return v;
+    if (v instanceof YamlNumber) return v.text;
+    sink.error('invalid-attribute', `'${key}' must be a string`, at(key));
+    return undefined;
+  };
+  const strList = (key: string): string[] => {
+    const v = raw[key];
+    if (v === undefined || v === null) return [];
+    if (typeof v === 'string') return [v];
+    if (Array.isArray(v)) {
+      const out: string[] = [];
+      v.forEach((x, i) => {
+        if (typeof x === 'string') out.push(x);
+        else if (x instanceof YamlNumber) out.push(x.text);
+        else if (x !== null)
+          sink.error('invalid-attribute', `'${key}' item ${i + 1} must be a string`, at(key));
+      });
+      return out;
+    }
+    sink.error('invalid-attribute', `'${key}' must be a list of strings`, at(key));
+    return [];
+  };
+
+  let type: RuleType = 'rule';
+  if ('correlation' in raw) type = 'correlation';
+  else if ('filter' in raw) type = 'filter';
+
+  const title = str('title', true) ?? '';
+  if (title.length > 256) sink.warning('invalid-attribute', "'title' is longer than 256 characters", at('title'));
+  const id = str('id');
+  if (id !== undefined && !UUID.test(id)) sink.error('invalid-attribute', `'id' must be a UUID, not '${id}'`, at('id'));
+  const status = str('status');
+  if (status !== undefined && !STATUS.has(status))
+    sink.error('invalid-attribute', `'status' must be one of ${[...STATUS].join(', ')}`, at('status'));
+  const level = str('level');
+  if (level !== undefined && !LEVELS.has(level))
+    sink.error('invalid-attribute', `'level' must be one of ${[...LEVELS].join(', ')}`, at('level'));
+  for (const key of ['date', 'modified']) {
+    const d = str(key);
+    if (d !== undefined && !DATE.test(d))
+      sink.warning('invalid-attribute', `'${key}' should be YYYY-MM-DD, not '${d}'`, at(key));
+  }
+
+  const related: RelatedRule[] = [];
+  if (raw.related !== undefined && raw.related !== null) {
+    if (!Array.isArray(raw.related)) sink.error('invalid-attribute', "'related' must be a list", at('related'));
+    else
+      for (const r of raw.related) {
+        const rr = r as Record<string, unknown>;
+        if (r === null || typeof r !== 'object' || typeof rr.id !== 'string' || typeof rr.type !== 'string') {
+          sink.error('invalid-attribute', "'related' items need an 'id' and a 'type'", at('related'));
+          continue;
+        }
+        if (!RELATED_TYPES.has(rr.type))
+          sink.warning('invalid-attribute', `related type '${rr.type}' is not one of ${[...RELATED_TYPES].join(', ')}`, at('related'));
+        related.push({ id: rr.id, type: rr.type });
+      }
+  }
+
+  let logsource: LogSource = {};
+  const ls = raw.logsource;
+  if (ls !== undefined && ls !== null) {
+    if (typeof ls !== 'object' || Array.isArray(ls)) sink.error('invalid-attribute', "'logsource' must be a mapping", at('logsource'));
+    else {
+      const l = ls as Record<string, unknown>;
+      const pick = (k: string): string | undefined => {
+        const x = l[k];
+        if (x === undefined || x === null) return undefined;
+        if (typeof x === 'string') return x;
+        if (x instanceof YamlNumber) return x.text;
+        sink.error('invalid-attribute', `'logsource.${k}' must be a string`, at('logsource'));
+        return undefined;
+      };
+      logsource = { product: pick('product'), category: pick('category'), service: pick('service'), definition: pick('definition') };
+    }
+  } else if (type === 'rule') sink.error('missing-attribute', "'logsource' is required", root.pos);
+
+  let detection: Record<string, unknown> = {};
+  const det = raw.detection;
+  if (type === 'rule') {
+    if (det === undefined || det === null) sink.error('missing-attribute', "'detection' is required", root.pos);
+    else if (typeof det !== 'object' || Array.isArray(det) || det instanceof YamlNumber)
+      sink.error('invalid-detection', "'detection' must be a mapping", at('detection'));
+    else {
+      detection = det as Record<string, unknown>;
+      if (!('condition' in detection)) sink.error('missing-attribute', "'detection' needs a 'condition'", keyAt('detection'));
+    }
+  }
+
+  const custom: Record<string, unknown> = {};
+  for (const k of Object.keys(raw)) if (!KNOWN.has(k)) custom[k] = raw[k];
+  if (type === 'correlation') custom.correlation = raw.correlation;
+  if (type === 'filter') custom.filter = raw.filter;
+
+  if (sink.hasErrors) return undefined;
+  return {
+    path,
+    type,
+    title,
+    id,
+    name: str('name'),
+    related,
+    taxonomy: str('taxonomy'),
+    status,
+    description: str('description'),
+    license: str('license'),
+    author: str('author'),
+    references: strList('references'),
+    date: str('date'),
+    modified: str('modified'),
+    logsource,
+    detection,
+    fields: strList('fields'),
+    falsepositives: strList('falsepositives'),
+    level,
+    tags: strList('tags'),
+    scope: strList('scope'),
+    custom,
+    positions: root,
+    pos: keyAt('title'),
+  };
+}
