@@ -1,0 +1,822 @@
+#!/usr/bin/env node
+// Writes pipelines.json (Sigma -> ECS mappings for the Elastic KQL backend) from the tables below.
+// The tables are the source; pipelines.json is committed output. Re-run after editing:
+//   node backends/elastic-kql/data/gen-pipelines.mjs
+// Facts: Winlogbeat's Sysmon module script (x-pack/winlogbeat/module/sysmon/config/winlogbeat-sysmon.js:
+// which event_data fields are *renamed* to ECS and so disappear from winlog.event_data, which are copied,
+// which stay), Winlogbeat's PowerShell module script, Winlogbeat fields.common.yml (winlog.* types), and
+// pySigma-backend-elasticsearch's ecs_windows pipeline as a cross-check. See NOTES.md.
+import { writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SYSMON_CHANNEL = 'Microsoft-Windows-Sysmon/Operational';
+const SYSMON_INDEX = ['winlogbeat-*', 'logs-windows.sysmon_operational-*'];
+const WINDOWS_INDEX = ['winlogbeat-*', 'logs-windows.*', 'logs-system.*'];
+
+// Fields present on every Windows event (Winlogbeat top-level winlog.* fields).
+const WINDOWS_COMMON = {
+  EventID: 'winlog.event_id',
+  Channel: 'winlog.channel',
+  Provider_Name: 'winlog.provider_name',
+  Computer: 'winlog.computer_name',
+  ComputerName: 'winlog.computer_name',
+};
+
+const ed = (...names) => Object.fromEntries(names.map((n) => [n, `winlog.event_data.${n}`]));
+
+// Sysmon event id -> { Sigma field: target } after Winlogbeat's sysmon processing.
+// Renamed fields point at ECS; fields the script leaves alone stay under winlog.event_data.
+const sysmonProc = {
+  ProcessGuid: 'process.entity_id',
+  ProcessId: 'process.pid',
+  Image: 'process.executable',
+};
+const sysmon = {
+  1: {
+    ...sysmonProc,
+    CommandLine: 'process.command_line',
+    CurrentDirectory: 'process.working_directory',
+    ParentProcessGuid: 'process.parent.entity_id',
+    ParentProcessId: 'process.parent.pid',
+    ParentImage: 'process.parent.executable',
+    ParentCommandLine: 'process.parent.command_line',
+    OriginalFileName: 'process.pe.original_file_name',
+    // copied (mode: copy): both exist; ECS preferred
+    Company: 'process.pe.company',
+    Description: 'process.pe.description',
+    FileVersion: 'process.pe.file_version',
+    Product: 'process.pe.product',
+    // addUser(): "DOMAIN\\name" is split into user.domain / user.name and event_data.User deleted
+    User: 'user.name',
+    ...ed('IntegrityLevel', 'LogonId', 'LogonGuid', 'TerminalSessionId', 'ParentUser'),
+  },
+  2: {
+    ...sysmonProc,
+    TargetFilename: 'file.path',
+    ...ed('CreationUtcTime', 'PreviousCreationUtcTime', 'User'),
+  },
+  3: {
+    ...sysmonProc,
+    Protocol: 'network.transport',
+    SourceIp: 'source.ip',
+    SourceHostname: 'source.domain',
+    SourcePort: 'source.port',
+    DestinationIp: 'destination.ip',
+    DestinationHostname: 'destination.domain',
+    DestinationPort: 'destination.port',
+    DestinationPortName: 'network.protocol',
+    Initiated: 'network.direction',
+    SourceIsIpv6: 'network.type',
+    DestinationIsIpv6: 'network.type',
+    User: 'user.name',
+    ...ed('SourcePortName'),
+  },
+  6: {
+    ImageLoaded: 'file.path',
+    Signature: 'file.code_signature.subject_name',
+    SignatureStatus: 'file.code_signature.status',
+    ...ed('Signed'),
+  },
+  7: {
+    ...sysmonProc,
+    ImageLoaded: 'file.path',
+    OriginalFileName: 'file.pe.original_file_name',
+    Signature: 'file.code_signature.subject_name',
+    SignatureStatus: 'file.code_signature.status',
+    Company: 'file.pe.company',
+    Description: 'file.pe.description',
+    FileVersion: 'file.pe.file_version',
+    Product: 'file.pe.product',
+    ...ed('Signed', 'User'),
+  },
+  8: {
+    SourceProcessGuid: 'process.entity_id',
+    SourceProcessId: 'process.pid',
+    SourceImage: 'process.executable',
+    ...ed(
+      'TargetProcessGuid',
+      'TargetProcessId',
+      'TargetImage',
+      'NewThreadId',
+      'StartAddress',
+      'StartModule',
+      'StartFunction',
+      'SourceUser',
+      'TargetUser',
+    ),
+  },
+  9: { ...sysmonProc, Device: 'file.path', ...ed('User') },
+  10: {
+    SourceProcessGUID: 'process.entity_id',
+    SourceProcessId: 'process.pid',
+    SourceThreadId: 'process.thread.id',
+    SourceImage: 'process.executable',
+    ...ed(
+      'TargetProcessGUID',
+      'TargetProcessId',
+      'TargetImage',
+      'GrantedAccess',
+      'CallTrace',
+      'SourceUser',
+      'TargetUser',
+    ),
+  },
+  11: { ...sysmonProc, TargetFilename: 'file.path', ...ed('CreationUtcTime', 'User') },
+  // 12/13/14: setRegistryFields() copies TargetObject to registry.path (the original stays)
+  12: { ...sysmonProc, TargetObject: 'registry.path', ...ed('EventType', 'User') },
+  13: { ...sysmonProc, TargetObject: 'registry.path', ...ed('EventType', 'Details', 'User') },
+  14: { ...sysmonProc, TargetObject: 'registry.path', ...ed('EventType', 'NewName', 'User') },
+  15: { ...sysmonProc, TargetFilename: 'file.path', ...ed('CreationUtcTime', 'Contents', 'User') },
+  17: { ...sysmonProc, PipeName: 'file.name', ...ed('EventType', 'User') },
+  18: { ...sysmonProc, PipeName: 'file.name', ...ed('EventType', 'User') },
+  19: { User: 'user.name', ...ed('EventType', 'Operation', 'EventNamespace', 'Name', 'Query') },
+  20: {
+    User: 'user.name',
+    Destination: 'process.executable',
+    ...ed('EventType', 'Operation', 'Name', 'Type'),
+  },
+  21: { User: 'user.name', ...ed('EventType', 'Operation', 'Consumer', 'Filter') },
+  22: { ...sysmonProc, QueryName: 'dns.question.name', QueryStatus: 'sysmon.dns.status', User: 'user.name' },
+  23: {
+    ...sysmonProc,
+    TargetFilename: 'file.path',
+    IsExecutable: 'sysmon.file.is_executable',
+    Archived: 'sysmon.file.archived',
+    User: 'user.name',
+  },
+  25: { ...sysmonProc, User: 'user.name', ...ed('Type') },
+  255: { ...ed('Description') },
+  4: { ...ed('State', 'Version', 'SchemaVersion') },
+};
+
+const merge = (...ids) => Object.assign({}, ...ids.map((i) => sysmon[i]));
+const sysmonCond = (...ids) => ({
+  'winlog.channel': SYSMON_CHANNEL,
+  'winlog.event_id': ids.length === 1 ? String(ids[0]) : ids.map(String),
+});
+
+const unsupportedCommon = {
+  Hashes:
+    'Winlogbeat splits Sysmon "Hashes" into <ns>.hash.<algo> and <ns>.pe.imphash and deletes the original: needs a value transformation (ALGO=value -> field per algorithm)',
+  Hash: 'Winlogbeat splits Sysmon "Hash" (event 15) into file.hash.<algo> and deletes the original',
+  QueryResults:
+    'Winlogbeat parses Sysmon QueryResults into dns.answers / dns.resolved_ip and deletes the original',
+  RuleName: 'Winlogbeat moves RuleName to rule.name (and drops "-")',
+  UtcTime: 'Winlogbeat moves UtcTime to @timestamp',
+};
+
+const valueMapsNet = {
+  Initiated: { true: 'egress', false: 'ingress' },
+  SourceIsIpv6: { true: 'ipv6', false: 'ipv4' },
+  DestinationIsIpv6: { true: 'ipv6', false: 'ipv4' },
+};
+
+const ecsWindows = [
+  {
+    logsource: { product: 'windows', category: 'process_creation' },
+    index: ['logs-endpoint.events.process-*', ...SYSMON_INDEX],
+    conditions: { 'event.category': 'process', 'event.type': 'start' },
+    fields: { ...WINDOWS_COMMON, ...merge(1) },
+    unsupported: { ...unsupportedCommon, GrandParentImage: 'not in Sysmon event 1' },
+    notes: {
+      User: 'Winlogbeat splits "DOMAIN\\name" into user.domain and user.name; a Sigma value that includes the domain (e.g. "NT AUTHORITY\\SYSTEM" or |contains "AUTHORI") will not match user.name',
+      'winlog.event_data.*':
+        'only in Sysmon data (winlogbeat / windows.sysmon_operational); Elastic Defend process events do not carry these',
+    },
+  },
+  {
+    logsource: { product: 'windows', category: 'file_event' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(11),
+    fields: { ...WINDOWS_COMMON, ...merge(11) },
+    unsupported: {
+      ...unsupportedCommon,
+      CommandLine: 'not in Sysmon event 11',
+      ParentImage: 'not in Sysmon event 11',
+      ParentCommandLine: 'not in Sysmon event 11',
+      IntegrityLevel: 'not in Sysmon event 11',
+    },
+  },
+  {
+    logsource: { product: 'windows', category: 'file_change' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(2),
+    fields: { ...WINDOWS_COMMON, ...merge(2) },
+    unsupported: unsupportedCommon,
+  },
+  {
+    logsource: { product: 'windows', category: 'file_delete' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(23),
+    fields: { ...WINDOWS_COMMON, ...merge(23) },
+    unsupported: unsupportedCommon,
+  },
+  {
+    logsource: { product: 'windows', category: 'create_stream_hash' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(15),
+    fields: { ...WINDOWS_COMMON, ...merge(15) },
+    unsupported: unsupportedCommon,
+  },
+  {
+    logsource: { product: 'windows', category: 'raw_access_thread' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(9),
+    fields: { ...WINDOWS_COMMON, ...merge(9) },
+    unsupported: unsupportedCommon,
+  },
+  {
+    logsource: { product: 'windows', category: 'image_load' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(7),
+    fields: { ...WINDOWS_COMMON, ...merge(7) },
+    unsupported: { ...unsupportedCommon, CommandLine: 'not in Sysmon event 7' },
+    notes: {
+      Signed:
+        'kept as winlog.event_data.Signed ("true"/"false"): Winlogbeat sets file.code_signature.signed=true whenever Signed is non-empty, even "false"',
+    },
+  },
+  {
+    logsource: { product: 'windows', category: 'driver_load' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(6),
+    fields: { ...WINDOWS_COMMON, ...merge(6) },
+    unsupported: unsupportedCommon,
+  },
+  {
+    logsource: { product: 'windows', category: 'network_connection' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(3),
+    fields: { ...WINDOWS_COMMON, ...merge(3) },
+    valueMaps: valueMapsNet,
+    unsupported: {
+      ...unsupportedCommon,
+      CommandLine: 'not in Sysmon event 3',
+      ParentImage: 'not in Sysmon event 3',
+    },
+    notes: {
+      Initiated:
+        'Winlogbeat turns Initiated into network.direction (true -> egress, false -> ingress) and deletes it: apply valueMaps',
+    },
+  },
+  {
+    logsource: { product: 'windows', category: 'dns_query' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(22),
+    fields: { ...WINDOWS_COMMON, ...merge(22) },
+    unsupported: unsupportedCommon,
+    notes: { QueryStatus: 'Winlogbeat rewrites the numeric status to its name (0 -> SUCCESS)' },
+  },
+  {
+    logsource: { product: 'windows', category: 'process_access' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(10),
+    fields: { ...WINDOWS_COMMON, ...merge(10) },
+    unsupported: { ...unsupportedCommon, SourceCommandLine: 'not in Sysmon event 10' },
+  },
+  {
+    logsource: { product: 'windows', category: 'create_remote_thread' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(8),
+    fields: { ...WINDOWS_COMMON, ...merge(8) },
+    unsupported: {
+      ...unsupportedCommon,
+      SourceParentImage: 'not in Sysmon event 8',
+      SourceCommandLine: 'not in Sysmon event 8',
+      TargetParentProcessId: 'not in Sysmon event 8',
+    },
+  },
+  {
+    logsource: { product: 'windows', category: 'registry_add' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(12),
+    fields: { ...WINDOWS_COMMON, ...merge(12) },
+    unsupported: unsupportedCommon,
+  },
+  {
+    logsource: { product: 'windows', category: 'registry_delete' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(12),
+    fields: { ...WINDOWS_COMMON, ...merge(12) },
+    unsupported: unsupportedCommon,
+  },
+  {
+    logsource: { product: 'windows', category: 'registry_set' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(13),
+    fields: { ...WINDOWS_COMMON, ...merge(13) },
+    unsupported: unsupportedCommon,
+  },
+  {
+    logsource: { product: 'windows', category: 'registry_rename' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(14),
+    fields: { ...WINDOWS_COMMON, ...merge(14) },
+    unsupported: unsupportedCommon,
+  },
+  {
+    logsource: { product: 'windows', category: 'registry_event' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(12, 13, 14),
+    fields: { ...WINDOWS_COMMON, ...merge(12, 13, 14) },
+    unsupported: unsupportedCommon,
+  },
+  {
+    logsource: { product: 'windows', category: 'pipe_created' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(17, 18),
+    fields: { ...WINDOWS_COMMON, ...merge(17, 18) },
+    unsupported: unsupportedCommon,
+  },
+  {
+    logsource: { product: 'windows', category: 'wmi_event' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(19, 20, 21),
+    fields: { ...WINDOWS_COMMON, ...merge(19, 20, 21) },
+    unsupported: unsupportedCommon,
+  },
+  {
+    logsource: { product: 'windows', category: 'process_tampering' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(25),
+    fields: { ...WINDOWS_COMMON, ...merge(25) },
+    unsupported: unsupportedCommon,
+  },
+  {
+    logsource: { product: 'windows', category: 'sysmon_error' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(255),
+    fields: { ...WINDOWS_COMMON, ...merge(255) },
+    unsupported: unsupportedCommon,
+  },
+  {
+    logsource: { product: 'windows', category: 'sysmon_status' },
+    index: SYSMON_INDEX,
+    conditions: sysmonCond(4, 16),
+    fields: { ...WINDOWS_COMMON, ...merge(4) },
+    unsupported: unsupportedCommon,
+  },
+  {
+    logsource: { product: 'windows', category: 'ps_script' },
+    index: ['winlogbeat-*', 'logs-windows.powershell_operational-*'],
+    conditions: { 'winlog.channel': 'Microsoft-Windows-PowerShell/Operational', 'winlog.event_id': '4104' },
+    fields: {
+      ...WINDOWS_COMMON,
+      ScriptBlockText: 'powershell.file.script_block_text',
+      ScriptBlockId: 'powershell.file.script_block_id',
+      Path: 'file.path',
+      MessageNumber: 'powershell.sequence',
+      MessageTotal: 'powershell.total',
+    },
+    notes: {
+      Path: 'Winlogbeat normalizes the script path to file.path (addFileInfo) and deletes the event_data field',
+    },
+  },
+  {
+    logsource: { product: 'windows', category: 'ps_module' },
+    index: ['winlogbeat-*', 'logs-windows.powershell_operational-*'],
+    conditions: { 'winlog.channel': 'Microsoft-Windows-PowerShell/Operational', 'winlog.event_id': '4103' },
+    fields: { ...WINDOWS_COMMON },
+    unsupported: {
+      Payload:
+        'Winlogbeat parses 4103 Payload into powershell.command.invocation_details (array of objects) and deletes it',
+      ContextInfo:
+        'Winlogbeat dissects 4103 ContextInfo into process.command_line, powershell.* fields and deletes it',
+    },
+  },
+  {
+    logsource: { product: 'windows', category: 'ps_classic_start' },
+    index: ['winlogbeat-*', 'logs-windows.powershell-*'],
+    conditions: { 'winlog.channel': 'Windows PowerShell', 'winlog.event_id': '400' },
+    fields: { ...WINDOWS_COMMON },
+    unsupported: {
+      Data: 'Winlogbeat dissects event 400 details (HostApplication -> process.command_line, ...) and deletes the raw text',
+    },
+  },
+];
+
+// Generic fallback per Windows service: unmapped fields become winlog.event_data.<Field>,
+// as Winlogbeat writes the raw EventData (Winlogbeat's security module adds ECS fields but keeps event_data).
+const services = {
+  security: ['Security'],
+  system: ['System'],
+  application: ['Application'],
+  sysmon: [SYSMON_CHANNEL],
+  powershell: ['Microsoft-Windows-PowerShell/Operational', 'PowerShellCore/Operational'],
+  'powershell-classic': ['Windows PowerShell'],
+  taskscheduler: ['Microsoft-Windows-TaskScheduler/Operational'],
+  wmi: ['Microsoft-Windows-WMI-Activity/Operational'],
+  'dns-server': ['DNS Server'],
+  'dns-server-audit': ['Microsoft-Windows-DNS-Server/Audit'],
+  'dns-server-analytic': ['Microsoft-Windows-DNS-Server/Analytical'],
+  'driver-framework': ['Microsoft-Windows-DriverFrameworks-UserMode/Operational'],
+  ntlm: ['Microsoft-Windows-NTLM/Operational'],
+  dhcp: ['Microsoft-Windows-DHCP-Server/Operational'],
+  'msexchange-management': ['MSExchange Management'],
+  applocker: [
+    'Microsoft-Windows-AppLocker/MSI and Script',
+    'Microsoft-Windows-AppLocker/EXE and DLL',
+    'Microsoft-Windows-AppLocker/Packaged app-Deployment',
+    'Microsoft-Windows-AppLocker/Packaged app-Execution',
+  ],
+  'printservice-admin': ['Microsoft-Windows-PrintService/Admin'],
+  'printservice-operational': ['Microsoft-Windows-PrintService/Operational'],
+  'codeintegrity-operational': ['Microsoft-Windows-CodeIntegrity/Operational'],
+  'smbclient-security': ['Microsoft-Windows-SmbClient/Security'],
+  'smbclient-connectivity': ['Microsoft-Windows-SmbClient/Connectivity'],
+  'smbserver-connectivity': ['Microsoft-Windows-SMBServer/Connectivity'],
+  'firewall-as': ['Microsoft-Windows-Windows Firewall With Advanced Security/Firewall'],
+  'bits-client': ['Microsoft-Windows-Bits-Client/Operational'],
+  windefend: ['Microsoft-Windows-Windows Defender/Operational'],
+  'terminalservices-localsessionmanager': [
+    'Microsoft-Windows-TerminalServices-LocalSessionManager/Operational',
+  ],
+  'microsoft-servicebus-client': ['Microsoft-ServiceBus-Client'],
+  ldap_debug: ['Microsoft-Windows-LDAP-Client/Debug'],
+  'security-mitigations': [
+    'Microsoft-Windows-Security-Mitigations/Kernel Mode',
+    'Microsoft-Windows-Security-Mitigations/User Mode',
+  ],
+  'diagnosis-scripted': ['Microsoft-Windows-Diagnosis-Scripted/Operational'],
+  'shell-core': ['Microsoft-Windows-Shell-Core/Operational'],
+  openssh: ['OpenSSH/Operational'],
+  bitlocker: ['Microsoft-Windows-BitLocker/BitLocker Management'],
+  'appxdeployment-server': ['Microsoft-Windows-AppXDeploymentServer/Operational'],
+  'appxpackaging-om': ['Microsoft-Windows-AppxPackaging/Operational'],
+  'appmodel-runtime': ['Microsoft-Windows-AppModel-Runtime/Admin'],
+  'iis-configuration': ['Microsoft-IIS-Configuration/Operational'],
+  'dns-client': ['Microsoft-Windows-DNS Client Events/Operational'],
+  capi2: ['Microsoft-Windows-CAPI2/Operational'],
+  'certificateservicesclient-lifecycle-system': [
+    'Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational',
+  ],
+  'lsa-server': ['Microsoft-Windows-LSA/Operational'],
+  ldap: ['Microsoft-Windows-LDAP-Client/Debug'],
+};
+for (const [service, channels] of Object.entries(services)) {
+  ecsWindows.push({
+    logsource: { product: 'windows', service },
+    index: WINDOWS_INDEX,
+    conditions: { 'winlog.channel': channels.length === 1 ? channels[0] : channels },
+    fields: { ...WINDOWS_COMMON },
+    unmappedFieldPrefix: 'winlog.event_data.',
+  });
+}
+// Last resort for product: windows with neither a known category nor service.
+ecsWindows.push({
+  logsource: { product: 'windows' },
+  index: WINDOWS_INDEX,
+  conditions: {},
+  fields: { ...WINDOWS_COMMON },
+  unmappedFieldPrefix: 'winlog.event_data.',
+});
+
+// Linux: Elastic Defend / Auditbeat-style ECS process, file and network events.
+const linuxProc = {
+  Image: 'process.executable',
+  CommandLine: 'process.command_line',
+  ParentImage: 'process.parent.executable',
+  ParentCommandLine: 'process.parent.command_line',
+  CurrentDirectory: 'process.working_directory',
+  User: 'user.name',
+  ProcessId: 'process.pid',
+  ParentProcessId: 'process.parent.pid',
+  LogonId: 'process.session_leader.entity_id',
+};
+const ecsLinux = [
+  {
+    logsource: { product: 'linux', category: 'process_creation' },
+    index: ['logs-endpoint.events.process-*', 'auditbeat-*'],
+    conditions: { 'event.category': 'process', 'event.type': 'start' },
+    fields: { ...linuxProc },
+    notes: { LogonId: 'approximation: no Linux logon id in ECS; session leader entity id' },
+  },
+  {
+    logsource: { product: 'linux', category: 'file_event' },
+    index: ['logs-endpoint.events.file-*', 'auditbeat-*'],
+    conditions: { 'event.category': 'file' },
+    fields: { TargetFilename: 'file.path', Image: 'process.executable' },
+  },
+  {
+    logsource: { product: 'linux', category: 'network_connection' },
+    index: ['logs-endpoint.events.network-*', 'auditbeat-*'],
+    conditions: { 'event.category': 'network' },
+    fields: {
+      Image: 'process.executable',
+      DestinationIp: 'destination.ip',
+      DestinationPort: 'destination.port',
+      DestinationHostname: 'destination.domain',
+      SourceIp: 'source.ip',
+      SourcePort: 'source.port',
+      Initiated: 'network.direction',
+    },
+    valueMaps: { Initiated: { true: 'egress', false: 'ingress' } },
+  },
+  {
+    logsource: { product: 'linux', service: 'auditd' },
+    index: ['logs-auditd.log-*', 'filebeat-*'],
+    conditions: {},
+    fields: {
+      type: 'auditd.log.record_type',
+      exe: 'process.executable',
+      comm: 'process.name',
+      key: 'auditd.log.key',
+      name: 'file.path',
+      euid: 'user.effective.id',
+      a0: 'auditd.log.a0',
+      a1: 'auditd.log.a1',
+      a2: 'auditd.log.a2',
+      a3: 'auditd.log.a3',
+      nametype: 'auditd.log.nametype',
+      unit: 'auditd.log.unit',
+      SYSCALL: 'auditd.log.syscall',
+    },
+    notes: { '*': 'auditd field names per Filebeat auditd module (verify a4+ exist)' },
+  },
+  {
+    logsource: { product: 'macos', category: 'process_creation' },
+    index: ['logs-endpoint.events.process-*'],
+    conditions: { 'event.category': 'process', 'event.type': 'start' },
+    fields: {
+      Image: 'process.executable',
+      CommandLine: 'process.command_line',
+      ParentImage: 'process.parent.executable',
+      ParentCommandLine: 'process.parent.command_line',
+      CurrentDirectory: 'process.working_directory',
+      User: 'user.name',
+      OriginalFileName: 'process.pe.original_file_name',
+    },
+  },
+  {
+    logsource: { product: 'macos', category: 'file_event' },
+    index: ['logs-endpoint.events.file-*'],
+    conditions: { 'event.category': 'file' },
+    fields: { TargetFilename: 'file.path', Image: 'process.executable' },
+  },
+];
+
+// Cloud: Elastic Agent integrations (Filebeat modules) field names.
+const ecsCloud = [
+  {
+    logsource: { product: 'aws', service: 'cloudtrail' },
+    index: ['logs-aws.cloudtrail-*', 'filebeat-*'],
+    conditions: { 'event.dataset': 'aws.cloudtrail' },
+    fields: {
+      eventName: 'event.action',
+      eventSource: 'event.provider',
+      eventType: 'aws.cloudtrail.event_type',
+      userAgent: 'user_agent.original',
+      sourceIPAddress: 'source.address',
+      errorCode: 'aws.cloudtrail.error_code',
+      errorMessage: 'aws.cloudtrail.error_message',
+      requestParameters: 'aws.cloudtrail.request_parameters',
+      responseElements: 'aws.cloudtrail.response_elements',
+      'userIdentity.type': 'aws.cloudtrail.user_identity.type',
+      'userIdentity.arn': 'aws.cloudtrail.user_identity.arn',
+      'userIdentity.sessionContext.sessionIssuer.type':
+        'aws.cloudtrail.user_identity.session_context.session_issuer.type',
+      'additionalEventData.MFAUsed': 'aws.cloudtrail.additional_eventdata.mfa_used',
+      'responseElements.ConsoleLogin': 'aws.cloudtrail.console_login.additional_eventdata.mfa_used',
+    },
+    notes: {
+      requestParameters:
+        'the integration keeps request_parameters / response_elements as one flattened string: Sigma sub-keys (requestParameters.x) are unsupported, use |contains on the whole field',
+      'responseElements.ConsoleLogin':
+        'UNVERIFIED target; the integration sets event.outcome from ConsoleLogin',
+    },
+  },
+  {
+    logsource: { product: 'okta', service: 'okta' },
+    index: ['logs-okta.system-*', 'filebeat-*'],
+    conditions: { 'event.dataset': 'okta.system' },
+    fields: {
+      eventType: 'event.action',
+      legacyEventType: 'okta.event_type',
+      displayMessage: 'okta.display_message',
+      'actor.alternateId': 'okta.actor.alternate_id',
+      'target.displayName': 'okta.target.display_name',
+      'outcome.result': 'okta.outcome.result',
+      'outcome.reason': 'okta.outcome.reason',
+      'securityContext.isProxy': 'okta.security_context.is_proxy',
+      'debugContext.debugData.requestUri': 'okta.debug_context.debug_data.url',
+      'debugContext.debugData.behaviors': 'okta.debug_context.debug_data.risk_behaviors',
+    },
+  },
+  {
+    logsource: { product: 'azure', service: 'activitylogs' },
+    index: ['logs-azure.activitylogs-*', 'filebeat-*'],
+    conditions: { 'event.dataset': 'azure.activitylogs' },
+    fields: {
+      operationName: 'azure.activitylogs.operation_name',
+      OperationNameValue: 'azure.activitylogs.operation_name',
+      ResourceId: 'azure.resource.id',
+      CategoryValue: 'azure.activitylogs.category',
+      ResourceProviderValue: 'azure.resource.provider',
+    },
+  },
+  {
+    logsource: { product: 'azure', service: 'signinlogs' },
+    index: ['logs-azure.signinlogs-*', 'filebeat-*'],
+    conditions: { 'event.dataset': 'azure.signinlogs' },
+    fields: {
+      ResultType: 'azure.signinlogs.properties.status.error_code',
+      resultType: 'azure.signinlogs.result_type',
+      ResultDescription: 'azure.signinlogs.result_description',
+      AuthenticationRequirement: 'azure.signinlogs.properties.authentication_requirement',
+      userAgent: 'user_agent.original',
+      ClientApp: 'azure.signinlogs.properties.client_app_used',
+      conditionalAccessStatus: 'azure.signinlogs.properties.conditional_access_status',
+      'DeviceDetail.isCompliant': 'azure.signinlogs.properties.device_detail.is_compliant',
+      'DeviceDetail.deviceId': 'azure.signinlogs.properties.device_detail.device_id',
+      'DeviceDetail.trusttype': 'azure.signinlogs.properties.device_detail.trust_type',
+      Username: 'azure.signinlogs.properties.user_principal_name',
+    },
+  },
+  {
+    logsource: { product: 'azure', service: 'auditlogs' },
+    index: ['logs-azure.auditlogs-*', 'filebeat-*'],
+    conditions: { 'event.dataset': 'azure.auditlogs' },
+    fields: {
+      OperationName: 'azure.auditlogs.operation_name',
+      operationName: 'azure.auditlogs.operation_name',
+      Category: 'azure.auditlogs.category',
+      category: 'azure.auditlogs.category',
+      LoggedByService: 'azure.auditlogs.properties.logged_by_service',
+      ActivityDisplayName: 'azure.auditlogs.properties.activity_display_name',
+      Status: 'azure.auditlogs.properties.result',
+    },
+  },
+  {
+    logsource: { product: 'gcp', service: 'gcp.audit' },
+    index: ['logs-gcp.audit-*', 'filebeat-*'],
+    conditions: { 'event.dataset': 'gcp.audit' },
+    fields: {
+      'gcp.audit.method_name': 'gcp.audit.method_name',
+      'data.protoPayload.methodName': 'gcp.audit.method_name',
+      'data.protoPayload.serviceName': 'gcp.audit.service_name',
+      'data.protoPayload.resource.type': 'gcp.audit.resource_name',
+      'data.protoPayload.authorizationInfo.permission': 'gcp.audit.authorization_info.permission',
+      'data.protoPayload.authorizationInfo.granted': 'gcp.audit.authorization_info.granted',
+    },
+  },
+  {
+    logsource: { product: 'm365', service: 'audit' },
+    index: ['logs-o365.audit-*', 'filebeat-*'],
+    conditions: { 'event.dataset': 'o365.audit' },
+    fields: {
+      Operation: 'event.action',
+      Workload: 'o365.audit.Workload',
+      ObjectId: 'o365.audit.ObjectId',
+      ApplicationId: 'o365.audit.ApplicationId',
+      ResultStatus: 'o365.audit.ResultStatus',
+      Parameters: 'o365.audit.Parameters',
+    },
+  },
+  {
+    logsource: { product: 'm365', service: 'threat_management' },
+    index: ['logs-o365.audit-*', 'filebeat-*'],
+    conditions: { 'event.dataset': 'o365.audit' },
+    fields: { eventName: 'event.action', eventSource: 'event.provider', status: 'event.outcome' },
+    notes: {
+      '*': 'UNVERIFIED: the Sigma m365 threat_management taxonomy does not correspond 1:1 to o365.audit fields',
+    },
+  },
+];
+
+// Generic web server / proxy logs (ECS http, url, user_agent fields as Filebeat's web modules write them).
+const ecsWeb = [
+  {
+    logsource: { category: 'webserver' },
+    index: ['logs-*', 'filebeat-*'],
+    conditions: {},
+    fields: {
+      'cs-uri-query': 'url.query',
+      'cs-uri-stem': 'url.path',
+      'cs-uri': 'url.original',
+      'cs-method': 'http.request.method',
+      'sc-status': 'http.response.status_code',
+      'cs-user-agent': 'user_agent.original',
+      'cs-referer': 'http.request.referrer',
+      'cs-username': 'user.name',
+      'cs-host': 'url.domain',
+      'cs-content-type': 'http.request.mime_type',
+      'c-ip': 'source.ip',
+    },
+    notes: {
+      'cs-uri-query': 'url.query has no leading "?"; Sigma values often start with the query text only',
+    },
+  },
+  {
+    logsource: { category: 'proxy' },
+    index: ['logs-*', 'filebeat-*'],
+    conditions: {},
+    fields: {
+      'c-uri': 'url.original',
+      'cs-uri': 'url.original',
+      'c-uri-query': 'url.query',
+      'cs-uri-stem': 'url.path',
+      'c-uri-extension': 'url.extension',
+      'c-useragent': 'user_agent.original',
+      'cs-method': 'http.request.method',
+      'cs-host': 'url.domain',
+      'sc-status': 'http.response.status_code',
+      dst_ip: 'destination.ip',
+      'cs-referrer': 'http.request.referrer',
+    },
+    unsupported: { 'cs-cookie': 'no ECS field for the request Cookie header' },
+  },
+];
+
+// Types of non-ECS targets (ECS targets: see ecs-fields.json).
+const fieldTypes = {
+  'winlog.event_id': 'keyword',
+  'winlog.channel': 'keyword',
+  'winlog.provider_name': 'keyword',
+  'winlog.computer_name': 'keyword',
+  'winlog.event_data.*': 'keyword',
+  'sysmon.dns.status': 'keyword',
+  'sysmon.file.is_executable': 'boolean',
+  'sysmon.file.archived': 'boolean',
+  'powershell.file.script_block_text': 'text',
+  'powershell.file.script_block_id': 'keyword',
+  'powershell.sequence': 'long',
+  'powershell.total': 'long',
+  'auditd.log.record_type': 'keyword',
+  'auditd.log.key': 'keyword',
+  'auditd.log.a0': 'keyword',
+  'auditd.log.a1': 'keyword',
+  'auditd.log.a2': 'keyword',
+  'auditd.log.a3': 'keyword',
+  'auditd.log.nametype': 'keyword',
+  'auditd.log.unit': 'keyword',
+  'auditd.log.syscall': 'keyword',
+  'aws.cloudtrail.event_type': 'keyword',
+  'aws.cloudtrail.error_code': 'keyword',
+  'aws.cloudtrail.error_message': 'keyword',
+  'aws.cloudtrail.request_parameters': 'keyword',
+  'aws.cloudtrail.response_elements': 'keyword',
+  'aws.cloudtrail.user_identity.type': 'keyword',
+  'aws.cloudtrail.user_identity.arn': 'keyword',
+  'aws.cloudtrail.user_identity.session_context.session_issuer.type': 'keyword',
+  'aws.cloudtrail.additional_eventdata.mfa_used': 'keyword',
+  'aws.cloudtrail.console_login.additional_eventdata.mfa_used': 'boolean',
+  'okta.event_type': 'keyword',
+  'okta.display_message': 'keyword',
+  'okta.actor.alternate_id': 'keyword',
+  'okta.target.display_name': 'keyword',
+  'okta.outcome.result': 'keyword',
+  'okta.outcome.reason': 'keyword',
+  'okta.security_context.is_proxy': 'boolean',
+  'okta.debug_context.debug_data.url': 'keyword',
+  'okta.debug_context.debug_data.risk_behaviors': 'keyword',
+  'azure.activitylogs.operation_name': 'keyword',
+  'azure.activitylogs.category': 'keyword',
+  'azure.resource.id': 'keyword',
+  'azure.resource.provider': 'keyword',
+  'azure.signinlogs.properties.status.error_code': 'long',
+  'azure.signinlogs.result_type': 'keyword',
+  'azure.signinlogs.result_description': 'keyword',
+  'azure.signinlogs.properties.authentication_requirement': 'keyword',
+  'azure.signinlogs.properties.client_app_used': 'keyword',
+  'azure.signinlogs.properties.conditional_access_status': 'keyword',
+  'azure.signinlogs.properties.device_detail.is_compliant': 'boolean',
+  'azure.signinlogs.properties.device_detail.device_id': 'keyword',
+  'azure.signinlogs.properties.device_detail.trust_type': 'keyword',
+  'azure.signinlogs.properties.user_principal_name': 'keyword',
+  'azure.auditlogs.operation_name': 'keyword',
+  'azure.auditlogs.category': 'keyword',
+  'azure.auditlogs.properties.logged_by_service': 'keyword',
+  'azure.auditlogs.properties.activity_display_name': 'keyword',
+  'azure.auditlogs.properties.result': 'keyword',
+  'gcp.audit.method_name': 'keyword',
+  'gcp.audit.service_name': 'keyword',
+  'gcp.audit.resource_name': 'keyword',
+  'gcp.audit.authorization_info.permission': 'keyword',
+  'gcp.audit.authorization_info.granted': 'boolean',
+  'o365.audit.Workload': 'keyword',
+  'o365.audit.ObjectId': 'keyword',
+  'o365.audit.ApplicationId': 'keyword',
+  'o365.audit.ResultStatus': 'keyword',
+  'o365.audit.Parameters': 'flattened',
+};
+
+const out = {
+  $comment: [
+    'Sigma -> ECS field mappings for the Elastic KQL backend. Generated by gen-pipelines.mjs; edit that file.',
+    'Matching: an entry applies when every key of its "logsource" equals the rule\'s logsource; among matches use the one with the most keys (category/service beat product-only). Entries are listed most specific first.',
+    '"fields": Sigma field -> target field. "unmappedFieldPrefix": any other field becomes <prefix><SigmaField> (Windows service fallback: winlog.event_data.<Field>, as Winlogbeat writes EventData). Without it an unmapped field is an error.',
+    '"unsupported": fields that cannot be mapped faithfully, with the reason: the backend should reject the rule with that message.',
+    '"conditions": fixed conditions to AND into the query (string = equals; array = any of). "valueMaps": per-field value rewrites to apply before emitting (Sigma value -> stored value).',
+    '"index": index patterns for the Kibana rule. "notes": caveats per field. "fieldTypes": Elasticsearch types of non-ECS targets (ECS targets: ecs-fields.json).',
+    'winlog.event_id is keyword (Winlogbeat fields.common.yml), so EventID values are compared as strings; winlog.event_data.* is an object of keyword.',
+  ],
+  'ecs-windows': ecsWindows,
+  'ecs-linux': ecsLinux,
+  'ecs-cloud': ecsCloud,
+  'ecs-web': ecsWeb,
+  fieldTypes,
+};
+const here = dirname(fileURLToPath(import.meta.url));
+writeFileSync(join(here, 'pipelines.json'), JSON.stringify(out, null, 1) + '\n');
+console.log('wrote pipelines.json:', ecsWindows.length, ecsLinux.length, ecsCloud.length, 'entries');
