@@ -2,12 +2,19 @@
  * The condition grammar (Chevrotain). One parser instance, built once and reused.
  * Precedence: not > and > or. Keywords match whole words only (`notepad_sel` is an identifier).
  */
-import { createToken, EmbeddedActionsParser, Lexer, type IToken, type TokenType } from 'chevrotain';
+import {
+  createToken,
+  EmbeddedActionsParser,
+  Lexer,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type TokenType,
+} from 'chevrotain';
 import type { Condition } from './ast.js';
 
-const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z0-9_*][A-Za-z0-9_*.\-]*/ });
+const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z0-9_*][A-Za-z0-9_*.-]*/, label: 'an identifier' });
 const kw = (name: string, word: string): TokenType =>
-  createToken({ name, pattern: new RegExp(word, 'i'), longer_alt: Identifier });
+  createToken({ name, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: `'${word}'` });
 const And = kw('And', 'and');
 const Or = kw('Or', 'or');
 const Not = kw('Not', 'not');
@@ -23,9 +30,23 @@ const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexe
 const allTokens = [WhiteSpace, LParen, RParen, And, Or, Not, One, Any, All, Of, Them, Identifier];
 const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
 
+/** Lists what was expected, e.g. `'not', '(' or an identifier`. */
+function expected(tokens: readonly TokenType[]): string {
+  const names = [...new Set(tokens.map((t) => t.LABEL ?? t.name))];
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+// The parser's messages are only the expected part; parseCondition adds what was found.
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected: e }) => expected([e]),
+  buildNotAllInputParsedMessage: () => "'and', 'or' or end of condition",
+  buildNoViableAltMessage: ({ expectedPathsPerAlt }) => expected(expectedPathsPerAlt.flatMap((alt) => alt.map((path) => path[0]))),
+  buildEarlyExitMessage: ({ expectedIterationPaths }) => expected(expectedIterationPaths.map((path) => path[0])),
+};
+
 class ConditionParser extends EmbeddedActionsParser {
   constructor() {
-    super(allTokens, { recoveryEnabled: false });
+    super(allTokens, { recoveryEnabled: false, errorMessageProvider: messages });
     this.performSelfAnalysis();
   }
 
@@ -103,10 +124,6 @@ export type ParseResult =
   | { ok: true; condition: Condition }
   | { ok: false; message: string; offset: number; code: 'condition-syntax' | 'legacy-aggregation' };
 
-function expected(tokens: readonly TokenType[]): string {
-  return tokens.map((t) => (t.LABEL ?? (t.name === 'Identifier' ? 'an identifier' : `'${t.name.toLowerCase()}'`))).join(', ');
-}
-
 /** Parses a condition string. */
 export function parseCondition(text: string): ParseResult {
   const pipe = text.indexOf('|');
@@ -140,14 +157,8 @@ export function parseCondition(text: string): ParseResult {
     const atEnd = tok.tokenType.name === 'EOF' || Number.isNaN(tok.startOffset);
     const offset = atEnd ? text.length : tok.startOffset;
     const found = atEnd ? 'end of condition' : `'${tok.image}'`;
-    let exp = '';
-    const m = /Expecting: (?:one of these possible Token sequences:)?([\s\S]*?)(?:\nbut found|but found)/.exec(e.message);
-    if (m) exp = m[1].replace(/\s+/g, ' ').replace(/<|>|\[|\]/g, '').trim();
-    else exp = e.name === 'NotAllInputParsedException' ? "'and', 'or' or end of condition" : '';
-    if (e.name === 'NotAllInputParsedException') exp = "'and', 'or' or end of condition";
-    return { ok: false, code: 'condition-syntax', offset, message: `unexpected ${found}${exp ? `; expected ${exp}` : ''}` };
+    return { ok: false, code: 'condition-syntax', offset, message: `unexpected ${found}${e.message ? `; expected ${e.message}` : ''}` };
   }
   return { ok: true, condition };
 }
 
-export { expected as _expected };
