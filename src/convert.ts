@@ -95,7 +95,8 @@ export function convertLoaded(
     const outcome = applyPipelines(pipelines, loaded.rule, loaded.ir, sink);
     state = outcome.state;
     applied = outcome.applied;
-    if (!sink.hasErrors) queries = backend.convert({ rule: outcome.rule, ir: outcome.ir, state, sink, options });
+    if (!sink.hasErrors)
+      queries = backend.convert({ rule: outcome.rule, ir: outcome.ir, state, sink, options });
   } catch (e) {
     internal(sink, e);
   }
@@ -103,7 +104,12 @@ export function convertLoaded(
   if (options.strict) {
     diagnostics = diagnostics.map((d) =>
       d.code === 'approximation' && d.severity === 'warning'
-        ? { ...d, severity: 'error' as const, code: 'strict-approximation', message: `${d.message} (refused by --strict)` }
+        ? {
+            ...d,
+            severity: 'error' as const,
+            code: 'strict-approximation',
+            message: `${d.message} (refused by --strict)`,
+          }
         : d,
     );
   }

@@ -49,7 +49,7 @@ export const CODES = {
   'cidr-host-bits': 'a cidr value had host bits set; the network address is used',
   'unresolved-placeholder': 'a placeholder has no value',
   'pipeline-error': 'a processing pipeline failed',
-  'approximation': 'the query is an approximation of the rule (see message)',
+  approximation: 'the query is an approximation of the rule (see message)',
   'unsupported-construct': 'the target cannot express a construct of the rule',
   'unmapped-field': 'a field has no mapping for the target',
   'unmapped-logsource': 'the log source has no mapping for the target',

@@ -31,7 +31,13 @@ export interface ReportRule {
   readonly title: string | null;
   readonly status: RuleResult['status'];
   readonly queries: readonly string[];
-  readonly diagnostics: ReadonlyArray<{ severity: string; code: string; message: string; line: number | null; column: number | null }>;
+  readonly diagnostics: ReadonlyArray<{
+    severity: string;
+    code: string;
+    message: string;
+    line: number | null;
+    column: number | null;
+  }>;
 }
 
 export class UsageError extends Error {}
@@ -43,7 +49,13 @@ export function reportEntry(r: RuleResult): ReportRule {
     title: r.rule?.title ?? null,
     status: r.status,
     queries: r.queries,
-    diagnostics: r.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, line: d.line ?? null, column: d.column ?? null })),
+    diagnostics: r.diagnostics.map((d) => ({
+      severity: d.severity,
+      code: d.code,
+      message: d.message,
+      line: d.line ?? null,
+      column: d.column ?? null,
+    })),
   };
 }
 
@@ -59,7 +71,10 @@ export interface RunHooks {
 export async function prepare(options: RunOptions): Promise<{ backend: Backend; pipelines: PipelineSpec[] }> {
   const backend = await loadBackend(options.target);
   if (!backend) throw new UsageError(`unknown target '${options.target}' (see 'sigmantic list targets')`);
-  const names = [...(options.defaultPipelines === false ? [] : backend.defaultPipelines), ...(options.pipelines ?? [])];
+  const names = [
+    ...(options.defaultPipelines === false ? [] : backend.defaultPipelines),
+    ...(options.pipelines ?? []),
+  ];
   const pipelines: PipelineSpec[] = [];
   for (const n of names) {
     try {
@@ -69,7 +84,9 @@ export async function prepare(options: RunOptions): Promise<{ backend: Backend; 
     }
   }
   if (options.format && !(options.format in backend.formats))
-    throw new UsageError(`unknown format '${options.format}' for target '${backend.name}' (formats: ${Object.keys(backend.formats).join(', ')})`);
+    throw new UsageError(
+      `unknown format '${options.format}' for target '${backend.name}' (formats: ${Object.keys(backend.formats).join(', ')})`,
+    );
   return { backend, pipelines };
 }
 

@@ -15,7 +15,13 @@ export const irBackend: Backend = {
       header: () => '[\n',
       separator: ',\n',
       rule: (r) =>
-        JSON.stringify({ path: r.path, id: r.rule?.id ?? null, title: r.rule?.title ?? null, status: r.status, ir: r.queries.map((q) => JSON.parse(q)) }),
+        JSON.stringify({
+          path: r.path,
+          id: r.rule?.id ?? null,
+          title: r.rule?.title ?? null,
+          status: r.status,
+          ir: r.queries.map((q) => JSON.parse(q)),
+        }),
       footer: () => '\n]\n',
     },
   },

@@ -7,7 +7,9 @@ import { formatDiagnostic } from '../diagnostics.js';
 import { missingDiagnostic, reportEntry, run, UsageError, type ReportRule } from '../run.js';
 
 function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (
+    JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
 }
 
 /** Buffered writes to a file descriptor, flushed in large chunks. */
@@ -53,16 +55,55 @@ export async function main(argv: string[]): Promise<number> {
         'convert Sigma rules to queries',
         (y) =>
           y
-            .positional('inputs', { describe: 'rule files, directories (recursive), globs, or - for stdin', type: 'string', array: true })
-            .option('target', { alias: 't', type: 'string', demandOption: true, describe: 'target (see `sigmantic list targets`)' })
-            .option('pipeline', { alias: 'p', type: 'string', array: true, describe: 'built-in pipeline name or pipeline YAML file (repeatable)' })
-            .option('default-pipelines', { type: 'boolean', default: true, describe: "apply the target's default pipelines (--no-default-pipelines to skip)" })
-            .option('format', { alias: 'f', type: 'string', default: 'default', describe: 'output format (see `sigmantic list formats -t <target>`)' })
-            .option('output', { alias: 'o', type: 'string', describe: 'write output to this file instead of stdout' })
+            .positional('inputs', {
+              describe: 'rule files, directories (recursive), globs, or - for stdin',
+              type: 'string',
+              array: true,
+            })
+            .option('target', {
+              alias: 't',
+              type: 'string',
+              demandOption: true,
+              describe: 'target (see `sigmantic list targets`)',
+            })
+            .option('pipeline', {
+              alias: 'p',
+              type: 'string',
+              array: true,
+              describe: 'built-in pipeline name or pipeline YAML file (repeatable)',
+            })
+            .option('default-pipelines', {
+              type: 'boolean',
+              default: true,
+              describe: "apply the target's default pipelines (--no-default-pipelines to skip)",
+            })
+            .option('format', {
+              alias: 'f',
+              type: 'string',
+              default: 'default',
+              describe: 'output format (see `sigmantic list formats -t <target>`)',
+            })
+            .option('output', {
+              alias: 'o',
+              type: 'string',
+              describe: 'write output to this file instead of stdout',
+            })
             .option('report', { type: 'string', describe: 'write a JSON report of every rule to this file' })
-            .option('strict', { type: 'boolean', default: false, describe: 'refuse approximations (they become errors)' })
-            .option('explain', { type: 'boolean', default: false, describe: 'print, per rule, what the pipelines changed' })
-            .option('set', { type: 'string', array: true, describe: 'backend setting key=value (repeatable)' })
+            .option('strict', {
+              type: 'boolean',
+              default: false,
+              describe: 'refuse approximations (they become errors)',
+            })
+            .option('explain', {
+              type: 'boolean',
+              default: false,
+              describe: 'print, per rule, what the pipelines changed',
+            })
+            .option('set', {
+              type: 'string',
+              array: true,
+              describe: 'backend setting key=value (repeatable)',
+            })
             .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only errors' }),
         async (args) => {
           const inputs = (args.inputs ?? []) as string[];
@@ -94,11 +135,17 @@ export async function main(argv: string[]): Promise<number> {
             );
             out.flush();
             for (const m of summary.missing) stderr(formatDiagnostic(missingDiagnostic(m)) + '\n');
-            if (args.report) writeFileSync(args.report, JSON.stringify({ target: args.target, rules: report }, null, 2) + '\n');
+            if (args.report)
+              writeFileSync(
+                args.report,
+                JSON.stringify({ target: args.target, rules: report }, null, 2) + '\n',
+              );
             const c = summary.counts;
             const total = c.exact + c.approximate + c.unsupported + c.error;
             if (!args.quiet)
-              stderr(`sigmantic: ${total} rules: ${c.exact} exact, ${c.approximate} approximate, ${c.unsupported} unsupported, ${c.error} error\n`);
+              stderr(
+                `sigmantic: ${total} rules: ${c.exact} exact, ${c.approximate} approximate, ${c.unsupported} unsupported, ${c.error} error\n`,
+              );
             code = c.unsupported + c.error > 0 || summary.missing.length > 0 ? 1 : 0;
           } finally {
             if (fd !== 1) closeSync(fd);
@@ -111,11 +158,17 @@ export async function main(argv: string[]): Promise<number> {
         (y) =>
           y
             .positional('what', { choices: ['targets', 'formats', 'pipelines'] as const, demandOption: true })
-            .option('target', { alias: 't', type: 'string', describe: 'the target whose formats or pipelines to list' }),
+            .option('target', {
+              alias: 't',
+              type: 'string',
+              describe: 'the target whose formats or pipelines to list',
+            }),
         async (args) => {
           if (args.what === 'targets') {
             for (const [name, t] of Object.entries(TARGETS))
-              process.stdout.write(`${name.padEnd(10)} ${t.description}${t.aliases.length ? ` (aliases: ${t.aliases.join(', ')})` : ''}\n`);
+              process.stdout.write(
+                `${name.padEnd(10)} ${t.description}${t.aliases.length ? ` (aliases: ${t.aliases.join(', ')})` : ''}\n`,
+              );
             return;
           }
           const names = args.target ? [args.target] : Object.keys(TARGETS);
@@ -123,10 +176,13 @@ export async function main(argv: string[]): Promise<number> {
             const b = await loadBackend(n);
             if (!b) throw new UsageError(`unknown target '${n}'`);
             if (args.what === 'formats')
-              for (const [f, fmt] of Object.entries(b.formats)) process.stdout.write(`${b.name}\t${f}\t${fmt.description}\n`);
+              for (const [f, fmt] of Object.entries(b.formats))
+                process.stdout.write(`${b.name}\t${f}\t${fmt.description}\n`);
             else
               for (const p of Object.keys(b.pipelines))
-                process.stdout.write(`${b.name}\t${p}${b.defaultPipelines.includes(p) ? '\t(default)' : ''}\n`);
+                process.stdout.write(
+                  `${b.name}\t${p}${b.defaultPipelines.includes(p) ? '\t(default)' : ''}\n`,
+                );
           }
         },
       )

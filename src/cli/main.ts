@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 const argv = process.argv.slice(2);
 // Fast path: `--version` without loading the command parser.
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   process.stdout.write(pkg.version + '\n');
 } else {
   const { main } = await import('./commands.js');

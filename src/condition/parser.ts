@@ -12,7 +12,11 @@ import {
 } from 'chevrotain';
 import type { Condition } from './ast.js';
 
-const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z0-9_*][A-Za-z0-9_*.-]*/, label: 'an identifier' });
+const Identifier = createToken({
+  name: 'Identifier',
+  pattern: /[A-Za-z0-9_*][A-Za-z0-9_*.-]*/,
+  label: 'an identifier',
+});
 const kw = (name: string, word: string): TokenType =>
   createToken({ name, pattern: new RegExp(word, 'i'), longer_alt: Identifier, label: `'${word}'` });
 const And = kw('And', 'and');
@@ -33,15 +37,19 @@ const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptim
 /** Lists what was expected, e.g. `'not', '(' or an identifier`. */
 function expected(tokens: readonly TokenType[]): string {
   const names = [...new Set(tokens.map((t) => t.LABEL ?? t.name))];
-  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  return names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 }
 
 // The parser's messages are only the expected part; parseCondition adds what was found.
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage: ({ expected: e }) => expected([e]),
   buildNotAllInputParsedMessage: () => "'and', 'or' or end of condition",
-  buildNoViableAltMessage: ({ expectedPathsPerAlt }) => expected(expectedPathsPerAlt.flatMap((alt) => alt.map((path) => path[0]))),
-  buildEarlyExitMessage: ({ expectedIterationPaths }) => expected(expectedIterationPaths.map((path) => path[0])),
+  buildNoViableAltMessage: ({ expectedPathsPerAlt }) =>
+    expected(expectedPathsPerAlt.flatMap((alt) => alt.map((path) => path[0]))),
+  buildEarlyExitMessage: ({ expectedIterationPaths }) =>
+    expected(expectedIterationPaths.map((path) => path[0])),
 };
 
 class ConditionParser extends EmbeddedActionsParser {
@@ -145,9 +153,15 @@ export function parseCondition(text: string): ParseResult {
   const lexed = lexer.tokenize(text);
   if (lexed.errors.length > 0) {
     const e = lexed.errors[0];
-    return { ok: false, code: 'condition-syntax', offset: e.offset, message: `unexpected character '${text[e.offset]}'` };
+    return {
+      ok: false,
+      code: 'condition-syntax',
+      offset: e.offset,
+      message: `unexpected character '${text[e.offset]}'`,
+    };
   }
-  if (lexed.tokens.length === 0) return { ok: false, code: 'condition-syntax', offset: 0, message: 'empty condition' };
+  if (lexed.tokens.length === 0)
+    return { ok: false, code: 'condition-syntax', offset: 0, message: 'empty condition' };
   parser ??= new ConditionParser();
   parser.input = lexed.tokens;
   const condition = parser.expression();
@@ -157,8 +171,12 @@ export function parseCondition(text: string): ParseResult {
     const atEnd = tok.tokenType.name === 'EOF' || Number.isNaN(tok.startOffset);
     const offset = atEnd ? text.length : tok.startOffset;
     const found = atEnd ? 'end of condition' : `'${tok.image}'`;
-    return { ok: false, code: 'condition-syntax', offset, message: `unexpected ${found}${e.message ? `; expected ${e.message}` : ''}` };
+    return {
+      ok: false,
+      code: 'condition-syntax',
+      offset,
+      message: `unexpected ${found}${e.message ? `; expected ${e.message}` : ''}`,
+    };
   }
   return { ok: true, condition };
 }
-

@@ -26,7 +26,14 @@ const NUMBER_TEXT = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 class BuildError extends Error {
   constructor(
-    readonly code: 'invalid-detection' | 'invalid-value' | 'invalid-cidr' | 'invalid-regex' | 'expansion-limit' | 'unknown-modifier' | 'invalid-modifier-combination',
+    readonly code:
+      | 'invalid-detection'
+      | 'invalid-value'
+      | 'invalid-cidr'
+      | 'invalid-regex'
+      | 'expansion-limit'
+      | 'unknown-modifier'
+      | 'invalid-modifier-combination',
     message: string,
     readonly pos: Position,
   ) {
@@ -71,9 +78,15 @@ export function buildRule(rule: SigmaRule, sink: DiagnosticSink): Node | undefin
   const conds: Array<{ text: string; pos: PosNode }> = [];
   if (typeof rawCond === 'string') conds.push({ text: rawCond, pos: condEntry?.value ?? { pos: fallback } });
   else if (Array.isArray(rawCond) && rawCond.length > 0 && rawCond.every((c) => typeof c === 'string'))
-    rawCond.forEach((c, i) => conds.push({ text: c as string, pos: condEntry?.value.items?.[i] ?? { pos: fallback } }));
+    rawCond.forEach((c, i) =>
+      conds.push({ text: c as string, pos: condEntry?.value.items?.[i] ?? { pos: fallback } }),
+    );
   else {
-    sink.error('invalid-detection', "'condition' must be a string or a list of strings", condEntry?.value.pos ?? fallback);
+    sink.error(
+      'invalid-detection',
+      "'condition' must be a string or a list of strings",
+      condEntry?.value.pos ?? fallback,
+    );
     return undefined;
   }
   const trees: Node[] = [];
@@ -81,7 +94,9 @@ export function buildRule(rule: SigmaRule, sink: DiagnosticSink): Node | undefin
     const r = parseCondition(c.text);
     // Offsets map onto the line for plain and quoted one-line conditions; multi-line ones point at the start.
     const at = (offset: number): Position =>
-      c.text.includes('\n') ? c.pos.pos : { line: c.pos.pos.line, column: c.pos.pos.column + offset + (c.pos.quoted ? 1 : 0) };
+      c.text.includes('\n')
+        ? c.pos.pos
+        : { line: c.pos.pos.line, column: c.pos.pos.column + offset + (c.pos.quoted ? 1 : 0) };
     if (!r.ok) {
       sink.error(r.code, r.message, at(r.offset));
       continue;
@@ -140,28 +155,45 @@ function resolve(
 function buildSelection(name: string, value: unknown, pos: PosNode): Node {
   const origin = (p: Position): Origin => ({ line: p.line, column: p.column, selection: name });
   if (Array.isArray(value)) {
-    if (value.length === 0) throw new BuildError('invalid-detection', 'an empty list matches nothing', pos.pos);
+    if (value.length === 0)
+      throw new BuildError('invalid-detection', 'an empty list matches nothing', pos.pos);
     const children: Node[] = value.map((item, i) => {
       const ip = pos.items?.[i] ?? pos;
       if (isMapping(item)) return buildMapping(item, ip, origin);
       if (isScalar(item) && item !== null && typeof item !== 'boolean') return keyword(item, origin(ip.pos));
-      throw new BuildError('invalid-detection', `a keyword list item must be a string or number, not ${describe(item)}`, ip.pos);
+      throw new BuildError(
+        'invalid-detection',
+        `a keyword list item must be a string or number, not ${describe(item)}`,
+        ip.pos,
+      );
     });
     return { kind: 'or', children };
   }
   if (isMapping(value)) return buildMapping(value, pos, origin);
   if (typeof value === 'string' || value instanceof YamlNumber) return keyword(value, origin(pos.pos));
-  throw new BuildError('invalid-detection', `a selection must be a mapping, a list or a keyword, not ${describe(value)}`, pos.pos);
+  throw new BuildError(
+    'invalid-detection',
+    `a selection must be a mapping, a list or a keyword, not ${describe(value)}`,
+    pos.pos,
+  );
 }
 
 function keyword(v: string | YamlNumber, origin: Origin): Node {
   const text = typeof v === 'string' ? v : v.text;
-  return { kind: 'string', field: null, op: 'contains', values: [parseSigmaString(text)], cased: false, origin };
+  return {
+    kind: 'string',
+    field: null,
+    op: 'contains',
+    values: [parseSigmaString(text)],
+    cased: false,
+    origin,
+  };
 }
 
 function buildMapping(map: Record<string, unknown>, pos: PosNode, origin: (p: Position) => Origin): Node {
   const keys = Object.keys(map);
-  if (keys.length === 0) throw new BuildError('invalid-detection', 'an empty mapping matches nothing', pos.pos);
+  if (keys.length === 0)
+    throw new BuildError('invalid-detection', 'an empty mapping matches nothing', pos.pos);
   const children = keys.map((key) => {
     const entry = pos.keys?.get(key);
     return buildItem(key, map[key], entry?.key ?? pos.pos, entry?.value ?? pos, origin);
@@ -169,7 +201,13 @@ function buildMapping(map: Record<string, unknown>, pos: PosNode, origin: (p: Po
   return children.length === 1 ? children[0] : { kind: 'and', children };
 }
 
-function buildItem(key: string, raw: unknown, keyPos: Position, valuePos: PosNode, originOf: (p: Position) => Origin): Node {
+function buildItem(
+  key: string,
+  raw: unknown,
+  keyPos: Position,
+  valuePos: PosNode,
+  originOf: (p: Position) => Origin,
+): Node {
   const [fieldPart, ...modNames] = key.split('|');
   const field = fieldPart === '' ? null : fieldPart;
   const cls = classifyModifiers(modNames);
@@ -177,9 +215,19 @@ function buildItem(key: string, raw: unknown, keyPos: Position, valuePos: PosNod
   const mods = cls.mods;
   const origin = originOf(keyPos);
   const values: unknown[] = Array.isArray(raw) ? raw : [raw];
-  if (values.length === 0) throw new BuildError('invalid-detection', `'${key}' has an empty list, which matches nothing`, valuePos.pos);
+  if (values.length === 0)
+    throw new BuildError(
+      'invalid-detection',
+      `'${key}' has an empty list, which matches nothing`,
+      valuePos.pos,
+    );
   values.forEach((v, i) => {
-    if (!isScalar(v)) throw new BuildError('invalid-value', `'${key}' values must be scalars, not ${describe(v)}`, valuePos.items?.[i]?.pos ?? valuePos.pos);
+    if (!isScalar(v))
+      throw new BuildError(
+        'invalid-value',
+        `'${key}' values must be scalars, not ${describe(v)}`,
+        valuePos.items?.[i]?.pos ?? valuePos.pos,
+      );
   });
   const needField = (what: string): string => {
     if (field === null) throw new BuildError('invalid-detection', `'${what}' needs a field name`, keyPos);
@@ -230,7 +278,8 @@ function buildItem(key: string, raw: unknown, keyPos: Position, valuePos: PosNod
       }
       case 'fieldref': {
         const f = needField('fieldref');
-        if (typeof v !== 'string' || v === '') return bad(`'fieldref' needs a field name, not ${describe(v)}`);
+        if (typeof v !== 'string' || v === '')
+          return bad(`'fieldref' needs a field name, not ${describe(v)}`);
         return { kind: 'fieldref', field: f, other: v, op: mods.op, cased: mods.cased, origin };
       }
       case undefined:
@@ -249,7 +298,11 @@ function buildItem(key: string, raw: unknown, keyPos: Position, valuePos: PosNod
     }
     if (typeof v === 'boolean') {
       if (field === null || mods.op !== 'eq' || mods.transforms.length > 0 || mods.cased)
-        throw new BuildError('invalid-value', `'${key}': a boolean value cannot be combined with modifiers or keywords`, vpos);
+        throw new BuildError(
+          'invalid-value',
+          `'${key}': a boolean value cannot be combined with modifiers or keywords`,
+          vpos,
+        );
       return { kind: 'boolean', field, value: v, origin };
     }
     if (v instanceof YamlNumber && mods.op === 'eq' && mods.transforms.length === 0 && !mods.cased)
@@ -263,7 +316,11 @@ function buildItem(key: string, raw: unknown, keyPos: Position, valuePos: PosNod
   let total = 0;
   for (const n of nodes) total += n.kind === 'string' ? n.values.length : 1;
   if (total > BUILD_LIMITS.itemValues)
-    throw new BuildError('expansion-limit', `'${key}' expands to ${total} values; the limit is ${BUILD_LIMITS.itemValues}`, keyPos);
+    throw new BuildError(
+      'expansion-limit',
+      `'${key}' expands to ${total} values; the limit is ${BUILD_LIMITS.itemValues}`,
+      keyPos,
+    );
   let node: Node;
   if (nodes.length === 1) node = nodes[0];
   else if (mods.all) node = { kind: 'and', children: nodes, origin };
@@ -300,7 +357,11 @@ function transformValue(text: string, mods: ModifierSet, key: string, pos: Posit
         for (const v of vals) {
           const n = windashCount(v.parts);
           if (n > BUILD_LIMITS.windashVariants)
-            throw new BuildError('expansion-limit', `'${key}': windash would make ${n} variants; the limit is ${BUILD_LIMITS.windashVariants}`, pos);
+            throw new BuildError(
+              'expansion-limit',
+              `'${key}': windash would make ${n} variants; the limit is ${BUILD_LIMITS.windashVariants}`,
+              pos,
+            );
           for (const p of windash(v.parts)) out.push({ parts: p, bytes: v.bytes });
         }
         vals = out;
@@ -312,7 +373,11 @@ function transformValue(text: string, mods: ModifierSet, key: string, pos: Posit
         for (const v of vals) {
           const plain = plainText(v.parts);
           if (plain === null)
-            throw new BuildError('invalid-value', `'${key}': '${t}' cannot encode wildcards or placeholders; escape them or drop the wildcard`, pos);
+            throw new BuildError(
+              'invalid-value',
+              `'${key}': '${t}' cannot encode wildcards or placeholders; escape them or drop the wildcard`,
+              pos,
+            );
           const encoded = t === 'base64' ? [base64(plain, v.bytes)] : base64Offsets(plain, v.bytes);
           for (const e of encoded) out.push({ parts: literal(e), bytes: false });
         }

@@ -27,7 +27,9 @@ function utf16(text: string, bigEndian: boolean): string {
 
 export function encodeUtf16(v: Encoded, variant: 'le' | 'be' | 'bom'): Encoded {
   if (v.bytes) return v;
-  const parts: Part[] = v.parts.map((p) => (p.kind === 'text' ? { kind: 'text', text: utf16(p.text, variant === 'be') } : p));
+  const parts: Part[] = v.parts.map((p) =>
+    p.kind === 'text' ? { kind: 'text', text: utf16(p.text, variant === 'be') } : p,
+  );
   // `utf16` is little-endian with a byte order mark, as Windows writes it.
   if (variant === 'bom') parts.unshift({ kind: 'text', text: '\xff\xfe' });
   return { parts: normalize(parts), bytes: true };

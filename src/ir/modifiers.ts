@@ -3,16 +3,54 @@
  */
 import type { CompareOp, StringOp, TimeUnit } from './types.js';
 
-export type Transform = 'wide' | 'utf16le' | 'utf16be' | 'utf16' | 'base64' | 'base64offset' | 'windash' | 'expand';
+export type Transform =
+  'wide' | 'utf16le' | 'utf16be' | 'utf16' | 'base64' | 'base64offset' | 'windash' | 'expand';
 export type TypeModifier = 're' | 'cidr' | CompareOp | 'exists' | 'fieldref' | TimeUnit;
 
-const TRANSFORMS: ReadonlySet<string> = new Set(['wide', 'utf16le', 'utf16be', 'utf16', 'base64', 'base64offset', 'windash', 'expand']);
+const TRANSFORMS: ReadonlySet<string> = new Set([
+  'wide',
+  'utf16le',
+  'utf16be',
+  'utf16',
+  'base64',
+  'base64offset',
+  'windash',
+  'expand',
+]);
 const OPS: ReadonlySet<string> = new Set(['contains', 'startswith', 'endswith']);
-const TYPES: ReadonlySet<string> = new Set(['re', 'cidr', 'lt', 'lte', 'gt', 'gte', 'exists', 'fieldref', 'minute', 'hour', 'day', 'week', 'month', 'year']);
-const REGEX_FLAGS: Readonly<Record<string, 'i' | 'm' | 's'>> = { i: 'i', ignorecase: 'i', m: 'm', multiline: 'm', s: 's', dotall: 's' };
+const TYPES: ReadonlySet<string> = new Set([
+  're',
+  'cidr',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'exists',
+  'fieldref',
+  'minute',
+  'hour',
+  'day',
+  'week',
+  'month',
+  'year',
+]);
+const REGEX_FLAGS: Readonly<Record<string, 'i' | 'm' | 's'>> = {
+  i: 'i',
+  ignorecase: 'i',
+  m: 'm',
+  multiline: 'm',
+  s: 's',
+  dotall: 's',
+};
 const FLAGS: ReadonlySet<string> = new Set(['all', 'cased', 'neq']);
 
-export const ALL_MODIFIERS: readonly string[] = [...TRANSFORMS, ...OPS, ...TYPES, ...Object.keys(REGEX_FLAGS), ...FLAGS];
+export const ALL_MODIFIERS: readonly string[] = [
+  ...TRANSFORMS,
+  ...OPS,
+  ...TYPES,
+  ...Object.keys(REGEX_FLAGS),
+  ...FLAGS,
+];
 
 /** The modifiers of one detection item, classified and checked. */
 export interface ModifierSet {
@@ -25,7 +63,9 @@ export interface ModifierSet {
   readonly neq: boolean;
 }
 
-export type ModifierResult = { ok: true; mods: ModifierSet } | { ok: false; code: 'unknown-modifier' | 'invalid-modifier-combination'; message: string };
+export type ModifierResult =
+  | { ok: true; mods: ModifierSet }
+  | { ok: false; code: 'unknown-modifier' | 'invalid-modifier-combination'; message: string };
 
 export function classifyModifiers(names: readonly string[]): ModifierResult {
   const transforms: Transform[] = [];
@@ -37,7 +77,11 @@ export function classifyModifiers(names: readonly string[]): ModifierResult {
   let cased = false;
   let neq = false;
   const seen = new Set<string>();
-  const bad = (message: string): ModifierResult => ({ ok: false, code: 'invalid-modifier-combination', message });
+  const bad = (message: string): ModifierResult => ({
+    ok: false,
+    code: 'invalid-modifier-combination',
+    message,
+  });
 
   for (let idx = 0; idx < names.length; idx++) {
     const name = names[idx];
@@ -45,7 +89,9 @@ export function classifyModifiers(names: readonly string[]): ModifierResult {
     seen.add(name);
     if (TRANSFORMS.has(name)) {
       if ((name === 'base64' || name === 'base64offset') && opIndex !== -1)
-        return bad(`'${names[opIndex]}' before '${name}' would encode its wildcards: write '|${name}|${names[opIndex]}'`);
+        return bad(
+          `'${names[opIndex]}' before '${name}' would encode its wildcards: write '|${name}|${names[opIndex]}'`,
+        );
       transforms.push(name as Transform);
     } else if (OPS.has(name)) {
       if (op !== 'eq') return bad(`'${op}' and '${name}' cannot be combined`);
@@ -72,9 +118,11 @@ export function classifyModifiers(names: readonly string[]): ModifierResult {
     if (op !== 'eq' && type !== 'fieldref') return bad(`'${op}' cannot be combined with '${type}'`);
     if (transforms.length > 0) return bad(`'${transforms[0]}' cannot be combined with '${type}'`);
     if (cased && type !== 'fieldref') return bad(`'cased' cannot be combined with '${type}'`);
-    if (type === 'exists' && (all || neq)) return bad(`'exists' cannot be combined with '${all ? 'all' : 'neq'}'`);
+    if (type === 'exists' && (all || neq))
+      return bad(`'exists' cannot be combined with '${all ? 'all' : 'neq'}'`);
   }
-  if (transforms.includes('base64') && transforms.includes('base64offset')) return bad("'base64' and 'base64offset' cannot be combined");
+  if (transforms.includes('base64') && transforms.includes('base64offset'))
+    return bad("'base64' and 'base64offset' cannot be combined");
   const utf = transforms.filter((t) => t === 'wide' || t.startsWith('utf16'));
   if (utf.length > 1) return bad(`'${utf[0]}' and '${utf[1]}' cannot be combined`);
   return { ok: true, mods: { transforms, op, type, regexFlags, all, cased, neq } };

@@ -38,10 +38,6 @@ export function simplify(node: Node): Node {
   }
 }
 
-function key(s: SigmaString): string {
-  return JSON.stringify(s);
-}
-
 /** Merges string, number, cidr and time matches on the same field (and op, case) under one OR. */
 function mergeOr(children: Node[]): Node[] {
   const out: Node[] = [];
@@ -84,7 +80,8 @@ function mergeOr(children: Node[]): Node[] {
   for (const g of groups.values()) {
     const first = out[g.at];
     if (first.kind === 'string') out[g.at] = { ...first, values: g.values as SigmaString[] };
-    else if (first.kind === 'number' || first.kind === 'time') out[g.at] = { ...first, values: g.values as NumberValue[] };
+    else if (first.kind === 'number' || first.kind === 'time')
+      out[g.at] = { ...first, values: g.values as NumberValue[] };
     else if (first.kind === 'cidr') out[g.at] = { ...first, networks: g.values as Network[] };
   }
   return out;

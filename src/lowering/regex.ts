@@ -165,7 +165,7 @@ export function regexToSigma(
     if (c === '\\') {
       const n = p[k + 1];
       if (n === undefined) return null;
-      if (/[\\^$.|?*+()[\]{}/\-]/.test(n) || /[^A-Za-z0-9]/.test(n)) {
+      if (/[^A-Za-z0-9]/.test(n)) {
         text += n;
         k++;
         continue;

@@ -13,15 +13,52 @@ export const LIMITS = {
 };
 
 const KNOWN = new Set([
-  'title', 'id', 'name', 'related', 'taxonomy', 'status', 'description', 'license', 'author',
-  'references', 'date', 'modified', 'logsource', 'detection', 'fields', 'falsepositives', 'level',
-  'tags', 'scope', 'correlation', 'filter', 'generate',
+  'title',
+  'id',
+  'name',
+  'related',
+  'taxonomy',
+  'status',
+  'description',
+  'license',
+  'author',
+  'references',
+  'date',
+  'modified',
+  'logsource',
+  'detection',
+  'fields',
+  'falsepositives',
+  'level',
+  'tags',
+  'scope',
+  'correlation',
+  'filter',
+  'generate',
 ]);
 const STATUS = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
 const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
 const RELATED_TYPES = new Set(['derived', 'obsolete', 'merged', 'renamed', 'similar']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Where a problem of the whole file is reported. */
+const FILE_START: Position = { line: 1, column: 1 };
+
+/** The line of the second document of a stream, or of a legacy `action:` line. */
+function legacyAt(text: string): Position {
+  const lines = text.split('\n');
+  let docs = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (/^---\s*$/.test(lines[i]) && (++docs > 1 || i > 0)) return { line: i + 1, column: 1 };
+    if (/^\.\.\.\s*$/.test(lines[i]) && i + 1 < lines.length) return { line: i + 2, column: 1 };
+    if (/^action:\s*(global|reset|repeat)\b/.test(lines[i])) return { line: i + 1, column: 1 };
+  }
+  return FILE_START;
+}
+
+const MULTI_DOCUMENT =
+  'legacy multi-document rule (action: global/reset/repeat) is not supported: split it into one rule per file';
 
 export interface LoadResult {
   readonly rule?: SigmaRule;
@@ -32,26 +69,29 @@ export interface LoadResult {
 export function loadRuleText(text: string, path: string): LoadResult {
   const sink = new DiagnosticSink(path);
   if (text.length > LIMITS.fileSize) {
-    sink.error('file-too-large', `file is ${text.length} bytes; the limit is ${LIMITS.fileSize}`);
+    sink.error('file-too-large', `file is ${text.length} bytes; the limit is ${LIMITS.fileSize}`, FILE_START);
     return { diagnostics: sink };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (countDocuments(text) > 1 || /^action:\s*(global|reset|repeat)\b/m.test(text)) {
-    sink.error(
-      'multi-document',
-      'legacy multi-document rule (action: global/reset/repeat) is not supported: split it into one rule per file',
-    );
+    sink.error('multi-document', MULTI_DOCUMENT, legacyAt(text));
     return { diagnostics: sink };
   }
   let doc;
   try {
     doc = parseYaml(text);
   } catch (e) {
+    // A second document that does not start with a `---` line (e.g. after `...`).
+    if (e instanceof YamlError && /single document/.test(e.message)) {
+      const at = legacyAt(text);
+      sink.error('multi-document', MULTI_DOCUMENT, at === FILE_START ? e.pos : at);
+      return { diagnostics: sink };
+    }
     if (e instanceof YamlError) {
       sink.error('yaml-syntax', e.message, e.pos);
       return { diagnostics: sink };
     }
-    sink.error('yaml-syntax', e instanceof Error ? e.message : String(e));
+    sink.error('yaml-syntax', e instanceof Error ? e.message : String(e), FILE_START);
     return { diagnostics: sink };
   }
   const size = expandedSize(doc.value, LIMITS.expandedNodes);
@@ -59,6 +99,7 @@ export function loadRuleText(text: string, path: string): LoadResult {
     sink.error(
       'yaml-too-complex',
       `the document expands to more than ${LIMITS.expandedNodes} nodes or nests too deeply (alias bomb?)`,
+      FILE_START,
     );
     return { diagnostics: sink };
   }
@@ -112,9 +153,11 @@ function typeCheck(
   else if ('filter' in raw) type = 'filter';
 
   const title = str('title', true) ?? '';
-  if (title.length > 256) sink.warning('invalid-attribute', "'title' is longer than 256 characters", at('title'));
+  if (title.length > 256)
+    sink.warning('invalid-attribute', "'title' is longer than 256 characters", at('title'));
   const id = str('id');
-  if (id !== undefined && !UUID.test(id)) sink.error('invalid-attribute', `'id' must be a UUID, not '${id}'`, at('id'));
+  if (id !== undefined && !UUID.test(id))
+    sink.error('invalid-attribute', `'id' must be a UUID, not '${id}'`, at('id'));
   const status = str('status');
   if (status !== undefined && !STATUS.has(status))
     sink.error('invalid-attribute', `'status' must be one of ${[...STATUS].join(', ')}`, at('status'));
@@ -129,7 +172,8 @@ function typeCheck(
 
   const related: RelatedRule[] = [];
   if (raw.related !== undefined && raw.related !== null) {
-    if (!Array.isArray(raw.related)) sink.error('invalid-attribute', "'related' must be a list", at('related'));
+    if (!Array.isArray(raw.related))
+      sink.error('invalid-attribute', "'related' must be a list", at('related'));
     else
       for (const r of raw.related) {
         const rr = r as Record<string, unknown>;
@@ -138,7 +182,11 @@ function typeCheck(
           continue;
         }
         if (!RELATED_TYPES.has(rr.type))
-          sink.warning('invalid-attribute', `related type '${rr.type}' is not one of ${[...RELATED_TYPES].join(', ')}`, at('related'));
+          sink.warning(
+            'invalid-attribute',
+            `related type '${rr.type}' is not one of ${[...RELATED_TYPES].join(', ')}`,
+            at('related'),
+          );
         related.push({ id: rr.id, type: rr.type });
       }
   }
@@ -146,7 +194,8 @@ function typeCheck(
   let logsource: LogSource = {};
   const ls = raw.logsource;
   if (ls !== undefined && ls !== null) {
-    if (typeof ls !== 'object' || Array.isArray(ls)) sink.error('invalid-attribute', "'logsource' must be a mapping", at('logsource'));
+    if (typeof ls !== 'object' || Array.isArray(ls))
+      sink.error('invalid-attribute', "'logsource' must be a mapping", at('logsource'));
     else {
       const l = ls as Record<string, unknown>;
       const pick = (k: string): string | undefined => {
@@ -157,19 +206,26 @@ function typeCheck(
         sink.error('invalid-attribute', `'logsource.${k}' must be a string`, at('logsource'));
         return undefined;
       };
-      logsource = { product: pick('product'), category: pick('category'), service: pick('service'), definition: pick('definition') };
+      logsource = {
+        product: pick('product'),
+        category: pick('category'),
+        service: pick('service'),
+        definition: pick('definition'),
+      };
     }
   } else if (type === 'rule') sink.error('missing-attribute', "'logsource' is required", root.pos);
 
   let detection: Record<string, unknown> = {};
   const det = raw.detection;
   if (type === 'rule') {
-    if (det === undefined || det === null) sink.error('missing-attribute', "'detection' is required", root.pos);
+    if (det === undefined || det === null)
+      sink.error('missing-attribute', "'detection' is required", root.pos);
     else if (typeof det !== 'object' || Array.isArray(det) || det instanceof YamlNumber)
       sink.error('invalid-detection', "'detection' must be a mapping", at('detection'));
     else {
       detection = det as Record<string, unknown>;
-      if (!('condition' in detection)) sink.error('missing-attribute', "'detection' needs a 'condition'", keyAt('detection'));
+      if (!('condition' in detection))
+        sink.error('missing-attribute', "'detection' needs a 'condition'", keyAt('detection'));
     }
   }
 

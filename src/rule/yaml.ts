@@ -139,7 +139,10 @@ export function parseYaml(text: string): YamlDocument {
     if (e instanceof yaml.YAMLException) {
       const mark = (e as yaml.YAMLException & { mark?: { line: number; column: number } }).mark;
       const reason = (e as yaml.YAMLException & { reason?: string }).reason ?? e.message;
-      throw new YamlError(reason, mark ? { line: mark.line + 1, column: mark.column + 1 } : { line: 1, column: 1 });
+      throw new YamlError(
+        reason,
+        mark ? { line: mark.line + 1, column: mark.column + 1 } : { line: 1, column: 1 },
+      );
     }
     throw e;
   }
