@@ -8,7 +8,7 @@ import type { Condition } from '../condition/ast.js';
 import { parseCondition } from '../condition/parser.js';
 import type { SigmaRule } from '../rule/types.js';
 import { YamlNumber, type PosNode } from '../rule/yaml.js';
-import { parseCidr } from './cidr.js';
+import { networkText, parseCidr } from './cidr.js';
 import { base64, base64Offsets, encodeUtf16, windash, windashCount, type Encoded } from './encodings.js';
 import { classifyModifiers, type ModifierSet } from './modifiers.js';
 import { literal, normalize, parseSigmaString, plainText } from './sigma-string.js';
@@ -43,6 +43,9 @@ class BuildError extends Error {
 
 type Scalar = string | YamlNumber | boolean | null;
 
+/** Reports a warning for a value that is used, but not as written. */
+type Warn = (code: 'cidr-host-bits', message: string, pos: Position) => void;
+
 function isScalar(v: unknown): v is Scalar {
   return v === null || typeof v === 'string' || typeof v === 'boolean' || v instanceof YamlNumber;
 }
@@ -66,7 +69,11 @@ export function buildRule(rule: SigmaRule, sink: DiagnosticSink): Node | undefin
     if (name === 'condition' || name === 'timeframe') continue;
     const entry = detPos?.keys?.get(name);
     try {
-      selections.set(name, buildSelection(name, value, entry?.value ?? { pos: entry?.key ?? fallback }));
+      const warn: Warn = (code, message, pos) => sink.warning(code, `${name}: ${message}`, pos);
+      selections.set(
+        name,
+        buildSelection(name, value, entry?.value ?? { pos: entry?.key ?? fallback }, warn),
+      );
     } catch (e) {
       if (!(e instanceof BuildError)) throw e;
       sink.error(e.code, `${name}: ${e.message}`, e.pos);
@@ -152,14 +159,14 @@ function resolve(
   }
 }
 
-function buildSelection(name: string, value: unknown, pos: PosNode): Node {
+function buildSelection(name: string, value: unknown, pos: PosNode, warn: Warn): Node {
   const origin = (p: Position): Origin => ({ line: p.line, column: p.column, selection: name });
   if (Array.isArray(value)) {
     if (value.length === 0)
       throw new BuildError('invalid-detection', 'an empty list matches nothing', pos.pos);
     const children: Node[] = value.map((item, i) => {
       const ip = pos.items?.[i] ?? pos;
-      if (isMapping(item)) return buildMapping(item, ip, origin);
+      if (isMapping(item)) return buildMapping(item, ip, origin, warn);
       if (isScalar(item) && item !== null && typeof item !== 'boolean') return keyword(item, origin(ip.pos));
       throw new BuildError(
         'invalid-detection',
@@ -169,7 +176,7 @@ function buildSelection(name: string, value: unknown, pos: PosNode): Node {
     });
     return { kind: 'or', children };
   }
-  if (isMapping(value)) return buildMapping(value, pos, origin);
+  if (isMapping(value)) return buildMapping(value, pos, origin, warn);
   if (typeof value === 'string' || value instanceof YamlNumber) return keyword(value, origin(pos.pos));
   throw new BuildError(
     'invalid-detection',
@@ -190,13 +197,18 @@ function keyword(v: string | YamlNumber, origin: Origin): Node {
   };
 }
 
-function buildMapping(map: Record<string, unknown>, pos: PosNode, origin: (p: Position) => Origin): Node {
+function buildMapping(
+  map: Record<string, unknown>,
+  pos: PosNode,
+  origin: (p: Position) => Origin,
+  warn: Warn,
+): Node {
   const keys = Object.keys(map);
   if (keys.length === 0)
     throw new BuildError('invalid-detection', 'an empty mapping matches nothing', pos.pos);
   const children = keys.map((key) => {
     const entry = pos.keys?.get(key);
-    return buildItem(key, map[key], entry?.key ?? pos.pos, entry?.value ?? pos, origin);
+    return buildItem(key, map[key], entry?.key ?? pos.pos, entry?.value ?? pos, origin, warn);
   });
   return children.length === 1 ? children[0] : { kind: 'and', children };
 }
@@ -207,6 +219,7 @@ function buildItem(
   keyPos: Position,
   valuePos: PosNode,
   originOf: (p: Position) => Origin,
+  warn: Warn,
 ): Node {
   const [fieldPart, ...modNames] = key.split('|');
   const field = fieldPart === '' ? null : fieldPart;
@@ -249,6 +262,12 @@ function buildItem(
         if (typeof v !== 'string') return bad(`a cidr value must be a string, not ${describe(v)}`);
         const r = parseCidr(v);
         if (!r.ok) throw new BuildError('invalid-cidr', `'${key}': invalid CIDR '${v}': ${r.reason}`, vpos);
+        if (r.hostBits)
+          warn(
+            'cidr-host-bits',
+            `'${key}': '${v}' has host bits set; the network ${networkText(r.network)} is used`,
+            vpos,
+          );
         return { kind: 'cidr', field: f, networks: [r.network], origin };
       }
       case 'lt':
