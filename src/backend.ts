@@ -46,6 +46,8 @@ export interface RuleResult {
 /** An output format: rendered rule by rule so that output streams. */
 export interface OutputFormat {
   readonly description: string;
+  /** File extension for `-o DIR` with several targets (default `txt`). */
+  readonly extension?: string;
   /** Text before the first rule (may be empty). */
   header?(options: ConvertOptions): string;
   /** The text for one converted rule (called only for rules with queries). */

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadBackend } from '../backends/index.js';
-import type { Backend, ConvertOptions, RuleResult } from './backend.js';
+import type { Backend, ConvertOptions, OutputFormat, RuleResult } from './backend.js';
 import { convertLoaded, loadRuleFile, loadRuleFromText, type LoadedRule } from './convert.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
 import { expandInputs } from './files.js';
@@ -12,15 +12,19 @@ import { resolvePipeline } from './pipeline/index.js';
 import type { PipelineSpec } from './pipeline/types.js';
 
 export interface RunOptions extends ConvertOptions {
-  readonly target: string;
+  /** One or more targets: each rule is loaded once and converted for each. */
+  readonly targets: readonly string[];
   readonly inputs: readonly string[];
   readonly pipelines?: readonly string[];
   readonly defaultPipelines?: boolean;
   readonly format?: string;
 }
 
+export type Counts = Record<RuleResult['status'], number>;
+
 export interface RunSummary {
-  readonly counts: Record<RuleResult['status'], number>;
+  /** Per target, how many rules got each label. */
+  readonly counts: Record<string, Counts>;
   readonly missing: string[];
 }
 
@@ -60,17 +64,27 @@ export function reportEntry(r: RuleResult): ReportRule {
 }
 
 export interface RunHooks {
-  /** Output text, in order. */
-  write(chunk: string): void;
-  /** Called once per rule, in input order, after conversion. */
-  onResult?(result: RuleResult): void;
+  /** Output text of a target, in order. */
+  write(target: string, chunk: string): void;
+  /** Called once per rule and target, in input order, after conversion. */
+  onResult?(target: string, result: RuleResult): void;
   /** Reads standard input (for `-`). */
   readStdin?(): string;
 }
 
-export async function prepare(options: RunOptions): Promise<{ backend: Backend; pipelines: PipelineSpec[] }> {
-  const backend = await loadBackend(options.target);
-  if (!backend) throw new UsageError(`unknown target '${options.target}' (see 'sigmantic list targets')`);
+export interface Prepared {
+  readonly backend: Backend;
+  readonly pipelines: PipelineSpec[];
+  readonly format: OutputFormat;
+}
+
+/** Loads a target's backend, its pipelines and the output format, or throws a UsageError. */
+export async function prepare(
+  target: string,
+  options: Omit<RunOptions, 'targets' | 'inputs'>,
+): Promise<Prepared> {
+  const backend = await loadBackend(target);
+  if (!backend) throw new UsageError(`unknown target '${target}' (see 'sigmantic list targets')`);
   const names = [
     ...(options.defaultPipelines === false ? [] : backend.defaultPipelines),
     ...(options.pipelines ?? []),
@@ -83,40 +97,48 @@ export async function prepare(options: RunOptions): Promise<{ backend: Backend; 
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
   }
-  if (options.format && !(options.format in backend.formats))
+  const format = backend.formats[options.format ?? 'default'];
+  if (!format)
     throw new UsageError(
       `unknown format '${options.format}' for target '${backend.name}' (formats: ${Object.keys(backend.formats).join(', ')})`,
     );
-  return { backend, pipelines };
+  return { backend, pipelines, format };
 }
 
-/** Converts all inputs, writing output as it goes. */
+/** Converts all inputs for every target, writing output as it goes. */
 export async function run(options: RunOptions, hooks: RunHooks): Promise<RunSummary> {
-  const { backend, pipelines } = await prepare(options);
-  const format = backend.formats[options.format ?? 'default'];
+  if (options.targets.length === 0) throw new UsageError('no target given');
+  const prepared: Array<Prepared & { target: string; first: boolean }> = [];
+  for (const t of options.targets) prepared.push({ ...(await prepare(t, options)), target: t, first: true });
   const { paths, missing } = await expandInputs(options.inputs);
-  const counts = { exact: 0, approximate: 0, unsupported: 0, error: 0 };
-  let first = true;
-  const header = format.header?.(options);
-  if (header) hooks.write(header);
+  const counts: Record<string, Counts> = {};
+  for (const p of prepared) {
+    counts[p.target] = { exact: 0, approximate: 0, unsupported: 0, error: 0 };
+    const header = p.format.header?.(options);
+    if (header) hooks.write(p.target, header);
+  }
   for (const path of paths) {
     let loaded: LoadedRule;
     if (path === '-') {
       const text = hooks.readStdin ? hooks.readStdin() : readFileSync(0, 'utf8');
       loaded = loadRuleFromText(text, '<stdin>');
     } else loaded = loadRuleFile(path);
-    const result = convertLoaded(loaded, backend, pipelines, options);
-    counts[result.status]++;
-    if (result.queries.length > 0) {
-      const text = format.rule(result, options);
-      if (!first && format.separator) hooks.write(format.separator);
-      hooks.write(text);
-      first = false;
+    for (const p of prepared) {
+      const result = convertLoaded(loaded, p.backend, p.pipelines, options);
+      counts[p.target][result.status]++;
+      if (result.queries.length > 0) {
+        const text = p.format.rule(result, options);
+        if (!p.first && p.format.separator) hooks.write(p.target, p.format.separator);
+        hooks.write(p.target, text);
+        p.first = false;
+      }
+      hooks.onResult?.(p.target, result);
     }
-    hooks.onResult?.(result);
   }
-  const footer = format.footer?.(options);
-  if (footer) hooks.write(footer);
+  for (const p of prepared) {
+    const footer = p.format.footer?.(options);
+    if (footer) hooks.write(p.target, footer);
+  }
   return { counts, missing };
 }
 

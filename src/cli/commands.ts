@@ -1,10 +1,11 @@
 /** yargs command definitions: convert, list. Exit codes: 0 all converted, 1 some failed, 2 usage. */
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import yargs from 'yargs';
 import { TARGETS, loadBackend } from '../../backends/index.js';
 import type { RuleResult } from '../backend.js';
 import { formatDiagnostic } from '../diagnostics.js';
-import { missingDiagnostic, reportEntry, run, UsageError, type ReportRule } from '../run.js';
+import { missingDiagnostic, prepare, reportEntry, run, UsageError, type ReportRule } from '../run.js';
 
 function version(): string {
   return (
@@ -27,6 +28,12 @@ class Out {
     this.buf = [];
     this.size = 0;
   }
+}
+
+/** A repeatable option: yargs gives a string for one use and an array for several. */
+function list(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
 }
 
 function parseSettings(list: readonly string[] | undefined): Record<string, string> {
@@ -64,12 +71,11 @@ export async function main(argv: string[]): Promise<number> {
               alias: 't',
               type: 'string',
               demandOption: true,
-              describe: 'target (see `sigmantic list targets`)',
+              describe: 'target (see `sigmantic list targets`); several (-t a -t b or a,b) need -o DIR',
             })
             .option('pipeline', {
               alias: 'p',
               type: 'string',
-              array: true,
               describe: 'built-in pipeline name or pipeline YAML file (repeatable)',
             })
             .option('default-pipelines', {
@@ -86,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
             .option('output', {
               alias: 'o',
               type: 'string',
-              describe: 'write output to this file instead of stdout',
+              describe: 'write output to this file instead of stdout (a directory with several targets)',
             })
             .option('report', { type: 'string', describe: 'write a JSON report of every rule to this file' })
             .option('strict', {
@@ -101,54 +107,77 @@ export async function main(argv: string[]): Promise<number> {
             })
             .option('set', {
               type: 'string',
-              array: true,
               describe: 'backend setting key=value (repeatable)',
             })
             .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only errors' }),
         async (args) => {
           const inputs = (args.inputs ?? []) as string[];
           if (inputs.length === 0) throw new UsageError('no input: give rule files, directories, globs or -');
-          const fd = args.output ? openSync(args.output, 'w') : 1;
-          const out = new Out(fd);
-          const report: ReportRule[] = [];
-          const onResult = (r: RuleResult) => {
+          const targets = [
+            ...new Set(
+              list(args.target)
+                .flatMap((t) => t.split(','))
+                .filter(Boolean),
+            ),
+          ];
+          const several = targets.length > 1;
+          if (several && !args.output)
+            throw new UsageError('several targets need -o DIR (one output file per target)');
+          const settings = parseSettings(list(args.set));
+          const options = {
+            targets,
+            inputs,
+            pipelines: list(args.pipeline),
+            defaultPipelines: args['default-pipelines'],
+            format: args.format,
+            strict: args.strict,
+            settings,
+          };
+          // Check targets, pipelines and formats before opening any output.
+          const outs = new Map<string, Out>();
+          const fds: number[] = [];
+          if (several) mkdirSync(args.output!, { recursive: true });
+          for (const t of targets) {
+            const prepared = await prepare(t, options);
+            let fd = 1;
+            if (several) fd = openSync(join(args.output!, `${t}.${prepared.format.extension ?? 'txt'}`), 'w');
+            else if (args.output) fd = openSync(args.output, 'w');
+            if (fd !== 1) fds.push(fd);
+            outs.set(t, new Out(fd));
+          }
+          const reports = new Map<string, ReportRule[]>(targets.map((t) => [t, []]));
+          const onResult = (target: string, r: RuleResult) => {
             for (const d of r.diagnostics) {
               if (d.severity === 'info' && !args.explain) continue;
               if (args.quiet && d.severity !== 'error') continue;
-              stderr(formatDiagnostic(d) + '\n');
+              stderr((several ? `[${target}] ` : '') + formatDiagnostic(d) + '\n');
             }
             if (args.explain) for (const line of r.applied) stderr(`${r.path}: applied ${line}\n`);
-            if (args.report) report.push(reportEntry(r));
+            if (args.report) reports.get(target)!.push(reportEntry(r));
           };
           try {
-            const summary = await run(
-              {
-                target: args.target,
-                inputs,
-                pipelines: args.pipeline as string[] | undefined,
-                defaultPipelines: args['default-pipelines'],
-                format: args.format,
-                strict: args.strict,
-                settings: parseSettings(args.set as string[] | undefined),
-              },
-              { write: (s) => out.write(s), onResult },
-            );
-            out.flush();
+            const summary = await run(options, { write: (t, s) => outs.get(t)!.write(s), onResult });
+            for (const o of outs.values()) o.flush();
             for (const m of summary.missing) stderr(formatDiagnostic(missingDiagnostic(m)) + '\n');
-            if (args.report)
-              writeFileSync(
-                args.report,
-                JSON.stringify({ target: args.target, rules: report }, null, 2) + '\n',
-              );
-            const c = summary.counts;
-            const total = c.exact + c.approximate + c.unsupported + c.error;
-            if (!args.quiet)
-              stderr(
-                `sigmantic: ${total} rules: ${c.exact} exact, ${c.approximate} approximate, ${c.unsupported} unsupported, ${c.error} error\n`,
-              );
-            code = c.unsupported + c.error > 0 || summary.missing.length > 0 ? 1 : 0;
+            let failed = summary.missing.length > 0;
+            for (const t of targets) {
+              if (args.report) {
+                const file = several
+                  ? args.report.replace(/(\.[^./]*)?$/, (ext) => `.${t}${ext}`)
+                  : args.report;
+                writeFileSync(file, JSON.stringify({ target: t, rules: reports.get(t) }, null, 2) + '\n');
+              }
+              const c = summary.counts[t];
+              const total = c.exact + c.approximate + c.unsupported + c.error;
+              if (!args.quiet)
+                stderr(
+                  `sigmantic: ${several ? t + ': ' : ''}${total} rules: ${c.exact} exact, ${c.approximate} approximate, ${c.unsupported} unsupported, ${c.error} error\n`,
+                );
+              if (c.unsupported + c.error > 0) failed = true;
+            }
+            code = failed ? 1 : 0;
           } finally {
-            if (fd !== 1) closeSync(fd);
+            for (const fd of fds) closeSync(fd);
           }
         },
       )
