@@ -4,21 +4,35 @@
  */
 import type { Node } from '../ir/types.js';
 import type { SigmaRule } from '../rule/types.js';
+import type { PosNode } from '../rule/yaml.js';
 
 /** A loaded pipeline: name, priority and items, from YAML or built in. */
 export interface PipelineSpec {
   readonly name: string;
+  /** Lower runs first; equal priorities keep the order given. */
   readonly priority: number;
+  /** Values for `value_placeholders` (`%name%` under `|expand`). */
   readonly vars: Readonly<Record<string, readonly string[]>>;
+  /** The processing items as written (pySigma YAML objects), checked when the spec was made. */
   readonly transformations: readonly unknown[];
   /** Where it came from (file path or `builtin:name`). */
   readonly source: string;
+  /** Source positions of the `transformations` list (files only), for error messages. */
+  readonly positions?: PosNode;
 }
 
 export interface PipelineOutcome {
   readonly rule: SigmaRule;
   readonly ir: Node;
+  /**
+   * Per-rule values for the backend: `set_state` keys, and `queryExpressionPlaceholders`
+   * (placeholder name -> expression template with `{id}` filled in and `{field}` left for the
+   * backend).
+   */
   readonly state: Record<string, unknown>;
   /** Human-readable lines: which item changed what. */
   readonly applied: string[];
 }
+
+/** The state key under which `query_expression_placeholders` records its expressions. */
+export const QUERY_EXPRESSION_PLACEHOLDERS = 'queryExpressionPlaceholders';

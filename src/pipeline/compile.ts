@@ -1,0 +1,179 @@
+/**
+ * Compiling pipeline specs: every item's conditions and transformation are checked and turned
+ * into closures once, so applying them per rule is cheap. Errors name the file, line and item.
+ */
+import { parseSigmaString } from '../ir/sigma-string.js';
+import type { SigmaString } from '../ir/types.js';
+import type { PosNode } from '../rule/yaml.js';
+import { compileConditions } from './conditions.js';
+import { pipelineError } from './errors.js';
+import type { CompileEnv, CompiledItem, TransformFactory } from './item.js';
+import { describe, isMapping, Params } from './params.js';
+import { FIELD_TRANSFORMATIONS } from './transform-fields.js';
+import { RULE_TRANSFORMATIONS } from './transform-rule.js';
+import { VALUE_TRANSFORMATIONS } from './transform-values.js';
+import type { PipelineSpec } from './types.js';
+
+export const TRANSFORMATIONS: Readonly<Record<string, TransformFactory>> = {
+  ...FIELD_TRANSFORMATIONS,
+  ...VALUE_TRANSFORMATIONS,
+  ...RULE_TRANSFORMATIONS,
+};
+
+/** Keys every item may have besides its transformation's parameters. */
+const ITEM_KEYS = ['id', 'type'];
+for (const k of ['rule', 'detection_item', 'field_name'])
+  ITEM_KEYS.push(`${k}_conditions`, `${k}_cond_op`, `${k}_cond_not`, `${k}_cond_expr`);
+
+/** Compiles a list of raw processing items. */
+export function compileItems(
+  spec: { name: string; source: string },
+  raw: unknown,
+  pos: PosNode | undefined,
+  prefix = '',
+): CompiledItem[] {
+  if (!Array.isArray(raw))
+    throw pipelineError(
+      { source: spec.source, pos: pos?.pos },
+      `'transformations' must be a list, not ${describe(raw)}`,
+    );
+  const env: CompileEnv = {
+    compileItems(nested, npos, at, key) {
+      if (!Array.isArray(nested) || nested.length === 0)
+        return at.fail(`'${key}' must be a non-empty list of processing items`, key);
+      return compileItems(spec, nested, npos, `${prefix}${at.where.item ?? ''} > `);
+    },
+  };
+  const ids = new Set<string>();
+  return raw.map((obj, i) => {
+    const ipos = pos?.items?.[i];
+    const at = ipos?.pos ?? pos?.pos;
+    const n = `#${i + 1}`;
+    if (!isMapping(obj))
+      throw pipelineError(
+        { source: spec.source, pos: at, item: `${prefix}item ${n}` },
+        `a processing item must be a mapping, not ${describe(obj)}`,
+      );
+    const id = typeof obj.id === 'string' && obj.id !== '' ? obj.id : undefined;
+    const type = typeof obj.type === 'string' ? obj.type : undefined;
+    const name = `${prefix}item ${id !== undefined ? `'${id}'` : n}${type ? ` (${type})` : ''}`;
+    const p = new Params(obj, ipos, { source: spec.source, pos: at, item: name });
+    if (obj.id !== undefined && obj.id !== null && id === undefined)
+      p.fail(`'id' must be a non-empty string, not ${describe(obj.id)}`, 'id');
+    if (id !== undefined) {
+      if (ids.has(id)) p.fail(`duplicate item id '${id}'`, 'id');
+      ids.add(id);
+    }
+    if (type === undefined)
+      return p.fail(
+        obj.type === undefined
+          ? "the item has no 'type'"
+          : `'type' must be a string, not ${describe(obj.type)}`,
+        'type',
+      );
+    const make = TRANSFORMATIONS[type];
+    if (!make)
+      return p.fail(
+        `unknown transformation type '${type}' (supported: ${Object.keys(TRANSFORMATIONS).sort().join(', ')})`,
+        'type',
+      );
+    p.allow(...ITEM_KEYS);
+    const matchRule = compileConditions(p, 'rule');
+    const matchItem = compileConditions(p, 'detection_item');
+    const matchField = compileConditions(p, 'field_name');
+    const run = make(p, env);
+    p.done(`transformation '${type}'`);
+    return { id, label: `${spec.name}/${id ?? n}`, type, matchRule, matchItem, matchField, run };
+  });
+}
+
+/** Keys of a pipeline document. */
+const UNSUPPORTED_KEYS: Readonly<Record<string, string>> = {
+  postprocessing: 'query post-processing works on query strings; sigmantic pipelines transform the IR only',
+  finalizers: 'finalizers work on query strings; use an output format instead',
+};
+
+/** Checks a pipeline document and returns its spec (items are compiled once and cached). */
+export function specFromDocument(obj: unknown, source: string, root: PosNode | undefined): PipelineSpec {
+  if (!isMapping(obj))
+    throw pipelineError(
+      { source, pos: root?.pos },
+      `a pipeline must be a mapping with 'name' and 'transformations', not ${describe(obj)}`,
+    );
+  const p = new Params(obj, root, { source, pos: root?.pos });
+  const name = p.text('name', true) ?? source.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '');
+  const prio = p.raw('priority');
+  let priority = 0;
+  if (prio !== undefined && prio !== null) {
+    const n =
+      typeof prio === 'number'
+        ? prio
+        : typeof (prio as { value?: unknown }).value === 'number'
+          ? (prio as { value: number }).value
+          : NaN;
+    if (!Number.isFinite(n)) p.fail(`'priority' must be a number, not ${describe(prio)}`, 'priority');
+    priority = n;
+  }
+  const vars: Record<string, string[]> = {};
+  if (p.has('vars')) {
+    const m = p.stringMap('vars');
+    for (const [k, v] of m) vars[k] = v;
+  } else p.allow('vars');
+  for (const [k, why] of Object.entries(UNSUPPORTED_KEYS)) {
+    const v = p.raw(k);
+    if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0))
+      p.fail(`'${k}' is not supported: ${why}`, k);
+  }
+  p.allow('allowed_backends', 'description');
+  const transformations = p.raw('transformations') ?? [];
+  p.done('a pipeline');
+  const spec: PipelineSpec = {
+    name,
+    priority,
+    vars,
+    transformations: transformations as unknown[],
+    source,
+    positions: p.node('transformations'),
+  };
+  compiledItems(spec);
+  return spec;
+}
+
+const itemCache = new WeakMap<PipelineSpec, CompiledItem[]>();
+
+/** The compiled items of a spec (compiled on first use, then cached). */
+export function compiledItems(spec: PipelineSpec): CompiledItem[] {
+  let items = itemCache.get(spec);
+  if (!items) {
+    items = compileItems(spec, spec.transformations, spec.positions);
+    itemCache.set(spec, items);
+  }
+  return items;
+}
+
+export interface CompiledPipelines {
+  readonly items: readonly CompiledItem[];
+  readonly vars: ReadonlyMap<string, readonly SigmaString[]>;
+}
+
+const listCache = new WeakMap<readonly PipelineSpec[], CompiledPipelines>();
+
+/** Specs in priority order (stable), their items concatenated and their vars merged. */
+export function compilePipelines(specs: readonly PipelineSpec[]): CompiledPipelines {
+  let c = listCache.get(specs);
+  if (c) return c;
+  const ordered = specs.map((s, i) => ({ s, i })).sort((a, b) => a.s.priority - b.s.priority || a.i - b.i);
+  const vars = new Map<string, SigmaString[]>();
+  const items: CompiledItem[] = [];
+  for (const { s } of ordered) {
+    for (const [k, v] of Object.entries(s.vars))
+      vars.set(
+        k,
+        v.map((x) => parseSigmaString(String(x))),
+      );
+    items.push(...compiledItems(s));
+  }
+  c = { items, vars };
+  listCache.set(specs, c);
+  return c;
+}

@@ -1,0 +1,65 @@
+/** Pipelines from pySigma YAML files, from objects (backends' built-ins), and by name. */
+import { readFileSync } from 'node:fs';
+import type { Backend } from '../backend.js';
+import { parseYaml, YamlError } from '../rule/yaml.js';
+import { compiledItems, specFromDocument } from './compile.js';
+import { PipelineError } from './errors.js';
+import type { PipelineSpec } from './types.js';
+
+/** A pipeline file may not exceed this size. */
+const MAX_FILE_SIZE = 16 * 1024 * 1024;
+
+/**
+ * A pipeline from an already parsed pySigma pipeline object (e.g. a backend's built-in pipeline
+ * kept as JSON or YAML data). `source` names it in errors, e.g. `builtin:windows`. Throws
+ * PipelineError when the object is malformed.
+ */
+export function pipelineFromObject(obj: unknown, source: string): PipelineSpec {
+  return specFromDocument(obj, source, undefined);
+}
+
+/** A pipeline from pySigma YAML text; errors carry the line and column. */
+export function pipelineFromYaml(text: string, source: string): PipelineSpec {
+  let doc;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    if (e instanceof YamlError)
+      throw new PipelineError(`${source}:${e.pos.line}:${e.pos.column}: invalid YAML: ${e.message}`);
+    throw e;
+  }
+  return specFromDocument(doc.value, source, doc.root);
+}
+
+/** Loads a pipeline YAML file (`-p my.yml`). Throws PipelineError. */
+export function loadPipelineFile(path: string): PipelineSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new PipelineError(
+      `${path}: cannot read the pipeline file${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`,
+    );
+  }
+  if (text.length > MAX_FILE_SIZE)
+    throw new PipelineError(`${path}: the pipeline file exceeds ${MAX_FILE_SIZE} bytes`);
+  return pipelineFromYaml(text, path);
+}
+
+/** A backend's built-in pipeline by name, else a `.yml`/`.yaml` file. Throws PipelineError. */
+export function resolvePipeline(nameOrPath: string, backend: Backend): PipelineSpec {
+  const builtin = Object.hasOwn(backend.pipelines, nameOrPath) ? backend.pipelines[nameOrPath] : undefined;
+  if (builtin) {
+    const spec = builtin();
+    compiledItems(spec); // checked here, so that a broken built-in fails before any rule is converted
+    return spec;
+  }
+  if (/\.ya?ml$/i.test(nameOrPath)) return loadPipelineFile(nameOrPath);
+  const names = Object.keys(backend.pipelines);
+  throw new PipelineError(
+    `unknown pipeline '${nameOrPath}' for target '${backend.name}': ${
+      names.length ? `built-in pipelines are ${names.join(', ')}` : 'it has no built-in pipelines'
+    }; a pipeline file must end in .yml or .yaml`,
+  );
+}
