@@ -13,6 +13,11 @@ export const TARGETS: Readonly<Record<string, Entry>> = {
     aliases: [],
     load: async () => (await import('./ir/index.js')).irBackend,
   },
+  sentinel: {
+    description: 'Microsoft Sentinel KQL (Kusto)',
+    aliases: ['sentinel-kql', 'kusto'],
+    load: async () => (await import('./sentinel-kql/index.js')).sentinelBackend,
+  },
 };
 
 export function targetNames(): string[] {

@@ -1,0 +1,203 @@
+/**
+ * Output formats (Handlebars templates in templates/sentinel/): the bare queries, and Sentinel
+ * scheduled analytics rules in the YAML layout of the Azure-Sentinel repository's Detections.
+ */
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import type { OutputFormat, RuleResult } from '../../src/backend.js';
+import { rootFile, templateFile } from './data.js';
+import { STATE } from './pipelines.js';
+
+type Template = (ctx: unknown) => string;
+
+const hb = Handlebars.create();
+/** A YAML double-quoted scalar: JSON string syntax, plus the characters YAML reads as line breaks. */
+export function yamlString(v: unknown): string {
+  const s = v === undefined || v === null ? '' : String(v);
+  return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+hb.registerHelper('yaml', (v: unknown) => yamlString(v));
+/** A literal block scalar body, indented two spaces (the query never holds control characters). */
+hb.registerHelper('block', (v: unknown) =>
+  String(v ?? '')
+    .split('\n')
+    .map((l) => '  ' + l)
+    .join('\n'),
+);
+
+const templates = new Map<string, Template>();
+function template(name: string): Template {
+  let t = templates.get(name);
+  if (!t) {
+    t = hb.compile(readFileSync(templateFile(name), 'utf8'), { noEscape: true, strict: false }) as Template;
+    templates.set(name, t);
+  }
+  return t;
+}
+
+export const defaultFormat: OutputFormat = {
+  description: 'the Kusto queries, one per rule, separated by a blank line',
+  separator: '\n',
+  rule: (r) => template('default.hbs')({ queries: r.queries }),
+};
+
+interface Attack {
+  tactics: Record<string, { id: string; name: string }>;
+  techniques: Record<string, { name: string | null; tactics: string[] }>;
+}
+let attack: Attack | null = null;
+function attackData(): Attack {
+  attack ??= JSON.parse(readFileSync(rootFile('src/data/attack.json'), 'utf8')) as Attack;
+  return attack;
+}
+
+/**
+ * Sentinel's tactic names (the `tactics` enum of scheduled analytics rules): CamelCase ATT&CK
+ * names. ATT&CK v19's `stealth` (TA0005) and `defense-impairment` have no Sentinel value of
+ * their own; both are reported as DefenseEvasion, the tactic they were split from.
+ */
+const SENTINEL_TACTICS: Readonly<Record<string, string>> = {
+  reconnaissance: 'Reconnaissance',
+  'resource-development': 'ResourceDevelopment',
+  'initial-access': 'InitialAccess',
+  execution: 'Execution',
+  persistence: 'Persistence',
+  'privilege-escalation': 'PrivilegeEscalation',
+  'defense-evasion': 'DefenseEvasion',
+  stealth: 'DefenseEvasion',
+  'defense-impairment': 'DefenseEvasion',
+  'credential-access': 'CredentialAccess',
+  discovery: 'Discovery',
+  'lateral-movement': 'LateralMovement',
+  collection: 'Collection',
+  'command-and-control': 'CommandAndControl',
+  exfiltration: 'Exfiltration',
+  impact: 'Impact',
+};
+
+/** Data connector id per table (Azure-Sentinel Solutions' connector ids). */
+const CONNECTORS: Readonly<Record<string, string>> = {
+  DeviceProcessEvents: 'MicrosoftThreatProtection',
+  DeviceFileEvents: 'MicrosoftThreatProtection',
+  DeviceRegistryEvents: 'MicrosoftThreatProtection',
+  DeviceNetworkEvents: 'MicrosoftThreatProtection',
+  DeviceImageLoadEvents: 'MicrosoftThreatProtection',
+  DeviceEvents: 'MicrosoftThreatProtection',
+  DeviceLogonEvents: 'MicrosoftThreatProtection',
+  SecurityEvent: 'SecurityEvents',
+  WindowsEvent: 'WindowsForwardedEvents',
+  Event: 'WindowsForwardedEvents',
+  Syslog: 'Syslog',
+  LinuxAuditLog: 'Syslog',
+  AzureActivity: 'AzureActivity',
+  SigninLogs: 'AzureActiveDirectory',
+  AuditLogs: 'AzureActiveDirectory',
+  AADUserRiskEvents: 'AzureActiveDirectoryIdentityProtection',
+  OfficeActivity: 'Office365',
+  AWSCloudTrail: 'AWS',
+  GCPAuditLogs: 'GCPAuditLogsDefinition',
+  CommonSecurityLog: 'CefAma',
+  DnsEvents: 'DNS',
+  W3CIISLog: 'AzureMonitor(IIS)',
+  AKSAudit: 'AzureKubernetes',
+  Okta_CL: 'OktaSSO',
+  GitHubAuditLogPolling_CL: 'GitHubEcAuditLogPolling',
+};
+
+type EntityField = readonly [identifier: string, column: string];
+/** Entity mappings per table: columns every row of the table has. */
+const ENTITIES: Readonly<Record<string, ReadonlyArray<readonly [string, readonly EntityField[]]>>> = {
+  DeviceProcessEvents: [
+    ['Host', [['HostName', 'DeviceName']]],
+    ['Account', [['Name', 'AccountName'], ['NTDomain', 'AccountDomain']]],
+    ['Process', [['CommandLine', 'ProcessCommandLine']]],
+  ],
+  DeviceFileEvents: [
+    ['Host', [['HostName', 'DeviceName']]],
+    ['File', [['Name', 'FileName'], ['Directory', 'FolderPath']]],
+  ],
+  DeviceRegistryEvents: [
+    ['Host', [['HostName', 'DeviceName']]],
+    ['RegistryKey', [['Key', 'RegistryKey']]],
+  ],
+  DeviceNetworkEvents: [
+    ['Host', [['HostName', 'DeviceName']]],
+    ['IP', [['Address', 'RemoteIP']]],
+  ],
+  DeviceImageLoadEvents: [['Host', [['HostName', 'DeviceName']]]],
+  DeviceEvents: [['Host', [['HostName', 'DeviceName']]]],
+  SecurityEvent: [
+    ['Host', [['FullName', 'Computer']]],
+    ['Account', [['FullName', 'Account']]],
+  ],
+  WindowsEvent: [['Host', [['FullName', 'Computer']]]],
+  Syslog: [['Host', [['HostName', 'HostName']]]],
+  SigninLogs: [
+    ['Account', [['FullName', 'UserPrincipalName']]],
+    ['IP', [['Address', 'IPAddress']]],
+  ],
+  AzureActivity: [
+    ['Account', [['FullName', 'Caller']]],
+    ['IP', [['Address', 'CallerIpAddress']]],
+  ],
+  AWSCloudTrail: [['IP', [['Address', 'SourceIpAddress']]]],
+  OfficeActivity: [['Account', [['FullName', 'UserId']]]],
+};
+
+const SEVERITY: Readonly<Record<string, string>> = {
+  informational: 'Informational',
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+  critical: 'High',
+};
+
+function tagsOf(r: RuleResult): { tactics: string[]; techniques: string[] } {
+  const tactics = new Set<string>();
+  const techniques = new Set<string>();
+  const data = attackData();
+  for (const tag of r.rule?.tags ?? []) {
+    const t = tag.toLowerCase();
+    if (!t.startsWith('attack.')) continue;
+    const name = t.slice(7);
+    if (/^t\d{4}(\.\d{3})?$/.test(name)) {
+      const id = name.toUpperCase();
+      techniques.add(id);
+    } else if (SENTINEL_TACTICS[name]) tactics.add(SENTINEL_TACTICS[name]);
+  }
+  // A rule without tactic tags gets its techniques' tactics.
+  if (tactics.size === 0)
+    for (const id of techniques)
+      for (const tac of data.techniques[id]?.tactics ?? []) if (SENTINEL_TACTICS[tac]) tactics.add(SENTINEL_TACTICS[tac]);
+  return { tactics: [...tactics].sort(), techniques: [...techniques].sort() };
+}
+
+export const analyticsRuleFormat: OutputFormat = {
+  description: 'Sentinel scheduled analytics rules (YAML, Azure-Sentinel Detections layout), one document per rule',
+  separator: '---\n',
+  rule(r, options) {
+    const table = typeof r.state[STATE.table] === 'string' ? (r.state[STATE.table] as string) : options.settings?.table;
+    const settingsTable = options.settings?.table || table || '';
+    const { tactics, techniques } = tagsOf(r);
+    const rule = r.rule;
+    const entities = (ENTITIES[settingsTable] ?? []).map(([type, fields]) => ({
+      type,
+      fields: fields.map(([identifier, column]) => ({ identifier, column })),
+    }));
+    const frequency = options.settings?.queryFrequency ?? '1h';
+    return template('analytics-rule.hbs')({
+      id: rule?.id ?? '',
+      name: rule?.title ?? '',
+      description: rule?.description ?? rule?.title ?? '',
+      severity: SEVERITY[rule?.level ?? ''] ?? 'Medium',
+      connector: CONNECTORS[settingsTable],
+      table: settingsTable,
+      frequency: yamlString(frequency),
+      period: yamlString(options.settings?.queryPeriod ?? frequency),
+      tactics,
+      techniques,
+      query: r.queries.join('\n'),
+      entities,
+    });
+  },
+};

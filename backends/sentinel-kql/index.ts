@@ -1,0 +1,67 @@
+/**
+ * Microsoft Sentinel (Kusto) backend: each rule becomes `Table | where <predicate>` on the table
+ * that holds its events. Tables and fields come from the built-in pipelines (data/logsources.json)
+ * or from `--set table=...`; schemas from data/tables.json. See docs/sentinel.md.
+ */
+import type { Backend, ConvertContext } from '../../src/backend.js';
+import { QUERY_EXPRESSION_PLACEHOLDERS } from '../../src/pipeline/types.js';
+import { tableSchemas } from './data.js';
+import { analyticsRuleFormat, defaultFormat } from './formats.js';
+import { kustoName } from './literal.js';
+import { combinedPipeline, pipelineFor, STATE } from './pipelines.js';
+import { KustoRenderer, type TableContext } from './render.js';
+
+function stateString(state: Readonly<Record<string, unknown>>, key: string): string | undefined {
+  const v = state[key];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** The table and its schema for one rule: `--set table=` wins over the pipelines' `table` state. */
+export function tableContext(ctx: ConvertContext): TableContext | null {
+  const settings = ctx.options.settings ?? {};
+  const table = settings.table || stateString(ctx.state, STATE.table);
+  if (!table) return null;
+  const schemas = tableSchemas();
+  const known = Object.prototype.hasOwnProperty.call(schemas, table) ? schemas[table] : null;
+  const xml = stateString(ctx.state, STATE.xml);
+  const placeholders = ctx.state[QUERY_EXPRESSION_PLACEHOLDERS];
+  return {
+    table,
+    // A table outside tables.json (a custom `_CL` table): field names are kept, types unknown.
+    columns: known,
+    xmlColumns: new Set(xml ? [xml] : []),
+    keywords: settings.keywords || stateString(ctx.state, STATE.keywords) || '*',
+    placeholderExpressions: placeholders && typeof placeholders === 'object' ? (placeholders as Record<string, string>) : {},
+    strict: ctx.options.strict === true,
+  };
+}
+
+export const sentinelBackend: Backend = {
+  name: 'sentinel',
+  aliases: ['sentinel-kql', 'kusto'],
+  description: 'Microsoft Sentinel KQL (Kusto): a `Table | where ...` query per rule',
+  pipelines: {
+    sentinel: combinedPipeline,
+    'sentinel-defender': () => pipelineFor('sentinel-defender'),
+    'sentinel-windows': () => pipelineFor('sentinel-windows'),
+    'sentinel-linux': () => pipelineFor('sentinel-linux'),
+    'sentinel-cloud': () => pipelineFor('sentinel-cloud'),
+  },
+  defaultPipelines: ['sentinel'],
+  formats: { default: defaultFormat, 'analytics-rule': analyticsRuleFormat },
+  convert(ctx) {
+    const t = tableContext(ctx);
+    const ls = ctx.rule.logsource;
+    if (!t) {
+      const what = [ls.product, ls.category, ls.service].filter(Boolean).join('/') || 'none';
+      ctx.sink.error(
+        'unmapped-logsource',
+        `no Sentinel table for logsource ${what}: use a pipeline that maps it (-p sentinel-windows, ...) or name the table with --set table=<Table>`,
+      );
+      return [];
+    }
+    const predicate = new KustoRenderer(t, ctx.sink).render(ctx.ir);
+    if (predicate === null || ctx.sink.hasErrors) return [];
+    return [`${kustoName(t.table)}\n| where ${predicate}`];
+  },
+};

@@ -1,0 +1,403 @@
+/**
+ * IR to a Kusto `where` predicate. Every quirk below cites the Microsoft documentation page it
+ * comes from (see NOTES.md for the collected facts).
+ */
+import { assertNever, type DiagnosticSink } from '../../src/diagnostics.js';
+import { withOp } from '../../src/ir/sigma-string.js';
+import type {
+  BooleanMatch,
+  CidrMatch,
+  CompareMatch,
+  FieldRefMatch,
+  Match,
+  Node,
+  NumberMatch,
+  NumberValue,
+  RegexMatch,
+  SigmaString,
+  StringMatch,
+  TimeMatch,
+} from '../../src/ir/types.js';
+import { regexFeatures, sigmaToRegex } from '../../src/lowering/regex.js';
+import { kustoMember, kustoName, kustoString } from './literal.js';
+
+/** The Kusto type an operand expression yields. `unknown`: a column of a table without a schema. */
+export type OperandType = 'string' | 'number' | 'bool' | 'datetime' | 'dynamic' | 'other' | 'unknown';
+
+export interface Operand {
+  readonly expr: string;
+  readonly type: OperandType;
+}
+
+/** Where a rule's fields live: the table's columns (null = no schema known) and special columns. */
+export interface TableContext {
+  readonly table: string;
+  readonly columns: Readonly<Record<string, string>> | null;
+  /** String columns holding Windows event XML (`<Data Name="F">v</Data>`): `Col.F` reads one value. */
+  readonly xmlColumns: ReadonlySet<string>;
+  /** What field-less values (Sigma keywords) search: `*` (all columns) or one column. */
+  readonly keywords: string;
+  /** Values for `query_expression_placeholders`: placeholder name -> template with `{field}`. */
+  readonly placeholderExpressions: Readonly<Record<string, string>>;
+  /** Strict mode: an unknown field is an error, not a warning. */
+  readonly strict: boolean;
+}
+
+interface Rendered {
+  readonly text: string;
+  /** Precedence class: `or` needs parentheses inside `and`. */
+  readonly prec: 'atom' | 'and' | 'or';
+}
+
+const atom = (text: string): Rendered => ({ text, prec: 'atom' });
+
+function kindOfType(t: string): OperandType {
+  switch (t.toLowerCase()) {
+    case 'string':
+      return 'string';
+    case 'int':
+    case 'long':
+    case 'real':
+    case 'double':
+    case 'decimal':
+      return 'number';
+    case 'bool':
+    case 'boolean':
+      return 'bool';
+    case 'datetime':
+      return 'datetime';
+    case 'dynamic':
+      return 'dynamic';
+    default:
+      return 'other';
+  }
+}
+
+/** Thrown inside rendering for a construct Kusto cannot express; turned into one diagnostic. */
+class Unsupported extends Error {
+  constructor(
+    message: string,
+    readonly m?: Match,
+  ) {
+    super(message);
+  }
+}
+
+export class KustoRenderer {
+  private readonly reported = new Set<string>();
+  constructor(
+    private readonly ctx: TableContext,
+    private readonly sink: DiagnosticSink,
+  ) {}
+
+  /** The predicate for a tree, or null when a construct is unsupported (reported). */
+  render(node: Node): string | null {
+    try {
+      return this.node(node, false).text;
+    } catch (e) {
+      if (!(e instanceof Unsupported)) throw e;
+      this.sink.error('unsupported-construct', e.message, e.m?.origin);
+      return null;
+    }
+  }
+
+  // ---- fields ----
+
+  /** The operand for a field name as it arrives after the pipelines. */
+  operand(field: string, m: Match): Operand {
+    const cols = this.ctx.columns;
+    if (!cols) return { expr: kustoName(field), type: 'unknown' };
+    const t = cols[field];
+    if (t !== undefined) return { expr: kustoName(field), type: kindOfType(t) };
+    const dot = field.indexOf('.');
+    if (dot > 0) {
+      const col = field.slice(0, dot);
+      const path = field.slice(dot + 1);
+      const ct = cols[col];
+      if (ct !== undefined && path !== '') {
+        if (this.ctx.xmlColumns.has(col)) {
+          // SecurityEvent.EventData is XML text: extract() returns "" when the element is missing.
+          const re = `<Data Name="${path.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')}">([^<]*)</Data>`;
+          return { expr: `extract(${kustoString(re)}, 1, ${kustoName(col)})`, type: 'string' };
+        }
+        const members = path.split('.').map(kustoMember).join('');
+        if (ct === 'dynamic') return { expr: kustoName(col) + members, type: 'dynamic' };
+        // JSON held in a string column must be parsed first ("parse_json()").
+        if (ct === 'string') return { expr: `parse_json(${kustoName(col)})${members}`, type: 'dynamic' };
+      }
+    }
+    const key = `unmapped:${field}`;
+    if (!this.reported.has(key)) {
+      this.reported.add(key);
+      const msg = `field '${field}' is not a column of ${this.ctx.table}; kept as it is`;
+      const pos = m.origin;
+      if (this.ctx.strict) this.sink.error('unmapped-field', msg + ' (refused by --strict)', pos);
+      else this.sink.warning('unmapped-field', msg, pos);
+    }
+    return { expr: kustoName(field), type: 'unknown' };
+  }
+
+  /** The operand as a string expression. */
+  private str(o: Operand): string {
+    return o.type === 'string' || o.type === 'unknown' ? o.expr : `tostring(${o.expr})`;
+  }
+
+  /** The string side of a match: a column, or all columns / the keyword column for keywords. */
+  private stringSide(field: string | null, m: Match): string {
+    if (field !== null) return this.str(this.operand(field, m));
+    // `where * contains "x"` tests every column ("where operator": `* has "cow"` searches all columns).
+    if (this.ctx.keywords === '*') return '*';
+    return this.str(this.operand(this.ctx.keywords, m));
+  }
+
+  // ---- tree ----
+
+  private node(n: Node, neg: boolean): Rendered {
+    switch (n.kind) {
+      case 'and':
+      case 'or': {
+        const parts = n.children.map((c) => this.node(c, neg));
+        if (parts.length === 1) return parts[0];
+        const text = parts.map((p) => (n.kind === 'and' && p.prec === 'or' ? `(${p.text})` : p.text)).join(` ${n.kind} `);
+        return { text, prec: n.kind };
+      }
+      case 'not':
+        return atom(`not(${this.node(n.child, !neg).text})`);
+      case 'string':
+        return this.string(n);
+      case 'regex':
+        return this.regex(n);
+      case 'cidr':
+        return this.cidr(n, neg);
+      case 'number':
+        return this.number(n, neg);
+      case 'boolean':
+        return this.boolean(n);
+      case 'compare':
+        return this.compare(n, neg);
+      case 'exists':
+        return atom(this.presence(n.field, n, n.exists));
+      case 'null':
+        return atom(this.presence(n.field, n, false));
+      case 'fieldref':
+        return this.fieldref(n);
+      case 'time':
+        return this.time(n, neg);
+      default:
+        return assertNever(n);
+    }
+  }
+
+  /**
+   * A predicate that can be null (a function of a null value, an ordering comparison) guarded
+   * under `not`: `where` drops a row whose predicate is null, and not(null) is null ("null
+   * values": only == and != yield false/true for a null operand), so a missing value must read
+   * as false before it is negated.
+   */
+  private guard(pred: string, neg: boolean): string {
+    return neg ? `coalesce(${pred}, false)` : pred;
+  }
+
+  // ---- matches ----
+
+  /** isnotempty/isempty for strings ("isempty()": an empty string and a missing one are alike), isnotnull/isnull otherwise. */
+  private presence(field: string, m: Match, present: boolean): string {
+    const o = this.operand(field, m);
+    if (o.type === 'string' || o.type === 'unknown') return `${present ? 'isnotempty' : 'isempty'}(${o.expr})`;
+    return `${present ? 'isnotnull' : 'isnull'}(${o.expr})`;
+  }
+
+  private string(m: StringMatch): Rendered {
+    const side = this.stringSide(m.field, m);
+    const o = m.field !== null ? this.operand(m.field, m) : null;
+    const eqs: string[] = [];
+    const out: string[] = [];
+    let eqAt = -1;
+    for (const v of m.values) {
+      const r = this.stringValue(side, o, v, m);
+      if (r.eq !== undefined) {
+        if (eqAt < 0) {
+          eqAt = out.length;
+          out.push('');
+        }
+        eqs.push(r.eq);
+      } else out.push(r.text!);
+    }
+    if (eqAt >= 0) {
+      // `in~` / `in`: case-insensitive / case-sensitive membership ("in~ operator", "in operator").
+      out[eqAt] =
+        eqs.length === 1 ? `${side} ${m.cased ? '==' : '=~'} ${eqs[0]}` : `${side} ${m.cased ? 'in' : 'in~'} (${eqs.join(', ')})`;
+    }
+    return out.length === 1 ? atom(out[0]) : { text: out.join(' or '), prec: 'or' };
+  }
+
+  /** One value: either a plain equality (its literal, for an `in~` list) or a whole predicate. */
+  private stringValue(side: string, o: Operand | null, v: SigmaString, m: StringMatch): { eq?: string; text?: string } {
+    const ph = v.find((p) => p.kind === 'placeholder');
+    if (ph) return { text: this.placeholder(side, v, m) };
+    const s = withOp(v, m.op);
+    const lead = s[0]?.kind === 'any';
+    const trail = s.length > (lead ? 1 : 0) && s[s.length - 1]?.kind === 'any';
+    const inner = s.slice(lead ? 1 : 0, trail ? s.length - 1 : s.length);
+    const cs = m.cased ? '_cs' : '';
+    if (inner.every((p) => p.kind === 'text')) {
+      const text = inner.map((p) => (p.kind === 'text' ? p.text : '')).join('');
+      if (text === '') {
+        if (lead || trail) {
+          // `*` matches any value of a present field.
+          if (side === '*') return { text: 'true' };
+          return { text: o && (o.type === 'dynamic' || o.type === 'other') ? `isnotnull(${o.expr})` : `isnotempty(${side})` };
+        }
+        // An empty value: a present, empty field. In a string column empty and missing are one.
+        if (o && o.type === 'dynamic') return { text: `isnotnull(${o.expr}) and ${side} == ""` };
+        return { eq: '""' };
+      }
+      const lit = kustoString(text);
+      if (lead && trail) return { text: `${side} contains${cs} ${lit}` };
+      if (trail) return { text: `${side} startswith${cs} ${lit}` };
+      if (lead) return { text: `${side} endswith${cs} ${lit}` };
+      return { eq: lit };
+    }
+    // Inner `*` or `?`: an anchored RE2 regex ("matches regex operator": RE2, case-sensitive unless (?i)).
+    const re = sigmaToRegex(v, m.op, { cased: m.cased, dialect: 're2' });
+    return { text: `${side} matches regex ${kustoString(re)}` };
+  }
+
+  /** `%name%` left by `|expand`: a query_expression_placeholders template, or a watchlist. */
+  private placeholder(side: string, v: SigmaString, m: StringMatch): string {
+    if (v.length === 1 && v[0].kind === 'placeholder' && m.op === 'eq' && side !== '*') {
+      const name = v[0].name;
+      const tpl = this.ctx.placeholderExpressions[name];
+      if (tpl !== undefined) return tpl.split('{field}').join(side);
+      // Sentinel watchlists: `_GetWatchlist('alias')` returns the rows, `SearchKey` the key column.
+      return `${side} ${m.cased ? 'in' : 'in~'} (_GetWatchlist(${kustoString(name)}) | project SearchKey)`;
+    }
+    throw new Unsupported(
+      `placeholder in '${m.field ?? 'keyword'}' is part of a larger value or under '${m.op}': only a whole-value placeholder maps to a watchlist; supply values with a value_placeholders pipeline`,
+      m,
+    );
+  }
+
+  private regex(m: RegexMatch): Rendered {
+    const f = regexFeatures(m.pattern);
+    const bad = f.lookaround
+      ? 'lookaround'
+      : f.backreference
+        ? 'a backreference'
+        : f.possessive
+          ? 'a possessive quantifier'
+          : f.atomic
+            ? 'an atomic group'
+            : unsupportedRe2Escape(m.pattern);
+    // "matches regex operator": Kusto regexes are RE2, which has no lookaround or backreferences.
+    if (bad) throw new Unsupported(`regular expression uses ${bad}, which Kusto's RE2 engine does not support`, m);
+    const flags = (m.flags.i ? 'i' : '') + (m.flags.m ? 'm' : '') + (m.flags.s ? 's' : '');
+    const re = (flags ? `(?${flags})` : '') + m.pattern;
+    return atom(`${this.stringSide(m.field, m)} matches regex ${kustoString(re)}`);
+  }
+
+  private cidr(m: CidrMatch, neg: boolean): Rendered {
+    const s = this.str(this.operand(m.field, m));
+    const parts: string[] = [];
+    for (const v of [4, 6] as const) {
+      const nets = m.networks.filter((n) => n.version === v).map((n) => kustoString(`${n.address}/${n.prefix}`));
+      if (nets.length === 0) continue;
+      // "ipv4_is_in_range()" / "ipv6_is_in_any_range()": null when the value is not an address of that family.
+      const call = nets.length === 1 ? `ipv${v}_is_in_range(${s}, ${nets[0]})` : `ipv${v}_is_in_any_range(${s}, ${nets.join(', ')})`;
+      parts.push(this.guard(call, neg));
+    }
+    return parts.length === 1 ? atom(parts[0]) : { text: parts.join(' or '), prec: 'or' };
+  }
+
+  private numberLiteral(n: NumberValue): string {
+    return /^-?\d+(\.\d+)?$/.test(n.text) ? n.text.replace(/^(-?)0+(?=\d)/, '$1') : String(n.value);
+  }
+
+  private number(m: NumberMatch, neg: boolean): Rendered {
+    if (m.field === null) {
+      // A field-less number is a keyword: its text anywhere.
+      const side = this.stringSide(null, m);
+      const parts = m.values.map((v) => `${side} contains ${kustoString(v.text)}`);
+      return parts.length === 1 ? atom(parts[0]) : { text: parts.join(' or '), prec: 'or' };
+    }
+    const o = this.operand(m.field, m);
+    if (o.type === 'string') {
+      // A number in a string column: the text as written.
+      const lits = m.values.map((v) => kustoString(v.text));
+      return atom(lits.length === 1 ? `${o.expr} == ${lits[0]}` : `${o.expr} in (${lits.join(', ')})`);
+    }
+    let lhs = o.expr;
+    const integral = m.values.every((v) => Number.isInteger(v.value));
+    if (o.type === 'dynamic') lhs = `${integral ? 'tolong' : 'toreal'}(${o.expr})`;
+    else if (o.type === 'bool' || o.type === 'datetime' || o.type === 'other') lhs = `toreal(${o.expr})`;
+    const lits = m.values.map((v) => this.numberLiteral(v));
+    // "null values": `==` with one null operand is false, so a missing value is safe under not.
+    if (lits.length === 1) return atom(`${lhs} == ${lits[0]}`);
+    return atom(this.guard(`${lhs} in (${lits.join(', ')})`, neg));
+  }
+
+  private boolean(m: BooleanMatch): Rendered {
+    const o = this.operand(m.field, m);
+    if (o.type === 'bool') return atom(`${o.expr} == ${m.value}`);
+    return atom(`${this.str(o)} =~ ${kustoString(String(m.value))}`);
+  }
+
+  private compare(m: CompareMatch, neg: boolean): Rendered {
+    const o = this.operand(m.field, m);
+    const lhs = o.type === 'number' || o.type === 'unknown' ? o.expr : `toreal(${o.expr})`;
+    const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[m.op];
+    return atom(this.guard(`${lhs} ${op} ${this.numberLiteral(m.value)}`, neg));
+  }
+
+  private fieldref(m: FieldRefMatch): Rendered {
+    const a = this.str(this.operand(m.field, m));
+    const b = this.str(this.operand(m.other, m));
+    const cs = m.cased ? '_cs' : '';
+    switch (m.op) {
+      case 'eq':
+        return atom(`${a} ${m.cased ? '==' : '=~'} ${b}`);
+      case 'contains':
+      case 'startswith':
+      case 'endswith':
+        return atom(`${a} ${m.op}${cs} ${b}`);
+      default:
+        return assertNever(m.op);
+    }
+  }
+
+  private time(m: TimeMatch, neg: boolean): Rendered {
+    const o = this.operand(m.field, m);
+    const dt = o.type === 'datetime' ? o.expr : `todatetime(${o.expr})`;
+    // "datetime_part()": week_of_year is the ISO 8601 week number.
+    const part = { minute: 'Minute', hour: 'Hour', day: 'Day', week: 'week_of_year', month: 'Month', year: 'Year' }[m.unit];
+    const lhs = `datetime_part(${kustoString(part)}, ${dt})`;
+    const lits = m.values.map((v) => this.numberLiteral(v));
+    const pred = lits.length === 1 ? `${lhs} == ${lits[0]}` : `${lhs} in (${lits.join(', ')})`;
+    return atom(this.guard(pred, neg));
+  }
+}
+
+/** PCRE escapes RE2 lacks (RE2 syntax reference): `\Z \h \R \K \G \X \e \u ...`. */
+function unsupportedRe2Escape(pattern: string): string | null {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const n = pattern[i + 1] ?? '';
+      if ('ZhHRKGXeuNVcoO'.includes(n) && n !== '') return `the escape \\${n}`;
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    if (c === '(' && pattern[i + 1] === '?') {
+      const r = pattern.slice(i + 2);
+      if (/^(#|\||R|\d|\(|&|P>|P=)/.test(r)) return `the group '(?${r.slice(0, 2)}'`;
+    }
+    if (c === '(' && pattern[i + 1] === '*') return "a '(*VERB)'";
+  }
+  return null;
+}
