@@ -6,6 +6,7 @@ import { TARGETS, loadBackend } from '../../backends/index.js';
 import type { RuleResult } from '../backend.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { missingDiagnostic, prepare, reportEntry, run, UsageError, type ReportRule } from '../run.js';
+import { testCommand } from './test-command.js';
 
 function version(): string {
   return (
@@ -215,6 +216,7 @@ export async function main(argv: string[]): Promise<number> {
           }
         },
       )
+      .command(testCommand((c) => (code = c)))
       .demandCommand(1, 'give a command: convert, list')
       .help()
       .parseAsync();

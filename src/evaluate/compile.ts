@@ -169,9 +169,10 @@ function expandPlaceholders(
 function timestampOf(v: Json | undefined): Date | undefined {
   if (typeof v === 'number') return new Date(Math.abs(v) >= 1e11 ? v : v * 1000);
   if (typeof v !== 'string') return undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(
-    v.trim(),
-  );
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(
+      v.trim(),
+    );
   if (!m) return undefined;
   const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
   let t = Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), ms);
@@ -218,11 +219,15 @@ type ParsedAddress = { bytes: number[]; version: 4 | 6 };
 /** A text IP address (dotted-quad IPv4, or IPv6 possibly with a zone), else undefined. */
 export function parseAddress(s: string): ParsedAddress | undefined {
   if (ipaddr.IPv4.isValidFourPartDecimal(s)) return { bytes: ipaddr.IPv4.parse(s).toByteArray(), version: 4 };
-  if (s.includes(':') && ipaddr.IPv6.isValid(s)) return { bytes: ipaddr.IPv6.parse(s).toByteArray(), version: 6 };
+  if (s.includes(':') && ipaddr.IPv6.isValid(s))
+    return { bytes: ipaddr.IPv6.parse(s).toByteArray(), version: 6 };
   return undefined;
 }
 
-function inNetwork(a: ParsedAddress, n: { version: 4 | 6; prefix: number; bytes: readonly number[] }): boolean {
+function inNetwork(
+  a: ParsedAddress,
+  n: { version: 4 | 6; prefix: number; bytes: readonly number[] },
+): boolean {
   if (a.version !== n.version) return false;
   let bits = n.prefix;
   for (let i = 0; bits > 0; i++, bits -= 8) {
@@ -306,7 +311,11 @@ export function compileNode(node: Node, sink: DiagnosticSink, options: CompileOp
       const missing = new Set<string>();
       const values = node.values.flatMap((v) => expandPlaceholders(v, options.placeholders, missing));
       for (const name of missing)
-        sink.error('unresolved-placeholder', `placeholder '%${name}%' has no value; its values never match`, at);
+        sink.error(
+          'unresolved-placeholder',
+          `placeholder '%${name}%' has no value; its values never match`,
+          at,
+        );
       if (values.length === 0) return leaf(() => false);
       const match = stringTester(values, node.op, node.cased);
       const { field, cased } = node;
@@ -315,7 +324,11 @@ export function compileNode(node: Node, sink: DiagnosticSink, options: CompileOp
     case 'regex': {
       const r = translateRegex(node.pattern, node.flags);
       if (!r.ok) {
-        sink.error('invalid-regex', `regular expression '${node.pattern}' cannot be evaluated: ${r.reason}`, at);
+        sink.error(
+          'invalid-regex',
+          `regular expression '${node.pattern}' cannot be evaluated: ${r.reason}`,
+          at,
+        );
         return leaf(() => false);
       }
       const re = r.regexp;
@@ -341,13 +354,16 @@ export function compileNode(node: Node, sink: DiagnosticSink, options: CompileOp
       const want = node.value;
       const field = node.field;
       const one = (v: Json | undefined): boolean =>
-        v === want || (typeof v === 'string' && v.toLowerCase() === String(want)) || (Array.isArray(v) && v.some(one));
+        v === want ||
+        (typeof v === 'string' && v.toLowerCase() === String(want)) ||
+        (Array.isArray(v) && v.some(one));
       return leaf((e) => one(e.get(field)));
     }
     case 'compare': {
       const { op, field } = node;
       const x = node.value.value;
-      const cmp = (n: number): boolean => (op === 'lt' ? n < x : op === 'lte' ? n <= x : op === 'gt' ? n > x : n >= x);
+      const cmp = (n: number): boolean =>
+        op === 'lt' ? n < x : op === 'lte' ? n <= x : op === 'gt' ? n > x : n >= x;
       const one = (v: Json | undefined): boolean => {
         if (Array.isArray(v)) return v.some(one);
         const n = numberOf(v);

@@ -12,7 +12,8 @@ export type JsonObject = { [key: string]: Json };
 /** An event's fields by name: flat keys, dotted paths, and the Windows EVTX names. */
 export type FlatEvent = ReadonlyMap<string, Json>;
 
-export type ReadResult = { ok: true; events: JsonObject[] } | { ok: false; message: string; line: number; column: number };
+export type ReadResult =
+  { ok: true; events: JsonObject[] } | { ok: false; message: string; line: number; column: number };
 
 function isObject(v: unknown): v is JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -74,7 +75,8 @@ export function readEvents(text: string): ReadResult {
     }
     const items = Array.isArray(value) ? value : [value];
     for (const item of items) {
-      if (!isObject(item)) return err(`an event must be a JSON object, not ${item === null ? 'null' : typeof item}`, pos);
+      if (!isObject(item))
+        return err(`an event must be a JSON object, not ${item === null ? 'null' : typeof item}`, pos);
       events.push(item);
     }
     pos = end;
@@ -177,7 +179,8 @@ export function flattenEvent(event: JsonObject): FlatEvent {
   const out = new Map<string, Json>();
   for (const [k, v] of Object.entries(event)) out.set(k, v);
   const ev = event.Event;
-  if (isObject(ev) && (isObject(ev.System) || isObject(ev.EventData) || isObject(ev.UserData))) addWindows(out, ev);
+  if (isObject(ev) && (isObject(ev.System) || isObject(ev.EventData) || isObject(ev.UserData)))
+    addWindows(out, ev);
   addPaths(out, event, '');
   return out;
 }

@@ -5,6 +5,7 @@
  * does it for case-insensitive equality either.
  */
 
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
 const ASCII = /^[\x00-\x7f]*$/;
 const cache = new Map<string, string>();
 

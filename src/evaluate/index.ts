@@ -12,6 +12,22 @@ export {
   type CompileOptions,
   type EventInput,
 } from './compile.js';
-export { flattenEvent, readEvents, scalarValues, type FlatEvent, type Json, type JsonObject } from './events.js';
+export {
+  flattenEvent,
+  readEvents,
+  scalarValues,
+  type FlatEvent,
+  type Json,
+  type JsonObject,
+} from './events.js';
 export { fold } from './fold.js';
 export { translateRegex, type RegexResult } from './regex.js';
+export {
+  explain,
+  explainer,
+  renderExplanation,
+  describeNode,
+  type Explanation,
+  type ExplainNode,
+  type SelectionResult,
+} from './explain.js';

@@ -81,7 +81,10 @@ export function translateRegex(pattern: string, flags: { i: boolean; m: boolean;
   try {
     return { ok: true, regexp: new RegExp(source, i ? 'iu' : 'u'), source };
   } catch (e) {
-    return { ok: false, reason: e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e) };
+    return {
+      ok: false,
+      reason: e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e),
+    };
   }
 }
 
@@ -362,7 +365,8 @@ function translate(p: string, f: { i: boolean; m: boolean; s: boolean; x: boolea
           const on = m[1];
           const off = m[2] ?? '';
           const current = { i: f.i, m: f.m, s: f.s, x: f.x } as Record<string, boolean>;
-          const noop = [...on].every((k) => current[k] === true) && [...off].every((k) => current[k] === false);
+          const noop =
+            [...on].every((k) => current[k] === true) && [...off].every((k) => current[k] === false);
           if (!noop) fail(`the inline flags '(?${m[0].slice(0, -1)}' after the start of the pattern`);
           if (m[3] === ':') out += '(?:';
           pos += 2 + m[0].length;

@@ -1,0 +1,227 @@
+/**
+ * `sigmantic test <rules..> [--events <files..>]`: which events each rule matches, and the
+ * expectations of rule test files. Exit code 0 all passed, 1 a test failed or a rule or file had
+ * an error, 2 usage. A thin layer over src/evaluate/testing.ts.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { loadRuleFile, type LoadedRule } from '../convert.js';
+import { formatDiagnostic } from '../diagnostics.js';
+import {
+  besideTestFile,
+  eventFiles,
+  isTestFile,
+  loadEventFile,
+  loadTestFile,
+  prepareRule,
+  runTest,
+  type EventMatch,
+  type EventsResult,
+  type SourcedEvent,
+  type TestableRule,
+  type TestResult,
+} from '../evaluate/testing.js';
+import { expandInputs } from '../files.js';
+import { UsageError } from '../run.js';
+
+interface TestArgs {
+  inputs?: string[];
+  events?: string[];
+  report?: string;
+  quiet: boolean;
+}
+
+/** The JSON report: `rules` (path, id, matches) and, when test files were used, `expectations`. */
+export interface TestReport {
+  rules: Array<{ path: string; id: string | null; matches: EventMatch[] }>;
+  expectations?: Array<
+    Omit<TestResult, 'failures'> & {
+      failures: Array<{ file: string; index: number; expected: boolean; matched: boolean }>;
+    }
+  >;
+}
+
+export async function runTestCommand(
+  args: TestArgs,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
+  const inputs = args.inputs ?? [];
+  if (inputs.length === 0)
+    throw new UsageError('no rules: give rule files, directories or globs (and test files)');
+  const { paths, missing } = await expandInputs(inputs);
+  let failed = missing.length > 0;
+  for (const m of missing) err(`sigmantic: ${m}: no such file, directory or matching glob\n`);
+
+  const rulePaths = paths.filter((p) => p !== '-' && !isTestFile(p));
+  const testPaths = new Set(paths.filter(isTestFile).map((p) => resolve(p)));
+  for (const p of rulePaths) {
+    const t = besideTestFile(p);
+    if (t) testPaths.add(resolve(t));
+  }
+
+  const rules = new Map<string, TestableRule>();
+  const ruleOf = (path: string): TestableRule => {
+    const key = resolve(path);
+    let r = rules.get(key);
+    if (!r) {
+      r = prepareRule(loadRuleFile(path));
+      rules.set(key, r);
+      for (const d of r.diagnostics)
+        if (d.severity === 'error' || !args.quiet) err(formatDiagnostic(d) + '\n');
+      if (!r.compiled || !r.compiled.exact) failed = true;
+    }
+    return r;
+  };
+  for (const p of rulePaths) ruleOf(p);
+
+  if (!args.events?.length && testPaths.size === 0)
+    throw new UsageError(
+      'nothing to test: give --events <files>, or test files (<rule>.test.yml, sigmantic-tests.yml)',
+    );
+
+  // Event files are read once, whichever tests use them.
+  const fileCache = new Map<string, EventsResult>();
+  const loadFile = (path: string, label = path): EventsResult => {
+    const key = resolve(path);
+    let r = fileCache.get(key);
+    if (!r) {
+      r = loadEventFile(path, label);
+      fileCache.set(key, r);
+    }
+    return r;
+  };
+
+  const report: TestReport = { rules: [] };
+  if (args.events?.length) {
+    const events: SourcedEvent[] = [];
+    for (const input of args.events) {
+      let files: string[];
+      try {
+        files = eventFiles(input);
+      } catch {
+        err(`sigmantic: ${input}: no such file or directory\n`);
+        failed = true;
+        continue;
+      }
+      for (const f of files) {
+        const r = loadFile(f);
+        if (r.ok) events.push(...r.events);
+        else {
+          err(`sigmantic: ${r.message}\n`);
+          failed = true;
+        }
+      }
+    }
+    for (const p of rulePaths) {
+      const r = ruleOf(p);
+      const matches = r.compiled
+        ? events.filter((e) => r.compiled!(e.event)).map((e) => ({ file: e.file, index: e.index }))
+        : [];
+      report.rules.push({ path: r.loaded.path, id: r.loaded.rule?.id ?? null, matches });
+      if (!args.quiet || matches.length) {
+        out(
+          `${r.loaded.path}${r.loaded.rule?.id ? ` (${r.loaded.rule.id})` : ''}: ${matches.length} of ${events.length} events match\n`,
+        );
+        for (const m of matches) out(`  ${m.file} #${m.index}\n`);
+      }
+    }
+  }
+
+  if (testPaths.size > 0) {
+    const results: TestResult[] = [];
+    const byId = (id: string): LoadedRule | undefined =>
+      [...rules.values()].find((r) => r.loaded.rule?.id === id)?.loaded;
+    for (const tp of [...testPaths].sort()) {
+      const tf = loadTestFile(tp);
+      if (!tf.ok) {
+        err(`sigmantic: ${tf.message}\n`);
+        failed = true;
+        continue;
+      }
+      for (const rt of tf.rules) {
+        let rule: TestableRule | undefined;
+        if ('path' in rt.rule) rule = ruleOf(rt.rule.path);
+        else {
+          const l = byId(rt.rule.id);
+          rule = l ? rules.get(resolve(l.path)) : undefined;
+          if (!rule) {
+            err(`sigmantic: ${tp}: no loaded rule has id ${rt.rule.id} (give the rule file as an input)\n`);
+            failed = true;
+            continue;
+          }
+        }
+        for (const t of rt.tests) results.push(runTest(rule, t, (f) => loadFile(f)));
+      }
+    }
+    let passed = 0;
+    for (const r of results) {
+      if (r.passed) {
+        passed++;
+        if (!args.quiet)
+          out(`PASS ${r.rule} — ${r.test}: ${r.expected} (${r.matches.length}/${r.events} matched)\n`);
+        continue;
+      }
+      failed = true;
+      out(
+        `FAIL ${r.rule}${r.id ? ` (${r.id})` : ''} — ${r.test} [${r.source}]\n  expected: ${r.expected}; ${r.matches.length} of ${r.events} events matched\n`,
+      );
+      for (const e of r.errors) out(`  ${e}\n`);
+      for (const m of r.failures.length ? [] : r.matches) out(`  matched: ${m.file} #${m.index}\n`);
+      for (const f of r.failures) {
+        out(
+          `  ${f.file} #${f.index}: expected ${f.expected ? 'a match' : 'no match'}, but it ${f.matched ? 'matched' : 'did not match'}\n`,
+        );
+        for (const line of f.explanation) out(`    ${line}\n`);
+      }
+    }
+    out(`sigmantic: ${results.length} tests: ${passed} passed, ${results.length - passed} failed\n`);
+    report.expectations = results.map((r) => ({
+      ...r,
+      failures: r.failures.map(({ file, index, expected, matched }) => ({ file, index, expected, matched })),
+    }));
+  }
+  if (args.report) writeFileSync(args.report, JSON.stringify(report, null, 2) + '\n');
+  return failed ? 1 : 0;
+}
+
+/** The yargs command; `setCode` receives the exit code. */
+export function testCommand(setCode: (code: number) => void): CommandModule<object, TestArgs> {
+  return {
+    command: 'test [inputs..]',
+    describe: 'apply rules to JSON events and check rule test files',
+    builder: (y: Argv<object>) =>
+      y
+        .positional('inputs', {
+          describe: 'rule files, directories, globs, and test files (*.test.yml, sigmantic-tests.yml)',
+          type: 'string',
+          array: true,
+        })
+        .option('events', {
+          alias: 'e',
+          type: 'string',
+          array: true,
+          describe: 'event files or directories (JSON, JSON Lines, arrays, concatenated objects)',
+        })
+        .option('report', {
+          type: 'string',
+          describe: 'write a JSON report of the matches and expectations to this file',
+        })
+        .option('quiet', {
+          alias: 'q',
+          type: 'boolean',
+          default: false,
+          describe: 'print only failures and matches',
+        }) as unknown as Argv<TestArgs>,
+    handler: async (args) => {
+      setCode(
+        await runTestCommand(
+          args,
+          (s) => process.stdout.write(s),
+          (s) => process.stderr.write(s),
+        ),
+      );
+    },
+  };
+}
