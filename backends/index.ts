@@ -13,6 +13,11 @@ export const TARGETS: Readonly<Record<string, Entry>> = {
     aliases: [],
     load: async () => (await import('./ir/index.js')).irBackend,
   },
+  splunk: {
+    description: 'Splunk SPL (search plus exact | where)',
+    aliases: ['spl'],
+    load: async () => (await import('./splunk/index.js')).splunkBackend,
+  },
   sentinel: {
     description: 'Microsoft Sentinel KQL (Kusto)',
     aliases: ['sentinel-kql', 'kusto'],

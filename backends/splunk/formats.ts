@@ -1,0 +1,105 @@
+/**
+ * Output formats: `default` (one search per line) and `savedsearches` (a savedsearches.conf
+ * stanza per rule). Handlebars templates in templates/splunk/, compiled once, lazily, noEscape.
+ */
+import Handlebars from 'handlebars';
+import type { ConvertOptions, OutputFormat, RuleResult } from '../../src/backend.js';
+import { readRepoFile } from './files.js';
+
+type Template = (ctx: unknown) => string;
+const compiled = new Map<string, Template>();
+function template(name: string): Template {
+  let t = compiled.get(name);
+  if (!t) {
+    t = Handlebars.compile(readRepoFile(`templates/splunk/${name}.hbs`), { noEscape: true, strict: false });
+    compiled.set(name, t);
+  }
+  return t;
+}
+
+/** One line of a .conf value: no control characters (a raw newline would start a new key). */
+function oneLine(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
+}
+
+/**
+ * A multi-line .conf value: each line but the last ends in ` \` (continuation, NOTES section 3,
+ * practice). A line's own trailing backslash would continue it too, so it gets a space after it.
+ */
+export function confValue(s: string): string {
+  const lines = s
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => oneLine(l))
+    .filter((l, i, all) => l !== '' || (i > 0 && i < all.length - 1));
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => (l.endsWith('\\') ? l + ' ' : l)).join(' \\\n');
+}
+
+/** alert.severity: 1-debug, 2-info, 3-warn, 4-error, 5-severe, 6-fatal (savedsearches.conf.spec). */
+const SEVERITY: Record<string, number> = { informational: 2, low: 3, medium: 4, high: 5, critical: 6 };
+
+/** Stanza names already used in this run (reset by the header). */
+let names = new Set<string>();
+
+function stanzaName(title: string): string {
+  // pySigma strips brackets from titles used as stanza names (NOTES section 3).
+  const base = oneLine(title.replace(/[[\]]/g, '')) || 'Sigma rule';
+  let name = base;
+  for (let i = 2; names.has(name); i++) name = `${base} (${i})`;
+  names.add(name);
+  return name;
+}
+
+function setting(o: ConvertOptions, key: string, dflt: string): string {
+  const v = o.settings?.[key];
+  return v === undefined ? dflt : oneLine(v);
+}
+
+function savedSearch(r: RuleResult, o: ConvertOptions): string {
+  const rule = r.rule!;
+  const actions: Array<{ key: string; value: string }> = [];
+  for (const a of setting(o, 'actions', '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => /^[\w.-]+$/.test(s)))
+    actions.push({ key: `action.${a}`, value: '1' });
+  // `actions = <list>` is not in the spec: `action.<name> = 1` keys instead (NOTES section 3).
+  for (const [k, v] of Object.entries(o.settings ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    if (/^action\.[\w.-]+$/.test(k)) actions.push({ key: k, value: oneLine(v) });
+  const text = template('savedsearches')({
+    path: oneLine(r.path),
+    id: rule.id && oneLine(rule.id),
+    level: rule.level && oneLine(rule.level),
+    tags: rule.tags.map(oneLine),
+    references: rule.references.map(oneLine),
+    approximations: r.diagnostics.filter((d) => d.code === 'approximation').map((d) => oneLine(d.message)),
+    name: stanzaName(rule.title),
+    description: confValue(rule.description ?? rule.title),
+    search: confValue(r.queries.join(' ')),
+    schedule: setting(o, 'schedule', '1') === '0' ? '0' : '1',
+    cron: setting(o, 'cron', '*/15 * * * *'),
+    earliest: setting(o, 'earliest', '-15m@m'),
+    latest: setting(o, 'latest', 'now'),
+    severity: SEVERITY[rule.level ?? ''] ?? 3,
+    actions,
+  });
+  return text.endsWith('\n') ? text : text + '\n';
+}
+
+export const FORMATS: Readonly<Record<string, OutputFormat>> & { readonly default: OutputFormat } = {
+  default: {
+    description: 'one SPL search per rule, one per line',
+    rule: (r) => template('default')({ queries: r.queries }),
+  },
+  savedsearches: {
+    description:
+      'a savedsearches.conf stanza per rule (settings: cron, earliest, latest, schedule=0|1, actions=a,b, action.<name>.<param>)',
+    header: () => {
+      names = new Set();
+      return template('savedsearches-header')({});
+    },
+    separator: '\n',
+    rule: savedSearch,
+  },
+};

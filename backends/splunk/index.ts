@@ -1,0 +1,21 @@
+/** The `splunk` target: Sigma rules as Splunk SPL searches with exact semantics (docs/splunk.md). */
+import type { Backend } from '../../src/backend.js';
+import { FORMATS } from './formats.js';
+import { windowsPipeline } from './pipelines.js';
+import { renderRule } from './render.js';
+
+export const splunkBackend: Backend = {
+  name: 'splunk',
+  aliases: ['spl'],
+  description: 'Splunk SPL: a search, plus an exact `| where` for what search terms cannot say',
+  pipelines: {
+    windows: () => windowsPipeline(false),
+    'windows-xml': () => windowsPipeline(true),
+  },
+  defaultPipelines: [],
+  formats: FORMATS,
+  convert(ctx) {
+    const q = renderRule(ctx);
+    return q === null ? [] : [q];
+  },
+};

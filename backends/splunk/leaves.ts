@@ -1,0 +1,290 @@
+/**
+ * One match at a time: can the search command say it exactly, what is its widest sound search
+ * form (positive) or narrowest one (under `not`), and what is its exact `| where` expression.
+ */
+import { assertNever } from '../../src/diagnostics.js';
+import { networkText } from '../../src/ir/cidr.js';
+import { withOp } from '../../src/ir/sigma-string.js';
+import type { Match, NumberValue, Part, SigmaString, StringMatch } from '../../src/ir/types.js';
+import { sigmaToRegex } from '../../src/lowering/regex.js';
+import { evalFieldName, pcreSafe, searchFieldName, searchSafeText, splString } from './spl.js';
+import { FALSE, TRUE, leaf, type Tree } from './tree.js';
+
+/** Query-expression templates a pipeline set for placeholders (`{field}` left to fill). */
+export type PlaceholderExprs = Readonly<Record<string, string>>;
+
+/** Numbers the search command compares as written (no sign, exponent or leading zeros to reinterpret). */
+const PLAIN_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+
+/** A value that is exactly one placeholder, under `eq`: the only placement a macro can take. */
+function solePlaceholder(v: SigmaString, op: StringMatch['op']): string | null {
+  return op === 'eq' && v.length === 1 && v[0].kind === 'placeholder' ? v[0].name : null;
+}
+
+/** A value the search command matches exactly: `*` wildcards only, no literal `*`, no control characters. */
+function searchExactValue(v: SigmaString, op: StringMatch['op']): boolean {
+  if (op === 'eq' && v.length === 0) return false; // `f=""`: empty values are not documented
+  return v.every((p) => {
+    switch (p.kind) {
+      case 'text':
+        // No escape for a literal `*` in a search term (Search Manual "Backslashes").
+        return !p.text.includes('*') && searchSafeText(p.text);
+      case 'any':
+        return true;
+      case 'one': // no single-character wildcard in search terms (Search Manual "Wildcards")
+      case 'placeholder':
+        return false;
+      default:
+        return assertNever(p);
+    }
+  });
+}
+
+export function searchExact(m: Match): boolean {
+  switch (m.kind) {
+    case 'string':
+      // Bare terms match segmented index terms, not substrings (Search Manual "Event segmentation").
+      if (m.field === null || !searchFieldName(m.field) || m.cased) return false;
+      return m.values.every((v) => solePlaceholder(v, m.op) !== null || searchExactValue(v, m.op));
+    case 'number':
+      return (
+        m.field !== null && !!searchFieldName(m.field) && m.values.every((n) => PLAIN_NUMBER.test(n.text))
+      );
+    case 'compare':
+      return !!searchFieldName(m.field) && PLAIN_NUMBER.test(m.value.text);
+    case 'cidr': // "The search command supports IPv4 and IPv6 addresses and subnets that use CIDR notation."
+    case 'boolean':
+    case 'exists':
+    case 'null':
+      return !!searchFieldName(m.field);
+    case 'regex':
+    case 'fieldref':
+    case 'time':
+      return false;
+    default:
+      return assertNever(m);
+  }
+}
+
+/** The search text of a value: Sigma `*` is SPL `*`; everything else literal. */
+function searchValue(v: SigmaString): string {
+  let s = '';
+  for (const p of v) s += p.kind === 'text' ? p.text : '*';
+  return splString(s.replace(/\*{2,}/g, '*'));
+}
+
+function numberText(n: NumberValue): string {
+  return PLAIN_NUMBER.test(n.text) ? n.text : String(n.value);
+}
+
+/** The search term of a match that `searchExact` accepts. */
+export function searchTerm(m: Match, placeholders: PlaceholderExprs): string {
+  switch (m.kind) {
+    case 'string': {
+      const f = searchFieldName(m.field!)!;
+      const plain: string[] = [];
+      const terms: string[] = [];
+      for (const v0 of m.values) {
+        const name = solePlaceholder(v0, m.op);
+        if (name === null) plain.push(searchValue(withOp(v0, m.op)));
+        else if (placeholders[name] !== undefined)
+          terms.push(`(${placeholders[name].replaceAll('{field}', f)})`);
+        // A macro expands before parsing ("Use search macros in searches"): it must hold a comma-separated list of quoted values.
+        else terms.push(`${f} IN (\`${name}\`)`);
+      }
+      // `IN` must be upper-case and takes wildcards (Splunk blog "Smooth operator").
+      if (plain.length === 1) terms.unshift(`${f}=${plain[0]}`);
+      else if (plain.length > 1) terms.unshift(`${f} IN (${plain.join(', ')})`);
+      return terms.length === 1 ? terms[0] : `(${terms.join(' OR ')})`;
+    }
+    case 'number': {
+      const f = searchFieldName(m.field!)!;
+      return m.values.length === 1
+        ? `${f}=${numberText(m.values[0])}`
+        : `${f} IN (${m.values.map(numberText).join(', ')})`;
+    }
+    case 'compare': {
+      const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[m.op];
+      return `${searchFieldName(m.field)!}${op}${numberText(m.value)}`;
+    }
+    case 'cidr': {
+      // CIDR values are never put in `IN` (NOTES 1.2: only plain `field="net"` is documented as a range).
+      const f = searchFieldName(m.field)!;
+      const terms = m.networks.map((n) => `${f}=${splString(networkText(n))}`);
+      return terms.length === 1 ? terms[0] : `(${terms.join(' OR ')})`;
+    }
+    case 'boolean':
+      return `${searchFieldName(m.field)!}=${splString(String(m.value))}`;
+    case 'exists':
+      return m.exists ? `${searchFieldName(m.field)!}=*` : `NOT ${searchFieldName(m.field)!}=*`;
+    case 'null':
+      // `NOT f=*` keeps events without the field ("Difference between != and NOT").
+      return `NOT ${searchFieldName(m.field)!}=*`;
+    case 'regex':
+    case 'fieldref':
+    case 'time':
+      throw new Error(`${m.kind} has no search term`);
+    default:
+      return assertNever(m);
+  }
+}
+
+/** A value widened to the search command's language: `?`, literal `*`, control characters and placeholders become `*`. */
+function widenValue(v: SigmaString): SigmaString {
+  const out: Part[] = [];
+  const any: Part = { kind: 'any' };
+  for (const p of v) {
+    if (p.kind === 'text') {
+      const pieces = p.text.split(/[*\x00-\x1f\x7f]/);
+      pieces.forEach((t, i) => {
+        if (i > 0) out.push(any);
+        if (t) out.push({ kind: 'text', text: t });
+      });
+    } else if (p.kind === 'any' || p.kind === 'one' || p.kind === 'placeholder') out.push(any);
+  }
+  return out;
+}
+
+/**
+ * The widest sound search form of a match (a superset of its events), for the base search when
+ * the match is not under `not`. TRUE when nothing better is sound.
+ */
+export function widen(m: Match): Tree {
+  if (searchExact(m)) return leaf(m);
+  switch (m.kind) {
+    case 'string': {
+      if (m.field === null || !searchFieldName(m.field)) return TRUE;
+      const values: SigmaString[] = [];
+      for (const v of m.values) {
+        if (solePlaceholder(v, m.op) !== null) {
+          values.push(v);
+          continue;
+        }
+        const w = widenValue(v);
+        if (m.op === 'eq' && w.length === 0) return TRUE; // `f=""` cannot be said: no sound narrowing of OR
+        values.push(w);
+      }
+      return leaf({ ...m, values, cased: false });
+    }
+    default:
+      return TRUE;
+  }
+}
+
+/** The narrowest sound search form (a subset of its events), for a match under `not`. FALSE when nothing is sound. */
+export function narrow(m: Match): Tree {
+  if (searchExact(m)) return leaf(m);
+  if (m.kind === 'string' && m.field !== null && searchFieldName(m.field) && !m.cased) {
+    const values = m.values.filter((v) => solePlaceholder(v, m.op) !== null || searchExactValue(v, m.op));
+    return values.length ? leaf({ ...m, values }) : FALSE;
+  }
+  return FALSE;
+}
+
+/** Splits a multi-value string match into its search-exact values and the rest (null if one side is empty). */
+export function splitValues(m: Match): [Match, Match] | null {
+  if (m.kind !== 'string' || m.values.length < 2 || m.field === null || !searchFieldName(m.field) || m.cased)
+    return null;
+  const yes = m.values.filter((v) => solePlaceholder(v, m.op) !== null || searchExactValue(v, m.op));
+  if (yes.length === 0 || yes.length === m.values.length) return null;
+  const no = m.values.filter((v) => !yes.includes(v));
+  return [
+    { ...m, values: yes },
+    { ...m, values: no },
+  ];
+}
+
+/** The PCRE of a string match's values, ORed: `(?i)` unless cased; anchors from the op (sigmaToRegex). */
+export function stringRegex(m: StringMatch): string {
+  const alts = m.values.map((v) => sigmaToRegex(v, m.op, { cased: true }));
+  const body = alts.length === 1 ? alts[0] : `(?:${alts.join('|')})`;
+  // eval is case-sensitive (Search Reference "where"): Sigma's case-insensitive default is an inline (?i).
+  return (m.cased ? '' : '(?i)') + body;
+}
+
+/** The PCRE of a `|re` match, with its flags inline. */
+export function regexPattern(m: Extract<Match, { kind: 'regex' }>): string {
+  const flags = (m.flags.i ? 'i' : '') + (m.flags.m ? 'm' : '') + (m.flags.s ? 's' : '');
+  return (flags ? `(?${flags})` : '') + pcreSafe(m.pattern);
+}
+
+/** True when the match has an exact `| where` form. */
+export function whereExact(m: Match): boolean {
+  switch (m.kind) {
+    case 'string':
+      return m.values.every((v) => v.every((p) => p.kind !== 'placeholder'));
+    case 'time':
+      return false;
+    default:
+      return true;
+  }
+}
+
+/**
+ * The exact eval expression of a match, `negated` for the match under an odd number of `not`s.
+ * A function of a missing field is null and `where` drops null: a negated test is guarded with
+ * `isnull(f) OR NOT ...` so that events without the field pass, as Sigma says they do.
+ */
+export function whereExpr(m: Match, negated: boolean): string {
+  const f = m.field === null ? '_raw' : evalFieldName(m.field);
+  const guard = (test: string): string =>
+    negated ? (m.field === null ? not(test) : `(isnull(${f}) OR ${not(test)})`) : test;
+  switch (m.kind) {
+    case 'string':
+      // match() is unanchored PCRE ("Quick Reference for eval functions"); anchors come from the op.
+      return guard(`match(${f}, ${splString(stringRegex(m))})`);
+    case 'regex':
+      return guard(`match(${f}, ${splString(regexPattern(m))})`);
+    case 'cidr': {
+      const t = m.networks.map((n) => `cidrmatch(${splString(networkText(n))}, ${f})`);
+      return guard(t.length === 1 ? t[0] : `(${t.join(' OR ')})`);
+    }
+    case 'number': {
+      const t = m.values.map((n) => `${f}==${numberText(n)}`);
+      return guard(t.length === 1 ? t[0] : `(${t.join(' OR ')})`);
+    }
+    case 'compare': {
+      const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[m.op];
+      return guard(`${f}${op}${numberText(m.value)}`);
+    }
+    case 'boolean':
+      return guard(`lower(${f})==${splString(String(m.value))}`);
+    case 'exists':
+      return m.exists !== negated ? `isnotnull(${f})` : `isnull(${f})`;
+    case 'null':
+      return negated ? `isnotnull(${f})` : `isnull(${f})`;
+    case 'fieldref': {
+      const o = evalFieldName(m.other);
+      const [a, b] = m.cased ? [f, o] : [`lower(${f})`, `lower(${o})`];
+      let t: string;
+      const op = m.op;
+      switch (op) {
+        case 'eq':
+          t = `${a}==${b}`;
+          break;
+        case 'startswith':
+          t = `substr(${a}, 1, len(${o}))==${b}`;
+          break;
+        case 'endswith':
+          t = `(len(${f})>=len(${o}) AND substr(${a}, len(${f})-len(${o})+1)==${b})`;
+          break;
+        case 'contains':
+          // The other value as a literal regex: PCRE reads `\` before any non-alphanumeric character as that character.
+          t = `match(${a}, replace(${b}, ${splString('([^A-Za-z0-9])')}, ${splString('\\\\\\1')}))`;
+          break;
+        default:
+          return assertNever(op);
+      }
+      return negated ? `(isnull(${f}) OR isnull(${o}) OR ${not(t)})` : t;
+    }
+    case 'time':
+      throw new Error('time has no where form');
+    default:
+      return assertNever(m);
+  }
+}
+
+/** `NOT` over an eval test; comparisons get parentheses (eval: NOT binds before comparisons is not documented). */
+function not(test: string): string {
+  return /^(?:match|cidrmatch)\(/.test(test) || test.startsWith('(') ? `NOT ${test}` : `NOT (${test})`;
+}
