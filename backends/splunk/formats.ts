@@ -19,6 +19,7 @@ function template(name: string): Template {
 
 /** One line of a .conf value: no control characters (a raw newline would start a new key). */
 function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is matched
   return s.replace(/[\x00-\x1f\x7f]+/g, ' ').trim();
 }
 

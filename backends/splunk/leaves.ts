@@ -135,6 +135,7 @@ function widenValue(v: SigmaString): SigmaString {
   const any: Part = { kind: 'any' };
   for (const p of v) {
     if (p.kind === 'text') {
+      // eslint-disable-next-line no-control-regex -- control characters are what is matched
       const pieces = p.text.split(/[*\x00-\x1f\x7f]/);
       pieces.forEach((t, i) => {
         if (i > 0) out.push(any);

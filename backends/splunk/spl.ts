@@ -28,6 +28,7 @@ const EVAL_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const EVAL_RESERVED = new Set(['AND', 'OR', 'NOT', 'XOR', 'LIKE', 'TRUE', 'FALSE', 'NULL', 'IN']);
 
 /** Characters a field name may hold at all: printable, no quote, backslash, backtick or pipe. */
+// eslint-disable-next-line no-control-regex -- control characters are what is matched
 const SAFE_FIELD = /^[^\x00-\x1f\x7f'"`\\|[\]]+$/;
 
 export function isSafeFieldName(field: string): boolean {
@@ -73,5 +74,6 @@ function hexEscape(c: string): string {
 
 /** True if the text can sit in a quoted search value (no control characters: NOTES 2.10). */
 export function searchSafeText(text: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are what is matched
   return !/[\x00-\x1f\x7f]/.test(text);
 }
