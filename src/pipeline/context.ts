@@ -116,11 +116,15 @@ export function posOf(m: Match): Position | undefined {
 
 /** Records that item `id` produced `repl` from `old` (for processing_item_applied). */
 export function markDerived(ctx: RuleCtx, old: Match, repl: Node, id: string | undefined): void {
-  if (id === undefined) return;
   const prev = ctx.nodeApplied.get(old);
-  const next = new Set(prev);
-  next.add(id);
-  forEachMatch(repl, (m) => ctx.nodeApplied.set(m, next));
+  if (id === undefined && !prev) return;
+  let next = prev;
+  if (id !== undefined) {
+    const s = new Set(prev);
+    s.add(id);
+    next = s;
+  }
+  forEachMatch(repl, (m) => ctx.nodeApplied.set(m, next!));
 }
 
 export function fieldOf(m: Match): string | null {

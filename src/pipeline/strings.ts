@@ -25,21 +25,14 @@ export function fromSigmaText(text: string, placeholders: boolean): SigmaString 
   return parseSigmaString(text.replace(/\\(?![*?])/g, '\\\\'), placeholders);
 }
 
-/** The most specific op for values that carry their wildcards. */
-export function unfold(values: readonly SigmaString[]): { op: StringOp; values: SigmaString[] } {
-  const isAny = (p: Part | undefined) => p?.kind === 'any';
-  const forms: Array<[StringOp, number, number]> = [
-    ['contains', 1, 1],
-    ['startswith', 0, 1],
-    ['endswith', 1, 0],
-  ];
-  for (const [op, pre, post] of forms) {
-    const fits = (v: SigmaString) =>
-      v.length > pre + post && (!pre || isAny(v[0])) && (!post || isAny(v[v.length - 1]));
-    if (values.length > 0 && values.every(fits))
-      return { op, values: values.map((v) => v.slice(pre, v.length - post)) };
-  }
-  return { op: 'eq', values: [...values] };
+/** The most specific op for a value that carries its wildcards (`*x*` is `contains x`). */
+export function unfold(v: SigmaString): { op: StringOp; value: SigmaString } {
+  const first = v[0]?.kind === 'any';
+  const last = v.length > 1 && v[v.length - 1]?.kind === 'any';
+  if (first && last && v.length > 2) return { op: 'contains', value: v.slice(1, -1) };
+  if (last) return { op: 'startswith', value: v.slice(0, -1) };
+  if (first && v.length > 1) return { op: 'endswith', value: v.slice(1) };
+  return { op: 'eq', value: v };
 }
 
 /**
@@ -61,13 +54,15 @@ export function rewriteStrings(m: StringMatch, fn: (folded: SigmaString) => Sigm
     }
   }
   if (!changed) return undefined;
-  const parts: Node[] = [];
-  if (keep.length) parts.push({ ...m, values: keep });
-  if (made.length) {
-    const u = unfold(made);
-    if (keep.length && u.op === m.op) parts[0] = { ...m, values: [...keep, ...u.values] };
-    else parts.push({ ...m, op: u.op, values: u.values });
+  const groups = new Map<StringOp, SigmaString[]>();
+  if (keep.length) groups.set(m.op, keep);
+  for (const v of made) {
+    const u = unfold(v);
+    const g = groups.get(u.op);
+    if (g) g.push(u.value);
+    else groups.set(u.op, [u.value]);
   }
+  const parts: Node[] = [...groups].map(([op, values]) => ({ ...m, op, values }));
   return parts.length ? or(parts) : null;
 }
 
