@@ -47,11 +47,14 @@ function parseSettings(list: readonly string[] | undefined): Record<string, stri
   return out;
 }
 
+/** yargs drops a lone `-` (stdin) from positionals: it travels under this name instead. */
+const STDIN_ARG = '\0stdin';
+
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const stderr = (s: string) => process.stderr.write(s);
   try {
-    await yargs(argv)
+    await yargs(argv.map((a) => (a === '-' ? STDIN_ARG : a)))
       .scriptName('sigmantic')
       .version(version())
       .strict()
@@ -112,7 +115,7 @@ export async function main(argv: string[]): Promise<number> {
             })
             .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only errors' }),
         async (args) => {
-          const inputs = (args.inputs ?? []) as string[];
+          const inputs = ((args.inputs ?? []) as string[]).map((i) => (i === STDIN_ARG ? '-' : i));
           if (inputs.length === 0) throw new UsageError('no input: give rule files, directories, globs or -');
           const targets = [
             ...new Set(
