@@ -13,6 +13,11 @@ export const TARGETS: Readonly<Record<string, Entry>> = {
     aliases: [],
     load: async () => (await import('./ir/index.js')).irBackend,
   },
+  elastic: {
+    description: 'Elastic KQL (Kibana Query Language) for Kibana and Kibana Security detection rules',
+    aliases: ['elastic-kql', 'kibana'],
+    load: async () => (await import('./elastic-kql/index.js')).elasticBackend,
+  },
   splunk: {
     description: 'Splunk SPL (search plus exact | where)',
     aliases: ['spl'],

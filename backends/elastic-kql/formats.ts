@@ -1,0 +1,184 @@
+/**
+ * Output formats: `default` (one KQL query per line) and `detection-rule` (Kibana Security
+ * detection rules as NDJSON, the rule import format: one JSON object per line, built as objects
+ * and serialised with JSON.stringify). Text goes through Handlebars templates in
+ * templates/elastic/.
+ */
+import { createHash } from 'node:crypto';
+import Handlebars from 'handlebars';
+import type { ConvertOptions, OutputFormat, RuleResult } from '../../src/backend.js';
+import type { SigmaRule } from '../../src/rule/types.js';
+import { readData, readTemplate } from './data.js';
+
+const templates = new Map<string, Handlebars.TemplateDelegate>();
+function template(name: string): Handlebars.TemplateDelegate {
+  let t = templates.get(name);
+  if (!t) templates.set(name, (t = Handlebars.compile(readTemplate(name), { noEscape: true, strict: true })));
+  return t;
+}
+
+/* ------------------------------------------------------------ ATT&CK threat */
+
+interface Attack {
+  readonly tactics: Readonly<Record<string, { id: string; name: string }>>;
+  readonly techniques: Readonly<Record<string, { name: string; tactics: readonly string[] }>>;
+}
+let attack: Attack | undefined;
+
+export interface Threat {
+  framework: 'MITRE ATT&CK';
+  tactic: { id: string; name: string; reference: string };
+  technique?: {
+    id: string;
+    name: string;
+    reference: string;
+    subtechnique?: { id: string; name: string; reference: string }[];
+  }[];
+}
+
+/** The Kibana `threat` array for a rule's ATT&CK tags (tactic, technique and sub-technique tags). */
+export function threatOf(tags: readonly string[]): Threat[] {
+  attack ??= readData<Attack>('../../../src/data/attack.json');
+  const a = attack;
+  const tactics: string[] = [];
+  const techniques: string[] = [];
+  for (const raw of tags) {
+    const t = raw.toLowerCase();
+    if (!t.startsWith('attack.')) continue;
+    const v = t.slice(7).replace(/_/g, '-');
+    if (a.tactics[v] && !tactics.includes(v)) tactics.push(v);
+    const m = /^t(\d{4})(?:\.(\d{3}))?$/.exec(v);
+    if (m) {
+      const id = 'T' + m[1] + (m[2] ? '.' + m[2] : '');
+      if (!techniques.includes(id)) techniques.push(id);
+    }
+  }
+  // Techniques the rule's tactics do not cover go under their own (first) tactic.
+  for (const id of techniques) {
+    const own = a.techniques[id]?.tactics ?? a.techniques[id.slice(0, 5)]?.tactics ?? [];
+    if (own.length && !own.some((t) => tactics.includes(t)) && a.tactics[own[0]]) tactics.push(own[0]);
+  }
+  return tactics.map((tn) => {
+    const tac = a.tactics[tn];
+    const threat: Threat = {
+      framework: 'MITRE ATT&CK',
+      tactic: { id: tac.id, name: tac.name, reference: `https://attack.mitre.org/tactics/${tac.id}/` },
+    };
+    const byParent = new Map<string, Set<string>>();
+    for (const id of techniques) {
+      const parent = id.slice(0, 5);
+      const own = a.techniques[id]?.tactics ?? a.techniques[parent]?.tactics ?? [];
+      // A technique goes under each of the rule's tactics it belongs to (or the only one).
+      if (!(own.includes(tn) || (tactics.length === 1 && own.length === 0))) continue;
+      if (!a.techniques[parent]) continue; // no name for it: Kibana requires one
+      let subs = byParent.get(parent);
+      if (!subs) byParent.set(parent, (subs = new Set()));
+      if (id.length > 5 && a.techniques[id]) subs.add(id);
+    }
+    if (byParent.size)
+      threat.technique = [...byParent].map(([p, subs]) => ({
+        id: p,
+        name: a.techniques[p].name,
+        reference: `https://attack.mitre.org/techniques/${p}/`,
+        ...(subs.size
+          ? {
+              subtechnique: [...subs].map((s) => ({
+                id: s,
+                name: a.techniques[s].name,
+                reference: `https://attack.mitre.org/techniques/${p}/${s.slice(6)}/`,
+              })),
+            }
+          : {}),
+      }));
+    return threat;
+  });
+}
+
+/* ------------------------------------------------------------ detection rule */
+
+/** Sigma level -> Kibana severity and risk score (Elastic's prebuilt-rule convention: 21/47/73/99). */
+const LEVELS: Readonly<Record<string, { severity: 'low' | 'medium' | 'high' | 'critical'; risk: number }>> = {
+  informational: { severity: 'low', risk: 21 },
+  low: { severity: 'low', risk: 21 },
+  medium: { severity: 'medium', risk: 47 },
+  high: { severity: 'high', risk: 73 },
+  critical: { severity: 'critical', risk: 99 },
+};
+
+/** A stable UUID-shaped id for rules without one (from the title and path). */
+function derivedId(rule: SigmaRule | undefined, path: string): string {
+  const h = createHash('sha256')
+    .update((rule?.title ?? '') + '\0' + path)
+    .digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function indexOf(result: RuleResult, options: ConvertOptions): string[] {
+  const s = result.state.index;
+  if (Array.isArray(s) && s.length && s.every((x) => typeof x === 'string' && x)) return s as string[];
+  if (typeof s === 'string' && s)
+    return s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const set = options.settings?.index;
+  if (set)
+    return set
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  return ['logs-*'];
+}
+
+/** The Kibana detection rules (one per query) for a converted rule. */
+export function detectionRules(result: RuleResult, options: ConvertOptions): object[] {
+  const rule = result.rule;
+  const level = LEVELS[rule?.level ?? ''] ?? LEVELS.medium;
+  const ruleId = rule?.id ?? derivedId(rule, result.path);
+  const notes = result.diagnostics
+    .filter((d) => d.severity !== 'info')
+    .map((d) => `- ${d.code}${d.line ? ` (line ${d.line})` : ''}: ${d.message}`);
+  const note =
+    `Converted from Sigma by sigmantic: ${result.status}.` + (notes.length ? `\n\n${notes.join('\n')}` : '');
+  const authors = (rule?.author ?? '')
+    .split(/,\s*/)
+    .map((a) => a.trim())
+    .filter(Boolean);
+  return result.queries.map((query, i) => ({
+    rule_id: result.queries.length > 1 ? `${ruleId}-${i + 1}` : ruleId,
+    name: rule?.title || ruleId,
+    description: rule?.description?.trim() || rule?.title || ruleId,
+    risk_score: level.risk,
+    severity: level.severity,
+    type: 'query',
+    language: 'kuery',
+    query,
+    index: indexOf(result, options),
+    // Imported rules start disabled: enable them after review (`--set enabled=true`).
+    enabled: options.settings?.enabled === 'true',
+    from: 'now-6m',
+    interval: '5m',
+    max_signals: 100,
+    version: 1,
+    author: authors,
+    ...(rule?.license ? { license: rule.license } : {}),
+    references: [...(rule?.references ?? [])],
+    false_positives: [...(rule?.falsepositives ?? [])],
+    tags: ['Sigma', ...(rule?.tags ?? [])],
+    threat: threatOf(rule?.tags ?? []),
+    note,
+    meta: { sigmantic: { status: result.status, ...(rule?.status ? { sigma_status: rule.status } : {}) } },
+  }));
+}
+
+export const formats: Readonly<Record<string, OutputFormat>> & { readonly default: OutputFormat } = {
+  default: {
+    description: 'KQL queries, one per line (for the Kibana search bar)',
+    rule: (r) => template('default.hbs')({ queries: r.queries }),
+  },
+  'detection-rule': {
+    description: 'Kibana Security detection rules (custom query, KQL), NDJSON for Import rules',
+    rule: (r, o) =>
+      template('detection-rule.hbs')({ rules: detectionRules(r, o).map((x) => JSON.stringify(x)) }),
+  },
+};

@@ -1,0 +1,55 @@
+/**
+ * The `elastic` target: Kibana Query Language (KQL) for the Kibana search bar and Kibana
+ * Security detection rules. Every gap between Sigma and KQL is decided in lower.ts and
+ * documented in docs/elastic.md.
+ */
+import type { Backend, ConvertContext } from '../../src/backend.js';
+import { formats } from './formats.js';
+import { lowerNode, type CaseMode, type LowerEnv } from './lower.js';
+import { pipelines } from './pipelines.js';
+import { render, simplify } from './tree.js';
+
+const CASE_MODES: readonly CaseMode[] = ['widen', 'caseless'];
+
+function convert(ctx: ConvertContext): string[] {
+  const setting = ctx.options.settings?.case ?? 'widen';
+  if (!(CASE_MODES as readonly string[]).includes(setting)) {
+    ctx.sink.error(
+      'unsupported-construct',
+      `unknown setting case=${setting} (known: ${CASE_MODES.join(', ')})`,
+    );
+    return [];
+  }
+  const env: LowerEnv = { caseMode: setting as CaseMode, issues: [] };
+  const tree = simplify(lowerNode(ctx.ir, env));
+  const seen = new Set<string>();
+  for (const i of env.issues) {
+    const key = `${i.kind}\0${i.message}\0${i.match?.origin?.line}\0${i.match?.origin?.column}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const pos = i.match?.origin;
+    if (i.kind === 'unsupported') ctx.sink.error('unsupported-construct', i.message, pos);
+    else ctx.sink.warning('approximation', `[${i.reason}] ${i.message}`, pos);
+  }
+  if (ctx.sink.hasErrors) return [];
+  if (tree.t === 'const') {
+    ctx.sink.error(
+      'unsupported-construct',
+      tree.v
+        ? 'after approximation the rule matches every event, which a KQL query cannot say'
+        : 'the rule can never match an event, which a KQL query cannot say',
+    );
+    return [];
+  }
+  return [render(tree)];
+}
+
+export const elasticBackend: Backend = {
+  name: 'elastic',
+  aliases: ['elastic-kql', 'kibana'],
+  description: 'Elastic KQL (Kibana Query Language) for Kibana and Kibana Security detection rules',
+  pipelines,
+  defaultPipelines: ['ecs'],
+  formats,
+  convert,
+};

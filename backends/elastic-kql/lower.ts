@@ -1,0 +1,570 @@
+/**
+ * IR -> KQL tree, with every gap between Sigma and KQL decided here (docs/elastic.md). Each
+ * match is lowered knowing its polarity: an approximation widens a match that is not negated
+ * and narrows one under `not` (dropping a value is the narrowest), so the query as a whole only
+ * ever matches more events than the rule.
+ */
+import ipaddr from 'ipaddr.js';
+import { assertNever } from '../../src/diagnostics.js';
+import type {
+  CidrMatch,
+  Match,
+  Node,
+  NumberValue,
+  StringMatch,
+  SigmaString,
+  StringOp,
+} from '../../src/ir/types.js';
+import { withOp } from '../../src/ir/sigma-string.js';
+import { ipv4CidrToPrefixes } from '../../src/lowering/cidr.js';
+import { regexFeatures, regexToSigma } from '../../src/lowering/regex.js';
+import { exactVariants, hasCase, subsetVariants, supersetVariants, type Pattern } from './case.js';
+import { phrase, wildcardValue, WHITESPACE } from './escape.js';
+import { caselessField, fieldClass, type FieldClass } from './fields.js';
+import { and, FALSE, is, not, or, TRUE, type K } from './tree.js';
+
+/** How case-insensitive matching on keyword fields is handled (`--set case=...`). */
+export type CaseMode = 'widen' | 'caseless';
+
+/** Stable reasons of approximations (counted by the corpus report). */
+export type Reason =
+  | 'case'
+  | 'one-char-wildcard'
+  | 'wildcard-whitespace'
+  | 'regex'
+  | 'cidr'
+  | 'text-field'
+  | 'field-type'
+  | 'fieldref'
+  | 'time'
+  | 'field-less';
+
+export interface Issue {
+  readonly kind: 'approximate' | 'unsupported';
+  readonly reason: Reason | 'placeholder' | 'regex' | 'match-all' | 'match-nothing';
+  readonly message: string;
+  readonly match?: Match;
+}
+
+export interface LowerEnv {
+  readonly caseMode: CaseMode;
+  readonly issues: Issue[];
+}
+
+/** Budget of patterns for one match's case superset. */
+const SUPERSET_BUDGET = 64;
+
+function approx(env: LowerEnv, m: Match, reason: Reason, message: string): void {
+  env.issues.push({ kind: 'approximate', reason, message, match: m });
+}
+
+function where(m: Match): string {
+  return m.field === null ? 'a keyword' : `field '${m.field}'`;
+}
+
+export function lowerNode(n: Node, env: LowerEnv, negated = false): K {
+  switch (n.kind) {
+    case 'and':
+      return and(n.children.map((c) => lowerNode(c, env, negated)));
+    case 'or':
+      return or(n.children.map((c) => lowerNode(c, env, negated)));
+    case 'not':
+      return not(lowerNode(n.child, env, !negated));
+    case 'string':
+    case 'regex':
+    case 'cidr':
+    case 'number':
+    case 'boolean':
+    case 'compare':
+    case 'exists':
+    case 'null':
+    case 'fieldref':
+    case 'time':
+      return lowerMatch(n, env, negated);
+    default:
+      return assertNever(n);
+  }
+}
+
+/** Where KQL cannot test a match: widen to "the field exists" or, under `not`, narrow to nothing. */
+function giveUp(
+  m: Match & { field: string },
+  env: LowerEnv,
+  negated: boolean,
+  reason: Reason,
+  what: string,
+): K {
+  approx(
+    env,
+    m,
+    reason,
+    negated
+      ? `${what}; under 'not' the test is dropped (the negated part matches nothing, so the query matches more events)`
+      : `${what}; the query tests only that ${where(m)} exists (matches more events)`,
+  );
+  return negated ? FALSE : is(m.field, ['*']);
+}
+
+function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
+  switch (m.kind) {
+    case 'string':
+      return lowerString(m, env, negated);
+    case 'regex': {
+      const form = regexToSigma(m.pattern, m.flags);
+      if (form && (form.exact || !negated)) {
+        if (!form.exact)
+          approx(
+            env,
+            m,
+            'regex',
+            `regex /${m.pattern}/ on ${where(m)} became a wildcard match whose '*' also matches newlines (matches more events)`,
+          );
+        return lowerString(
+          {
+            kind: 'string',
+            field: m.field,
+            op: form.op,
+            values: [form.value],
+            cased: form.cased,
+            origin: m.origin,
+          },
+          env,
+          negated,
+        );
+      }
+      if (negated) {
+        approx(
+          env,
+          m,
+          'regex',
+          `KQL has no regular expressions: regex /${m.pattern}/ on ${where(m)} under 'not' is dropped (the query matches more events)`,
+        );
+        return FALSE;
+      }
+      const f = regexFeatures(m.pattern);
+      env.issues.push({
+        kind: 'unsupported',
+        reason: 'regex',
+        message:
+          `KQL has no regular expressions and /${m.pattern}/ on ${where(m)} has no wildcard equivalent` +
+          (f.lookaround || f.backreference ? ' (it uses lookaround or backreferences)' : '') +
+          ': use an EQL or Lucene (regexp query) rule for it',
+        match: m,
+      });
+      return FALSE;
+    }
+    case 'cidr':
+      return lowerCidr(m, env, negated);
+    case 'number':
+      return lowerNumber(m, env, negated);
+    case 'boolean': {
+      const cls = fieldClass(m.field);
+      if (cls === 'boolean' || cls === 'keyword' || cls === 'unknown') return is(m.field, [String(m.value)]);
+      return giveUp(m, env, negated, 'field-type', `'${m.field}' is not a boolean or keyword field`);
+    }
+    case 'compare': {
+      const cls = fieldClass(m.field);
+      if (cls === 'numeric' || cls === 'unknown') {
+        const op = ({ lt: '<', lte: '<=', gt: '>', gte: '>=' } as const)[m.op];
+        return { t: 'range', field: m.field, op, value: numberText(m.value) };
+      }
+      return giveUp(
+        m,
+        env,
+        negated,
+        'field-type',
+        `'${m.field}' is a ${cls} field: a KQL range would compare as ${cls === 'keyword' ? 'text' : cls}, not as a number`,
+      );
+    }
+    case 'exists':
+      // `field: *` is an exists query: any indexed value, the empty string included (Kibana guide, KQL).
+      return m.exists ? is(m.field, ['*']) : not(is(m.field, ['*']));
+    case 'null':
+      // Elasticsearch does not index null, so "absent or null" is "not exists".
+      return not(is(m.field, ['*']));
+    case 'fieldref':
+      if (negated) {
+        approx(
+          env,
+          m,
+          'fieldref',
+          `KQL cannot compare two fields ('${m.field}' with '${m.other}'): under 'not' the comparison is dropped (the query matches more events)`,
+        );
+        return FALSE;
+      }
+      approx(
+        env,
+        m,
+        'fieldref',
+        `KQL cannot compare two fields: '${m.field}' ${m.op} '${m.other}' became "both fields exist" (matches more events)`,
+      );
+      return and([is(m.field, ['*']), is(m.other, ['*'])]);
+    case 'time':
+      return giveUp(m, env, negated, 'time', `KQL cannot extract the ${m.unit} of '${m.field}'`);
+    default:
+      return assertNever(m);
+  }
+}
+
+function numberText(n: NumberValue): string {
+  // An unquoted number goes through JS Number() in KQL; print it canonically.
+  return String(n.value);
+}
+
+function lowerNumber(m: Extract<Match, { kind: 'number' }>, env: LowerEnv, negated: boolean): K {
+  const cls = m.field === null ? 'unknown' : fieldClass(m.field);
+  if (cls === 'numeric' || cls === 'keyword' || cls === 'unknown') {
+    const values = m.values.map(numberText);
+    if (m.field === null) approx(env, m, 'field-less', fieldLessMessage);
+    return is(m.field, values);
+  }
+  return giveUp(
+    m as Match & { field: string },
+    env,
+    negated,
+    'field-type',
+    `'${m.field}' is a ${cls} field and cannot equal a number`,
+  );
+}
+
+const fieldLessMessage =
+  "a keyword (field-less) term: Kibana matches it against the index's default fields (index.query.default_field), analysed text fields by token";
+
+/* ---------------------------------------------------------------- strings */
+
+/** The Sigma string with its op folded in, as KQL segments; null when it holds a placeholder. */
+function toPattern(s: SigmaString, op: StringOp): { segs: string[]; one: boolean } | null {
+  const segs: string[] = [''];
+  let one = false;
+  for (const p of withOp(s, op)) {
+    switch (p.kind) {
+      case 'text':
+        segs[segs.length - 1] += p.text;
+        break;
+      case 'one':
+      case 'any':
+        // `?` is widened to `*` here; callers decide whether that is allowed (`one`).
+        if (p.kind === 'one') one = true;
+        if (!(segs.length > 1 && segs[segs.length - 1] === '')) segs.push('');
+        break;
+      case 'placeholder':
+        return null;
+      default:
+        return assertNever(p);
+    }
+  }
+  return { segs, one };
+}
+
+/** Whitespace becomes `*`: an unquoted KQL value cannot hold it (Kibana #23001). */
+function splitWhitespace(p: Pattern): Pattern {
+  const out: string[] = [''];
+  const star = () => {
+    if (!(out.length > 1 && out[out.length - 1] === '')) out.push('');
+  };
+  p.forEach((seg, i) => {
+    if (i > 0) star();
+    for (const ch of seg) {
+      if (WHITESPACE.test(ch)) star();
+      else out[out.length - 1] += ch;
+    }
+  });
+  return out;
+}
+
+function valueToken(p: Pattern): string {
+  return p.length === 1 ? phrase(p[0]) : wildcardValue(p);
+}
+
+function lowerString(m: StringMatch, env: LowerEnv, negated: boolean): K {
+  const cls: FieldClass = m.field === null ? 'unknown' : fieldClass(m.field);
+  if (m.field === null) approx(env, m, 'field-less', fieldLessMessage);
+  const pats: { segs: string[]; one: boolean }[] = [];
+  for (const v of m.values) {
+    const p = toPattern(v, m.op);
+    if (!p) {
+      env.issues.push({
+        kind: 'unsupported',
+        reason: 'placeholder',
+        message: `an unresolved placeholder in ${where(m)}: give it a value with a pipeline`,
+        match: m,
+      });
+      return FALSE;
+    }
+    pats.push(p);
+  }
+  switch (cls) {
+    case 'keyword':
+    case 'unknown':
+      return keywordString(m, pats, env, negated);
+    case 'text':
+      return textString(m as StringMatch & { field: string }, pats, env, negated);
+    case 'ip':
+      return ipString(m as StringMatch & { field: string }, pats, env, negated);
+    case 'numeric':
+    case 'boolean':
+    case 'date':
+    case 'other': {
+      const f = m as StringMatch & { field: string };
+      const ok =
+        cls === 'numeric'
+          ? (s: string) => /^-?[0-9]+(\.[0-9]+)?$/.test(s)
+          : cls === 'boolean'
+            ? (s: string) => s === 'true' || s === 'false'
+            : () => false;
+      if (pats.every((p) => p.segs.length === 1 && ok(p.segs[0])))
+        return is(
+          f.field,
+          pats.map((p) => p.segs[0]),
+        );
+      return giveUp(
+        f,
+        env,
+        negated,
+        'field-type',
+        `'${f.field}' is a ${cls} field: KQL cannot match it as text`,
+      );
+    }
+    default:
+      return assertNever(cls);
+  }
+}
+
+function keywordString(
+  m: StringMatch,
+  pats: { segs: string[]; one: boolean }[],
+  env: LowerEnv,
+  negated: boolean,
+): K {
+  let field = m.field;
+  let caseMode: CaseMode | 'cased' = m.cased ? 'cased' : env.caseMode;
+  if (caseMode === 'widen' && field !== null && caselessField(field)) caseMode = 'caseless';
+  if (caseMode === 'caseless') {
+    if (field === null) caseMode = 'widen';
+    else field = caselessField(field) ?? `${field}.caseless`;
+  }
+  const expand = Math.max(0, Math.min(3, Math.floor(Math.log2(SUPERSET_BUDGET / Math.max(1, pats.length)))));
+  const out: string[] = [];
+  const reasons = new Set<string>();
+  for (const { segs, one } of pats) {
+    if (one) {
+      if (negated) {
+        reasons.add('one-neg');
+        continue;
+      }
+      reasons.add('one');
+    }
+    let variants: Pattern[];
+    if (caseMode === 'cased' || !hasCase(segs)) variants = [segs];
+    else if (caseMode === 'caseless') variants = [segs.map((s) => s.toLowerCase())];
+    else {
+      const exact = exactVariants(segs);
+      if (exact) variants = exact;
+      else if (negated) {
+        reasons.add('case-neg');
+        variants = subsetVariants(segs);
+      } else {
+        reasons.add('case');
+        variants = supersetVariants(segs, expand);
+      }
+    }
+    for (const v of variants) {
+      if (v.length > 1 && v.some((s) => WHITESPACE.test(s))) {
+        if (negated) {
+          reasons.add('ws-neg');
+          continue;
+        }
+        reasons.add('ws');
+        out.push(valueToken(splitWhitespace(v)));
+      } else out.push(valueToken(v));
+    }
+  }
+  const w = where(m);
+  if (reasons.has('one'))
+    approx(
+      env,
+      m,
+      'one-char-wildcard',
+      `KQL has no single-character wildcard: '?' in ${w} became '*' (matches more events)`,
+    );
+  if (reasons.has('one-neg'))
+    approx(
+      env,
+      m,
+      'one-char-wildcard',
+      `KQL has no single-character wildcard: under 'not', values of ${w} with '?' are dropped (the query matches more events)`,
+    );
+  if (reasons.has('case'))
+    approx(
+      env,
+      m,
+      'case',
+      `KQL compares keyword values case-sensitively: ${w} matches every case variant of the first ${expand} letters and any text in place of later letters (matches more events)`,
+    );
+  if (reasons.has('case-neg'))
+    approx(
+      env,
+      m,
+      'case',
+      `KQL compares keyword values case-sensitively: under 'not', ${w} is excluded only as written, in lowercase and in uppercase (the query matches more events)`,
+    );
+  if (reasons.has('ws'))
+    approx(
+      env,
+      m,
+      'wildcard-whitespace',
+      `Kibana splits wildcard values at whitespace (Kibana #23001): whitespace in ${w} became '*' (matches more events)`,
+    );
+  if (reasons.has('ws-neg'))
+    approx(
+      env,
+      m,
+      'wildcard-whitespace',
+      `Kibana splits wildcard values at whitespace (Kibana #23001): under 'not', wildcard values of ${w} with whitespace are dropped (the query matches more events)`,
+    );
+  if (out.length === 0) return FALSE;
+  return is(field, out);
+}
+
+/**
+ * An analysed text field (text, match_only_text) matches by token: a phrase matches where its
+ * token sequence occurs. A whitespace-delimited chunk of the value tokenises the same way inside
+ * any event value containing it, so a phrase of the whole chunks is a superset of the match.
+ */
+function textString(
+  m: StringMatch & { field: string },
+  pats: { segs: string[]; one: boolean }[],
+  env: LowerEnv,
+  negated: boolean,
+): K {
+  if (negated) {
+    approx(
+      env,
+      m,
+      'text-field',
+      `'${m.field}' is an analysed text field, matched by token: under 'not' the test is dropped (the query matches more events)`,
+    );
+    return FALSE;
+  }
+  const alts: K[] = [];
+  for (const { segs } of pats) {
+    const chunks: string[] = [];
+    segs.forEach((seg, i) => {
+      let s = seg;
+      const openLeft = i > 0;
+      const openRight = i < segs.length - 1;
+      if (openLeft) {
+        const k = s.search(WHITESPACE);
+        s = k < 0 ? '' : s.slice(k);
+      }
+      if (openRight) {
+        let k = s.length - 1;
+        while (k >= 0 && !WHITESPACE.test(s[k])) k--;
+        s = k < 0 ? '' : s.slice(0, k);
+      }
+      s = s.trim();
+      if (s) chunks.push(s);
+    });
+    if (chunks.length === 0)
+      return giveUp(
+        m,
+        env,
+        negated,
+        'text-field',
+        `'${m.field}' is an analysed text field and a value has no whole word to match`,
+      );
+    alts.push(is(m.field, chunks.map(phrase), 'and'));
+  }
+  approx(
+    env,
+    m,
+    'text-field',
+    `'${m.field}' is an analysed text field: it is matched by token, case-insensitively, on the whole words of each value (matches more events)`,
+  );
+  return or(alts);
+}
+
+/** An `ip` field answers exact addresses and CIDR ranges, nothing textual. */
+function ipString(
+  m: StringMatch & { field: string },
+  pats: { segs: string[]; one: boolean }[],
+  env: LowerEnv,
+  negated: boolean,
+): K {
+  const out: string[] = [];
+  for (const { segs } of pats) {
+    if (
+      segs.length === 1 &&
+      ipaddr.isValid(segs[0]) &&
+      (!ipaddr.IPv4.isIPv4(segs[0]) || ipaddr.IPv4.isValidFourPartDecimal(segs[0]))
+    ) {
+      out.push(phrase(segs[0]));
+      continue;
+    }
+    const pre =
+      segs.length === 2 && segs[1] === ''
+        ? /^((?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){1,3}$/.exec(segs[0])
+        : null;
+    if (pre) {
+      const octets = segs[0].slice(0, -1).split('.');
+      const bits = octets.length * 8;
+      while (octets.length < 4) octets.push('0');
+      out.push(`${octets.join('.')}/${bits}`);
+      continue;
+    }
+    return giveUp(
+      m,
+      env,
+      negated,
+      'field-type',
+      `'${m.field}' is an ip field: it matches addresses and CIDR ranges, not text patterns`,
+    );
+  }
+  return is(m.field, out);
+}
+
+function lowerCidr(m: CidrMatch, env: LowerEnv, negated: boolean): K {
+  const cls = fieldClass(m.field);
+  if (cls === 'ip') {
+    // A term query on an ip field accepts CIDR notation (Elasticsearch reference, IP field type);
+    // IPv6 must be quoted because ':' is special in KQL.
+    return is(
+      m.field,
+      m.networks.map((n) =>
+        n.version === 4 ? `${n.address}/${n.prefix}` : phrase(`${n.address}/${n.prefix}`),
+      ),
+    );
+  }
+  if (cls !== 'keyword' && cls !== 'unknown')
+    return giveUp(m, env, negated, 'field-type', `'${m.field}' is a ${cls} field and cannot hold an address`);
+  const out: string[] = [];
+  let v6 = false;
+  for (const n of m.networks) {
+    if (n.version === 4) {
+      for (const p of ipv4CidrToPrefixes(n))
+        out.push(p.op === 'eq' ? phrase(p.text) : wildcardValue([p.text, '']));
+    } else v6 = true;
+  }
+  if (v6) {
+    if (negated) {
+      approx(
+        env,
+        m,
+        'cidr',
+        `'${m.field}' is not an ip field and IPv6 text has many forms: under 'not', its IPv6 networks are dropped (the query matches more events)`,
+      );
+    } else {
+      // Every textual IPv6 address holds a ':'.
+      approx(
+        env,
+        m,
+        'cidr',
+        `'${m.field}' is not an ip field and IPv6 text has many forms: its IPv6 networks became "holds a ':'" (matches more events)`,
+      );
+      out.push(wildcardValue(['', ':', '']));
+    }
+  }
+  return out.length ? is(m.field, out) : FALSE;
+}
+
+export { TRUE };

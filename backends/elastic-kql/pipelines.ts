@@ -1,0 +1,108 @@
+/**
+ * The built-in ECS pipelines, expressed as pySigma-format processing items from
+ * data/pipelines.json and handed to the pipeline engine (`pipelineFromObject`).
+ *
+ * One entry of the data applies per rule: the most specific logsource match (entries are listed
+ * most specific first). The items of an entry record the entry in the `ecs_entry` state and run
+ * only while it is the chosen one:
+ *   set_state ecs_entry -> detection_item_failure (unsupported fields) -> map_string (value maps)
+ *   -> field_name_mapping -> field_name_prefix (winlog.event_data. fallback) or
+ *   strict_field_mapping_failure -> add_condition (event.category ...) -> set_state index.
+ * The combined `ecs` pipeline (the default) ends with a rule_failure for logsources no entry maps.
+ */
+import type { PipelineSpec } from '../../src/pipeline/types.js';
+import { pipelineFromObject } from '../../src/pipeline/index.js';
+import { readData } from './data.js';
+
+interface Entry {
+  readonly logsource: Readonly<Record<string, string>>;
+  readonly index: readonly string[];
+  readonly conditions: Readonly<Record<string, string | readonly string[]>>;
+  readonly fields: Readonly<Record<string, string>>;
+  readonly unmappedFieldPrefix?: string;
+  readonly unsupported?: Readonly<Record<string, string>>;
+  readonly valueMaps?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly notes?: Readonly<Record<string, string>>;
+}
+
+type Data = Readonly<Record<'ecs-windows' | 'ecs-linux' | 'ecs-cloud' | 'ecs-web', readonly Entry[]>>;
+
+export const ECS_PIPELINES = ['ecs-windows', 'ecs-linux', 'ecs-cloud', 'ecs-web'] as const;
+export type EcsPipeline = (typeof ECS_PIPELINES)[number];
+
+let data: Data | undefined;
+function load(): Data {
+  return (data ??= readData<Data>('pipelines.json'));
+}
+
+const STATE = 'ecs_entry';
+
+function entryItems(set: string, e: Entry, n: number): object[] {
+  const id = `${set}:${Object.values(e.logsource).join('/')}`;
+  const chosen = [{ type: 'processing_state', key: STATE, val: id }];
+  const items: object[] = [
+    {
+      id: `${set}-${n}-select`,
+      type: 'set_state',
+      key: STATE,
+      val: id,
+      rule_conditions: [
+        { type: 'logsource', ...e.logsource },
+        { type: 'processing_state', key: STATE, val: '' },
+      ],
+      rule_cond_op: 'and',
+    },
+  ];
+  for (const [field, why] of Object.entries(e.unsupported ?? {}))
+    items.push({
+      type: 'detection_item_failure',
+      message: `field '${field}' has no faithful ECS mapping: ${why}`,
+      rule_conditions: chosen,
+      field_name_conditions: [{ type: 'include_fields', fields: [field] }],
+    });
+  for (const [field, mapping] of Object.entries(e.valueMaps ?? {}))
+    items.push({
+      type: 'map_string',
+      mapping,
+      rule_conditions: chosen,
+      field_name_conditions: [{ type: 'include_fields', fields: [field] }],
+    });
+  if (Object.keys(e.fields).length)
+    items.push({ type: 'field_name_mapping', mapping: e.fields, rule_conditions: chosen });
+  const targets = [...new Set(Object.values(e.fields))];
+  if (e.unmappedFieldPrefix !== undefined)
+    items.push({
+      type: 'field_name_prefix',
+      prefix: e.unmappedFieldPrefix,
+      rule_conditions: chosen,
+      ...(targets.length ? { field_name_conditions: [{ type: 'exclude_fields', fields: targets }] } : {}),
+    });
+  else items.push({ type: 'strict_field_mapping_failure', rule_conditions: chosen });
+  if (Object.keys(e.conditions).length)
+    items.push({ type: 'add_condition', conditions: e.conditions, rule_conditions: chosen });
+  items.push({ type: 'set_state', key: 'index', val: e.index, rule_conditions: chosen });
+  return items;
+}
+
+function spec(name: string, sets: readonly EcsPipeline[], fallback: boolean): PipelineSpec {
+  const d = load();
+  // `processing_state` is false for an unset key, so the first item sets it unconditionally.
+  const transformations: object[] = [{ id: `${name}-init`, type: 'set_state', key: STATE, val: '' }];
+  for (const set of sets) d[set].forEach((e, i) => transformations.push(...entryItems(set, e, i)));
+  if (fallback)
+    transformations.push({
+      type: 'rule_failure',
+      message:
+        "no ECS mapping for this rule's logsource (built-in pipelines: ecs-windows, ecs-linux, ecs-cloud, ecs-web); convert with --no-default-pipelines and your own pipeline",
+      rule_conditions: [{ type: 'processing_state', key: STATE, val: '' }],
+    });
+  return pipelineFromObject({ name, priority: 20, transformations }, `builtin:${name}`);
+}
+
+export const pipelines: Readonly<Record<string, () => PipelineSpec>> = {
+  ecs: () => spec('ecs', ECS_PIPELINES, true),
+  'ecs-windows': () => spec('ecs-windows', ['ecs-windows'], false),
+  'ecs-linux': () => spec('ecs-linux', ['ecs-linux'], false),
+  'ecs-cloud': () => spec('ecs-cloud', ['ecs-cloud'], false),
+  'ecs-web': () => spec('ecs-web', ['ecs-web'], false),
+};
