@@ -13,3 +13,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const { main } = await import('./commands.js');
   process.exitCode = await main(argv);
 }
+// For `npm run bench`: report the peak resident set size on exit.
+if (process.env.SIGMANTIC_STATS) {
+  process.on('exit', () =>
+    process.stderr.write(`sigmantic-stats ${JSON.stringify({ maxRSS: process.resourceUsage().maxRSS })}\n`),
+  );
+}

@@ -1,0 +1,313 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: whole-process and in-process timings of sigmantic on the SigmaHQ corpus.
+ *   node bench/run.mjs [--runs N] [--scale] [--quick]
+ * Prints a table and writes bench/results/latest.json. Needs ../shared/sigma-corpus (skips
+ * with a message without it) and a build (`npm run build`, which `npm run bench` does first).
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const corpus = join(root, '..', 'shared', 'sigma-corpus');
+const CLI = join(root, 'dist', 'src', 'cli', 'main.js');
+const args = process.argv.slice(2);
+const RUNS = Number(args[args.indexOf('--runs') + 1]) || (args.includes('--quick') ? 3 : 7);
+const ACTIVE = [
+  'rules',
+  'rules-emerging-threats',
+  'rules-threat-hunting',
+  'rules-placeholder',
+  'rules-compliance',
+  'rules-dfir',
+];
+
+if (!existsSync(corpus)) {
+  console.log(`bench: skipped: the corpus is not at ${corpus}`);
+  process.exit(0);
+}
+if (!existsSync(CLI)) {
+  console.error('bench: build first (npm run build)');
+  process.exit(2);
+}
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { median: q(0.5), min: s[0], max: s[s.length - 1], p50: q(0.5), p99: q(0.99) };
+};
+const ms = (x) => `${x.toFixed(0)} ms`;
+
+function timeProcess(argv, runs = RUNS) {
+  const times = [];
+  let rss = 0;
+  for (let i = 0; i <= runs; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, argv, {
+      encoding: 'utf8',
+      env: { ...process.env, SIGMANTIC_STATS: '1' },
+      maxBuffer: 1 << 30,
+    });
+    const t = performance.now() - t0;
+    if (r.status !== 0 && r.status !== 1)
+      throw new Error(`bench: ${argv.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
+    const m = /sigmantic-stats (\{.*\})/.exec(r.stderr ?? '');
+    if (m) rss = Math.max(rss, JSON.parse(m[1]).maxRSS);
+    if (i > 0) times.push(t); // the first run warms the file cache
+  }
+  return { ...stats(times), runs, maxRSSMB: rss / 1024 };
+}
+
+const targetList = spawnSync(process.execPath, [CLI, 'list', 'targets'], { encoding: 'utf8' })
+  .stdout.split('\n')
+  .map((l) => l.split(/\s+/)[0])
+  .filter((t) => t && t !== 'ir');
+const activeDirs = ACTIVE.map((d) => join(corpus, d));
+const out = mkdtempSync(join(tmpdir(), 'sigmantic-bench-'));
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  runs: RUNS,
+  targets: targetList,
+  wholeProcess: {},
+  startup: {},
+  inProcess: {},
+  scale: {},
+};
+
+console.log(
+  `sigmantic bench: ${RUNS} runs after a warm-up; targets ${targetList.join(', ')}; ${cpus().length} cores`,
+);
+console.log('\nWhole process (active corpus, 3,780 rules unless noted):');
+const scenario = (name, argv) => {
+  const r = timeProcess(argv);
+  results.wholeProcess[name] = r;
+  console.log(
+    `  ${name.padEnd(48)} median ${ms(r.median).padStart(7)}  min ${ms(r.min).padStart(7)}  max ${ms(r.max).padStart(7)}  peak RSS ${r.maxRSSMB.toFixed(0)} MB`,
+  );
+};
+for (const t of targetList) {
+  scenario(`${t}`, [CLI, 'convert', '-q', '-t', t, '-o', join(out, `${t}.out`), ...activeDirs]);
+  scenario(`${t} (no default pipelines)`, [
+    CLI,
+    'convert',
+    '-q',
+    '--no-default-pipelines',
+    '-t',
+    t,
+    '-o',
+    join(out, `${t}.out`),
+    ...activeDirs,
+  ]);
+  scenario(`${t}, rules/ only`, [
+    CLI,
+    'convert',
+    '-q',
+    '-t',
+    t,
+    '-o',
+    join(out, `${t}.out`),
+    join(corpus, 'rules'),
+  ]);
+}
+if (targetList.length > 1) {
+  scenario(`all targets in one run`, [
+    CLI,
+    'convert',
+    '-q',
+    '-t',
+    targetList.join(','),
+    '-o',
+    join(out, 'all'),
+    ...activeDirs,
+  ]);
+  scenario(`all targets in one run (no default pipelines)`, [
+    CLI,
+    'convert',
+    '-q',
+    '--no-default-pipelines',
+    '-t',
+    targetList.join(','),
+    '-o',
+    join(out, 'all'),
+    ...activeDirs,
+  ]);
+}
+
+console.log('\nStart-up:');
+const small = join(out, 'small.yml');
+writeFileSync(
+  small,
+  'title: t\nlogsource: {product: windows, category: process_creation}\ndetection:\n  sel: {Image|endswith: \\x.exe}\n  condition: sel\n',
+);
+for (const [name, argv] of [
+  ['node -e 0', ['-e', '0']],
+  ['sigmantic --version', [CLI, '--version']],
+  [`one small rule (${targetList[0] ?? 'ir'})`, [CLI, 'convert', '-q', '-t', targetList[0] ?? 'ir', small]],
+]) {
+  const r = timeProcess(argv, Math.max(RUNS, 10));
+  results.startup[name] = r;
+  console.log(
+    `  ${name.padEnd(48)} median ${ms(r.median).padStart(7)}  min ${ms(r.min).padStart(7)}  max ${ms(r.max).padStart(7)}`,
+  );
+}
+
+// In-process breakdown, per phase and per rule.
+console.log('\nIn process (one pass after a warm-up pass):');
+const { expandInputs } = await import('../dist/src/files.js');
+const { parseYaml } = await import('../dist/src/rule/yaml.js');
+const { loadRuleText } = await import('../dist/src/rule/load.js');
+const { parseCondition } = await import('../dist/src/condition/parser.js');
+const { buildRule } = await import('../dist/src/ir/build.js');
+const { DiagnosticSink } = await import('../dist/src/diagnostics.js');
+const { applyPipelines } = await import('../dist/src/pipeline/index.js');
+const { prepare } = await import('../dist/src/run.js');
+const { paths } = await expandInputs(activeDirs);
+const prepared = [];
+for (const t of targetList) prepared.push({ t, ...(await prepare(t, {})) });
+const phases = {
+  read: 0,
+  yamlParse: 0,
+  typeCheck: 0,
+  conditionParse: 0,
+  ir: 0,
+  pipelines: 0,
+  render: 0,
+  output: 0,
+};
+const perRule = [];
+for (let pass = 0; pass < 2; pass++) {
+  for (const k of Object.keys(phases)) phases[k] = 0;
+  perRule.length = 0;
+  for (const p of paths) {
+    const r0 = performance.now();
+    const text = readFileSync(p, 'utf8');
+    const t1 = performance.now();
+    phases.read += t1 - r0;
+    try {
+      parseYaml(text);
+    } catch {
+      /* counted below as part of loading */
+    }
+    const t2 = performance.now();
+    phases.yamlParse += t2 - t1;
+    const loaded = loadRuleText(text, p);
+    const t3 = performance.now();
+    phases.typeCheck += Math.max(0, t3 - t2 - (t2 - t1)); // loadRuleText parses again: subtract the parse
+    const cond = loaded.rule?.detection?.condition;
+    for (const c of Array.isArray(cond) ? cond : typeof cond === 'string' ? [cond] : [])
+      if (typeof c === 'string') parseCondition(c);
+    const t4 = performance.now();
+    phases.conditionParse += t4 - t3;
+    const sink = new DiagnosticSink(p);
+    const ir = loaded.rule ? buildRule(loaded.rule, sink) : undefined;
+    const t5 = performance.now();
+    phases.ir += Math.max(0, t5 - t4 - (t4 - t3));
+    let ruleTime = t5 - r0 - (t2 - t1);
+    if (ir) {
+      for (const pr of prepared) {
+        const a = performance.now();
+        const s2 = new DiagnosticSink(p);
+        const o = applyPipelines(pr.pipelines, loaded.rule, ir, s2);
+        const b = performance.now();
+        let queries = [];
+        if (!s2.hasErrors)
+          queries = pr.backend.convert({ rule: o.rule, ir: o.ir, state: o.state, sink: s2, options: {} });
+        const c = performance.now();
+        if (queries.length)
+          pr.format.rule(
+            {
+              path: p,
+              rule: o.rule,
+              status: 'exact',
+              queries,
+              diagnostics: s2.list,
+              state: o.state,
+              applied: o.applied,
+            },
+            {},
+          );
+        const d = performance.now();
+        phases.pipelines += b - a;
+        phases.render += c - b;
+        phases.output += d - c;
+        ruleTime += d - a;
+      }
+    }
+    perRule.push([ruleTime, relative(corpus, p)]);
+  }
+}
+const total = Object.values(phases).reduce((a, b) => a + b, 0);
+for (const [k, v] of Object.entries(phases))
+  console.log(`  ${k.padEnd(16)} ${ms(v).padStart(8)}  ${((100 * v) / total).toFixed(0).padStart(3)}%`);
+console.log(
+  `  ${'total'.padEnd(16)} ${ms(total).padStart(8)}   (${paths.length} rules, ${prepared.length} targets)`,
+);
+const pr = stats(perRule.map((x) => x[0]));
+console.log(
+  `  per rule (all targets): p50 ${pr.p50.toFixed(3)} ms, p99 ${pr.p99.toFixed(3)} ms, max ${pr.max.toFixed(2)} ms`,
+);
+const slowest = [...perRule].sort((a, b) => b[0] - a[0]).slice(0, 5);
+for (const [t, p] of slowest) console.log(`    ${t.toFixed(2).padStart(7)} ms  ${p}`);
+results.inProcess = {
+  phasesMs: phases,
+  totalMs: total,
+  rules: paths.length,
+  perRuleMs: { p50: pr.p50, p99: pr.p99, max: pr.max },
+  slowest,
+};
+
+if (args.includes('--scale')) {
+  console.log(
+    '\nScale (synthetic copies of the active corpus with new ids; all targets in one run, 1 run each):',
+  );
+  const base = [];
+  for (const p of paths) base.push(readFileSync(p, 'utf8'));
+  const rows = [];
+  for (const factor of [1, 10, 50]) {
+    const dir = mkdtempSync(join(tmpdir(), `sigmantic-scale-${factor}x-`));
+    let n = 0;
+    for (let k = 0; k < factor; k++) {
+      const sub = join(dir, String(k).padStart(3, '0'));
+      mkdirSync(sub);
+      base.forEach((text, i) => {
+        const id = `00000000-0000-4000-8000-${(k * 100000 + i).toString(16).padStart(12, '0')}`;
+        writeFileSync(join(sub, `r${i}.yml`), text.replace(/^id:.*$/m, `id: ${id}`));
+        n++;
+      });
+    }
+    const r = timeProcess(
+      [CLI, 'convert', '-q', '-t', targetList.join(',') || 'ir', '-o', join(out, `scale${factor}`), dir],
+      1,
+    );
+    rows.push({ factor, rules: n, ms: r.median, maxRSSMB: r.maxRSSMB, msPerRule: r.median / n });
+    console.log(
+      `  ${String(factor).padStart(3)}x  ${String(n).padStart(7)} rules  ${ms(r.median).padStart(9)}  ${(r.median / n).toFixed(3)} ms/rule  peak RSS ${r.maxRSSMB.toFixed(0)} MB`,
+    );
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const per = rows.map((r) => r.msPerRule);
+  const spread = (Math.max(...per.slice(1)) / Math.min(...per.slice(1)) - 1) * 100;
+  console.log(`  linearity: ms/rule varies by ${spread.toFixed(0)}% between 10x and 50x`);
+  results.scale = { rows, linearitySpreadPercent: spread };
+}
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+writeFileSync(join(root, 'bench', 'results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+console.log('\nwritten: bench/results/latest.json');
+void statSync;
+void readdirSync;
