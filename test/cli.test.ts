@@ -1,0 +1,182 @@
+/**
+ * The command line, run as a user runs it: the built CLI (`dist/src/cli/main.js`) in a child process.
+ * The build is refreshed once before the tests; they skip with a note when no build can be made.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const CLI = join(ROOT, 'dist/src/cli/main.js');
+const FIX = 'test/fixtures/core/cli';
+const GOOD = `${FIX}/a-good.yml`;
+const BAD = `${FIX}/b-bad.yml`;
+const NESTED = `${FIX}/sub/c-nested.yaml`;
+
+try {
+  // tsc emits even with type errors elsewhere in the tree; a failed build leaves the old dist.
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: ROOT,
+      stdio: 'ignore',
+    },
+  );
+} catch {
+  // reported below if there is no dist at all
+}
+const built = existsSync(CLI);
+if (!built) console.warn(`cli.test.ts: skipped: ${CLI} is missing (run npm run build)`);
+const maybe = built ? describe : describe.skip;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+function cli(args: string[], input?: string): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    input,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'sigmantic-cli-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function paths(stdout: string): string[] {
+  return (JSON.parse(stdout) as Array<{ path: string }>).map((r) => r.path);
+}
+
+maybe('sigmantic CLI', () => {
+  test('exit 0 when every rule converts', () => {
+    const r = cli(['convert', '-t', 'ir', GOOD]);
+    expect(r.code).toBe(0);
+    expect(paths(r.stdout)).toEqual([GOOD]);
+    expect(r.stderr).toBe('sigmantic: 1 rules: 1 exact, 0 approximate, 0 unsupported, 0 error\n');
+  });
+
+  test('exit 1 when a rule fails; diagnostics as file:line:col: severity code: message', () => {
+    const r = cli(['convert', '-t', 'ir', GOOD, BAD]);
+    expect(r.code).toBe(1);
+    expect(paths(r.stdout)).toEqual([GOOD]);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      `${BAD}:7:21: error condition-syntax: unexpected end of condition; expected 'not', '(', '1', 'any', 'all' or an identifier`,
+    );
+    for (const l of lines.slice(0, -1))
+      expect(l).toMatch(/^[^:]+:\d+:\d+: (error|warning|info) [a-z-]+: .+$/);
+  });
+
+  test('exit 1 for a missing input, which is reported; the others still convert', () => {
+    const r = cli(['convert', '-t', 'ir', 'no/such/file.yml', GOOD]);
+    expect(r.code).toBe(1);
+    expect(paths(r.stdout)).toEqual([GOOD]);
+    expect(r.stderr).toContain(
+      'no/such/file.yml:1:1: error io-error: no such file, directory or matching glob',
+    );
+  });
+
+  test.each([
+    [['convert', '-t', 'nope', GOOD]],
+    [['convert', GOOD]],
+    [['convert', '-t', 'ir']],
+    [['frobnicate']],
+    [[]],
+    [['convert', '-t', 'ir', '--no-such-option', GOOD]],
+  ])('exit 2 on usage errors: %j', (args) => {
+    const r = cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  test('--report: exactly the specified keys, every input rule once, in input order', () => {
+    const report = join(tmp, 'report.json');
+    const r = cli(['convert', '-t', 'ir', '--report', report, BAD, FIX, GOOD]);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    expect(Object.keys(json)).toEqual(['target', 'rules']);
+    expect(json.target).toBe('ir');
+    expect(json.rules.map((x: { path: string }) => x.path)).toEqual([
+      BAD,
+      `${FIX}/a-good.yml`,
+      BAD,
+      NESTED,
+      GOOD,
+    ]);
+    for (const rule of json.rules) {
+      expect(Object.keys(rule)).toEqual(['path', 'id', 'title', 'status', 'queries', 'diagnostics']);
+      for (const d of rule.diagnostics)
+        expect(Object.keys(d)).toEqual(['severity', 'code', 'message', 'line', 'column']);
+    }
+    expect(json.rules[1]).toMatchObject({
+      id: '11111111-2222-4333-8444-555555555555',
+      title: 'Good rule',
+      status: 'exact',
+      diagnostics: [],
+    });
+    expect(json.rules[1].queries).toHaveLength(1);
+    expect(json.rules[0]).toMatchObject({ status: 'error', queries: [] });
+    expect(json.rules[0].diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'condition-syntax',
+        message: "unexpected end of condition; expected 'not', '(', '1', 'any', 'all' or an identifier",
+        line: 7,
+        column: 21,
+      },
+    ]);
+  });
+
+  test('-o writes the output to a file, nothing to stdout', () => {
+    const out = join(tmp, 'out.json');
+    const r = cli(['convert', '-t', 'ir', '-o', out, GOOD]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(paths(readFileSync(out, 'utf8'))).toEqual([GOOD]);
+  });
+
+  test('a directory is read recursively (sorted, .yml and .yaml only)', () => {
+    const r = cli(['convert', '-t', 'ir', FIX]);
+    expect(r.code).toBe(1);
+    expect(paths(r.stdout)).toEqual([GOOD, NESTED]);
+    expect(r.stderr).toContain('sigmantic: 3 rules:');
+  });
+
+  test('globs', () => {
+    const r = cli(['convert', '-t', 'ir', `${FIX}/**/*.y*ml`]);
+    expect(paths(r.stdout)).toEqual([GOOD, NESTED]);
+    expect(r.stderr).toContain('sigmantic: 3 rules:');
+    const none = cli(['convert', '-t', 'ir', `${FIX}/*.nothing`]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('io-error');
+  });
+
+  test('- reads a rule from standard input', () => {
+    const r = cli(['convert', '-t', 'ir', '-'], readFileSync(join(ROOT, GOOD), 'utf8'));
+    expect(r.code).toBe(0);
+    expect(paths(r.stdout)).toEqual(['<stdin>']);
+    const bad = cli(['convert', '-t', 'ir', '-'], readFileSync(join(ROOT, BAD), 'utf8'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^<stdin>:7:21: error condition-syntax: /);
+  });
+
+  test('list targets', () => {
+    const r = cli(['list', 'targets']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ir\s+\S/m);
+  });
+
+  test('--version', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(cli(['--version']).stdout).toBe(`${pkg.version}\n`);
+  });
+});
