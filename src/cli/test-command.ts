@@ -4,7 +4,7 @@
  * an error, 2 usage. A thin layer over src/evaluate/testing.ts.
  */
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { loadRuleFile, type LoadedRule } from '../convert.js';
 import { formatDiagnostic } from '../diagnostics.js';
@@ -40,6 +40,12 @@ export interface TestReport {
       failures: Array<{ file: string; index: number; expected: boolean; matched: boolean }>;
     }
   >;
+}
+
+/** A path relative to the working directory when it lies inside it, else as it is. */
+function label(path: string): string {
+  const r = relative(process.cwd(), path);
+  return r && !r.startsWith('..') ? r : path;
 }
 
 export async function runTestCommand(
@@ -134,7 +140,7 @@ export async function runTestCommand(
     const byId = (id: string): LoadedRule | undefined =>
       [...rules.values()].find((r) => r.loaded.rule?.id === id)?.loaded;
     for (const tp of [...testPaths].sort()) {
-      const tf = loadTestFile(tp);
+      const tf = loadTestFile(label(tp));
       if (!tf.ok) {
         err(`sigmantic: ${tf.message}\n`);
         failed = true;
@@ -152,7 +158,7 @@ export async function runTestCommand(
             continue;
           }
         }
-        for (const t of rt.tests) results.push(runTest(rule, t, (f) => loadFile(f)));
+        for (const t of rt.tests) results.push(runTest(rule, t, (f) => loadFile(f, label(f))));
       }
     }
     let passed = 0;

@@ -7,7 +7,8 @@
 
 // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
 const ASCII = /^[\x00-\x7f]*$/;
-const cache = new Map<string, string>();
+// Upper-then-lower is wrong where only a Turkic (T) folding exists: dotless i stays itself.
+const cache = new Map<string, string>([['\u0131', '\u0131']]);
 
 /** The simple case fold of one code point (given as a string). */
 function foldCodePoint(c: string): string {

@@ -221,7 +221,7 @@ function describeExpectation(x: Expectation): string {
     case 'indexes':
       return `exactly events [${x.indexes.join(', ')}] match`;
     case 'count':
-      return `exactly ${x.count} event${x.count === 1 ? '' : 's'} match`;
+      return x.count === 1 ? 'exactly 1 event matches' : `exactly ${x.count} events match`;
   }
 }
 
