@@ -1,0 +1,544 @@
+/**
+ * The Splunk backend, construct by construct: exact SPL for every IR node kind and modifier,
+ * escape safety (property test read back with the SPL lexer), PCRE validity of every regex placed
+ * in the output (checked with the evaluator's PCRE-to-JavaScript translation: see docs/splunk.md),
+ * settings, pipelines and output formats.
+ */
+import fc from 'fast-check';
+import { splunkBackend } from '../backends/splunk/index.js';
+import type { ConvertOptions, RuleResult } from '../src/backend.js';
+import { DiagnosticSink } from '../src/diagnostics.js';
+import { convertLoaded, loadRuleFromText } from '../src/convert.js';
+import { translateRegex } from '../src/evaluate/index.js';
+import { literal } from '../src/ir/sigma-string.js';
+import type { Node, StringOp } from '../src/ir/types.js';
+import { resolvePipeline } from '../src/pipeline/index.js';
+import { QUERY_EXPRESSION_PLACEHOLDERS } from '../src/pipeline/types.js';
+import type { SigmaRule } from '../src/rule/types.js';
+import { splCommands, splStringLiterals, tokenizeSpl } from './support/spl.js';
+
+function rule(
+  detection: string,
+  extra = '',
+  logsource = '  product: windows\n  category: process_creation',
+): string {
+  return `title: t\nid: 11111111-1111-4111-8111-111111111111\nlogsource:\n${logsource}\ndetection:\n${detection}\n${extra}level: high\n`;
+}
+
+function convert(
+  detection: string,
+  options: ConvertOptions = {},
+  pipelines: string[] = [],
+  extra = '',
+  logsource?: string,
+): RuleResult {
+  const specs = pipelines.map((p) => resolvePipeline(p, splunkBackend));
+  return convertLoaded(
+    loadRuleFromText(rule(detection, extra, logsource), 't.yml'),
+    splunkBackend,
+    specs,
+    options,
+  );
+}
+
+/** Every regex literal given to match(): the string after `match(<field>,`. */
+function matchRegexes(q: string): string[] {
+  const t = tokenizeSpl(q);
+  const out: string[] = [];
+  for (let i = 0; i + 4 < t.length; i++) {
+    const a = t[i];
+    if (a.type === 'word' && a.value === 'match' && t[i + 1].type === 'lparen') {
+      const s = t[i + 4];
+      if (t[i + 3].type === 'op' && s.type === 'string') out.push(s.value);
+    }
+  }
+  return out;
+}
+
+const noFlags = { i: false, m: false, s: false };
+
+/** Detection body, expected query. Status exact unless a third column says otherwise. */
+const TABLE: ReadonlyArray<readonly [string, string, string, ('exact' | 'approximate' | 'unsupported')?]> = [
+  // strings and wildcards
+  ['eq', `  sel: {Image: 'C:\\Windows\\cmd.exe'}\n  condition: sel`, 'Image="C:\\\\Windows\\\\cmd.exe"'],
+  ['contains', `  sel: {CommandLine|contains: ' -enc '}\n  condition: sel`, 'CommandLine="* -enc *"'],
+  ['startswith', `  sel: {CommandLine|startswith: 'cmd'}\n  condition: sel`, 'CommandLine="cmd*"'],
+  ['endswith', `  sel: {Image|endswith: '\\a.exe'}\n  condition: sel`, 'Image="*\\\\a.exe"'],
+  ['trailing backslash', `  sel: {Path|endswith: 'C:\\Temp\\'}\n  condition: sel`, 'Path="*C:\\\\Temp\\\\"'],
+  ['quote', `  sel: {CommandLine|contains: 'say "hi"'}\n  condition: sel`, 'CommandLine="*say \\"hi\\"*"'],
+  ['wildcard *', `  sel: {Image: 'C:*\\x.exe'}\n  condition: sel`, 'Image="C:*\\\\x.exe"'],
+  [
+    '? wildcard',
+    `  sel: {User: 'adm?n'}\n  condition: sel`,
+    'User="adm*n" | where match(User, "(?i)^adm[\\\\s\\\\S]n\\\\z")',
+  ],
+  [
+    'literal \\*',
+    `  sel: {Name: 'a\\*b'}\n  condition: sel`,
+    'Name="a*b" | where match(Name, "(?i)^a\\\\*b\\\\z")',
+  ],
+  ['literal \\?', `  sel: {Name: 'a\\?b'}\n  condition: sel`, 'Name="a?b"'],
+  [
+    'list is IN',
+    `  sel: {Image|endswith: ['\\a.exe', '\\b.exe']}\n  condition: sel`,
+    'Image IN ("*\\\\a.exe", "*\\\\b.exe")',
+  ],
+  [
+    'list with a ? value',
+    `  sel: {Image|endswith: ['\\a.exe', '\\b?.exe']}\n  condition: sel`,
+    'Image IN ("*\\\\a.exe", "*\\\\b*.exe") | where match(Image, "(?i)(?:\\\\\\\\a\\\\.exe\\\\z|\\\\\\\\b[\\\\s\\\\S]\\\\.exe\\\\z)")',
+  ],
+  [
+    'negated list with a ? value splits',
+    `  sel: {Image: x}\n  f: {User: ['a', 'b?']}\n  condition: sel and not f`,
+    'Image="x" NOT User="a" | where (isnull(User) OR NOT match(User, "(?i)^b[\\\\s\\\\S]\\\\z"))',
+  ],
+  [
+    'all',
+    `  sel: {CommandLine|contains|all: ['a', 'b']}\n  condition: sel`,
+    'CommandLine="*a*" CommandLine="*b*"',
+  ],
+  ['cased', `  sel: {Name|cased: 'AbC'}\n  condition: sel`, 'Name="AbC" | where match(Name, "^AbC\\\\z")'],
+  [
+    'cased under not',
+    `  sel: {Image: x}\n  f: {Name|cased: 'AbC'}\n  condition: sel and not f`,
+    'Image="x" | where (isnull(Name) OR NOT match(Name, "^AbC\\\\z"))',
+  ],
+  ['empty value', `  sel: {Name: ''}\n  condition: sel`, '* | where match(Name, "(?i)^\\\\z")'],
+  [
+    'control character',
+    `  sel: {Name|contains: "a\\tb"}\n  condition: sel`,
+    'Name="*a*b*" | where match(Name, "(?i)a\\\\x09b")',
+  ],
+  // regular expressions
+  ['re', `  sel: {CommandLine|re: 'a[0-9]+b'}\n  condition: sel`, '* | where match(CommandLine, "a[0-9]+b")'],
+  [
+    're|i|m|s',
+    `  sel: {CommandLine|re|i|m|s: '^a.b$'}\n  condition: sel`,
+    '* | where match(CommandLine, "(?ims)^a.b$")',
+  ],
+  [
+    're that is a wildcard',
+    `  sel: {Image|re: '(?i)\\\\cmd\\.exe\\z'}\n  condition: sel`,
+    'Image="*\\\\cmd.exe"',
+  ],
+  [
+    're widened in the base search',
+    `  sel: {Image|re: '\\\\cmd\\.exe$'}\n  condition: sel`,
+    'Image="*\\\\cmd.exe" | where match(Image, "\\\\\\\\cmd\\\\.exe$")',
+  ],
+  [
+    're with a backslash and quote',
+    `  sel: {CommandLine|re: '"C:\\\\x"'}\n  condition: sel`,
+    'CommandLine="*\\"C:\\\\x\\"*" | where match(CommandLine, "\\"C:\\\\\\\\x\\"")',
+  ],
+  [
+    're under or',
+    `  a: {CommandLine|re: 'a+'}\n  b: {Image: x}\n  condition: a or b`,
+    '* | where match(CommandLine, "a+") OR match(Image, "(?i)^x\\\\z")',
+  ],
+  [
+    're under not',
+    `  a: {Image: x}\n  f: {CommandLine|re: 'a+'}\n  condition: a and not f`,
+    'Image="x" | where (isnull(CommandLine) OR NOT match(CommandLine, "a+"))',
+  ],
+  ['field-less re', `  sel: {'|re': 'evil[0-9]'}\n  condition: sel`, '* | where match(_raw, "evil[0-9]")'],
+  [
+    'field-less re under not',
+    `  a: {Image: x}\n  f: {'|re': 'evil[0-9]'}\n  condition: a and not f`,
+    'Image="x" | where NOT match(_raw, "evil[0-9]")',
+  ],
+  // cidr
+  ['cidr v4', `  sel: {Ip|cidr: '10.0.0.0/8'}\n  condition: sel`, 'Ip="10.0.0.0/8"'],
+  [
+    'cidr list',
+    `  sel: {Ip|cidr: ['10.0.0.0/8', 'fe80::/10']}\n  condition: sel`,
+    '(Ip="10.0.0.0/8" OR Ip="fe80::/10")',
+  ],
+  [
+    'not cidr',
+    `  a: {Image: x}\n  f: {Ip|cidr: ['10.0.0.0/8', 'fe80::/10']}\n  condition: a and not f`,
+    'Image="x" NOT (Ip="10.0.0.0/8" OR Ip="fe80::/10")',
+  ],
+  [
+    'cidr in where',
+    `  a: {Ip|cidr: ['10.0.0.0/8', '::1/128']}\n  b: {CommandLine|re: 'x+'}\n  condition: a or b`,
+    '* | where (cidrmatch("10.0.0.0/8", Ip) OR cidrmatch("::1/128", Ip)) OR match(CommandLine, "x+")',
+  ],
+  [
+    'not cidr in where',
+    `  a: {Ip|cidr: '10.0.0.0/8'}\n  b: {CommandLine|re: 'x+'}\n  condition: not (a and b)`,
+    '* | where (isnull(Ip) OR NOT cidrmatch("10.0.0.0/8", Ip)) OR (isnull(CommandLine) OR NOT match(CommandLine, "x+"))',
+  ],
+  // numbers, comparisons, booleans, null, exists
+  ['number', `  sel: {EventID: 4688}\n  condition: sel`, 'EventID=4688'],
+  ['numbers', `  sel: {EventID: [1, 4688]}\n  condition: sel`, 'EventID IN (1, 4688)'],
+  [
+    'number in where',
+    `  a: {EventID: [1, 2]}\n  b: {CommandLine|re: 'x+'}\n  condition: a or b`,
+    '* | where (EventID==1 OR EventID==2) OR match(CommandLine, "x+")',
+  ],
+  ['lt lte gt gte', `  sel: {A|lt: 1, B|lte: 2, C|gt: 3, D|gte: 4}\n  condition: sel`, 'A<1 B<=2 C>3 D>=4'],
+  [
+    'compare in where, negated',
+    `  a: {A|gt: 3}\n  b: {CommandLine|re: 'x+'}\n  condition: not (a or b)`,
+    'NOT (A>3) | where (isnull(CommandLine) OR NOT match(CommandLine, "x+"))',
+  ],
+  ['boolean', `  sel: {Enabled: false}\n  condition: sel`, 'Enabled="false"'],
+  ['null', `  sel: {Image: x, Parent: null}\n  condition: sel`, 'Image="x" NOT Parent=*'],
+  [
+    'not null',
+    `  sel: {Image: x}\n  f: {Parent: null}\n  condition: sel and not f`,
+    'Image="x" NOT (NOT Parent=*)',
+  ],
+  ['exists', `  sel: {A|exists: true, B|exists: false}\n  condition: sel`, 'A=* NOT B=*'],
+  [
+    'null and exists in where',
+    `  a: {A: null, B|exists: true}\n  b: {CommandLine|re: 'x+'}\n  condition: a or b`,
+    '* | where (isnull(A) AND isnotnull(B)) OR match(CommandLine, "x+")',
+  ],
+  // field references
+  ['fieldref', `  sel: {A|fieldref: B}\n  condition: sel`, '* | where lower(A)==lower(B)'],
+  ['fieldref cased', `  sel: {A|fieldref|cased: B}\n  condition: sel`, '* | where A==B'],
+  [
+    'fieldref startswith',
+    `  sel: {A|fieldref|startswith: B}\n  condition: sel`,
+    '* | where substr(lower(A), 1, len(B))==lower(B)',
+  ],
+  [
+    'fieldref endswith',
+    `  sel: {A|fieldref|endswith: B}\n  condition: sel`,
+    '* | where (len(A)>=len(B) AND substr(lower(A), len(A)-len(B)+1)==lower(B))',
+  ],
+  [
+    'fieldref contains',
+    `  sel: {A|fieldref|contains: B}\n  condition: sel`,
+    '* | where match(lower(A), replace(lower(B), "([^A-Za-z0-9])", "\\\\\\\\\\\\1"))',
+  ],
+  [
+    'fieldref under not',
+    `  a: {Image: x}\n  f: {A|fieldref: B}\n  condition: a and not f`,
+    'Image="x" | where (isnull(A) OR isnull(B) OR NOT (lower(A)==lower(B)))',
+  ],
+  [
+    'fieldref under or',
+    `  a: {Image: x}\n  f: {A|fieldref: B}\n  condition: a or f`,
+    '* | where match(Image, "(?i)^x\\\\z") OR lower(A)==lower(B)',
+  ],
+  // keywords
+  [
+    'keywords',
+    `  keywords: ['mimikatz', 'a"b']\n  condition: keywords`,
+    '* | where match(_raw, "(?i)(?:mimikatz|a\\"b)")',
+  ],
+  [
+    'keyword and a field',
+    `  keywords: ['mimikatz']\n  sel: {Image: x}\n  condition: keywords and sel`,
+    'Image="x" | where match(_raw, "(?i)mimikatz")',
+  ],
+  // boolean structure
+  [
+    'and of or',
+    `  a: {Image: x}\n  b: {User: y}\n  c: {CommandLine|contains: z}\n  condition: (a or b) and c`,
+    '(Image="x" OR User="y") CommandLine="*z*"',
+  ],
+  [
+    'or of and',
+    `  a: {Image: x, User: y}\n  b: {CommandLine: z}\n  condition: a or b`,
+    '((Image="x" User="y") OR CommandLine="z")',
+  ],
+  [
+    'not of and',
+    `  a: {Image: x}\n  f: {User: y, CommandLine: z}\n  condition: a and not f`,
+    'Image="x" NOT (User="y" CommandLine="z")',
+  ],
+  [
+    'not of in',
+    `  a: {Image: x}\n  f: {User: [y, z]}\n  condition: a and not f`,
+    'Image="x" NOT (User IN ("y", "z"))',
+  ],
+  [
+    'where: and under or gets parentheses',
+    `  a: {Image: x, CommandLine|re: 'q+'}\n  b: {User: y}\n  condition: a or b`,
+    '(Image="x" OR User="y") | where (match(Image, "(?i)^x\\\\z") AND match(CommandLine, "q+")) OR match(User, "(?i)^y\\\\z")',
+  ],
+  // value modifiers
+  [
+    'windash',
+    `  sel: {CommandLine|windash|contains: ' -x '}\n  condition: sel`,
+    'CommandLine IN ("* -x *", "* /x *", "* –x *", "* —x *", "* ―x *")',
+  ],
+  ['base64', `  sel: {CommandLine|base64: 'ab'}\n  condition: sel`, 'CommandLine="YWI="'],
+  [
+    'base64offset',
+    `  sel: {CommandLine|base64offset|contains: 'http'}\n  condition: sel`,
+    'CommandLine IN ("*aHR0c*", "*h0dH*", "*odHRw*")',
+  ],
+  ['utf16le base64', `  sel: {CommandLine|utf16le|base64: 'a'}\n  condition: sel`, 'CommandLine="YQA="'],
+  // placeholders
+  ['expand: macro', `  sel: {User|expand: '%admins%'}\n  condition: sel`, 'User IN (`admins`)'],
+  [
+    'expand under not',
+    `  a: {Image: x}\n  f: {User|expand: '%admins%'}\n  condition: a and not f`,
+    'Image="x" NOT (User IN (`admins`))',
+  ],
+  [
+    'expand inside contains',
+    `  sel: {Image: x, User|contains|expand: '%admins%'}\n  condition: sel`,
+    'Image="x" User="*"',
+    'approximate',
+  ],
+  [
+    'expand inside contains under not',
+    `  sel: {Image: x}\n  f: {User|contains|expand: '%admins%'}\n  condition: sel and not f`,
+    'Image="x"',
+    'approximate',
+  ],
+  // time parts
+  ['hour', `  sel: {Image: x, Time|hour: 3}\n  condition: sel`, 'Image="x"', 'approximate'],
+  ['only an hour', `  sel: {Time|hour: 3}\n  condition: sel`, '', 'unsupported'],
+  // field names
+  [
+    'odd field names go to where',
+    `  sel: {'Some Field': x, a.b: y, 'c-d': z}\n  condition: sel`,
+    'a.b="y" | where match(\'Some Field\', "(?i)^x\\\\z") AND match(\'c-d\', "(?i)^z\\\\z")',
+  ],
+  ['reserved word field', `  sel: {OR: x}\n  condition: sel`, '* | where match(\'OR\', "(?i)^x\\\\z")'],
+  ['unsafe field name', `  sel: {'a"b': x}\n  condition: sel`, '', 'unsupported'],
+];
+
+describe('splunk: every construct', () => {
+  test.each(TABLE)('%s', (_name, detection, query, status = 'exact') => {
+    const r = convert(detection as string);
+    expect({ status: r.status, query: r.queries[0] ?? '' }).toEqual({ status, query });
+    for (const q of r.queries) {
+      expect(splCommands(q).every((c) => ['search', 'where', 'table'].includes(c))).toBe(true);
+      for (const re of matchRegexes(q)) expect(translateRegex(re, noFlags)).toMatchObject({ ok: true });
+    }
+  });
+
+  test('approximations say what changed and in which direction', () => {
+    const r = convert(
+      `  sel: {Image: x}\n  f: {User|contains|expand: '%admins%'}\n  condition: sel and not f`,
+    );
+    const d = r.diagnostics.find((x) => x.code === 'approximation')!;
+    expect(d.severity).toBe('warning');
+    expect(d.message).toMatch(/User\|contains '%admins%'.*narrowed.*may match more events/);
+    expect(convert(`  sel: {Image: x, T|hour: 3}\n  condition: sel`, { strict: true }).status).toBe(
+      'unsupported',
+    );
+  });
+
+  test('the seed rule: ? values matched exactly', () => {
+    const r = convert(
+      `  selection_shares:
+    EventID: 4000
+    ShareName|contains: ['IPC$', 'ADMIN$', 'C$']
+  selection_status:
+    - SigningUsed: 'false'
+    - EncyptionUsed: 'false'
+  filter_main_local_ips:
+    - ClientAddress|cidr: ['127.0.0.0/8', '169.254.0.0/16', '::1/128', 'fe80::/10', 'fc00::/7']
+    - ClientAddress|contains: ['00000000000000000000000000000001', 'FE80000000000000', 'FC00000000000000', '0200????7F', '0200????A9FE']
+  condition: all of selection_* and not 1 of filter_main_*`,
+    );
+    expect(r.status).toBe('exact');
+    expect(r.queries[0]).toBe(
+      'EventID=4000 ShareName IN ("*IPC$*", "*ADMIN$*", "*C$*") (SigningUsed="false" OR EncyptionUsed="false") ' +
+        'NOT (ClientAddress="127.0.0.0/8" OR ClientAddress="169.254.0.0/16" OR ClientAddress="::1/128" OR ClientAddress="fe80::/10" OR ClientAddress="fc00::/7") ' +
+        'NOT (ClientAddress IN ("*00000000000000000000000000000001*", "*FE80000000000000*", "*FC00000000000000*")) ' +
+        '| where (isnull(ClientAddress) OR NOT match(ClientAddress, "(?i)(?:0200[\\\\s\\\\S][\\\\s\\\\S][\\\\s\\\\S][\\\\s\\\\S]7F|0200[\\\\s\\\\S][\\\\s\\\\S][\\\\s\\\\S][\\\\s\\\\S]A9FE)"))',
+    );
+    const re = translateRegex(matchRegexes(r.queries[0])[0], noFlags);
+    if (!re.ok) throw new Error(re.reason);
+    expect(re.regexp.test('0200abcd7f')).toBe(true);
+    expect(re.regexp.test('0200abc7f')).toBe(false);
+  });
+});
+
+describe('splunk: settings, state and pipelines', () => {
+  const sel = `  sel: {Image: x}\n  condition: sel`;
+  test('--set index', () => {
+    expect(convert(sel, { settings: { index: 'main' } }).queries[0]).toBe('index="main" Image="x"');
+    expect(convert(sel, { settings: { index: 'a, b' } }).queries[0]).toBe(
+      '(index="a" OR index="b") Image="x"',
+    );
+    expect(convert(`  sel: {A|re: 'x+'}\n  condition: sel`, { settings: { index: 'main' } }).queries[0]).toBe(
+      'index="main" | where match(A, "x+")',
+    );
+  });
+
+  test('fields become | table', () => {
+    expect(convert(sel, {}, [], "fields: [CommandLine, 'Some Field']\n").queries[0]).toBe(
+      'Image="x" | table CommandLine, "Some Field"',
+    );
+  });
+
+  test('pipeline state: index and query expression placeholders', () => {
+    const ir: Node = {
+      kind: 'string',
+      field: 'User',
+      op: 'eq',
+      values: [[{ kind: 'placeholder', name: 'admins' }]],
+      cased: false,
+    };
+    const sink = new DiagnosticSink('t');
+    const loaded = loadRuleFromText(rule(sel), 't.yml');
+    const q = splunkBackend.convert({
+      rule: loaded.rule as SigmaRule,
+      ir,
+      state: {
+        index: 'sec',
+        [QUERY_EXPRESSION_PLACEHOLDERS]: { admins: '[| inputlookup admins.csv | fields {field}]' },
+      },
+      sink,
+      options: { settings: { index: 'main' } },
+    });
+    expect(q).toEqual(['index="sec" ([| inputlookup admins.csv | fields User])']);
+    expect(sink.list).toEqual([]);
+  });
+
+  test('windows pipeline: source, EventCode and EventID -> EventCode', () => {
+    const r = convert(
+      `  sel: {EventID: 4625, User: x}\n  condition: sel`,
+      {},
+      ['windows'],
+      '',
+      '  product: windows\n  service: security',
+    );
+    expect(r.queries[0]).toBe('source="WinEventLog:Security" EventCode=4625 User="x"');
+    const s = convert(`  sel: {Image: x}\n  condition: sel`, {}, ['windows']);
+    expect(s.queries[0]).toBe(
+      'source="XmlWinEventLog:Microsoft-Windows-Sysmon/Operational" EventCode=1 Image="x"',
+    );
+    const x = convert(
+      `  sel: {EventID: 4625}\n  condition: sel`,
+      {},
+      ['windows-xml'],
+      '',
+      '  product: windows\n  service: security',
+    );
+    expect(x.queries[0]).toBe('source="XmlWinEventLog:Security" EventCode=4625');
+  });
+});
+
+describe('splunk: escape safety', () => {
+  const hostile = fc.oneof(
+    fc.string({ unit: 'grapheme' }),
+    fc.string({
+      unit: fc.constantFrom(
+        '"',
+        '\\',
+        '|',
+        '[',
+        ']',
+        '(',
+        ')',
+        '`',
+        "'",
+        '*',
+        '?',
+        '\n',
+        '\r',
+        '\t',
+        'a',
+        'é',
+        '名',
+        '=',
+        ' ',
+      ),
+    }),
+  );
+  const ops: StringOp[] = ['eq', 'contains', 'startswith', 'endswith'];
+
+  test('every value stays inside its literals and reads back unchanged', () => {
+    const loaded = loadRuleFromText(rule(`  sel: {A: x}\n  condition: sel`), 't.yml');
+    fc.assert(
+      fc.property(hostile, fc.constantFrom(...ops), fc.boolean(), (text, op, cased) => {
+        const ir: Node = { kind: 'string', field: 'A', op, values: [literal(text)], cased };
+        const sink = new DiagnosticSink('t');
+        const q = splunkBackend.convert({ rule: loaded.rule as SigmaRule, ir, state: {}, sink, options: {} });
+        expect(sink.list).toEqual([]);
+        const [query] = q;
+        const commands = splCommands(query);
+        expect(commands[0]).toBe('search');
+        expect(commands.slice(1).every((c) => c === 'where')).toBe(true);
+        const lits = splStringLiterals(query);
+        // The search term holds the text (a literal `*` and control characters widened to `*`).
+        if (!(op === 'eq' && text === '')) {
+          const pre = op === 'contains' || op === 'endswith' ? '*' : '';
+          const post = op === 'contains' || op === 'startswith' ? '*' : '';
+          // eslint-disable-next-line no-control-regex
+          const widened = (pre + text.replace(/[\x00-\x1f\x7f]/g, '*') + post).replace(/\*{2,}/g, '*');
+          expect(lits[0]).toBe(widened);
+        }
+        // The where regex, read back from the SPL, matches exactly the value.
+        const res = matchRegexes(query);
+        const exact = !cased && !(op === 'eq' && text === '') && !/[*\x00-\x1f\x7f]/.test(text); // eslint-disable-line no-control-regex
+        expect(res.length).toBe(exact ? 0 : 1);
+        if (res.length) {
+          const re = translateRegex(res[0], noFlags);
+          if (!re.ok) throw new Error(re.reason);
+          expect(re.regexp.test(text)).toBe(true);
+          if (op === 'eq') expect(re.regexp.test(text + 'x')).toBe(false);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('a hostile regex stays inside its literal', () => {
+    const loaded = loadRuleFromText(rule(`  sel: {A: x}\n  condition: sel`), 't.yml');
+    fc.assert(
+      fc.property(hostile, (pattern) => {
+        const ir: Node = { kind: 'regex', field: 'A', pattern, flags: noFlags };
+        const q = splunkBackend.convert({
+          rule: loaded.rule as SigmaRule,
+          ir,
+          state: {},
+          sink: new DiagnosticSink(),
+          options: {},
+        });
+        const commands = splCommands(q[0]);
+        expect(commands.slice(1).every((c) => c === 'where')).toBe(true);
+        expect(q[0]).not.toMatch(/[\n\r]/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('splunk: output formats', () => {
+  const text = rule(
+    `  sel: {Image: x}\n  condition: sel`,
+    "description: |\n  line one\n  ends in C:\\\n  three\ntags: [attack.t1059]\nreferences: ['https://x']\n",
+  );
+  const result = convertLoaded(loadRuleFromText(text, 'a.yml'), splunkBackend, [], {});
+
+  test('default: one line per rule', () => {
+    expect(splunkBackend.formats.default.rule(result, {})).toBe('Image="x"\n');
+  });
+
+  test('savedsearches: stanza, metadata, continued description, settings', () => {
+    const f = splunkBackend.formats.savedsearches;
+    const o: ConvertOptions = {
+      settings: {
+        cron: '0 * * * *',
+        earliest: '-1h',
+        actions: 'email',
+        'action.email.to': 'soc@example.com',
+      },
+    };
+    const out = f.header!(o) + f.rule(result, o) + f.separator + f.rule(result, o);
+    expect(out).toContain('[t]\ndescription = line one \\\nends in C:\\  \\\nthree\nsearch = Image="x"\n');
+    expect(out).toContain('[t (2)]');
+    expect(out).toContain(
+      'cron_schedule = 0 * * * *\ndispatch.earliest_time = -1h\ndispatch.latest_time = now\n',
+    );
+    expect(out).toContain('alert.severity = 5\n');
+    expect(out).toContain('action.email = 1\naction.email.to = soc@example.com\n');
+    expect(out).toContain(
+      '# sigma.id = 11111111-1111-4111-8111-111111111111\n# sigma.level = high\n# sigma.tag = attack.t1059\n# sigma.reference = https://x\n',
+    );
+  });
+});
