@@ -35,6 +35,16 @@ export class PreparedEvent {
   keywords(): Json[] {
     return (this.scalars ??= scalarValues(this.raw));
   }
+  /**
+   * Every scalar value's text joined by NUL (folded unless `cased`): a needle without NUL is in
+   * one of the values exactly when it is in this text.
+   */
+  keywordText(cased: boolean): string {
+    if (cased) return (this.joined ??= this.keywords().map(String).join('\0'));
+    return (this.joinedFolded ??= fold(this.keywordText(true)));
+  }
+  private joined?: string;
+  private joinedFolded?: string;
 }
 
 export type EventInput = JsonObject | PreparedEvent;
@@ -101,7 +111,11 @@ function escapeRegex(s: string): string {
 }
 
 /** A matcher of one text (already folded unless cased) against ORed Sigma strings with an op. */
-function stringTester(values: readonly SigmaString[], op: StringOp, cased: boolean): (s: string) => boolean {
+function stringTester(
+  values: readonly SigmaString[],
+  op: StringOp,
+  cased: boolean,
+): { test: (s: string) => boolean; containsOnly: boolean } {
   const norm = (t: string) => (cased ? t : fold(t));
   const eq = new Set<string>();
   const contains: string[] = [];
@@ -127,14 +141,70 @@ function stringTester(values: readonly SigmaString[], op: StringOp, cased: boole
       patterns.push(src);
     }
   }
-  if (all) return () => true;
+  if (all) return { test: () => true, containsOnly: false };
   const re = patterns.length ? new RegExp(`^(?:${patterns.join('|')})$`, 'u') : undefined;
+  const has = needles(contains, 'contains');
+  const pre = needles(starts, 'startswith');
+  const post = needles(ends, 'endswith');
+  const containsOnly =
+    eq.size + starts.length + ends.length + patterns.length === 0 && !contains.some((c) => c.includes('\0'));
+  return {
+    test: (s) => eq.has(s) || has(s) || pre(s) || post(s) || (re !== undefined && re.test(s)),
+    containsOnly,
+  };
+}
+
+const KEY = 8;
+
+/** A hash of the KEY UTF-16 units at `i` (no string allocated; collisions are checked). */
+function keyAt(s: string, i: number): number {
+  let h = 0;
+  for (let k = i; k < i + KEY; k++) h = (Math.imul(h, 31) + s.charCodeAt(k)) | 0;
+  return h;
+}
+
+function linear(list: readonly string[], op: 'contains' | 'startswith' | 'endswith'): (s: string) => boolean {
+  if (list.length === 0) return () => false;
+  if (op === 'contains') return (s) => list.some((n) => s.includes(n));
+  if (op === 'startswith') return (s) => list.some((n) => s.startsWith(n));
+  return (s) => list.some((n) => s.endsWith(n));
+}
+
+/**
+ * A matcher of many literal needles (contains, startswith or endswith). Long lists (hash lists
+ * have thousands) are indexed by a hash of their first (last, for endswith) KEY UTF-16 units, so
+ * a text is scanned once instead of once per needle; shorter needles are tried one by one.
+ */
+function needles(
+  list: readonly string[],
+  op: 'contains' | 'startswith' | 'endswith',
+): (s: string) => boolean {
+  if (list.length <= 8) return linear(list, op);
+  const short = list.filter((n) => n.length < KEY);
+  const index = new Map<number, string[]>();
+  for (const n of list) {
+    if (n.length < KEY) continue;
+    const k = keyAt(n, op === 'endswith' ? n.length - KEY : 0);
+    const bucket = index.get(k);
+    if (bucket) bucket.push(n);
+    else index.set(k, [n]);
+  }
+  const slow = linear(short, op);
+  const at = (s: string, i: number, test: (n: string) => boolean): boolean => {
+    const bucket = index.get(keyAt(s, i));
+    if (bucket) for (const n of bucket) if (test(n)) return true;
+    return false;
+  };
+  if (op === 'startswith') return (s) => slow(s) || (s.length >= KEY && at(s, 0, (n) => s.startsWith(n)));
+  if (op === 'endswith')
+    return (s) => slow(s) || (s.length >= KEY && at(s, s.length - KEY, (n) => s.endsWith(n)));
   return (s) => {
-    if (eq.has(s)) return true;
-    for (const c of contains) if (s.includes(c)) return true;
-    for (const c of starts) if (s.startsWith(c)) return true;
-    for (const c of ends) if (s.endsWith(c)) return true;
-    return re !== undefined && re.test(s);
+    if (slow(s)) return true;
+    for (let i = 0; i + KEY <= s.length; i++) {
+      const bucket = index.get(keyAt(s, i));
+      if (bucket) for (const n of bucket) if (s.startsWith(n, i)) return true;
+    }
+    return false;
   };
 }
 
@@ -273,6 +343,49 @@ function fieldrefTest(op: StringOp, a: string, b: string): boolean {
   }
 }
 
+/**
+ * A rough cost of evaluating a node: a missing field or a set lookup is cheap, a long list of
+ * substrings, a regex or a keyword (every value of the event) is not.
+ */
+function cost(node: Node): number {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return node.children.reduce((a, c) => a + cost(c), 0);
+    case 'not':
+      return cost(node.child);
+    case 'string':
+      return (node.field === null ? 100 : 1) * (node.op === 'eq' ? 2 : 1 + node.values.length);
+    case 'regex':
+      return node.field === null ? 1000 : 50;
+    case 'number':
+      return node.field === null ? 100 : 1;
+    case 'fieldref':
+    case 'time':
+      return 20;
+    case 'cidr':
+      return 10;
+    case 'boolean':
+    case 'compare':
+    case 'exists':
+    case 'null':
+      return 1;
+    default:
+      return assertNever(node);
+  }
+}
+
+/**
+ * The children's tests, cheapest first. `and` and `or` have no side effects, so the order does
+ * not change the result, only how soon it is known. Explanations keep the rule's order.
+ */
+function byCost(children: readonly CompiledNode[]): Test[] {
+  return children
+    .map((c, i) => ({ c, i, k: cost(c.node) }))
+    .sort((a, b) => a.k - b.k || a.i - b.i)
+    .map((x) => x.c.test);
+}
+
 /** Compiles an IR tree. Problems go to `sink`; a node that cannot be compiled never matches. */
 export function compileNode(node: Node, sink: DiagnosticSink, options: CompileOptions = {}): CompiledNode {
   const leaf = (test: Test): CompiledNode => ({ node, test, children: [] });
@@ -280,7 +393,7 @@ export function compileNode(node: Node, sink: DiagnosticSink, options: CompileOp
   switch (node.kind) {
     case 'and': {
       const children = node.children.map((c) => compileNode(c, sink, options));
-      const tests = children.map((c) => c.test);
+      const tests = byCost(children);
       return {
         node,
         children,
@@ -292,7 +405,7 @@ export function compileNode(node: Node, sink: DiagnosticSink, options: CompileOp
     }
     case 'or': {
       const children = node.children.map((c) => compileNode(c, sink, options));
-      const tests = children.map((c) => c.test);
+      const tests = byCost(children);
       return {
         node,
         children,
@@ -317,8 +430,10 @@ export function compileNode(node: Node, sink: DiagnosticSink, options: CompileOp
           at,
         );
       if (values.length === 0) return leaf(() => false);
-      const match = stringTester(values, node.op, node.cased);
+      const { test: match, containsOnly } = stringTester(values, node.op, node.cased);
       const { field, cased } = node;
+      // Keywords of substrings: one scan of all the event's values joined.
+      if (field === null && containsOnly) return leaf((e) => match(e.keywordText(cased)));
       return leaf((e) => anyValue(e, field, (v) => anyText(v, cased ? match : (s) => match(e.fold(s)))));
     }
     case 'regex': {
