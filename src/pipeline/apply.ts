@@ -8,6 +8,10 @@ import { RuleFailure, type RuleCtx } from './context.js';
 import { runItem } from './transform-rule.js';
 import type { PipelineOutcome, PipelineSpec } from './types.js';
 
+// Shared empty trackers for runs without processing_item_applied conditions (never written).
+const NO_NODES = new WeakMap<Node, ReadonlySet<string>>();
+const NO_FIELDS = new Map<string, Set<string>>();
+
 /**
  * Applies pipelines in priority order (stable for equal priorities). A pipeline problem with the
  * rule (rule_failure, an unresolved placeholder, ...) is a diagnostic; the rule keeps its IR.
@@ -19,7 +23,7 @@ export function applyPipelines(
   sink: DiagnosticSink,
 ): PipelineOutcome {
   if (specs.length === 0) return { rule, ir, state: {}, applied: [] };
-  const { items, vars } = compilePipelines(specs);
+  const { items, vars, track } = compilePipelines(specs);
   const ctx: RuleCtx = {
     rule,
     ir,
@@ -28,9 +32,10 @@ export function applyPipelines(
     sink,
     vars,
     ruleApplied: new Set(),
-    nodeApplied: new WeakMap(),
-    fieldApplied: new Map(),
+    nodeApplied: track ? new WeakMap() : NO_NODES,
+    fieldApplied: track ? new Map() : NO_FIELDS,
     mappedFields: new Set(),
+    track,
     changed: false,
   };
   for (const item of items) {

@@ -153,6 +153,8 @@ export function compiledItems(spec: PipelineSpec): CompiledItem[] {
 
 export interface CompiledPipelines {
   readonly items: readonly CompiledItem[];
+  /** Some item tests processing_item_applied on detection items or field names. */
+  readonly track: boolean;
   readonly vars: ReadonlyMap<string, readonly SigmaString[]>;
 }
 
@@ -173,7 +175,8 @@ export function compilePipelines(specs: readonly PipelineSpec[]): CompiledPipeli
       );
     items.push(...compiledItems(s));
   }
-  c = { items, vars };
+  const track = specs.some((s) => JSON.stringify(s.transformations).includes('processing_item_applied'));
+  c = { items, vars, track };
   listCache.set(specs, c);
   return c;
 }

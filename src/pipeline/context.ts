@@ -23,7 +23,9 @@ export interface RuleCtx {
   readonly fieldApplied: Map<string, Set<string>>;
   /** Field names produced by a field mapping (`strict_field_mapping_failure`). */
   readonly mappedFields: Set<string>;
-  /** The IR changed (simplify at the end). */
+  /** Some item tests processing_item_applied, so applied items are tracked per node and field. */
+  readonly track: boolean;
+  /** The IR's shape changed (simplify at the end). */
   changed: boolean;
 }
 
@@ -116,6 +118,7 @@ export function posOf(m: Match): Position | undefined {
 
 /** Records that item `id` produced `repl` from `old` (for processing_item_applied). */
 export function markDerived(ctx: RuleCtx, old: Match, repl: Node, id: string | undefined): void {
+  if (!ctx.track) return;
   const prev = ctx.nodeApplied.get(old);
   if (id === undefined && !prev) return;
   let next = prev;

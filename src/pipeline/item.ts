@@ -38,11 +38,15 @@ export function itemOk(item: CompiledItem, m: Match, ctx: RuleCtx): boolean {
   return item.matchField(m.field, ctx) || (m.kind === 'fieldref' && item.matchField(m.other, ctx));
 }
 
-/** Rewrites the matches the item's conditions select; records the change in ctx. */
+/**
+ * Rewrites the matches the item's conditions select; records the change in ctx. `reshapes`:
+ * the rewrite may add and/or nodes or drop matches (the IR is simplified at the end).
+ */
 export function rewriteItems(
   ctx: RuleCtx,
   item: CompiledItem,
   fn: (m: Match, negated: boolean) => Rewrite,
+  reshapes = true,
 ): void {
   if (!ctx.ir) return;
   const r = mapMatches(ctx.ir, (m, negated) => {
@@ -52,6 +56,6 @@ export function rewriteItems(
     return out;
   });
   if (r === undefined) return;
-  ctx.changed = true;
+  if (reshapes || r === null) ctx.changed = true;
   ctx.ir = r;
 }

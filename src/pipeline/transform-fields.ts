@@ -1,6 +1,6 @@
 /** Field name transformations: mappings, prefixes and suffixes, the rule's `fields` list, hashes. */
 import { plainText } from '../ir/sigma-string.js';
-import type { Match, Node, SigmaString } from '../ir/types.js';
+import type { Node, SigmaString } from '../ir/types.js';
 import { or, where, type RuleCtx } from './context.js';
 import { fieldOk, rewriteItems, type CompiledItem, type Transform, type TransformFactory } from './item.js';
 import type { Params } from './params.js';
@@ -11,7 +11,7 @@ type NameMap = (field: string) => readonly string[] | undefined;
 function track(ctx: RuleCtx, item: CompiledItem, targets: readonly string[]): void {
   for (const t of targets) {
     ctx.mappedFields.add(t);
-    if (item.id !== undefined) {
+    if (ctx.track && item.id !== undefined) {
       let s = ctx.fieldApplied.get(t);
       if (!s) ctx.fieldApplied.set(t, (s = new Set()));
       s.add(item.id);
@@ -47,22 +47,36 @@ function fieldNameTransform(map: NameMap): Transform {
         ctx.applied.push(`${item.label}: fields list ${changes.join(', ')}`);
       }
     }
-    rewriteItems(ctx, item, (m) => {
-      const ft = mapName(m.field);
-      const ot = m.kind === 'fieldref' ? mapName(m.other) : undefined;
-      if (!ft && !ot) return undefined;
-      const copies: Node[] = [];
-      for (const f of ft ?? [m.field]) {
-        if (m.kind === 'fieldref')
-          for (const o of ot ?? [m.other]) copies.push({ ...m, field: f!, other: o });
-        else copies.push({ ...m, field: f } as Match);
-      }
-      const what: string[] = [];
-      if (ft) what.push(`field ${m.field} -> ${show(ft)}`);
-      if (ot && m.kind === 'fieldref') what.push(`field reference ${m.other} -> ${show(ot)}`);
-      ctx.applied.push(`${item.label}: ${what.join(', ')}${where(m)}`);
-      return or(copies);
-    });
+    let reshapes = false;
+    rewriteItems(
+      ctx,
+      item,
+      (m) => {
+        if (m.kind !== 'fieldref') {
+          // The common case, kept lean: one field, most often one target.
+          const ft = mapName(m.field);
+          if (!ft) return undefined;
+          ctx.applied.push(`${item.label}: field ${m.field} -> ${show(ft)}${where(m)}`);
+          if (ft.length === 1) return { ...m, field: ft[0] };
+          reshapes = true;
+          return { kind: 'or', children: ft.map((f) => ({ ...m, field: f })) };
+        }
+        const ft = mapName(m.field);
+        const ot = mapName(m.other);
+        if (!ft && !ot) return undefined;
+        const copies: Node[] = [];
+        for (const f of ft ?? [m.field])
+          for (const o of ot ?? [m.other]) copies.push({ ...m, field: f, other: o });
+        const what: string[] = [];
+        if (ft) what.push(`field ${m.field} -> ${show(ft)}`);
+        if (ot) what.push(`field reference ${m.other} -> ${show(ot)}`);
+        ctx.applied.push(`${item.label}: ${what.join(', ')}${where(m)}`);
+        if (copies.length > 1) reshapes = true;
+        return or(copies);
+      },
+      false,
+    );
+    if (reshapes) ctx.changed = true;
   };
 }
 
