@@ -8,6 +8,7 @@ import type { Condition } from '../condition/ast.js';
 import { parseCondition } from '../condition/parser.js';
 import type { SigmaRule } from '../rule/types.js';
 import { YamlNumber, type PosNode } from '../rule/yaml.js';
+import { translateRegex } from '../evaluate/regex.js';
 import { networkText, parseCidr } from './cidr.js';
 import { base64, base64Offsets, encodeUtf16, windash, windashCount, type Encoded } from './encodings.js';
 import { classifyModifiers, type ModifierSet } from './modifiers.js';
@@ -255,6 +256,15 @@ function buildItem(
     switch (mods.type) {
       case 're': {
         if (typeof v !== 'string') return bad(`a regular expression must be a string, not ${describe(v)}`);
+        // A pattern that does not parse is an error; a valid one using a construct the JS
+        // translation lacks is left to the backends (their dialects decide).
+        const check = translateRegex(v, mods.regexFlags);
+        if (!check.ok && !/is not supported$/.test(check.reason))
+          throw new BuildError(
+            'invalid-regex',
+            `'${key}': invalid regular expression: ${check.reason}`,
+            vpos,
+          );
         return { kind: 'regex', field, pattern: v, flags: { ...mods.regexFlags }, origin };
       }
       case 'cidr': {
@@ -398,6 +408,14 @@ function transformValue(text: string, mods: ModifierSet, key: string, pos: Posit
               pos,
             );
           const encoded = t === 'base64' ? [base64(plain, v.bytes)] : base64Offsets(plain, v.bytes);
+          // A value under 3 bytes has an offset form with no fully determined character: as a
+          // contains it would match every event, so refuse it rather than widen silently.
+          if (encoded.some((e) => e === ''))
+            throw new BuildError(
+              'invalid-value',
+              `'${key}': '${t}' of so short a value has an empty offset form, which would match everything`,
+              pos,
+            );
           for (const e of encoded) out.push({ parts: literal(e), bytes: false });
         }
         vals = out;

@@ -92,6 +92,10 @@ export function classifyModifiers(names: readonly string[]): ModifierResult {
         return bad(
           `'${names[opIndex]}' before '${name}' would encode its wildcards: write '|${name}|${names[opIndex]}'`,
         );
+      if (name === 'windash' && transforms.some((t) => t !== 'expand'))
+        return bad(
+          `'windash' must come before '${transforms.find((t) => t !== 'expand')}': it works on text`,
+        );
       transforms.push(name as Transform);
     } else if (OPS.has(name)) {
       if (op !== 'eq') return bad(`'${op}' and '${name}' cannot be combined`);

@@ -86,10 +86,10 @@ export const CASES = {
     ],
   },
   inner_wildcard: {
-    description: 'a * inside a value',
+    description: 'a * inside a value (\\\\* is a backslash then a wildcard; \\* alone is a literal star)',
     detection: `
   sel:
-    Image: 'C:\\Users\\*\\AppData\\*.exe'
+    Image: 'C:\\Users\\\\*\\AppData\\\\*.exe'
   condition: sel`,
     match: [{ Image: 'C:\\Users\\bob\\AppData\\x.exe' }],
     noMatch: [{ Image: 'D:\\Users\\bob\\AppData\\x.exe' }],

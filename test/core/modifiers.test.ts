@@ -62,6 +62,8 @@ describe('classification', () => {
     ['exists|all', 'invalid-modifier-combination', /'exists' cannot be combined with 'all'/],
     ['exists|neq', 'invalid-modifier-combination', /'exists' cannot be combined with 'neq'/],
     ['year|contains', 'invalid-modifier-combination', /cannot be combined with 'year'/],
+    ['wide|windash', 'invalid-modifier-combination', /'windash' must come before 'wide'/],
+    ['base64offset|windash', 'invalid-modifier-combination', /'windash' must come before 'base64offset'/],
   ])('%s -> %s', (mods, code, message) => {
     const r = classifyModifiers(mods.split('|'));
     expect(r.ok).toBe(false);
@@ -380,5 +382,22 @@ describe('values', () => {
     expect(r.diags).toEqual([
       "6:7 error invalid-detection: keywords: a keyword list item must be a string or number, not boolean 'true'",
     ]);
+  });
+});
+
+describe('values the build refuses rather than widen or accept silently', () => {
+  test.each<[string, string, RegExp]>([
+    ['CommandLine|base64offset|contains: a', 'invalid-value', /empty offset form/],
+    ["CommandLine|re: 'a[b'", 'invalid-regex', /invalid regular expression/],
+    ["CommandLine|re: 'a(b'", 'invalid-regex', /invalid regular expression/],
+  ])('%s', (item, code, message) => {
+    const r = buildSel(item);
+    expect(r.ir).toBeUndefined();
+    expect(r.codes).toEqual([code]);
+    expect(r.diags[0]).toMatch(message);
+  });
+  test('a 2-byte base64offset value and a PCRE-only regex construct still build', () => {
+    expect(buildSel('CommandLine|base64offset|contains: ab').codes).toEqual([]);
+    expect(buildSel("CommandLine|re: 'a++b'").codes).toEqual([]);
   });
 });
