@@ -34,13 +34,21 @@ function load(): void {
 /** The Elasticsearch type of a field, or undefined. */
 export function esType(field: string): string | undefined {
   load();
-  const t = ecs!.fields[field] ?? extra![field];
+  const t = own(ecs!.fields, field) ?? own(extra!, field);
   if (t) return t;
   for (const [prefix, type] of extraPrefixes) if (field.startsWith(prefix)) return type;
   // A multi-field (`process.name.text`).
   const dot = field.lastIndexOf('.');
-  if (dot > 0) return ecs!.multiFields[field.slice(0, dot)]?.[field.slice(dot + 1)];
+  if (dot > 0) {
+    const subs = own(ecs!.multiFields, field.slice(0, dot));
+    return subs && own(subs, field.slice(dot + 1));
+  }
   return undefined;
+}
+
+/** A property of a data object, never one inherited from Object.prototype (`valueOf` ...). */
+function own<T>(o: Readonly<Record<string, T>>, k: string): T | undefined {
+  return Object.hasOwn(o, k) ? o[k] : undefined;
 }
 
 const CLASSES: Readonly<Record<string, FieldClass>> = {
@@ -69,12 +77,12 @@ const CLASSES: Readonly<Record<string, FieldClass>> = {
 export function fieldClass(field: string): FieldClass {
   const t = esType(field);
   if (t === undefined) return 'unknown';
-  return CLASSES[t] ?? 'other';
+  return own(CLASSES, t) ?? 'other';
 }
 
 /** The `.caseless` sub-field (lowercase normalizer) the data source declares for a field, if any. */
 export function caselessField(field: string): string | undefined {
   load();
-  const sub = ecs!.caseless[field];
+  const sub = own(ecs!.caseless, field);
   return sub === undefined ? undefined : `${field}.${sub}`;
 }

@@ -46,7 +46,7 @@ export function threatOf(tags: readonly string[]): Threat[] {
     const t = raw.toLowerCase();
     if (!t.startsWith('attack.')) continue;
     const v = t.slice(7).replace(/_/g, '-');
-    if (a.tactics[v] && !tactics.includes(v)) tactics.push(v);
+    if (Object.hasOwn(a.tactics, v) && !tactics.includes(v)) tactics.push(v);
     const m = /^t(\d{4})(?:\.(\d{3}))?$/.exec(v);
     if (m) {
       const id = 'T' + m[1] + (m[2] ? '.' + m[2] : '');
@@ -133,7 +133,7 @@ function indexOf(result: RuleResult, options: ConvertOptions): string[] {
 /** The Kibana detection rules (one per query) for a converted rule. */
 export function detectionRules(result: RuleResult, options: ConvertOptions): object[] {
   const rule = result.rule;
-  const level = LEVELS[rule?.level ?? ''] ?? LEVELS.medium;
+  const level = Object.hasOwn(LEVELS, rule?.level ?? '') ? LEVELS[rule!.level!] : LEVELS.medium;
   const ruleId = rule?.id ?? derivedId(rule, result.path);
   const notes = result.diagnostics
     .filter((d) => d.severity !== 'info')

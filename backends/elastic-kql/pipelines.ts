@@ -78,8 +78,11 @@ function entryItems(set: string, e: Entry, n: number): object[] {
       ...(targets.length ? { field_name_conditions: [{ type: 'exclude_fields', fields: targets }] } : {}),
     });
   else items.push({ type: 'strict_field_mapping_failure', rule_conditions: chosen });
-  if (Object.keys(e.conditions).length)
-    items.push({ type: 'add_condition', conditions: e.conditions, rule_conditions: chosen });
+  // The data gives these values exactly as stored (ECS categorisation values are lowercase
+  // keywords; channel names as the provider writes them), so they are matched |cased.
+  const conditions = Object.fromEntries(Object.entries(e.conditions).map(([k, v]) => [`${k}|cased`, v]));
+  if (Object.keys(conditions).length)
+    items.push({ type: 'add_condition', conditions, rule_conditions: chosen });
   items.push({ type: 'set_state', key: 'index', val: e.index, rule_conditions: chosen });
   return items;
 }
