@@ -294,20 +294,22 @@ describe('windash', () => {
   });
   test.each(DASHES)('a value written with %s gives the same five forms', (dash) => {
     const r = buildSel(`a|windash: '${dash}x'`);
-    const values = (r.ir as { values: unknown[] }).values;
+    const values = (r.ir as unknown as { values: unknown[] }).values;
     expect(new Set(values.map((v) => JSON.stringify(v)))).toEqual(
       new Set(DASHES.map((d) => JSON.stringify([t(`${d}x`)]))),
     );
   });
   test('two dashes: all 25 permutations', () => {
     const r = buildSel("a|windash: '-a -b'");
-    const values = (r.ir as { values: Array<Array<{ text: string }>> }).values.map((v) => v[0].text);
+    const values = (r.ir as unknown as { values: Array<Array<{ text: string }>> }).values.map(
+      (v) => v[0].text,
+    );
     const expected = DASHES.flatMap((x) => DASHES.map((y) => `${x}a ${y}b`));
     expect(values).toEqual(expected);
   });
   test('wildcards are kept between the variants', () => {
     const r = buildSel("a|windash|contains: '-a*'");
-    expect((r.ir as { values: unknown[] }).values).toEqual(DASHES.map((d) => [t(`${d}a`), any]));
+    expect((r.ir as unknown as { values: unknown[] }).values).toEqual(DASHES.map((d) => [t(`${d}a`), any]));
   });
   test(`more than ${BUILD_LIMITS.windashVariants} variants is an expansion-limit error`, () => {
     const r = buildSel("a|windash: '-a -b -c -d -e -f'");
