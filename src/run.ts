@@ -3,6 +3,7 @@
  * layer over this.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { loadBackend } from '../backends/index.js';
 import type { Backend, ConvertOptions, OutputFormat, RuleResult } from './backend.js';
 import { convertLoaded, loadRuleFile, loadRuleFromText, type LoadedRule } from './convert.js';
@@ -46,11 +47,34 @@ export interface ReportRule {
 
 export class UsageError extends Error {}
 
-export function reportEntry(r: RuleResult): ReportRule {
+/** What a run reports of one rule and target: plain data (it crosses worker threads). */
+export interface RuleSummary {
+  readonly path: string;
+  readonly id: string | null;
+  readonly title: string | null;
+  readonly status: RuleResult['status'];
+  readonly queries: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly applied: readonly string[];
+}
+
+export function summarize(r: RuleResult): RuleSummary {
   return {
     path: r.path,
     id: r.rule?.id ?? null,
     title: r.rule?.title ?? null,
+    status: r.status,
+    queries: r.queries,
+    diagnostics: r.diagnostics,
+    applied: r.applied,
+  };
+}
+
+export function reportEntry(r: RuleSummary): ReportRule {
+  return {
+    path: r.path,
+    id: r.id,
+    title: r.title,
     status: r.status,
     queries: r.queries,
     diagnostics: r.diagnostics.map((d) => ({
@@ -67,7 +91,7 @@ export interface RunHooks {
   /** Output text of a target, in order. */
   write(target: string, chunk: string): void;
   /** Called once per rule and target, in input order, after conversion. */
-  onResult?(target: string, result: RuleResult): void;
+  onResult?(target: string, result: RuleSummary): void;
   /** Reads standard input (for `-`). */
   readStdin?(): string;
 }
@@ -105,34 +129,68 @@ export async function prepare(
   return { backend, pipelines, format };
 }
 
-/** Converts all inputs for every target, writing output as it goes. */
-export async function run(options: RunOptions, hooks: RunHooks): Promise<RunSummary> {
+/** One rule's output for one target: the formatted text (null when it has no query) and a summary. */
+export interface RuleOutput {
+  readonly text: string | null;
+  readonly summary: RuleSummary;
+}
+
+export type PreparedTarget = Prepared & { readonly target: string };
+
+/** Converts one loaded rule for every target. */
+export function convertForTargets(
+  loaded: LoadedRule,
+  prepared: readonly PreparedTarget[],
+  options: ConvertOptions,
+): RuleOutput[] {
+  return prepared.map((p) => {
+    const result = convertLoaded(loaded, p.backend, p.pipelines, options);
+    const text = result.queries.length > 0 ? p.format.rule(result, options) : null;
+    return { text, summary: summarize(result) };
+  });
+}
+
+/** Rule files at which a run starts worker threads (below it, start-up costs more than it saves). */
+const PARALLEL_MIN = 400;
+
+/** Converts all inputs for every target, writing output as it goes, in input order. */
+export async function run(options: RunOptions & { jobs?: number }, hooks: RunHooks): Promise<RunSummary> {
   if (options.targets.length === 0) throw new UsageError('no target given');
-  const prepared: Array<Prepared & { target: string; first: boolean }> = [];
-  for (const t of options.targets) prepared.push({ ...(await prepare(t, options)), target: t, first: true });
+  const prepared: PreparedTarget[] = [];
+  for (const t of options.targets) prepared.push({ ...(await prepare(t, options)), target: t });
   const { paths, missing } = await expandInputs(options.inputs);
   const counts: Record<string, Counts> = {};
+  const first = new Map<string, boolean>();
   for (const p of prepared) {
     counts[p.target] = { exact: 0, approximate: 0, unsupported: 0, error: 0 };
+    first.set(p.target, true);
     const header = p.format.header?.(options);
     if (header) hooks.write(p.target, header);
   }
-  for (const path of paths) {
-    let loaded: LoadedRule;
-    if (path === '-') {
-      const text = hooks.readStdin ? hooks.readStdin() : readFileSync(0, 'utf8');
-      loaded = loadRuleFromText(text, '<stdin>');
-    } else loaded = loadRuleFile(path);
-    for (const p of prepared) {
-      const result = convertLoaded(loaded, p.backend, p.pipelines, options);
-      counts[p.target][result.status]++;
-      if (result.queries.length > 0) {
-        const text = p.format.rule(result, options);
-        if (!p.first && p.format.separator) hooks.write(p.target, p.format.separator);
-        hooks.write(p.target, text);
-        p.first = false;
+  const emit = (outputs: readonly RuleOutput[]) => {
+    outputs.forEach((o, i) => {
+      const p = prepared[i];
+      counts[p.target][o.summary.status]++;
+      if (o.text !== null) {
+        if (!first.get(p.target) && p.format.separator) hooks.write(p.target, p.format.separator);
+        hooks.write(p.target, o.text);
+        first.set(p.target, false);
       }
-      hooks.onResult?.(p.target, result);
+      hooks.onResult?.(p.target, o.summary);
+    });
+  };
+  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), 8));
+  if (jobs > 1 && paths.length >= PARALLEL_MIN && !paths.includes('-')) {
+    const { runParallel } = await import('./parallel.js');
+    await runParallel(paths, options, jobs, emit);
+  } else {
+    for (const path of paths) {
+      let loaded: LoadedRule;
+      if (path === '-') {
+        const text = hooks.readStdin ? hooks.readStdin() : readFileSync(0, 'utf8');
+        loaded = loadRuleFromText(text, '<stdin>');
+      } else loaded = loadRuleFile(path);
+      emit(convertForTargets(loaded, prepared, options));
     }
   }
   for (const p of prepared) {

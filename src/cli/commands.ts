@@ -3,9 +3,16 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync 
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { TARGETS, loadBackend } from '../../backends/index.js';
-import type { RuleResult } from '../backend.js';
 import { formatDiagnostic } from '../diagnostics.js';
-import { missingDiagnostic, prepare, reportEntry, run, UsageError, type ReportRule } from '../run.js';
+import {
+  missingDiagnostic,
+  prepare,
+  reportEntry,
+  run,
+  UsageError,
+  type ReportRule,
+  type RuleSummary,
+} from '../run.js';
 import { testCommand } from './test-command.js';
 
 function version(): string {
@@ -113,6 +120,11 @@ export async function main(argv: string[]): Promise<number> {
               type: 'string',
               describe: 'backend setting key=value (repeatable)',
             })
+            .option('jobs', {
+              alias: 'j',
+              type: 'number',
+              describe: 'worker threads for large inputs (default: the number of cores; 1 = no threads)',
+            })
             .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only errors' }),
         async (args) => {
           const inputs = ((args.inputs ?? []) as string[]).map((i) => (i === STDIN_ARG ? '-' : i));
@@ -136,6 +148,7 @@ export async function main(argv: string[]): Promise<number> {
             format: args.format,
             strict: args.strict,
             settings,
+            jobs: args.jobs,
           };
           // Check targets, pipelines and formats before opening any output.
           const outs = new Map<string, Out>();
@@ -150,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
             outs.set(t, new Out(fd));
           }
           const reports = new Map<string, ReportRule[]>(targets.map((t) => [t, []]));
-          const onResult = (target: string, r: RuleResult) => {
+          const onResult = (target: string, r: RuleSummary) => {
             for (const d of r.diagnostics) {
               if (d.severity === 'info' && !args.explain) continue;
               if (args.quiet && d.severity !== 'error') continue;

@@ -1,0 +1,30 @@
+/** A conversion worker thread (see parallel.ts): loads and converts batches of rule files. */
+import { parentPort } from 'node:worker_threads';
+import { loadRuleFile } from './convert.js';
+import type { WorkerReply, WorkerRequest } from './parallel.js';
+import { convertForTargets, prepare, UsageError, type PreparedTarget, type RunOptions } from './run.js';
+
+let options: RunOptions | undefined;
+let prepared: PreparedTarget[] = [];
+const port = parentPort!;
+const reply = (m: WorkerReply) => port.postMessage(m);
+
+port.on('message', async (m: WorkerRequest) => {
+  if (m.type === 'init') {
+    try {
+      options = m.options;
+      prepared = [];
+      for (const t of options.targets) prepared.push({ ...(await prepare(t, options)), target: t });
+      reply({ type: 'ready' });
+    } catch (e) {
+      reply({
+        type: 'failed',
+        message: e instanceof Error ? e.message : String(e),
+        usage: e instanceof UsageError,
+      });
+    }
+    return;
+  }
+  const outputs = m.paths.map((p) => convertForTargets(loadRuleFile(p), prepared, options!));
+  reply({ type: 'done', seq: m.seq, outputs });
+});
