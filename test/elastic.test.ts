@@ -305,6 +305,13 @@ const ROWS: Row[] = [
     status: 'unsupported',
     message: 'placeholder',
   },
+  {
+    name: 'more clauses than max-clauses',
+    detection: sel("    A:\n      - '1'\n      - '2'\n      - '3'\n      - '4'"),
+    settings: { 'max-clauses': '3' },
+    status: 'unsupported',
+    message: 'max_clause_count',
+  },
   // Numbers, booleans, null, exists, compare.
   { name: 'number', detection: sel('    A: 42'), query: 'A: 42', status: 'exact' },
   {

@@ -62,13 +62,25 @@ function fold(c: string): string {
   return oneCodePoint(lower) ? lower : c;
 }
 
-/** Every code point with the same simple case fold as `ch` (first: `ch` itself). */
+const memo = new Map<string, readonly string[]>();
+
+/** Every code point with the same simple case fold as `ch` (first: `ch` itself). Memoised. */
 export function caseClass(ch: string): readonly string[] {
+  const code = ch.charCodeAt(0);
+  if (code < 128 && ch.length === 1) return (ASCII[code] ??= classOf(ch));
+  return classOf(ch);
+}
+
+const ASCII: (readonly string[] | undefined)[] = [];
+
+function classOf(ch: string): readonly string[] {
+  let r = memo.get(ch);
+  if (r) return r;
   if (!classes) {
     classes = new Map();
-    // The blocks that hold cased letters (Unicode 15: Latin, Greek, Cyrillic, Armenian, Georgian,
+    // The blocks that hold cased letters (Unicode 16: Latin, Greek, Cyrillic, Armenian, Georgian,
     // Cherokee, Glagolitic, Coptic, letterlike and enclosed forms, fullwidth, Deseret, Osage,
-    // Vithkuqi, Old Hungarian, Warang Citi, Medefaidrin, Adlam); one scan, on first use.
+    // Vithkuqi, Old Hungarian, Garay, Warang Citi, Medefaidrin, Adlam ...); one scan, on first use.
     for (const cp of CASED_CODE_POINTS()) {
       const c = String.fromCodePoint(cp);
       const f = fold(c);
@@ -79,63 +91,60 @@ export function caseClass(ch: string): readonly string[] {
     }
   }
   const list = classes.get(fold(ch));
-  if (!list || list.length < 2) return [ch];
-  return [ch, ...list.filter((c) => c !== ch).sort()];
+  r = !list || list.length < 2 ? [ch] : [ch, ...list.filter((c) => c !== ch).sort()];
+  memo.set(ch, r);
+  return r;
 }
 
-type Token = readonly string[] | null; // choices for one character, or `*`
+/** One character's choices (a fixed character is a one-element list), or null for `*`. */
+export type Token = readonly string[] | null;
 
-function tokens(p: Pattern): Token[] {
+/** A pattern as tokens, runs of `*` collapsed. */
+export function tokens(p: Pattern): Token[] {
   const out: Token[] = [];
   p.forEach((seg, i) => {
-    if (i > 0) out.push(null);
+    if (i > 0 && out[out.length - 1] !== null) out.push(null);
     for (const ch of seg) out.push([ch]);
   });
   return out;
 }
 
-function patterns(toks: readonly Token[]): Pattern[] {
-  let acc: string[][] = [['']];
-  for (const t of toks) {
-    if (t === null) {
-      acc = acc.map((segs) => (segs[segs.length - 1] === '' && segs.length > 1 ? segs : [...segs, '']));
-      continue;
-    }
-    const next: string[][] = [];
-    for (const segs of acc)
-      for (const ch of t) {
-        const s = segs.slice();
-        s[s.length - 1] += ch;
-        next.push(s);
-      }
-    acc = next;
-  }
-  return acc;
+/** Number of strings the tokens spell (ANY counts once). */
+export function variantCount(toks: readonly Token[]): number {
+  let n = 1;
+  for (const t of toks) if (t) n *= t.length;
+  return n;
 }
 
-/** True when some character of the pattern has other case forms. */
+/** True when some character has other case forms. */
 export function hasCase(p: Pattern): boolean {
-  for (const seg of p) for (const ch of seg) if (caseClass(ch).length > 1) return true;
+  for (const seg of p) {
+    // Fast path: ASCII text without letters has no case.
+    if (!NON_ASCII_OR_LETTER.test(seg)) continue;
+    for (const ch of seg) if (caseClass(ch).length > 1) return true;
+  }
   return false;
 }
 
-/** All case variants, or null when there are more than MAX_VARIANTS. */
-export function exactVariants(p: Pattern): Pattern[] | null {
-  let n = 1;
-  const toks = tokens(p).map((t) => (t === null ? t : caseClass(t[0])));
-  for (const t of toks) if (t) n *= t.length;
-  if (n > MAX_VARIANTS) return null;
-  return patterns(toks);
+const NON_ASCII_OR_LETTER = /[A-Za-z\u0080-\u{10ffff}]/u;
+
+/** Every case variant of every character: exact (count with variantCount first). */
+export function exactTokens(toks: readonly Token[]): Token[] {
+  return toks.map((t) => (t === null ? t : caseClass(t[0])));
 }
 
 /** A subset of the case variants: as written, lowercase, uppercase (per character, within its class). */
-export function subsetVariants(p: Pattern): Pattern[] {
+export function subsetTokens(toks: readonly Token[]): Token[][] {
   const pick = (f: (c: string) => string) =>
-    p.map((seg) => [...seg].map((ch) => (caseClass(ch).includes(f(ch)) ? f(ch) : ch)).join(''));
-  const out = [p, pick((c) => c.toLowerCase()), pick((c) => c.toUpperCase())];
+    toks.map((t) => {
+      if (t === null) return t;
+      const c = f(t[0]);
+      return caseClass(t[0]).includes(c) ? [c] : t;
+    });
+  const out = [toks.slice(), pick((c) => c.toLowerCase()), pick((c) => c.toUpperCase())];
   const seen = new Set<string>();
   return out.filter((q) => {
-    const key = JSON.stringify(q);
+    const key = q.map((t) => (t === null ? '\u0000*' : t[0])).join('\u0001');
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -146,19 +155,63 @@ export function subsetVariants(p: Pattern): Pattern[] {
  * A superset of the case variants: the first `expand` case-variable characters take every case
  * form, each later one becomes `*`.
  */
-export function supersetVariants(p: Pattern, expand: number): Pattern[] {
+export function supersetTokens(toks: readonly Token[], expand: number): Token[] {
   let left = expand;
-  const toks: Token[] = [];
-  for (const t of tokens(p)) {
-    if (t === null) toks.push(t);
+  const out: Token[] = [];
+  for (const t of toks) {
+    if (t === null) {
+      if (out[out.length - 1] !== null) out.push(t);
+      continue;
+    }
+    const cls = caseClass(t[0]);
+    if (cls.length < 2) out.push(t);
+    else if (left > 0) {
+      out.push(cls);
+      left--;
+    } else if (out[out.length - 1] !== null) out.push(null);
+  }
+  return out;
+}
+
+/** Whitespace characters become `*` (runs collapsed). */
+export function whitespaceToAny(toks: readonly Token[], isSpace: (c: string) => boolean): Token[] {
+  const out: Token[] = [];
+  for (const t of toks) {
+    const any = t === null || isSpace(t[0]);
+    if (any) {
+      if (out[out.length - 1] !== null) out.push(null);
+    } else out.push(t);
+  }
+  return out;
+}
+
+/**
+ * The strings the tokens spell, each character passed through `esc` once and `*` written as
+ * `star`, in mixed-radix order (first token varies slowest).
+ */
+export function spell(toks: readonly Token[], esc: (c: string) => string, star: string): string[] {
+  const parts: string[][] = [];
+  let fixed = '';
+  for (const t of toks) {
+    if (t === null) fixed += star;
+    else if (t.length === 1) fixed += esc(t[0]);
     else {
-      const cls = caseClass(t[0]);
-      if (cls.length < 2) toks.push(t);
-      else if (left > 0) {
-        toks.push(cls);
-        left--;
-      } else if (toks[toks.length - 1] !== null) toks.push(null);
+      parts.push([fixed]);
+      parts.push(t.map(esc));
+      fixed = '';
     }
   }
-  return patterns(toks);
+  parts.push([fixed]);
+  let acc = [''];
+  for (const choices of parts) {
+    if (choices.length === 1) {
+      const c = choices[0];
+      if (c) for (let i = 0; i < acc.length; i++) acc[i] += c;
+      continue;
+    }
+    const next: string[] = [];
+    for (const a of acc) for (const c of choices) next.push(a + c);
+    acc = next;
+  }
+  return acc;
 }

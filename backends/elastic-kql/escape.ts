@@ -17,10 +17,10 @@ export const WHITESPACE = /\s/;
 /** A quoted phrase: an exact value, never a wildcard. */
 export function phrase(text: string): string {
   // `\n` `\r` `\t` are escapes in quotes too (kuery.peg EscapedWhitespace): the query stays on one line.
-  return '"' + text.replace(/[\\"\n\r\t]/g, (c) => QUOTED_ESCAPES[c]) + '"';
+  return '"' + text.replace(/[\\"\n\r\t]/g, (c) => QUOTED_ESCAPES[c]!) + '"';
 }
 
-const QUOTED_ESCAPES: Readonly<Record<string, string>> = {
+const QUOTED_ESCAPES: Readonly<Partial<Record<string, string>>> = {
   '\\': '\\\\',
   '"': '\\"',
   '\n': '\\n',
@@ -33,7 +33,21 @@ const QUOTED_ESCAPES: Readonly<Record<string, string>> = {
  * contain whitespace (the caller replaces or rejects it).
  */
 export function wildcardValue(segments: readonly string[]): string {
-  return segments.map((s) => s.replace(UNQUOTED_SPECIAL, (c) => '\\' + c)).join('*');
+  return segments
+    .map((s) => (HAS_UNQUOTED_SPECIAL.test(s) ? s.replace(UNQUOTED_SPECIAL, '\\$&') : s))
+    .join('*');
+}
+
+const HAS_UNQUOTED_SPECIAL = /[\\():<>"*{}]/;
+
+/** One character of a phrase (inside quotes). */
+export function phraseChar(c: string): string {
+  return QUOTED_ESCAPES[c] ?? c;
+}
+
+/** One character of an unquoted value. */
+export function unquotedChar(c: string): string {
+  return HAS_UNQUOTED_SPECIAL.test(c) ? '\\' + c : c;
 }
 
 /** Field names that need neither quotes nor escapes. */

@@ -21,7 +21,12 @@ function template(name: string): Handlebars.TemplateDelegate {
 
 interface Attack {
   readonly tactics: Readonly<Record<string, { id: string; name: string }>>;
-  readonly techniques: Readonly<Record<string, { name: string; tactics: readonly string[] }>>;
+  readonly techniques: Readonly<Record<string, { name: string | null; tactics: readonly string[] }>>;
+}
+
+function named(a: Attack, id: string): boolean {
+  const t = Object.hasOwn(a.techniques, id) ? a.techniques[id] : undefined;
+  return typeof t?.name === 'string' && t.name !== '';
 }
 let attack: Attack | undefined;
 
@@ -70,21 +75,21 @@ export function threatOf(tags: readonly string[]): Threat[] {
       const own = a.techniques[id]?.tactics ?? a.techniques[parent]?.tactics ?? [];
       // A technique goes under each of the rule's tactics it belongs to (or the only one).
       if (!(own.includes(tn) || (tactics.length === 1 && own.length === 0))) continue;
-      if (!a.techniques[parent]) continue; // no name for it: Kibana requires one
+      if (!named(a, parent)) continue; // Kibana requires a name; ATT&CK v19-only ids have none here
       let subs = byParent.get(parent);
       if (!subs) byParent.set(parent, (subs = new Set()));
-      if (id.length > 5 && a.techniques[id]) subs.add(id);
+      if (id.length > 5 && named(a, id)) subs.add(id);
     }
     if (byParent.size)
       threat.technique = [...byParent].map(([p, subs]) => ({
         id: p,
-        name: a.techniques[p].name,
+        name: a.techniques[p].name!,
         reference: `https://attack.mitre.org/techniques/${p}/`,
         ...(subs.size
           ? {
               subtechnique: [...subs].map((s) => ({
                 id: s,
-                name: a.techniques[s].name,
+                name: a.techniques[s].name!,
                 reference: `https://attack.mitre.org/techniques/${p}/${s.slice(6)}/`,
               })),
             }

@@ -7,7 +7,7 @@ import type { Backend, ConvertContext } from '../../src/backend.js';
 import { formats } from './formats.js';
 import { lowerNode, type CaseMode, type LowerEnv } from './lower.js';
 import { pipelines } from './pipelines.js';
-import { render, simplify } from './tree.js';
+import { render, simplify, type K } from './tree.js';
 
 const CASE_MODES: readonly CaseMode[] = ['widen', 'caseless'];
 
@@ -41,7 +41,35 @@ function convert(ctx: ConvertContext): string[] {
     );
     return [];
   }
+  // Elasticsearch rejects queries with more boolean clauses than indices.query.bool.max_clause_count
+  // (1024 in 7.x, derived from the heap in 8.x); Kibana's recursive KQL parser also has limits.
+  const limit = Number(ctx.options.settings?.['max-clauses'] ?? DEFAULT_MAX_CLAUSES);
+  const n = clauses(tree);
+  if (Number.isFinite(limit) && n > limit) {
+    ctx.sink.error(
+      'unsupported-construct',
+      `the query has ${n} clauses, more than ${limit} (Elasticsearch indices.query.bool.max_clause_count): split the rule, or raise the limit with --set max-clauses=N`,
+    );
+    return [];
+  }
   return [render(tree)];
+}
+
+const DEFAULT_MAX_CLAUSES = 4096;
+
+function clauses(k: K): number {
+  switch (k.t) {
+    case 'is':
+      return k.values.length;
+    case 'range':
+    case 'const':
+      return 1;
+    case 'not':
+      return clauses(k.c);
+    case 'and':
+    case 'or':
+      return k.c.reduce((a, c) => a + clauses(c), 0);
+  }
 }
 
 export const elasticBackend: Backend = {

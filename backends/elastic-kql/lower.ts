@@ -18,8 +18,19 @@ import type {
 import { withOp } from '../../src/ir/sigma-string.js';
 import { ipv4CidrToPrefixes } from '../../src/lowering/cidr.js';
 import { regexFeatures, regexToSigma } from '../../src/lowering/regex.js';
-import { exactVariants, hasCase, subsetVariants, supersetVariants, type Pattern } from './case.js';
-import { phrase, wildcardValue, WHITESPACE } from './escape.js';
+import {
+  exactTokens,
+  hasCase,
+  MAX_VARIANTS,
+  spell,
+  subsetTokens,
+  supersetTokens,
+  tokens,
+  variantCount,
+  whitespaceToAny,
+  type Token,
+} from './case.js';
+import { phrase, phraseChar, unquotedChar, wildcardValue, WHITESPACE } from './escape.js';
 import { caselessField, fieldClass, type FieldClass } from './fields.js';
 import { and, FALSE, is, not, or, TRUE, type K } from './tree.js';
 
@@ -256,26 +267,6 @@ function toPattern(s: SigmaString, op: StringOp): { segs: string[]; one: boolean
   return { segs, one };
 }
 
-/** Whitespace becomes `*`: an unquoted KQL value cannot hold it (Kibana #23001). */
-function splitWhitespace(p: Pattern): Pattern {
-  const out: string[] = [''];
-  const star = () => {
-    if (!(out.length > 1 && out[out.length - 1] === '')) out.push('');
-  };
-  p.forEach((seg, i) => {
-    if (i > 0) star();
-    for (const ch of seg) {
-      if (WHITESPACE.test(ch)) star();
-      else out[out.length - 1] += ch;
-    }
-  });
-  return out;
-}
-
-function valueToken(p: Pattern): string {
-  return p.length === 1 ? phrase(p[0]) : wildcardValue(p);
-}
-
 function lowerString(m: StringMatch, env: LowerEnv, negated: boolean): K {
   const cls: FieldClass = m.field === null ? 'unknown' : fieldClass(m.field);
   if (m.field === null) approx(env, m, 'field-less', fieldLessMessage);
@@ -346,6 +337,7 @@ function keywordString(
   const expand = Math.max(0, Math.min(3, Math.floor(Math.log2(SUPERSET_BUDGET / Math.max(1, pats.length)))));
   const out: string[] = [];
   const reasons = new Set<string>();
+  const isSpace = (c: string) => WHITESPACE.test(c);
   for (const { segs, one } of pats) {
     if (one) {
       if (negated) {
@@ -354,29 +346,32 @@ function keywordString(
       }
       reasons.add('one');
     }
-    let variants: Pattern[];
-    if (caseMode === 'cased' || !hasCase(segs)) variants = [segs];
-    else if (caseMode === 'caseless') variants = [segs.map((s) => s.toLowerCase())];
+    const base = tokens(caseMode === 'caseless' ? segs.map((s) => s.toLowerCase()) : segs);
+    let lists: Token[][];
+    if (caseMode !== 'widen' || !hasCase(segs)) lists = [base];
     else {
-      const exact = exactVariants(segs);
-      if (exact) variants = exact;
+      const exact = exactTokens(base);
+      if (variantCount(exact) <= MAX_VARIANTS) lists = [exact];
       else if (negated) {
         reasons.add('case-neg');
-        variants = subsetVariants(segs);
+        lists = subsetTokens(base);
       } else {
         reasons.add('case');
-        variants = supersetVariants(segs, expand);
+        lists = [supersetTokens(base, expand)];
       }
     }
-    for (const v of variants) {
-      if (v.length > 1 && v.some((s) => WHITESPACE.test(s))) {
-        if (negated) {
-          reasons.add('ws-neg');
-          continue;
+    for (let toks of lists) {
+      if (toks.includes(null)) {
+        if (toks.some((t) => t !== null && isSpace(t[0]))) {
+          if (negated) {
+            reasons.add('ws-neg');
+            continue;
+          }
+          reasons.add('ws');
+          toks = whitespaceToAny(toks, isSpace);
         }
-        reasons.add('ws');
-        out.push(valueToken(splitWhitespace(v)));
-      } else out.push(valueToken(v));
+        out.push(...spell(toks, unquotedChar, '*'));
+      } else for (const v of spell(toks, phraseChar, '')) out.push('"' + v + '"');
     }
   }
   const w = where(m);
