@@ -1,6 +1,7 @@
 /** yargs command definitions: convert, list. Exit codes: 0 all converted, 1 some failed, 2 usage. */
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { readAsset } from '../assets.js';
 import yargs from 'yargs';
 import { TARGETS, loadBackend } from '../../backends/index.js';
 import { formatDiagnostic } from '../diagnostics.js';
@@ -16,9 +17,7 @@ import {
 import { testCommand } from './test-command.js';
 
 function version(): string {
-  return (
-    JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
-  ).version;
+  return (JSON.parse(readAsset('package.json')) as { version: string }).version;
 }
 
 /** Buffered writes to a file descriptor, flushed in large chunks. */

@@ -1,14 +1,10 @@
 #!/usr/bin/env node
 /** The sigmantic command line: a thin layer over the library (src/run.ts). */
-import { readFileSync } from 'node:fs';
-
 const argv = process.argv.slice(2);
 // Fast path: `--version` without loading the command parser.
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  process.stdout.write(pkg.version + '\n');
+  const { readAsset } = await import('../assets.js');
+  process.stdout.write((JSON.parse(readAsset('package.json')) as { version: string }).version + '\n');
 } else {
   const { main } = await import('./commands.js');
   process.exitCode = await main(argv);
