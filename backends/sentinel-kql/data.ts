@@ -23,6 +23,9 @@ let tables: Record<string, Record<string, string>> | null = null;
 
 /** Table name -> column name -> Kusto type (data/tables.json). */
 export function tableSchemas(): Readonly<Record<string, Readonly<Record<string, string>>>> {
-  tables ??= JSON.parse(readFileSync(dataFile('tables.json'), 'utf8')) as Record<string, Record<string, string>>;
+  tables ??= JSON.parse(readFileSync(dataFile('tables.json'), 'utf8')) as Record<
+    string,
+    Record<string, string>
+  >;
   return tables;
 }

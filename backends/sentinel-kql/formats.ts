@@ -14,7 +14,10 @@ const hb = Handlebars.create();
 /** A YAML double-quoted scalar: JSON string syntax, plus the characters YAML reads as line breaks. */
 export function yamlString(v: unknown): string {
   const s = v === undefined || v === null ? '' : String(v);
-  return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return JSON.stringify(s).replace(
+    /[\u007f-\u009f\u2028\u2029\ufeff]/g,
+    (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
+  );
 }
 hb.registerHelper('yaml', (v: unknown) => yamlString(v));
 /** A literal block scalar body, indented two spaces (the query never holds control characters). */
@@ -109,12 +112,24 @@ type EntityField = readonly [identifier: string, column: string];
 const ENTITIES: Readonly<Record<string, ReadonlyArray<readonly [string, readonly EntityField[]]>>> = {
   DeviceProcessEvents: [
     ['Host', [['HostName', 'DeviceName']]],
-    ['Account', [['Name', 'AccountName'], ['NTDomain', 'AccountDomain']]],
+    [
+      'Account',
+      [
+        ['Name', 'AccountName'],
+        ['NTDomain', 'AccountDomain'],
+      ],
+    ],
     ['Process', [['CommandLine', 'ProcessCommandLine']]],
   ],
   DeviceFileEvents: [
     ['Host', [['HostName', 'DeviceName']]],
-    ['File', [['Name', 'FileName'], ['Directory', 'FolderPath']]],
+    [
+      'File',
+      [
+        ['Name', 'FileName'],
+        ['Directory', 'FolderPath'],
+      ],
+    ],
   ],
   DeviceRegistryEvents: [
     ['Host', [['HostName', 'DeviceName']]],
@@ -168,15 +183,18 @@ function tagsOf(r: RuleResult): { tactics: string[]; techniques: string[] } {
   // A rule without tactic tags gets its techniques' tactics.
   if (tactics.size === 0)
     for (const id of techniques)
-      for (const tac of data.techniques[id]?.tactics ?? []) if (SENTINEL_TACTICS[tac]) tactics.add(SENTINEL_TACTICS[tac]);
+      for (const tac of data.techniques[id]?.tactics ?? [])
+        if (SENTINEL_TACTICS[tac]) tactics.add(SENTINEL_TACTICS[tac]);
   return { tactics: [...tactics].sort(), techniques: [...techniques].sort() };
 }
 
 export const analyticsRuleFormat: OutputFormat = {
-  description: 'Sentinel scheduled analytics rules (YAML, Azure-Sentinel Detections layout), one document per rule',
+  description:
+    'Sentinel scheduled analytics rules (YAML, Azure-Sentinel Detections layout), one document per rule',
   separator: '---\n',
   rule(r, options) {
-    const table = typeof r.state[STATE.table] === 'string' ? (r.state[STATE.table] as string) : options.settings?.table;
+    const table =
+      typeof r.state[STATE.table] === 'string' ? (r.state[STATE.table] as string) : options.settings?.table;
     const settingsTable = options.settings?.table || table || '';
     const { tactics, techniques } = tagsOf(r);
     const rule = r.rule;

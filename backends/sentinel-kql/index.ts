@@ -31,7 +31,8 @@ export function tableContext(ctx: ConvertContext): TableContext | null {
     columns: known,
     xmlColumns: new Set(xml ? [xml] : []),
     keywords: settings.keywords || stateString(ctx.state, STATE.keywords) || '*',
-    placeholderExpressions: placeholders && typeof placeholders === 'object' ? (placeholders as Record<string, string>) : {},
+    placeholderExpressions:
+      placeholders && typeof placeholders === 'object' ? (placeholders as Record<string, string>) : {},
     strict: ctx.options.strict === true,
   };
 }
@@ -59,6 +60,21 @@ export const sentinelBackend: Backend = {
         `no Sentinel table for logsource ${what}: use a pipeline that maps it (-p sentinel-windows, ...) or name the table with --set table=<Table>`,
       );
       return [];
+    }
+    const entry = stateString(ctx.state, STATE.entry);
+    if (entry && !ctx.options.settings?.table) {
+      // The most specific entry whose logsource is a subset of the rule's applied: the rule's own
+      // log source (a category or service the data does not list) is not filtered on.
+      const [, key] = entry.split(':');
+      const [p, c, s] = key.split('/').map((x) => (x === '*' ? undefined : x));
+      const extra = (['product', 'category', 'service'] as const).filter(
+        (k, i) => ls[k] !== undefined && [p, c, s][i] === undefined,
+      );
+      if (extra.length > 0)
+        ctx.sink.warning(
+          'approximation',
+          `no mapping for the rule's ${extra.map((k) => `${k} '${ls[k]}'`).join(' and ')}: the query searches all of ${t.table} (${key}), which may match more events than the rule`,
+        );
     }
     const predicate = new KustoRenderer(t, ctx.sink).render(ctx.ir);
     if (predicate === null || ctx.sink.hasErrors) return [];

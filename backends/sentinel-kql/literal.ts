@@ -5,7 +5,10 @@
 
 // Characters a literal must not hold raw: C0/C1 controls, DEL, line/paragraph separators, BOM,
 // and lone surrogates (which UTF-8 output cannot carry).
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/* eslint-disable no-control-regex -- control characters are what it looks for */
+const UNSAFE =
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/* eslint-enable no-control-regex */
 const UNSAFE_G = new RegExp(UNSAFE.source, 'g');
 
 /**
@@ -14,12 +17,16 @@ const UNSAFE_G = new RegExp(UNSAFE.source, 'g');
  * newline; `"..."` takes `\\`, `\"` and `\uXXXX` escapes. Values with a backslash (Windows paths)
  * read best verbatim; anything with a control character goes through the escaped form.
  */
-export function kustoString(text: string): string {
-  if (text.includes('\\') && !UNSAFE.test(text)) return '@"' + text.replace(/"/g, '""') + '"';
+export function kustoString(text: string, quote: '"' | "'" = '"'): string {
+  if (text.includes('\\') && !UNSAFE.test(text))
+    return '@' + quote + text.split(quote).join(quote + quote) + quote;
+  const special = quote === '"' ? /[\\"]/g : /[\\']/g;
   return (
-    '"' +
-    text.replace(/[\\"]/g, (c) => '\\' + c).replace(UNSAFE_G, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) +
-    '"'
+    quote +
+    text
+      .replace(special, (c) => '\\' + c)
+      .replace(UNSAFE_G, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) +
+    quote
   );
 }
 
@@ -40,12 +47,12 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A column name: bare when it is a plain identifier, else `['name']` ("Entity names"). */
 export function kustoName(name: string): string {
   if (IDENT.test(name) && !KEYWORDS.has(name.toLowerCase()) && !/^\d/.test(name)) return name;
-  return '[' + kustoString(name) + ']';
+  return '[' + kustoString(name, "'") + ']';
 }
 
 /** A dynamic member access: `.key` for identifiers, else `['key']` / `[0]` for array indexes. */
 export function kustoMember(key: string): string {
   if (/^\d+$/.test(key)) return `[${key}]`;
   if (IDENT.test(key) && !KEYWORDS.has(key.toLowerCase())) return '.' + key;
-  return '[' + kustoString(key) + ']';
+  return '[' + kustoString(key, "'") + ']';
 }

@@ -25,7 +25,9 @@ export interface Entry {
   readonly table: string;
   readonly conditions?: Readonly<Record<string, string | number | readonly (string | number)[]>>;
   readonly fields?: Readonly<Record<string, string>>;
-  readonly valueMaps?: Readonly<Record<string, { readonly column: string; readonly values: Readonly<Record<string, readonly string[]>> }>>;
+  readonly valueMaps?: Readonly<
+    Record<string, { readonly column: string; readonly values: Readonly<Record<string, readonly string[]>> }>
+  >;
   readonly pathColumns?: Readonly<Record<string, string>>;
   readonly fallback?: { readonly column: string; readonly kind: 'dynamic' | 'xml' };
   readonly keywords?: string;
@@ -38,7 +40,11 @@ export type PipelineName = 'sentinel-defender' | 'sentinel-windows' | 'sentinel-
 let cache: Record<PipelineName, Entry[]> | null = null;
 
 export function logsourceData(): Record<PipelineName, Entry[]> {
-  cache ??= (JSON.parse(readFileSync(dataFile('logsources.json'), 'utf8')) as { pipelines: Record<PipelineName, Entry[]> }).pipelines;
+  cache ??= (
+    JSON.parse(readFileSync(dataFile('logsources.json'), 'utf8')) as {
+      pipelines: Record<PipelineName, Entry[]>;
+    }
+  ).pipelines;
   return cache;
 }
 
@@ -64,7 +70,9 @@ type Item = Record<string, unknown>;
 
 /** The processing items for a list of (pipeline, entry) pairs, least specific first. */
 function itemsFor(pairs: ReadonlyArray<readonly [string, Entry]>, opts: { defenderGuard: boolean }): Item[] {
-  const sorted = pairs.map((p, i) => ({ p, i })).sort((a, b) => specificity(a.p[1]) - specificity(b.p[1]) || a.i - b.i);
+  const sorted = pairs
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => specificity(a.p[1]) - specificity(b.p[1]) || a.i - b.i);
   const items: Item[] = [];
   for (const { p } of sorted) {
     const [pipeline, e] = p;
@@ -75,7 +83,10 @@ function itemsFor(pairs: ReadonlyArray<readonly [string, Entry]>, opts: { defend
     if (opts.defenderGuard && pipeline === 'sentinel-defender' && unmapped.length > 0) {
       // In the combined pipeline a rule that needs a field Defender does not record goes to the
       // Windows event tables instead (when an entry there covers it).
-      item.rule_conditions = { ls, ...Object.fromEntries(unmapped.map((f, k) => [`f${k}`, { type: 'contains_field', field: f }])) };
+      item.rule_conditions = {
+        ls,
+        ...Object.fromEntries(unmapped.map((f, k) => [`f${k}`, { type: 'contains_field', field: f }])),
+      };
       item.rule_cond_expr = `ls and not (${unmapped.map((_, k) => `f${k}`).join(' or ')})`;
     } else item.rule_conditions = [ls];
     items.push(item);
@@ -98,7 +109,11 @@ function itemsFor(pairs: ReadonlyArray<readonly [string, Entry]>, opts: { defend
         field_name_conditions: [{ type: 'include_fields', fields: [f] }],
       });
     for (const [f, vm] of Object.entries(e.valueMaps ?? {})) {
-      add({ type: 'map_string', mapping: vm.values, field_name_conditions: [{ type: 'include_fields', fields: [f] }] });
+      add({
+        type: 'map_string',
+        mapping: vm.values,
+        field_name_conditions: [{ type: 'include_fields', fields: [f] }],
+      });
     }
     const fields = { ...(e.fields ?? {}) };
     delete fields[''];
@@ -129,7 +144,12 @@ function spec(name: string, transformations: Item[]): PipelineSpec {
   return { name, priority: 10, vars: {}, transformations, source: `builtin:${name}` };
 }
 
-const ONE: readonly PipelineName[] = ['sentinel-defender', 'sentinel-windows', 'sentinel-linux', 'sentinel-cloud'];
+const ONE: readonly PipelineName[] = [
+  'sentinel-defender',
+  'sentinel-windows',
+  'sentinel-linux',
+  'sentinel-cloud',
+];
 
 /** One pipeline of logsources.json. */
 export function pipelineFor(name: PipelineName): PipelineSpec {

@@ -158,8 +158,10 @@ export class KustoRenderer {
       case 'or': {
         const parts = n.children.map((c) => this.node(c, neg));
         if (parts.length === 1) return parts[0];
-        const text = parts.map((p) => (n.kind === 'and' && p.prec === 'or' ? `(${p.text})` : p.text)).join(` ${n.kind} `);
-        return { text, prec: n.kind };
+        return joinBalanced(
+          parts.map((p) => (n.kind === 'and' && p.prec === 'or' ? `(${p.text})` : p.text)),
+          n.kind,
+        );
       }
       case 'not':
         return atom(`not(${this.node(n.child, !neg).text})`);
@@ -203,7 +205,8 @@ export class KustoRenderer {
   /** isnotempty/isempty for strings ("isempty()": an empty string and a missing one are alike), isnotnull/isnull otherwise. */
   private presence(field: string, m: Match, present: boolean): string {
     const o = this.operand(field, m);
-    if (o.type === 'string' || o.type === 'unknown') return `${present ? 'isnotempty' : 'isempty'}(${o.expr})`;
+    if (o.type === 'string' || o.type === 'unknown')
+      return `${present ? 'isnotempty' : 'isempty'}(${o.expr})`;
     return `${present ? 'isnotnull' : 'isnull'}(${o.expr})`;
   }
 
@@ -226,13 +229,20 @@ export class KustoRenderer {
     if (eqAt >= 0) {
       // `in~` / `in`: case-insensitive / case-sensitive membership ("in~ operator", "in operator").
       out[eqAt] =
-        eqs.length === 1 ? `${side} ${m.cased ? '==' : '=~'} ${eqs[0]}` : `${side} ${m.cased ? 'in' : 'in~'} (${eqs.join(', ')})`;
+        eqs.length === 1
+          ? `${side} ${m.cased ? '==' : '=~'} ${eqs[0]}`
+          : `${side} ${m.cased ? 'in' : 'in~'} (${eqs.join(', ')})`;
     }
-    return out.length === 1 ? atom(out[0]) : { text: out.join(' or '), prec: 'or' };
+    return out.length === 1 ? atom(out[0]) : joinBalanced(out, 'or');
   }
 
   /** One value: either a plain equality (its literal, for an `in~` list) or a whole predicate. */
-  private stringValue(side: string, o: Operand | null, v: SigmaString, m: StringMatch): { eq?: string; text?: string } {
+  private stringValue(
+    side: string,
+    o: Operand | null,
+    v: SigmaString,
+    m: StringMatch,
+  ): { eq?: string; text?: string } {
     const ph = v.find((p) => p.kind === 'placeholder');
     if (ph) return { text: this.placeholder(side, v, m) };
     const s = withOp(v, m.op);
@@ -246,7 +256,12 @@ export class KustoRenderer {
         if (lead || trail) {
           // `*` matches any value of a present field.
           if (side === '*') return { text: 'true' };
-          return { text: o && (o.type === 'dynamic' || o.type === 'other') ? `isnotnull(${o.expr})` : `isnotempty(${side})` };
+          return {
+            text:
+              o && (o.type === 'dynamic' || o.type === 'other')
+                ? `isnotnull(${o.expr})`
+                : `isnotempty(${side})`,
+          };
         }
         // An empty value: a present, empty field. In a string column empty and missing are one.
         if (o && o.type === 'dynamic') return { text: `isnotnull(${o.expr}) and ${side} == ""` };
@@ -290,7 +305,8 @@ export class KustoRenderer {
             ? 'an atomic group'
             : unsupportedRe2Escape(m.pattern);
     // "matches regex operator": Kusto regexes are RE2, which has no lookaround or backreferences.
-    if (bad) throw new Unsupported(`regular expression uses ${bad}, which Kusto's RE2 engine does not support`, m);
+    if (bad)
+      throw new Unsupported(`regular expression uses ${bad}, which Kusto's RE2 engine does not support`, m);
     const flags = (m.flags.i ? 'i' : '') + (m.flags.m ? 'm' : '') + (m.flags.s ? 's' : '');
     const re = (flags ? `(?${flags})` : '') + m.pattern;
     return atom(`${this.stringSide(m.field, m)} matches regex ${kustoString(re)}`);
@@ -300,10 +316,15 @@ export class KustoRenderer {
     const s = this.str(this.operand(m.field, m));
     const parts: string[] = [];
     for (const v of [4, 6] as const) {
-      const nets = m.networks.filter((n) => n.version === v).map((n) => kustoString(`${n.address}/${n.prefix}`));
+      const nets = m.networks
+        .filter((n) => n.version === v)
+        .map((n) => kustoString(`${n.address}/${n.prefix}`));
       if (nets.length === 0) continue;
       // "ipv4_is_in_range()" / "ipv6_is_in_any_range()": null when the value is not an address of that family.
-      const call = nets.length === 1 ? `ipv${v}_is_in_range(${s}, ${nets[0]})` : `ipv${v}_is_in_any_range(${s}, ${nets.join(', ')})`;
+      const call =
+        nets.length === 1
+          ? `ipv${v}_is_in_range(${s}, ${nets[0]})`
+          : `ipv${v}_is_in_any_range(${s}, ${nets.join(', ')})`;
       parts.push(this.guard(call, neg));
     }
     return parts.length === 1 ? atom(parts[0]) : { text: parts.join(' or '), prec: 'or' };
@@ -369,12 +390,38 @@ export class KustoRenderer {
     const o = this.operand(m.field, m);
     const dt = o.type === 'datetime' ? o.expr : `todatetime(${o.expr})`;
     // "datetime_part()": week_of_year is the ISO 8601 week number.
-    const part = { minute: 'Minute', hour: 'Hour', day: 'Day', week: 'week_of_year', month: 'Month', year: 'Year' }[m.unit];
+    const part = {
+      minute: 'Minute',
+      hour: 'Hour',
+      day: 'Day',
+      week: 'week_of_year',
+      month: 'Month',
+      year: 'Year',
+    }[m.unit];
     const lhs = `datetime_part(${kustoString(part)}, ${dt})`;
     const lits = m.values.map((v) => this.numberLiteral(v));
     const pred = lits.length === 1 ? `${lhs} == ${lits[0]}` : `${lhs} in (${lits.join(', ')})`;
     return atom(this.guard(pred, neg));
   }
+}
+
+/**
+ * Joins operands with `and`/`or`. Kusto's analyzer gives up on deeply nested syntax (KS245 "Query
+ * syntax depth exceeds maximum safe limit" for a chain of ~1,000 `or`s), so long chains are
+ * grouped in parenthesised blocks (same meaning: and/or are associative).
+ */
+const CHAIN = 64;
+function joinBalanced(parts: readonly string[], op: 'and' | 'or'): Rendered {
+  let level = [...parts];
+  while (level.length > CHAIN) {
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += CHAIN) {
+      const chunk = level.slice(i, i + CHAIN);
+      next.push(chunk.length === 1 ? chunk[0] : `(${chunk.join(` ${op} `)})`);
+    }
+    level = next;
+  }
+  return { text: level.join(` ${op} `), prec: op };
 }
 
 /** PCRE escapes RE2 lacks (RE2 syntax reference): `\Z \h \R \K \G \X \e \u ...`. */

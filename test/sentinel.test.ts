@@ -1,0 +1,379 @@
+/**
+ * Sentinel (Kusto) backend: the case table's queries parse and bind, each IR construct and
+ * modifier on typed tables, pipelines, formats and literal escaping (Microsoft's parser).
+ */
+import fc from 'fast-check';
+import yaml from 'js-yaml';
+import { sentinelBackend } from '../backends/sentinel-kql/index.js';
+import { kustoName, kustoString } from '../backends/sentinel-kql/literal.js';
+import type { RuleResult } from '../src/backend.js';
+import { convertLoaded, loadRuleFromText } from '../src/convert.js';
+import { resolvePipeline } from '../src/pipeline/index.js';
+import { CASES, caseRule } from './cases/cases.js';
+import { expected } from './cases/expected.sentinel.js';
+import { CASE_SETTINGS } from './cases/settings.js';
+import { bindKusto, parseKusto, re2Compiles, stringLiteralValues } from './support/kusto.js';
+import tablesJson from '../backends/sentinel-kql/data/tables.json' with { type: 'json' };
+
+const TABLES = tablesJson as Record<string, Record<string, string>>;
+
+function rule(
+  detection: string,
+  logsource = 'product: windows\n  category: process_creation',
+  extra = '',
+): string {
+  return `title: t\nid: 11111111-1111-4111-8111-111111111111\nstatus: test\nlogsource:\n  ${logsource}\ndetection:\n${detection}\nlevel: high\n${extra}`;
+}
+
+function convert(
+  text: string,
+  opts: { pipelines?: readonly string[]; settings?: Record<string, string>; strict?: boolean } = {},
+): RuleResult {
+  const pipelines = (opts.pipelines ?? []).map((n) => resolvePipeline(n, sentinelBackend));
+  return convertLoaded(loadRuleFromText(text, 'r.yml'), sentinelBackend, pipelines, {
+    settings: opts.settings,
+    strict: opts.strict,
+  });
+}
+
+/** `matches regex` literals of a query, in order. */
+function regexLiterals(q: string): string[] {
+  const lits = stringLiteralValues(q);
+  const out: string[] = [];
+  let pos = 0;
+  for (;;) {
+    const at = q.indexOf(' matches regex ', pos);
+    if (at < 0) return out;
+    pos = at + 15;
+    out.push(lits[stringLiteralValues(q.slice(0, pos)).length]);
+  }
+}
+
+function checkQuery(q: string, tables: Record<string, Record<string, string>> = TABLES): void {
+  expect(parseKusto(q).errors).toEqual([]);
+  expect(bindKusto(q, tables).errors.filter((e) => !/'_GetWatchlist'/.test(e))).toEqual([]);
+  for (const r of regexLiterals(q)) expect(re2Compiles(r)).toBe(true);
+}
+
+describe('sentinel: case table', () => {
+  // The cases' test table: every field the cases name, as a string column (numbers as long).
+  const fields = new Set<string>();
+  for (const c of Object.values(CASES))
+    for (const m of c.detection.matchAll(/^\s+-?\s*([^\s:|'-][^:|']*?|'[^']+')(\|[^:]*)?:/gm))
+      fields.add(m[1].replace(/'/g, ''));
+  for (const f of ['SubjectUserName', 'User']) fields.add(f); // fieldref targets
+  const schema: Record<string, string> = {};
+  for (const f of fields) schema[f] = ['EventID', 'Count', 'Size'].includes(f) ? 'long' : 'string';
+  const tables = { ...TABLES, SigmaEvents: schema };
+
+  test.each(Object.keys(CASES))('%s', (name) => {
+    const c = CASES[name as keyof typeof CASES];
+    const r = convertLoaded(loadRuleFromText(caseRule(name, c), name), sentinelBackend, [], {
+      settings: CASE_SETTINGS.sentinel,
+    });
+    const want = expected[name as keyof typeof expected];
+    expect(r.status).toBe(want.status);
+    expect(r.queries[0]).toBe(want.query);
+    if (want.query) checkQuery(want.query, tables);
+  });
+});
+
+describe('sentinel: the seed rule', () => {
+  const seed = rule(
+    `  selection_shares:
+    EventID: 4000
+    ShareName|contains: ['IPC$', 'ADMIN$', 'C$']
+  selection_status:
+    - SigningUsed: 'false'
+    - EncyptionUsed: 'false'
+  filter_main_local_ips:
+    - ClientAddress|cidr: ['127.0.0.0/8', '169.254.0.0/16', '::1/128', 'fe80::/10', 'fc00::/7']
+    - ClientAddress|contains: ['00000000000000000000000000000001', '0200????7F']
+  condition: all of selection_* and not 1 of filter_main_*`,
+    'product: windows\n  service: smbserver-connectivity',
+  );
+  test('sentinel-windows: WindowsEvent, EventData fallback, IPv4 and IPv6 ranges, ? as regex, guarded not', () => {
+    const r = convert(seed, { pipelines: ['sentinel-windows'] });
+    expect(r.status).toBe('exact');
+    expect(r.queries[0]).toBe(
+      'WindowsEvent\n| where Channel =~ "Microsoft-Windows-SMBServer/Connectivity" and EventID == 4000 and ' +
+        '(tostring(EventData.ShareName) contains "IPC$" or tostring(EventData.ShareName) contains "ADMIN$" or tostring(EventData.ShareName) contains "C$") and ' +
+        '(tostring(EventData.SigningUsed) =~ "false" or tostring(EventData.EncyptionUsed) =~ "false") and ' +
+        'not(coalesce(ipv4_is_in_any_range(tostring(EventData.ClientAddress), "127.0.0.0/8", "169.254.0.0/16"), false) or ' +
+        'coalesce(ipv6_is_in_any_range(tostring(EventData.ClientAddress), "::1/128", "fe80::/10", "fc00::/7"), false) or ' +
+        'tostring(EventData.ClientAddress) contains "00000000000000000000000000000001" or ' +
+        'tostring(EventData.ClientAddress) matches regex @"(?i)0200[\\s\\S][\\s\\S][\\s\\S][\\s\\S]7F")',
+    );
+    checkQuery(r.queries[0]);
+  });
+});
+
+describe('sentinel: constructs on typed tables', () => {
+  // Short names for columns of DeviceFileEvents with each Kusto type.
+  const T = { table: 'DeviceFileEvents' };
+  const tables = TABLES;
+  const COLS: Record<string, string> = {
+    S: 'ActionType',
+    N: 'FileSize',
+    B: 'IsAzureInfoProtectionApplied',
+    D: 'AdditionalFields',
+    DT: 'TimeGenerated',
+    G: 'InitiatingProcessCreationTime',
+    J: 'SHA1',
+    X: 'FileName',
+  };
+  const sub = (t: string) => t.replace(/(?<![\\\w])(S|N|B|D|DT|G|J|X)\b(?![("])/g, (m) => COLS[m]);
+  const cases: Array<[string, string, string]> = [
+    ['string eq list -> in~', `  sel:\n    S: [a, b]\n  condition: sel`, 'S in~ ("a", "b")'],
+    ['cased eq list -> in', `  sel:\n    S|cased: [a, b]\n  condition: sel`, 'S in ("a", "b")'],
+    ['cased startswith', `  sel:\n    S|cased|startswith: a\n  condition: sel`, 'S startswith_cs "a"'],
+    ['cased endswith', `  sel:\n    S|cased|endswith: a\n  condition: sel`, 'S endswith_cs "a"'],
+    [
+      'cased ? -> regex without (?i)',
+      `  sel:\n    S|cased: a?b\n  condition: sel`,
+      'S matches regex @"^a[\\s\\S]b\\z"',
+    ],
+    ['star alone -> isnotempty', `  sel:\n    S: '*'\n  condition: sel`, 'isnotempty(S)'],
+    ['number on long', `  sel:\n    N: 5\n  condition: sel`, 'N == 5'],
+    ['numeric text on long', `  sel:\n    N: '5'\n  condition: sel`, 'tostring(N) =~ "5"'],
+    ['number on string column: the text', `  sel:\n    S: 5\n  condition: sel`, 'S == "5"'],
+    ['number on dynamic', `  sel:\n    D: [1, 2]\n  condition: sel`, 'tolong(D) in (1, 2)'],
+    [
+      'number list under not is guarded',
+      `  sel:\n    N: [1, 2]\n  condition: not sel`,
+      'not(coalesce(N in (1, 2), false))',
+    ],
+    ['boolean on bool', `  sel:\n    B: true\n  condition: sel`, 'B == true'],
+    ['boolean on string', `  sel:\n    S: false\n  condition: sel`, 'S =~ "false"'],
+    ['compare on long', `  sel:\n    N|gte: 3\n  condition: sel`, 'N >= 3'],
+    ['compare on string', `  sel:\n    S|lt: 3\n  condition: sel`, 'toreal(S) < 3'],
+    [
+      'compare under not is guarded',
+      `  sel:\n    N|gt: 3\n  condition: not sel`,
+      'not(coalesce(N > 3, false))',
+    ],
+    ['null on string', `  sel:\n    S: null\n  condition: sel`, 'isempty(S)'],
+    ['null on long', `  sel:\n    N: null\n  condition: sel`, 'isnull(N)'],
+    ['exists on dynamic', `  sel:\n    D|exists: true\n  condition: sel`, 'isnotnull(D)'],
+    ['exists false on datetime', `  sel:\n    G|exists: false\n  condition: sel`, 'isnull(G)'],
+    ['contains on datetime', `  sel:\n    G|contains: ab\n  condition: sel`, 'tostring(G) contains "ab"'],
+    ['dynamic path', `  sel:\n    D.a.b: x\n  condition: sel`, 'tostring(D.a.b) =~ "x"'],
+    ['dynamic path with odd key', `  sel:\n    D.a-b: x\n  condition: sel`, 'tostring(D[\'a-b\']) =~ "x"'],
+    ['JSON in a string column', `  sel:\n    J.k: x\n  condition: sel`, 'tostring(parse_json(J).k) =~ "x"'],
+    [
+      'empty value on dynamic',
+      `  sel:\n    D.k: ''\n  condition: sel`,
+      'isnotnull(D.k) and tostring(D.k) == ""',
+    ],
+    ['time part', `  sel:\n    DT|hour: 3\n  condition: sel`, 'datetime_part("Hour", DT) == 3'],
+    [
+      'time part on string, under not',
+      `  sel:\n    S|week: [1, 2]\n  condition: not sel`,
+      'not(coalesce(datetime_part("week_of_year", todatetime(S)) in (1, 2), false))',
+    ],
+    ['regex flags', `  sel:\n    S|re|i|m|s: '^a.b$'\n  condition: sel`, 'S matches regex "(?ims)^a.b$"'],
+    ['fieldref cased', `  sel:\n    S|fieldref|cased: X\n  condition: sel`, 'S == X'],
+    ['fieldref endswith', `  sel:\n    S|fieldref|endswith: X\n  condition: sel`, 'S endswith X'],
+    ['fieldref with a dynamic side', `  sel:\n    S|fieldref: D\n  condition: sel`, 'S =~ tostring(D)'],
+    [
+      'cidr on dynamic, IPv6 single',
+      `  sel:\n    D|cidr: '2001:db8::/32'\n  condition: sel`,
+      'ipv6_is_in_range(tostring(D), "2001:db8::/32")',
+    ],
+    [
+      'keyword with a wildcard',
+      `  keywords:\n    - 'a*b'\n  condition: keywords`,
+      '* matches regex @"(?i)a[\\s\\S]*b"',
+    ],
+    ['keyword number', `  keywords:\n    - 4\n  condition: keywords`, '* contains "4"'],
+  ];
+  test.each(cases)('%s', (_name, detection, where) => {
+    const r = convert(rule(sub(detection)), { settings: T });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.queries[0]).toBe(`DeviceFileEvents\n| where ${sub(where)}`);
+    checkQuery(r.queries[0], tables);
+  });
+
+  test('unsupported regexes: lookaround, backreference, PCRE-only escapes', () => {
+    for (const re of ['a(?=b)', '(a)\\1', 'a\\Z', 'a++']) {
+      const r = convert(rule(`  sel:\n    ActionType|re: '${re}'\n  condition: sel`), { settings: T });
+      expect(r.status).toBe('unsupported');
+      expect(r.diagnostics.map((d) => d.code)).toContain('unsupported-construct');
+    }
+  });
+
+  test('a placeholder inside a larger value is unsupported; a whole one is a watchlist', () => {
+    const part = convert(rule(`  sel:\n    ActionType|expand: 'C:\\%dir%\\x'\n  condition: sel`), {
+      settings: T,
+    });
+    expect(part.status).toBe('unsupported');
+    const whole = convert(rule(`  sel:\n    ActionType|expand|cased: '%admins%'\n  condition: sel`), {
+      settings: T,
+    });
+    expect(whole.queries[0]).toBe(
+      'DeviceFileEvents\n| where ActionType in (_GetWatchlist("admins") | project SearchKey)',
+    );
+  });
+
+  test('an unknown field is kept with unmapped-field; --strict refuses it', () => {
+    const r = convert(rule(`  sel:\n    Nope: x\n  condition: sel`), { settings: T });
+    expect(r.status).toBe('exact');
+    expect(r.queries[0]).toBe('DeviceFileEvents\n| where Nope =~ "x"');
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['unmapped-field']);
+    const s = convert(rule(`  sel:\n    Nope: x\n  condition: sel`), { settings: T, strict: true });
+    expect(s.status).toBe('unsupported');
+  });
+
+  test('a custom table keeps field names, with no schema', () => {
+    const r = convert(rule(`  sel:\n    Weird Field: x\n    N: 3\n  condition: sel`), {
+      settings: { table: 'MyLogs_CL' },
+    });
+    expect(r.queries[0]).toBe(`MyLogs_CL\n| where ['Weird Field'] =~ "x" and N == 3`);
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  test('no table: unmapped-logsource', () => {
+    const r = convert(rule(`  sel:\n    S: x\n  condition: sel`, 'product: nothing'));
+    expect(r.status).toBe('unsupported');
+    expect(r.diagnostics[0].code).toBe('unmapped-logsource');
+  });
+
+  test('long value lists are grouped so that the analyzer does not give up', () => {
+    const vals = Array.from({ length: 1500 }, (_, i) => `'v${i}'`).join(', ');
+    const r = convert(rule(`  sel:\n    ActionType|contains: [${vals}]\n  condition: sel`), { settings: T });
+    expect(parseKusto(r.queries[0]).errors).toEqual([]);
+    expect(bindKusto(r.queries[0], tables).errors).toEqual([]);
+  }, 30_000);
+});
+
+describe('sentinel: pipelines', () => {
+  test('sentinel-defender: DeviceProcessEvents with ActionType and mapped fields', () => {
+    const r = convert(
+      rule(`  sel:\n    Image|endswith: '\\whoami.exe'\n    ParentImage|contains: 'x'\n  condition: sel`),
+      { pipelines: ['sentinel-defender'] },
+    );
+    expect(r.queries[0]).toBe(
+      'DeviceProcessEvents\n| where ActionType =~ "ProcessCreated" and FolderPath endswith @"\\whoami.exe" and InitiatingProcessFolderPath contains "x"',
+    );
+    checkQuery(r.queries[0]);
+  });
+  test('sentinel-defender: a field with no faithful column fails the rule', () => {
+    const r = convert(rule(`  sel:\n    CurrentDirectory: 'x'\n  condition: sel`), {
+      pipelines: ['sentinel-defender'],
+    });
+    expect(r.status).toBe('unsupported');
+  });
+  test('default (combined): Defender for endpoint categories, Sysmon through WindowsEvent when Defender lacks a field', () => {
+    const pipelines = sentinelBackend.defaultPipelines;
+    const a = convert(rule(`  sel:\n    Image|endswith: '\\x.exe'\n  condition: sel`), { pipelines });
+    expect(a.queries[0].split('\n')[0]).toBe('DeviceProcessEvents');
+    const b = convert(rule(`  sel:\n    CurrentDirectory|contains: 'x'\n  condition: sel`), { pipelines });
+    expect(b.queries[0]).toBe(
+      'WindowsEvent\n| where Channel =~ "Microsoft-Windows-Sysmon/Operational" and EventID == 1 and tostring(EventData.CurrentDirectory) contains "x"',
+    );
+    checkQuery(b.queries[0]);
+  });
+  test('SecurityEvent: columns, and other fields through the XML EventData', () => {
+    const r = convert(
+      rule(
+        `  sel:\n    EventID: 4624\n    Unlisted: 'a'\n  condition: sel`,
+        'product: windows\n  service: security',
+      ),
+      {
+        pipelines: ['sentinel-windows'],
+      },
+    );
+    expect(r.queries[0]).toBe(
+      `SecurityEvent\n| where EventID == 4624 and extract(@'<Data Name="Unlisted">([^<]*)</Data>', 1, EventData) =~ "a"`.replace(
+        /@'(.*?)'/,
+        (_, x) => `"${x.replace(/"/g, '\\"')}"`,
+      ),
+    );
+    checkQuery(r.queries[0]);
+  });
+  test('a logsource only partly mapped is an approximation (searches the whole table)', () => {
+    const r = convert(
+      rule(`  sel:\n    X: 'a'\n  condition: sel`, 'product: windows\n  category: file_access'),
+      { pipelines: ['sentinel-windows'] },
+    );
+    expect(r.status).toBe('approximate');
+  });
+});
+
+describe('sentinel: formats', () => {
+  test('analytics-rule YAML', () => {
+    const text = rule(
+      `  sel:\n    Image|endswith: '\\x.exe'\n  condition: sel`,
+      undefined,
+      'tags:\n  - attack.execution\n  - attack.t1059.001\ndescription: "a: b \\"q\\" \\u2028 x"\n',
+    );
+    const r = convert(text, { pipelines: sentinelBackend.defaultPipelines });
+    const out = sentinelBackend.formats['analytics-rule'].rule(r, {});
+    const doc = yaml.load(out) as Record<string, unknown>;
+    expect(doc).toMatchObject({
+      id: '11111111-1111-4111-8111-111111111111',
+      name: 't',
+      description: 'a: b "q" \u2028 x',
+      severity: 'High',
+      requiredDataConnectors: [
+        { connectorId: 'MicrosoftThreatProtection', dataTypes: ['DeviceProcessEvents'] },
+      ],
+      tactics: ['Execution'],
+      relevantTechniques: ['T1059.001'],
+      query: r.queries[0],
+      kind: 'Scheduled',
+    });
+    expect((doc.entityMappings as unknown[]).length).toBeGreaterThan(0);
+  });
+  test('default format: the queries', () => {
+    const r = convert(rule(`  sel:\n    S: x\n  condition: sel`), { settings: { table: 'T' } });
+    expect(sentinelBackend.formats.default.rule(r, {})).toBe('T\n| where S =~ "x"\n');
+  });
+});
+
+describe('sentinel: literals round-trip through the parser', () => {
+  test('kustoString', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.string({
+            unit: fc.constantFrom(
+              '\\',
+              '"',
+              "'",
+              '@',
+              '`',
+              '\n',
+              '\r',
+              '\t',
+              '\u0000',
+              '\u2028',
+              'é',
+              '\ud83d',
+              'a',
+            ),
+          }),
+        ),
+        (s) => {
+          for (const q of ['"', "'"] as const) {
+            const lit = kustoString(s, q);
+            const query = `print x = ${lit}`;
+            expect(parseKusto(query).errors).toEqual([]);
+            expect(stringLiteralValues(query)).toEqual([s]);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+  test('kustoName', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), (s) => {
+        const query = `T | where ${kustoName(s)} == "x"`;
+        expect(parseKusto(query).errors).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
