@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = join(root, '..', 'shared', 'sigma-corpus');
-const CLI = join(root, 'dist', 'src', 'cli', 'main.js');
+const CLI = join(root, 'dist', 'bundle', 'cli.js');
 const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || (args.includes('--quick') ? 3 : 7);
 const ACTIVE = [
