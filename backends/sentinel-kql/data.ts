@@ -1,14 +1,10 @@
 /** Locates the backend's data files and templates from source (tests) and from dist (built CLI). */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { assetPath } from '../../src/assets.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-// Source: backends/sentinel-kql/; built: dist/backends/sentinel-kql/ (data stays in the source tree).
-const ROOTS = [here + '../../', here + '../../../'];
-
+/** A shipped file, relative to the package root. */
 export function rootFile(rel: string): string {
-  for (const r of ROOTS) if (existsSync(r + rel)) return r + rel;
-  throw new Error(`sentinel-kql: missing ${rel}`);
+  return assetPath(rel);
 }
 
 export function dataFile(name: string): string {

@@ -1,7 +1,6 @@
 /**
  * Splunk SPL for every case (reviewed by hand: see docs/splunk.md for the base search / where split).
- * `inner_wildcard`: in Sigma `\*` is a literal star, so the value has no wildcard and the search term's
- * `*` (no escape exists in SPL) is narrowed by the exact `| where`.
+ * `inner_wildcard`: `\\*` is a literal backslash followed by a wildcard, which a search term says exactly.
  */
 import type { Expectations } from './cases.js';
 
@@ -24,8 +23,7 @@ export const expected: Expectations = {
   },
   inner_wildcard: {
     status: 'exact',
-    query:
-      'Image="C:\\\\Users*\\\\AppData*.exe" | where match(Image, "(?i)^C:\\\\\\\\Users\\\\*\\\\\\\\AppData\\\\*\\\\.exe\\\\z")',
+    query: 'Image="C:\\\\Users\\\\*\\\\AppData\\\\*.exe"',
   },
   one_char_wildcard: {
     status: 'exact',
