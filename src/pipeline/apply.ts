@@ -2,10 +2,12 @@
 import type { DiagnosticSink } from '../diagnostics.js';
 import { simplify } from '../ir/simplify.js';
 import type { Node } from '../ir/types.js';
-import type { SigmaRule } from '../rule/types.js';
+import type { LogSource, SigmaRule, SigmaRule as Rule } from '../rule/types.js';
 import { compilePipelines } from './compile.js';
 import { RuleFailure, type RuleCtx } from './context.js';
 import { runItem } from './transform-rule.js';
+import { LOGSOURCE_ONLY } from './conditions.js';
+import type { CompiledItem } from './item.js';
 import type { PipelineOutcome, PipelineSpec } from './types.js';
 
 // Shared empty trackers for runs without processing_item_applied conditions (never written).
@@ -38,15 +40,18 @@ export function applyPipelines(
     track,
     changed: false,
   };
-  for (const item of items) {
-    try {
-      runItem(ctx, item);
-    } catch (e) {
-      if (!(e instanceof RuleFailure)) throw e;
-      sink.error(e.code, `pipeline ${item.label}: ${e.message}`, e.pos ?? rule.pos);
-      return { rule: ctx.rule, ir, state: ctx.state, applied: ctx.applied };
-    }
+  const plans = planCache(items);
+  const ls = rule.logsource;
+  const plan = plans(ls);
+  let next = 0; // the first item index not yet decided
+  for (const i of plan) {
+    if (ctx.rule.logsource !== ls) break;
+    if (!runOne(ctx, items[i], rule, sink)) return failed(ctx, ir);
+    next = i + 1;
   }
+  // A change_logsource item invalidated the plan: check every later item against the new logsource.
+  if (ctx.rule.logsource !== ls)
+    for (let j = next; j < items.length; j++) if (!runOne(ctx, items[j], rule, sink)) return failed(ctx, ir);
   if (ctx.ir === null) {
     sink.error(
       'pipeline-error',
@@ -61,4 +66,49 @@ export function applyPipelines(
     state: ctx.state,
     applied: ctx.applied,
   };
+}
+
+function failed(ctx: RuleCtx, ir: Node): PipelineOutcome {
+  return { rule: ctx.rule, ir, state: ctx.state, applied: ctx.applied };
+}
+
+/** Runs one item; false when it failed the rule (reported). */
+function runOne(ctx: RuleCtx, item: CompiledItem, rule: Rule, sink: DiagnosticSink): boolean {
+  try {
+    runItem(ctx, item);
+    return true;
+  } catch (e) {
+    if (!(e instanceof RuleFailure)) throw e;
+    sink.error(e.code, `pipeline ${item.label}: ${e.message}`, e.pos ?? rule.pos);
+    return false;
+  }
+}
+
+const plansByItems = new WeakMap<readonly CompiledItem[], (ls: LogSource) => number[]>();
+
+/**
+ * Per logsource, the indexes of the items that may apply: items whose rule conditions depend
+ * only on the logsource are decided once per distinct logsource (big built-in pipelines hold
+ * hundreds of logsource-specific items; a rule needs a handful).
+ */
+function planCache(items: readonly CompiledItem[]): (ls: LogSource) => number[] {
+  let f = plansByItems.get(items);
+  if (f) return f;
+  const cache = new Map<string, number[]>();
+  f = (ls) => {
+    const key = `${ls.product ?? ''}\0${ls.category ?? ''}\0${ls.service ?? ''}`;
+    let plan = cache.get(key);
+    if (plan) return plan;
+    const probe = { rule: { logsource: ls } } as unknown as RuleCtx;
+    plan = [];
+    for (let i = 0; i < items.length; i++) {
+      const m = items[i].matchRule;
+      if (m !== null && LOGSOURCE_ONLY.has(m) && !m(probe)) continue;
+      plan.push(i);
+    }
+    cache.set(key, plan);
+    return plan;
+  };
+  plansByItems.set(items, f);
+  return f;
 }

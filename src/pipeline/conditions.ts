@@ -157,6 +157,17 @@ function stateCond(p: Params): (ctx: RuleCtx) => boolean {
   };
 }
 
+/**
+ * Predicates that depend only on the rule's logsource (so their result can be cached per
+ * logsource): the logsource condition and and/or/not combinations of such predicates.
+ */
+export const LOGSOURCE_ONLY = new WeakSet<object>();
+
+function markIfAll<T extends object>(combined: T, parts: readonly object[]): T {
+  if (parts.every((x) => LOGSOURCE_ONLY.has(x))) LOGSOURCE_ONLY.add(combined);
+  return combined;
+}
+
 const RULE_CONDITIONS: Record<string, (p: Params) => RuleCond> = {
   logsource(p) {
     const want = {
@@ -164,7 +175,7 @@ const RULE_CONDITIONS: Record<string, (p: Params) => RuleCond> = {
       product: p.str('product', true),
       service: p.str('service', true),
     };
-    return (ctx) => {
+    const pred: RuleCond = (ctx) => {
       const ls = ctx.rule.logsource;
       return (
         (want.category === undefined || ls.category === want.category) &&
@@ -172,6 +183,8 @@ const RULE_CONDITIONS: Record<string, (p: Params) => RuleCond> = {
         (want.service === undefined || ls.service === want.service)
       );
     };
+    LOGSOURCE_ONLY.add(pred);
+    return pred;
   },
   contains_detection_item(p) {
     const field = p.str('field');
@@ -327,9 +340,9 @@ export function compileConditions<K extends ConditionKind>(item: Params, kind: K
         if (!named.has(n)) item.fail(`'${exprKey}' names '${n}', which is not in '${key}'`, exprKey);
       const unused = [...named.keys()].filter((n) => !names.has(n));
       if (unused.length) item.fail(`'${exprKey}' does not use the conditions ${unused.join(', ')}`, exprKey);
-      combined = compileExpr(
-        expr,
-        named as unknown as Map<string, (...a: unknown[]) => boolean>,
+      combined = markIfAll(
+        compileExpr(expr, named as unknown as Map<string, (...a: unknown[]) => boolean>),
+        [...names].map((n) => named.get(n)!),
       ) as unknown as Pred<K>;
     } else {
       preds = [...named.values()];
@@ -339,11 +352,15 @@ export function compileConditions<K extends ConditionKind>(item: Params, kind: K
   } else return item.fail(`'${key}' must be a list or a mapping of conditions, not ${describe(raw)}`, key);
   if (!negate) return combined;
   const c = combined as (...a: unknown[]) => boolean;
-  return ((...a: unknown[]) => !c(...a)) as unknown as Pred<K>;
+  return markIfAll((...a: unknown[]) => !c(...a), [c]) as unknown as Pred<K>;
 }
 
 function link(preds: Array<(...a: never[]) => boolean>, op: 'and' | 'or'): (...a: unknown[]) => boolean {
   const ps = preds as unknown as Array<(...a: unknown[]) => boolean>;
   if (ps.length === 1) return ps[0];
-  return op === 'and' ? (...a) => ps.every((p) => p(...a)) : (...a) => ps.some((p) => p(...a));
+  const f =
+    op === 'and'
+      ? (...a: unknown[]) => ps.every((p) => p(...a))
+      : (...a: unknown[]) => ps.some((p) => p(...a));
+  return markIfAll(f, ps);
 }
