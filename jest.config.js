@@ -3,9 +3,14 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
+    '^.+\\.ts$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } },
+    ],
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  testPathIgnorePatterns: process.env.SIGMANTIC_CORPUS ? ['/node_modules/'] : ['/node_modules/', '/test/corpus/'],
+  testPathIgnorePatterns: process.env.SIGMANTIC_CORPUS
+    ? ['/node_modules/']
+    : ['/node_modules/', '/test/corpus/'],
 };

@@ -15,7 +15,10 @@ const walk = (d) => {
     else if (/\.ya?ml$/.test(e)) files.push(p);
   }
 };
-for (const d of readdirSync(corpus).filter((d) => d.startsWith('rules')).sort()) walk(join(corpus, d));
+for (const d of readdirSync(corpus)
+  .filter((d) => d.startsWith('rules'))
+  .sort())
+  walk(join(corpus, d));
 const texts = files.map((f) => [f, readFileSync(f, 'utf8')]);
 
 // The 300 field names the corpus uses most, mapped to ECS-like names (one in ten one-to-many).
@@ -31,8 +34,13 @@ for (const [f, t] of texts) {
 }
 const top = [...counts].sort((a, b) => b[1] - a[1]).map(([f]) => f);
 while (top.length < 300) top.push(`Synthetic${top.length}`);
-const mapping = Object.fromEntries(top.slice(0, 300).map((f, i) => [f, i % 10 === 0 ? [`x.${f}`, `y.${f}`] : `x.${f}`]));
-const spec = pipelineFromObject({ name: 'bench', transformations: [{ id: 'map', type: 'field_name_mapping', mapping }] }, 'builtin:bench');
+const mapping = Object.fromEntries(
+  top.slice(0, 300).map((f, i) => [f, i % 10 === 0 ? [`x.${f}`, `y.${f}`] : `x.${f}`]),
+);
+const spec = pipelineFromObject(
+  { name: 'bench', transformations: [{ id: 'map', type: 'field_name_mapping', mapping }] },
+  'builtin:bench',
+);
 const specs = [spec];
 
 // Load+build of every rule, and separately the time spent applying the pipeline to the built IR.
@@ -61,5 +69,9 @@ for (let i = 0; i < runs; i++) results.push(pass());
 const min = (a) => Math.min(...a);
 const load = min(results.map((r) => r.load));
 const apply = min(results.map((r) => r.apply));
-console.log(`${texts.length} rules, mapping of ${Object.keys(mapping).length} fields, ${results[0].applied} applied lines per pass`);
-console.log(`load+build: ${load.toFixed(1)} ms; pipeline: ${apply.toFixed(1)} ms; overhead ${((apply / load) * 100).toFixed(1)}% (best of ${runs})`);
+console.log(
+  `${texts.length} rules, mapping of ${Object.keys(mapping).length} fields, ${results[0].applied} applied lines per pass`,
+);
+console.log(
+  `load+build: ${load.toFixed(1)} ms; pipeline: ${apply.toFixed(1)} ms; overhead ${((apply / load) * 100).toFixed(1)}% (best of ${runs})`,
+);

@@ -50,7 +50,10 @@ export function loadRuleFile(path: string): LoadedRule {
     const size = statSync(path).size;
     if (size > LIMITS.fileSize) {
       const sink = new DiagnosticSink(path);
-      sink.error('file-too-large', `file is ${size} bytes; the limit is ${LIMITS.fileSize}`, { line: 1, column: 1 });
+      sink.error('file-too-large', `file is ${size} bytes; the limit is ${LIMITS.fileSize}`, {
+        line: 1,
+        column: 1,
+      });
       return { path, diagnostics: sink.list };
     }
     return loadRuleFromText(readFileSync(path, 'utf8'), path);

@@ -11,4 +11,13 @@ export type { Diagnostic, Label, Severity } from './diagnostics.js';
 export { formatDiagnostic, CODES } from './diagnostics.js';
 export type * from './ir/types.js';
 export type { SigmaRule, LogSource } from './rule/types.js';
-export { compileRule, prepareEvent, flattenEvent, readEvents, explain, explainer, renderExplanation, type CompiledRule } from './evaluate/index.js';
+export {
+  compileRule,
+  prepareEvent,
+  flattenEvent,
+  readEvents,
+  explain,
+  explainer,
+  renderExplanation,
+  type CompiledRule,
+} from './evaluate/index.js';

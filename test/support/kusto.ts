@@ -37,7 +37,8 @@ function kusto(): any {
   require('@kusto/language-service-next/bridge.min.js');
   require('@kusto/language-service-next/Kusto.Language.Bridge.min.js');
   const g = globalThis as any;
-  if (!g.Kusto?.Language?.KustoCode) throw new Error('@kusto/language-service-next did not register the Kusto global');
+  if (!g.Kusto?.Language?.KustoCode)
+    throw new Error('@kusto/language-service-next did not register the Kusto global');
   kustoNs = g.Kusto.Language;
   return kustoNs;
 }
@@ -62,17 +63,30 @@ export function parseKusto(query: string): { errors: string[] } {
 function scalarType(K: any, type: string, where: string): any {
   const S = K.Symbols.ScalarTypes;
   switch (type.toLowerCase()) {
-    case 'string': return S.String;
-    case 'int': return S.Int;
-    case 'long': return S.Long;
-    case 'real': case 'double': return S.Real;
-    case 'bool': case 'boolean': return S.Bool;
-    case 'datetime': return S.DateTime;
-    case 'dynamic': return S.Dynamic;
-    case 'guid': return S.Guid;
-    case 'timespan': return S.TimeSpan;
-    case 'decimal': return S.Decimal;
-    default: throw new Error(`unknown Kusto type "${type}" for ${where}`);
+    case 'string':
+      return S.String;
+    case 'int':
+      return S.Int;
+    case 'long':
+      return S.Long;
+    case 'real':
+    case 'double':
+      return S.Real;
+    case 'bool':
+    case 'boolean':
+      return S.Bool;
+    case 'datetime':
+      return S.DateTime;
+    case 'dynamic':
+      return S.Dynamic;
+    case 'guid':
+      return S.Guid;
+    case 'timespan':
+      return S.TimeSpan;
+    case 'decimal':
+      return S.Decimal;
+    default:
+      throw new Error(`unknown Kusto type "${type}" for ${where}`);
   }
 }
 
@@ -83,12 +97,16 @@ function globalsFor(tables: TableSchemas): any {
   if (cached) return cached;
   const K = kusto();
   const Sym = K.Symbols;
-  const tableSymbols = Object.entries(tables).map(([name, cols]) =>
-    new Sym.TableSymbol.$ctor6(
-      name,
-      Object.entries(cols).map(([col, type]) => new Sym.ColumnSymbol(col, scalarType(K, type, `${name}.${col}`), null, null, null, null)),
-      null,
-    ),
+  const tableSymbols = Object.entries(tables).map(
+    ([name, cols]) =>
+      new Sym.TableSymbol.$ctor6(
+        name,
+        Object.entries(cols).map(
+          ([col, type]) =>
+            new Sym.ColumnSymbol(col, scalarType(K, type, `${name}.${col}`), null, null, null, null),
+        ),
+        null,
+      ),
   );
   const db = new Sym.DatabaseSymbol.$ctor1('sentinel', tableSymbols, false);
   const globals = K.GlobalState.Default.WithDatabase(db);
