@@ -132,8 +132,22 @@ export type ParseResult =
   | { ok: true; condition: Condition }
   | { ok: false; message: string; offset: number; code: 'condition-syntax' | 'legacy-aggregation' };
 
+/** Parsed conditions by text: most rules share a few dozen conditions (results are immutable). */
+const cache = new Map<string, ParseResult>();
+const CACHE_MAX = 10_000;
+
 /** Parses a condition string. */
 export function parseCondition(text: string): ParseResult {
+  let r = cache.get(text);
+  if (r === undefined) {
+    r = parseUncached(text);
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(text, r);
+  }
+  return r;
+}
+
+function parseUncached(text: string): ParseResult {
   const pipe = text.indexOf('|');
   if (pipe !== -1)
     return {

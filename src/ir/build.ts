@@ -12,9 +12,9 @@ import { translateRegex } from '../evaluate/regex.js';
 import { networkText, parseCidr } from './cidr.js';
 import { base64, base64Offsets, encodeUtf16, windash, windashCount, type Encoded } from './encodings.js';
 import { classifyModifiers, type ModifierSet } from './modifiers.js';
-import { literal, normalize, parseSigmaString, plainText } from './sigma-string.js';
+import { literal, normalize, parseSigmaString, plainText, stringKey } from './sigma-string.js';
 import { simplify } from './simplify.js';
-import type { Network, Node, NumberValue, Origin, SigmaString } from './types.js';
+import type { Network, Node, NumberValue, Origin, SigmaString, StringMatch } from './types.js';
 
 export const BUILD_LIMITS = {
   /** Values one detection item may expand to (the largest SigmaHQ list has 4,432). */
@@ -353,8 +353,21 @@ function buildItem(
   let node: Node;
   if (nodes.length === 1) node = nodes[0];
   else if (mods.all) node = { kind: 'and', children: nodes, origin };
+  else if (nodes.every((n) => n.kind === 'string'))
+    // One list node for the usual value list (what simplify would merge, without the work).
+    node = { ...(nodes[0] as StringMatch), values: dedupe(nodes.flatMap((n) => (n as StringMatch).values)) };
   else node = { kind: 'or', children: nodes, origin };
   return mods.neq ? { kind: 'not', child: node, origin } : node;
+}
+
+function dedupe(values: SigmaString[]): SigmaString[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const k = stringKey(v);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 function toNumber(v: Scalar): NumberValue | undefined {
@@ -366,7 +379,9 @@ function toNumber(v: Scalar): NumberValue | undefined {
 /** Applies the value transformations in the order written; returns the ORed string values. */
 function transformValue(text: string, mods: ModifierSet, key: string, pos: Position): SigmaString[] {
   const expand = mods.transforms.includes('expand');
-  let vals: Encoded[] = [{ parts: parseSigmaString(text, expand), bytes: false }];
+  const parsed = parseSigmaString(text, expand);
+  if (mods.transforms.length === 0 || (expand && mods.transforms.length === 1)) return [parsed];
+  let vals: Encoded[] = [{ parts: parsed, bytes: false }];
   for (const t of mods.transforms) {
     switch (t) {
       case 'expand':
@@ -429,7 +444,7 @@ function transformValue(text: string, mods: ModifierSet, key: string, pos: Posit
   const seen = new Set<string>();
   const result: SigmaString[] = [];
   for (const v of vals) {
-    const k = JSON.stringify(v.parts);
+    const k = stringKey(v.parts);
     if (seen.has(k)) continue;
     seen.add(k);
     result.push(normalize(v.parts));

@@ -137,3 +137,17 @@ export function withOp(s: SigmaString, op: 'eq' | 'contains' | 'startswith' | 'e
   if (post && out[out.length - 1]?.kind !== 'any') out.push(any);
   return out;
 }
+
+/** A compact identity key for a string (for sets and dedupe): cheaper than JSON. */
+export function stringKey(s: SigmaString): string {
+  // A lone text is its own key unless it could be mistaken for an encoded key (leading NUL).
+  if (s.length === 1 && s[0].kind === 'text' && s[0].text.charCodeAt(0) !== 0) return s[0].text;
+  let k = '\u0000';
+  for (const p of s) {
+    if (p.kind === 'text') k += p.text.split('\u0000').join('\u0000\u0000') + '\u0000t';
+    else if (p.kind === 'any') k += '\u0000*';
+    else if (p.kind === 'one') k += '\u0000?';
+    else k += p.name + '\u0000%';
+  }
+  return k;
+}

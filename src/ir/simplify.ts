@@ -4,6 +4,7 @@
  */
 import { assertNever } from '../diagnostics.js';
 import type { Network, Node, NumberValue, SigmaString } from './types.js';
+import { stringKey } from './sigma-string.js';
 
 export function simplify(node: Node): Node {
   switch (node.kind) {
@@ -50,7 +51,7 @@ function mergeOr(children: Node[]): Node[] {
     if (c.kind === 'string') {
       k = `s\0${c.field}\0${c.op}\0${c.cased}`;
       vals = c.values;
-      id = (v: SigmaString) => JSON.stringify(v);
+      id = (v: SigmaString) => stringKey(v);
     } else if (c.kind === 'number' || c.kind === 'time') {
       k = c.kind === 'number' ? `n\0${c.field}` : `t\0${c.field}\0${c.unit}`;
       vals = c.values;
