@@ -2,7 +2,7 @@
  * The conversion of one rule, end to end: load, build IR, apply pipelines, render. Never throws
  * for a rule's content: every problem is a diagnostic and the batch goes on.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Backend, ConvertOptions, RuleResult } from './backend.js';
 import { DiagnosticSink, type Diagnostic, type Label } from './diagnostics.js';
 import { buildRule } from './ir/build.js';
@@ -44,19 +44,40 @@ export function loadRuleFromText(text: string, path: string): LoadedRule {
   }
 }
 
+/** A reusable read buffer, one byte larger than the size limit (so an oversized file shows). */
+let readBuffer: Buffer | undefined;
+
+/** Reads a file of at most LIMITS.fileSize bytes; null when it is larger. One open, no stat. */
+function readLimited(path: string): string | null {
+  readBuffer ??= Buffer.allocUnsafe(LIMITS.fileSize + 1);
+  const fd = openSync(path, 'r');
+  try {
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, readBuffer, n, readBuffer.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n === readBuffer.length) return null;
+    }
+    return readBuffer.toString('utf8', 0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Loads and builds one rule file. */
 export function loadRuleFile(path: string): LoadedRule {
   try {
-    const size = statSync(path).size;
-    if (size > LIMITS.fileSize) {
+    const text = readLimited(path);
+    if (text === null) {
       const sink = new DiagnosticSink(path);
-      sink.error('file-too-large', `file is ${size} bytes; the limit is ${LIMITS.fileSize}`, {
+      sink.error('file-too-large', `file is larger than the limit of ${LIMITS.fileSize} bytes`, {
         line: 1,
         column: 1,
       });
       return { path, diagnostics: sink.list };
     }
-    return loadRuleFromText(readFileSync(path, 'utf8'), path);
+    return loadRuleFromText(text, path);
   } catch (e) {
     const sink = new DiagnosticSink(path);
     sink.error('io-error', e instanceof Error ? e.message.replace(/^\w+: /, '') : String(e));

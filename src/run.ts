@@ -179,7 +179,9 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
       hooks.onResult?.(p.target, o.summary);
     });
   };
-  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), 8));
+  // Threads are opt-in (-j): on the 2-vCPU machines measured, two threads ran slower than one
+  // (worker start-up and JIT warm-up are paid twice; the vCPUs share a core's throughput).
+  const jobs = Math.max(1, Math.min(options.jobs ?? 1, availableParallelism(), 8));
   if (jobs > 1 && paths.length >= PARALLEL_MIN && !paths.includes('-')) {
     const { runParallel } = await import('./parallel.js');
     await runParallel(paths, options, jobs, emit);

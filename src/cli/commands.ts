@@ -122,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
             .option('jobs', {
               alias: 'j',
               type: 'number',
-              describe: 'worker threads for large inputs (default: the number of cores; 1 = no threads)',
+              describe: 'worker threads for large inputs (default 1: no threads)',
             })
             .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only errors' }),
         async (args) => {
