@@ -3,7 +3,15 @@
  */
 import { DiagnosticSink, type Position } from '../diagnostics.js';
 import type { LogSource, RelatedRule, RuleType, SigmaRule } from './types.js';
-import { countDocuments, expandedSize, parseYaml, YamlError, YamlNumber, type PosNode } from './yaml.js';
+import {
+  countDocuments,
+  expandedSize,
+  tooDeep,
+  parseYaml,
+  YamlError,
+  YamlNumber,
+  type PosNode,
+} from './yaml.js';
 
 export const LIMITS = {
   /** Largest rule file read, in bytes (the largest SigmaHQ rule is about 200 KB). */
@@ -95,7 +103,11 @@ export function loadRuleText(text: string, path: string): LoadResult {
     return { diagnostics: sink };
   }
   // Only aliases can make a small document expand: without an anchor there is nothing to count.
-  const size = text.includes('&') ? expandedSize(doc.value, LIMITS.expandedNodes) : 0;
+  const size = text.includes('&')
+    ? expandedSize(doc.value, LIMITS.expandedNodes)
+    : tooDeep(doc.value, 64)
+      ? Infinity
+      : 0;
   if (size > LIMITS.expandedNodes) {
     sink.error(
       'yaml-too-complex',

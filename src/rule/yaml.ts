@@ -180,3 +180,12 @@ export function expandedSize(value: unknown, limit: number): number {
   };
   return size(value, 0);
 }
+
+/** Whether a tree (without aliases) nests deeper than `limit`. */
+export function tooDeep(value: unknown, limit: number, depth = 0): boolean {
+  if (value === null || typeof value !== 'object' || value instanceof YamlNumber) return false;
+  if (depth > limit) return true;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  for (const c of children) if (tooDeep(c, limit, depth + 1)) return true;
+  return false;
+}
