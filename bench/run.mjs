@@ -55,7 +55,9 @@ function timeProcess(argv, runs = RUNS) {
   let rss = 0;
   for (let i = 0; i <= runs; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, argv, {
+    // The CLI runs as a user runs it: as an executable, so its shebang's node flags apply.
+    const [cmd, ...rest] = argv[0] === CLI ? argv : [process.execPath, ...argv];
+    const r = spawnSync(cmd, rest, {
       encoding: 'utf8',
       env: { ...process.env, SIGMANTIC_STATS: '1' },
       maxBuffer: 1 << 30,

@@ -3,6 +3,7 @@
  * at start-up instead of hundreds of modules, and each backend in its own chunk, loaded only
  * when its target is asked for.
  */
+import { chmodSync } from 'node:fs';
 import { build } from 'esbuild';
 
 await build({
@@ -20,3 +21,6 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
 });
+
+// Executable, so that its shebang (with the heap cap) applies when run directly.
+chmodSync('dist/bundle/cli.js', 0o755);

@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=192
+// The heap cap keeps memory bounded on large batches: V8 otherwise grows the heap with garbage
+// (189,000 rules: 461 MB without it; the live set stays small, the cap costs about 5% time).
 /** The sigmantic command line: a thin layer over the library (src/run.ts). */
 const argv = process.argv.slice(2);
 // Fast path: `--version` without loading the command parser.
