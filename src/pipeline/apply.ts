@@ -6,7 +6,7 @@ import type { LogSource, SigmaRule, SigmaRule as Rule } from '../rule/types.js';
 import { compilePipelines } from './compile.js';
 import { RuleFailure, type RuleCtx } from './context.js';
 import { runItem } from './transform-rule.js';
-import { LOGSOURCE_ONLY } from './conditions.js';
+import { LOGSOURCE_GATE, LOGSOURCE_ONLY } from './conditions.js';
 import type { CompiledItem } from './item.js';
 import type { PipelineOutcome, PipelineSpec } from './types.js';
 
@@ -104,6 +104,8 @@ function planCache(items: readonly CompiledItem[]): (ls: LogSource) => number[] 
     for (let i = 0; i < items.length; i++) {
       const m = items[i].matchRule;
       if (m !== null && LOGSOURCE_ONLY.has(m) && !m(probe)) continue;
+      const gate = m === null ? undefined : LOGSOURCE_GATE.get(m);
+      if (gate?.some((g) => !(g as (c: RuleCtx) => boolean)(probe))) continue;
       plan.push(i);
     }
     cache.set(key, plan);

@@ -168,6 +168,16 @@ function markIfAll<T extends object>(combined: T, parts: readonly object[]): T {
   return combined;
 }
 
+/**
+ * For a conjunction, its logsource-only parts (a necessary condition that depends only on the
+ * logsource): when one of them is false for a rule's logsource, the whole is false.
+ */
+export const LOGSOURCE_GATE = new WeakMap<object, readonly object[]>();
+
+function gateOf(p: object): readonly object[] {
+  return LOGSOURCE_ONLY.has(p) ? [p] : (LOGSOURCE_GATE.get(p) ?? []);
+}
+
 const RULE_CONDITIONS: Record<string, (p: Params) => RuleCond> = {
   logsource(p) {
     const want = {
@@ -362,5 +372,9 @@ function link(preds: Array<(...a: never[]) => boolean>, op: 'and' | 'or'): (...a
     op === 'and'
       ? (...a: unknown[]) => ps.every((p) => p(...a))
       : (...a: unknown[]) => ps.some((p) => p(...a));
+  if (op === 'and') {
+    const gate = ps.flatMap(gateOf);
+    if (gate.length > 0) LOGSOURCE_GATE.set(f, gate);
+  }
   return markIfAll(f, ps);
 }
