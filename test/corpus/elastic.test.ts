@@ -4,35 +4,16 @@
  * Elasticsearch DSL; every detection-rule line is valid JSON that passes the Kibana rule schema.
  * Prints per-label totals (exact / approximate by reason / unsupported by reason).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { elasticBackend } from '../../backends/elastic-kql/index.js';
 import type { RuleResult } from '../../src/backend.js';
 import { convertLoaded, loadRuleFile, type LoadedRule } from '../../src/convert.js';
 import { resolvePipeline } from '../../src/pipeline/index.js';
 import { kqlToDsl } from '../support/kql.js';
+import { activeRuleFiles, describeWithCorpus } from '../support/corpus.js';
 
-const CORPUS = join(process.cwd(), '..', 'shared', 'sigma-corpus');
-const present = existsSync(CORPUS);
-if (!present) console.warn(`elastic corpus tests skipped: ${CORPUS} is missing`);
-const d = present ? describe : describe.skip;
-
-function ruleFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e.name)) out.push(p);
-    }
-  };
-  for (const dir of readdirSync(CORPUS)
-    .filter((x) => x.startsWith('rules'))
-    .sort())
-    walk(join(CORPUS, dir));
-  return out;
-}
+const d = describeWithCorpus('elastic corpus tests');
 
 /** `\{` `\}` (Kibana 7.6+/8.x escapes) read as bare braces by the 7.x test grammar: see test/elastic.test.ts. */
 function for7x(q: string): string {
@@ -74,7 +55,7 @@ function reasonsOf(r: RuleResult): string[] {
 }
 
 d('elastic: corpus', () => {
-  const files = ruleFiles();
+  const files = activeRuleFiles();
   const loaded: LoadedRule[] = files.map((f) => loadRuleFile(f));
   const schema = JSON.parse(
     readFileSync(new URL('../support/kibana-rule.schema.json', import.meta.url), 'utf8'),

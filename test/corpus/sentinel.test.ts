@@ -3,42 +3,22 @@
  * Microsoft's parser, binds against the declared schema of its table, and every `matches regex`
  * literal compiles as RE2. At least 95% of the active corpus must land on a real table.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { sentinelBackend } from '../../backends/sentinel-kql/index.js';
 import { convertLoaded, loadRuleFile } from '../../src/convert.js';
 import { resolvePipeline } from '../../src/pipeline/index.js';
 import { bindKusto, parseKusto, re2Compiles, stringLiteralValues } from '../support/kusto.js';
 import tables from '../../backends/sentinel-kql/data/tables.json' with { type: 'json' };
+import { activeRuleFiles, CORPUS, describeWithCorpus } from '../support/corpus.js';
 
-const CORPUS = join(process.cwd(), '..', 'shared', 'sigma-corpus');
-const present = existsSync(CORPUS);
-if (!present) console.warn(`corpus tests skipped: ${CORPUS} is missing`);
-const d = present ? describe : describe.skip;
+const d = describeWithCorpus('sentinel corpus tests');
 const FULL = process.env.SIGMANTIC_CORPUS_FULL === '1';
 const SAMPLE = 5;
-
-function ruleFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e.name)) out.push(p);
-    }
-  };
-  for (const dir of readdirSync(CORPUS)
-    .filter((x) => x.startsWith('rules'))
-    .sort())
-    walk(join(CORPUS, dir));
-  return out;
-}
 
 d('sentinel: corpus', () => {
   test('converts at least 95% onto a real table, every query parses and binds', () => {
     const schemas = tables as Record<string, Record<string, string>>;
     const pipelines = sentinelBackend.defaultPipelines.map((n) => resolvePipeline(n, sentinelBackend));
-    const files = ruleFiles();
+    const files = activeRuleFiles();
     const perGroup = new Map<string, { total: number; ok: number }>();
     const reasons = new Map<string, string[]>();
     const failures: string[] = [];
