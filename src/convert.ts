@@ -65,24 +65,28 @@ function readLimited(path: string): string | null {
   }
 }
 
-/** Loads and builds one rule file. */
-export function loadRuleFile(path: string): LoadedRule {
+/** Reads a rule file's text, or the failed LoadedRule (too large, unreadable) to report. */
+export function readRuleFile(path: string): string | LoadedRule {
   try {
     const text = readLimited(path);
-    if (text === null) {
-      const sink = new DiagnosticSink(path);
-      sink.error('file-too-large', `file is larger than the limit of ${LIMITS.fileSize} bytes`, {
-        line: 1,
-        column: 1,
-      });
-      return { path, diagnostics: sink.list };
-    }
-    return loadRuleFromText(text, path);
+    if (text !== null) return text;
+    const sink = new DiagnosticSink(path);
+    sink.error('file-too-large', `file is larger than the limit of ${LIMITS.fileSize} bytes`, {
+      line: 1,
+      column: 1,
+    });
+    return { path, diagnostics: sink.list };
   } catch (e) {
     const sink = new DiagnosticSink(path);
     sink.error('io-error', e instanceof Error ? e.message.replace(/^\w+: /, '') : String(e));
     return { path, diagnostics: sink.list };
   }
+}
+
+/** Loads and builds one rule file. */
+export function loadRuleFile(path: string): LoadedRule {
+  const text = readRuleFile(path);
+  return typeof text === 'string' ? loadRuleFromText(text, path) : text;
 }
 
 /** The label that follows from a conversion's diagnostics. */

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadBackend } from '../backends/index.js';
 import type { Backend, ConvertOptions, OutputFormat, RuleResult } from './backend.js';
-import { convertLoaded, loadRuleFile, loadRuleFromText, type LoadedRule } from './convert.js';
+import { convertLoaded, loadRuleFromText, readRuleFile, type LoadedRule } from './convert.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
 import { expandInputs } from './files.js';
 import { resolvePipeline } from './pipeline/index.js';
@@ -19,6 +19,10 @@ export interface RunOptions extends ConvertOptions {
   readonly pipelines?: readonly string[];
   readonly defaultPipelines?: boolean;
   readonly format?: string;
+  /** A directory for `--cache`: results of earlier runs are reused for unchanged rules. */
+  readonly cache?: string;
+  /** With `cache`: keep what reports and --explain need (ids, queries, applied lines) too. */
+  readonly cacheDetail?: boolean;
 }
 
 export type Counts = Record<RuleResult['status'], number>;
@@ -186,14 +190,36 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
     const { runParallel } = await import('./parallel.js');
     await runParallel(paths, options, jobs, emit);
   } else {
+    const cache = options.cache
+      ? (await import('./cache.js')).ConversionCache.open(
+          options.cache,
+          options,
+          options.cacheDetail === true,
+        )
+      : undefined;
     for (const path of paths) {
       let loaded: LoadedRule;
       if (path === '-') {
         const text = hooks.readStdin ? hooks.readStdin() : readFileSync(0, 'utf8');
         loaded = loadRuleFromText(text, '<stdin>');
-      } else loaded = loadRuleFile(path);
+      } else {
+        const text = readRuleFile(path);
+        if (typeof text !== 'string') loaded = text;
+        else if (cache) {
+          const hit = cache.get(path, text);
+          if (hit) {
+            emit(hit);
+            continue;
+          }
+          const outputs = convertForTargets(loadRuleFromText(text, path), prepared, options);
+          cache.set(path, text, outputs);
+          emit(outputs);
+          continue;
+        } else loaded = loadRuleFromText(text, path);
+      }
       emit(convertForTargets(loaded, prepared, options));
     }
+    cache?.save();
   }
   for (const p of prepared) {
     const footer = p.format.footer?.(options);

@@ -119,6 +119,16 @@ export async function main(argv: string[]): Promise<number> {
               type: 'string',
               describe: 'backend setting key=value (repeatable)',
             })
+            .option('cache', {
+              type: 'boolean',
+              default: false,
+              describe: 'reuse results of earlier runs for unchanged rules (see --cache-location)',
+            })
+            .option('cache-location', {
+              type: 'string',
+              default: '.sigmantic-cache',
+              describe: 'directory of the --cache files',
+            })
             .option('jobs', {
               alias: 'j',
               type: 'number',
@@ -148,6 +158,8 @@ export async function main(argv: string[]): Promise<number> {
             strict: args.strict,
             settings,
             jobs: args.jobs,
+            cache: args.cache ? args['cache-location'] : undefined,
+            cacheDetail: Boolean(args.report) || args.explain,
           };
           // Check targets, pipelines and formats before opening any output.
           const outs = new Map<string, Out>();

@@ -1,0 +1,162 @@
+/**
+ * `convert --cache`: conversion results kept between runs, keyed by everything that decides
+ * them, so that re-converting a repository where few rules changed costs little (as in CI on
+ * every commit). A rule's entry is keyed by its path and exact text; the cache file by the
+ * sigmantic build, targets, format, pipelines (with the text of pipeline files), settings and
+ * strictness. Only the entries a run used are written back, so the file never grows stale.
+ */
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readAsset } from './assets.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { RuleOutput, RunOptions } from './run.js';
+
+const FORMAT = 2;
+
+/** A rule's output for one target as stored: text, status, diagnostics; the rest only in detail mode. */
+interface Stored {
+  readonly t: string | null;
+  readonly s: RuleOutput['summary']['status'];
+  /** Diagnostics as [severity, code, message, line, column]. */
+  readonly d: ReadonlyArray<readonly [Diagnostic['severity'], string, string, number | null, number | null]>;
+  /** Detail mode (--report, --explain): id, title, queries, applied lines. */
+  readonly x?: { id: string | null; title: string | null; q: readonly string[]; a: readonly string[] };
+}
+
+function store(o: RuleOutput, detail: boolean): Stored {
+  const m = o.summary;
+  const d = m.diagnostics.map(
+    (x) => [x.severity, x.code, x.message, x.line ?? null, x.column ?? null] as const,
+  );
+  return detail
+    ? { t: o.text, s: m.status, d, x: { id: m.id, title: m.title, q: m.queries, a: m.applied } }
+    : { t: o.text, s: m.status, d };
+}
+
+function restore(v: Stored, path: string): RuleOutput {
+  return {
+    text: v.t,
+    summary: {
+      path,
+      id: v.x?.id ?? null,
+      title: v.x?.title ?? null,
+      status: v.s,
+      queries: v.x?.q ?? [],
+      applied: v.x?.a ?? [],
+      diagnostics: v.d.map(([severity, code, message, line, column]) => ({
+        severity,
+        code,
+        message,
+        file: path,
+        line: line ?? undefined,
+        column: column ?? undefined,
+      })),
+    },
+  };
+}
+
+/**
+ * The build's identity: the version and the names of the modules beside this one (the bundle's
+ * chunk names carry content hashes, so any code change gives a new identity).
+ */
+function buildId(): string {
+  const version = (JSON.parse(readAsset('package.json')) as { version: string }).version;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const files = readdirSync(here).sort();
+  const stamps = files.map((f) => `${f}:${statSync(join(here, f)).size}`);
+  return `${version}|${stamps.join(',')}`;
+}
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+export class ConversionCache {
+  private readonly old: Record<string, Stored[]>;
+  private readonly used: Record<string, Stored[]> = {};
+  hits = 0;
+  misses = 0;
+
+  private constructor(
+    private readonly file: string,
+    private readonly detail: boolean,
+  ) {
+    let old: Record<string, Stored[]> = {};
+    if (existsSync(file)) {
+      try {
+        const doc = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as {
+          format?: number;
+          entries?: Record<string, Stored[]>;
+        };
+        if (doc.format === FORMAT && doc.entries) old = doc.entries;
+      } catch {
+        old = {}; // a damaged cache is ignored and rewritten
+      }
+    }
+    this.old = old;
+  }
+
+  /** Opens the cache file for this run's options in `dir`. */
+  static open(dir: string, options: RunOptions, detail: boolean): ConversionCache {
+    const pipelines = (options.pipelines ?? []).map((p) => {
+      // A pipeline file's text is part of the key; a built-in name stands for itself (the build).
+      try {
+        return statSync(p).isFile() ? `${p}:${sha(readFileSync(p, 'utf8'))}` : p;
+      } catch {
+        return p;
+      }
+    });
+    const key = sha(
+      JSON.stringify({
+        build: buildId(),
+        targets: options.targets,
+        format: options.format ?? 'default',
+        pipelines,
+        defaultPipelines: options.defaultPipelines !== false,
+        settings: Object.entries(options.settings ?? {}).sort(),
+        strict: options.strict === true,
+        detail,
+      }),
+    );
+    mkdirSync(dir, { recursive: true });
+    return new ConversionCache(join(dir, `${key}.json.gz`), detail);
+  }
+
+  private static entryKey(path: string, text: string): string {
+    return sha(`${path}\u0000${text}`);
+  }
+
+  get(path: string, text: string): RuleOutput[] | undefined {
+    const k = ConversionCache.entryKey(path, text);
+    const hit = this.old[k];
+    if (!hit) return undefined;
+    this.used[k] = hit;
+    this.hits++;
+    return hit.map((v) => restore(v, path));
+  }
+
+  set(path: string, text: string, outputs: RuleOutput[]): void {
+    this.used[ConversionCache.entryKey(path, text)] = outputs.map((o) => store(o, this.detail));
+    this.misses++;
+  }
+
+  /** Writes the entries this run used (atomically: a temporary file renamed over the old). */
+  save(): void {
+    // Nothing new and nothing dropped: the file already says exactly this.
+    if (this.misses === 0 && this.hits === Object.keys(this.old).length) return;
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, gzipSync(JSON.stringify({ format: FORMAT, entries: this.used }), { level: 1 }));
+    renameSync(tmp, this.file);
+  }
+}
