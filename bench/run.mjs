@@ -149,6 +149,37 @@ if (targetList.length > 1) {
   ]);
 }
 
+// With --cache, the warm-up run fills the cache and the measured runs reuse it (CI on a commit
+// that changed few rules).
+const cacheDir = join(out, 'cache');
+scenario(`all targets, --cache (warm)`, [
+  CLI,
+  'convert',
+  '-q',
+  '--cache',
+  '--cache-location',
+  cacheDir,
+  '-t',
+  targetList.join(','),
+  '-o',
+  join(out, 'all'),
+  ...activeDirs,
+]);
+for (const t of targetList)
+  scenario(`${t}, rules/ only, --cache (warm)`, [
+    CLI,
+    'convert',
+    '-q',
+    '--cache',
+    '--cache-location',
+    cacheDir,
+    '-t',
+    t,
+    '-o',
+    join(out, `${t}.out`),
+    join(corpus, 'rules'),
+  ]);
+
 console.log('\nStart-up:');
 const small = join(out, 'small.yml');
 writeFileSync(
