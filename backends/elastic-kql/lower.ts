@@ -33,6 +33,7 @@ import {
 import { phrase, phraseChar, unquotedChar, wildcardValue, WHITESPACE } from './escape.js';
 import { caselessField, fieldClass, type FieldClass } from './fields.js';
 import { and, FALSE, is, not, or, TRUE, type K } from './tree.js';
+import { isMatch } from '../../src/ir/kinds.js';
 
 /** How case-insensitive matching on keyword fields is handled (`--set case=...`). */
 export type CaseMode = 'widen' | 'caseless';
@@ -74,6 +75,7 @@ function where(m: Match): string {
 }
 
 export function lowerNode(n: Node, env: LowerEnv, negated = false): K {
+  if (isMatch(n)) return lowerMatch(n, env, negated);
   switch (n.kind) {
     case 'and':
       return and(n.children.map((c) => lowerNode(c, env, negated)));
@@ -81,17 +83,6 @@ export function lowerNode(n: Node, env: LowerEnv, negated = false): K {
       return or(n.children.map((c) => lowerNode(c, env, negated)));
     case 'not':
       return not(lowerNode(n.child, env, !negated));
-    case 'string':
-    case 'regex':
-    case 'cidr':
-    case 'number':
-    case 'boolean':
-    case 'compare':
-    case 'exists':
-    case 'null':
-    case 'fieldref':
-    case 'time':
-      return lowerMatch(n, env, negated);
     default:
       return assertNever(n);
   }

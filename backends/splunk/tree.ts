@@ -4,6 +4,7 @@
  */
 import { assertNever } from '../../src/diagnostics.js';
 import type { Match, Node } from '../../src/ir/types.js';
+import { isMatch } from '../../src/ir/kinds.js';
 
 export type Tree =
   | { readonly kind: 'const'; readonly value: boolean }
@@ -19,23 +20,13 @@ export function leaf(m: Match): Tree {
 }
 
 export function fromIR(n: Node): Tree {
+  if (isMatch(n)) return leaf(n);
   switch (n.kind) {
     case 'and':
     case 'or':
       return { kind: n.kind, children: n.children.map(fromIR) };
     case 'not':
       return { kind: 'not', child: fromIR(n.child) };
-    case 'string':
-    case 'regex':
-    case 'cidr':
-    case 'number':
-    case 'boolean':
-    case 'compare':
-    case 'exists':
-    case 'null':
-    case 'fieldref':
-    case 'time':
-      return leaf(n);
     default:
       return assertNever(n);
   }

@@ -5,8 +5,10 @@
 import { assertNever } from '../diagnostics.js';
 import type { Network, Node, NumberValue, SigmaString } from './types.js';
 import { stringKey } from './sigma-string.js';
+import { isMatch } from './kinds.js';
 
 export function simplify(node: Node): Node {
+  if (isMatch(node)) return node;
   switch (node.kind) {
     case 'not': {
       const child = simplify(node.child);
@@ -23,17 +25,6 @@ export function simplify(node: Node): Node {
       const merged = node.kind === 'or' ? mergeOr(flat) : flat;
       return merged.length === 1 ? merged[0] : { ...node, children: merged };
     }
-    case 'string':
-    case 'regex':
-    case 'cidr':
-    case 'number':
-    case 'boolean':
-    case 'compare':
-    case 'exists':
-    case 'null':
-    case 'fieldref':
-    case 'time':
-      return node;
     default:
       return assertNever(node);
   }

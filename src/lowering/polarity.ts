@@ -1,12 +1,14 @@
 /** Tree rewriting that knows the polarity (under an odd number of `not`s) of every match. */
 import { assertNever } from '../diagnostics.js';
 import type { Match, Node } from '../ir/types.js';
+import { isMatch } from '../ir/kinds.js';
 
 /**
  * Rebuilds the tree, replacing each match with `fn(match, negated)`. An approximation must widen
  * where `negated` is false and narrow where it is true, so that the query as a whole only widens.
  */
 export function mapMatches(node: Node, fn: (m: Match, negated: boolean) => Node, negated = false): Node {
+  if (isMatch(node)) return fn(node, negated);
   switch (node.kind) {
     case 'and':
     case 'or': {
@@ -17,17 +19,6 @@ export function mapMatches(node: Node, fn: (m: Match, negated: boolean) => Node,
       const child = mapMatches(node.child, fn, !negated);
       return child === node.child ? node : { ...node, child };
     }
-    case 'string':
-    case 'regex':
-    case 'cidr':
-    case 'number':
-    case 'boolean':
-    case 'compare':
-    case 'exists':
-    case 'null':
-    case 'fieldref':
-    case 'time':
-      return fn(node, negated);
     default:
       return assertNever(node);
   }

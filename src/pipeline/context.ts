@@ -5,6 +5,7 @@
 import { assertNever, type DiagnosticSink, type Position } from '../diagnostics.js';
 import type { Match, Node, SigmaString } from '../ir/types.js';
 import type { SigmaRule } from '../rule/types.js';
+import { isMatch } from '../ir/kinds.js';
 
 export interface RuleCtx {
   rule: SigmaRule;
@@ -52,6 +53,7 @@ export function mapMatches(
   fn: (m: Match, negated: boolean) => Rewrite,
   negated = false,
 ): Rewrite {
+  if (isMatch(node)) return fn(node, negated);
   switch (node.kind) {
     case 'and':
     case 'or': {
@@ -73,17 +75,6 @@ export function mapMatches(
       const r = mapMatches(node.child, fn, !negated);
       return r === undefined || r === null ? r : { ...node, child: r };
     }
-    case 'string':
-    case 'regex':
-    case 'cidr':
-    case 'number':
-    case 'boolean':
-    case 'compare':
-    case 'exists':
-    case 'null':
-    case 'fieldref':
-    case 'time':
-      return fn(node, negated);
     default:
       return assertNever(node);
   }
