@@ -19,31 +19,9 @@ import type { Node } from '../src/ir/types.js';
 import { resolvePipeline } from '../src/pipeline/index.js';
 import { CASES, caseRule, type Event } from './cases/cases.js';
 import { expected } from './cases/expected.elastic.js';
-import { kqlFieldValues, kqlToDsl, parseKql } from './support/kql.js';
+import { for7x, kqlFieldValues, kqlToDsl, parseKql } from './support/kql.js';
 
 /* ------------------------------------------------------------------ helpers */
-
-/**
- * The emitted queries target Kibana 7.6+/8.x, whose grammar requires `\{` `\}` in unquoted
- * values; the 7.x grammar of the test parser rejects those escapes and reads bare braces as
- * literals. So for parsing, `\{` `\}` outside quotes become `{` `}` (same meaning in 7.x).
- */
-export function for7x(q: string): string {
-  let out = '';
-  let quoted = false;
-  for (let i = 0; i < q.length; i++) {
-    const c = q[i];
-    if (c === '\\') {
-      const n = q[i + 1] ?? '';
-      out += !quoted && (n === '{' || n === '}') ? n : c + n;
-      i++;
-    } else {
-      if (c === '"') quoted = !quoted;
-      out += c;
-    }
-  }
-  return out;
-}
 
 const WILDCARD = '@kuery-wildcard@';
 interface KNode {

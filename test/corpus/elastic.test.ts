@@ -10,28 +10,10 @@ import { elasticBackend } from '../../backends/elastic-kql/index.js';
 import type { RuleResult } from '../../src/backend.js';
 import { convertLoaded, loadRuleFile, type LoadedRule } from '../../src/convert.js';
 import { resolvePipeline } from '../../src/pipeline/index.js';
-import { kqlToDsl } from '../support/kql.js';
+import { for7x, kqlToDsl } from '../support/kql.js';
 import { activeRuleFiles, describeWithCorpus } from '../support/corpus.js';
 
 const d = describeWithCorpus('elastic corpus tests');
-
-/** `\{` `\}` (Kibana 7.6+/8.x escapes) read as bare braces by the 7.x test grammar: see test/elastic.test.ts. */
-function for7x(q: string): string {
-  let out = '';
-  let quoted = false;
-  for (let i = 0; i < q.length; i++) {
-    const c = q[i];
-    if (c === '\\') {
-      const n = q[i + 1] ?? '';
-      out += !quoted && (n === '{' || n === '}') ? n : c + n;
-      i++;
-    } else {
-      if (c === '"') quoted = !quoted;
-      out += c;
-    }
-  }
-  return out;
-}
 
 function reasonsOf(r: RuleResult): string[] {
   if (r.status === 'approximate')
