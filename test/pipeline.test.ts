@@ -425,6 +425,53 @@ describe('conditions', () => {
     const body = `- type: set_state\n  key: k\n  val: v\n- type: field_name_prefix\n  prefix: s.\n  rule_conditions: [{type: processing_state, key: k, val: v}]\n  field_name_conditions: [{type: include_fields, fields: [Image]}]`;
     expect(run([yaml(body)]).text).toBe(BASE.replace('Image', 's.Image'));
   });
+
+  // Plans decide processing_state conditions ahead of the run only where the logsource and the
+  // earlier set_state items decide them; a set_state that may or may not apply leaves the key open.
+  const gated = (val: string) =>
+    `- type: field_name_prefix\n  prefix: s.\n  rule_conditions: [{type: processing_state, key: k, val: ${val}}]\n  field_name_conditions: [{type: include_fields, fields: [Image]}]`;
+  test.each([
+    [
+      'set by a logsource-gated item',
+      `- type: set_state\n  key: k\n  val: v\n  rule_conditions: [{type: logsource, product: windows}]`,
+      'v',
+      true,
+    ],
+    [
+      'not set for another logsource',
+      `- type: set_state\n  key: k\n  val: v\n  rule_conditions: [{type: logsource, product: linux}]`,
+      'v',
+      false,
+    ],
+    [
+      'set only when the rule has a field',
+      `- type: set_state\n  key: k\n  val: v\n  rule_conditions: [{type: contains_field, field: Image}]`,
+      'v',
+      true,
+    ],
+    [
+      'not set when the rule lacks the field',
+      `- type: set_state\n  key: k\n  val: v\n  rule_conditions: [{type: contains_field, field: Nope}]`,
+      'v',
+      false,
+    ],
+    [
+      'overwritten by a later item',
+      `- type: set_state\n  key: k\n  val: v\n- type: set_state\n  key: k\n  val: w\n  rule_conditions: [{type: contains_field, field: Image}]`,
+      'w',
+      true,
+    ],
+    ['set inside nest', `- type: nest\n  items:\n  - type: set_state\n    key: k\n    val: v`, 'v', true],
+    [
+      'earlier value kept when the overwrite does not apply',
+      `- type: set_state\n  key: k\n  val: v\n- type: set_state\n  key: k\n  val: w\n  rule_conditions: [{type: contains_field, field: Nope}]`,
+      'v',
+      true,
+    ],
+  ])('processing_state %s', (_name, setters, val, applies) => {
+    const text = run([yaml(`${setters}\n${gated(val)}`)]).text;
+    expect(text).toBe(applies ? BASE.replace('Image', 's.Image') : BASE);
+  });
 });
 
 describe('composition', () => {

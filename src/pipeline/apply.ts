@@ -6,8 +6,8 @@ import type { LogSource, SigmaRule, SigmaRule as Rule } from '../rule/types.js';
 import { compilePipelines } from './compile.js';
 import { RuleFailure, type RuleCtx } from './context.js';
 import { runItem } from './transform-rule.js';
-import { LOGSOURCE_GATE, LOGSOURCE_ONLY } from './conditions.js';
-import type { CompiledItem } from './item.js';
+import { staticValue, UNSET, type PlanProbe } from './conditions.js';
+import { STATE_EFFECTS, UNKNOWN_VALUE, type CompiledItem } from './item.js';
 import type { PipelineOutcome, PipelineSpec } from './types.js';
 
 // Shared empty trackers for runs without processing_item_applied conditions (never written).
@@ -87,9 +87,11 @@ function runOne(ctx: RuleCtx, item: CompiledItem, rule: Rule, sink: DiagnosticSi
 const plansByItems = new WeakMap<readonly CompiledItem[], (ls: LogSource) => number[]>();
 
 /**
- * Per logsource, the indexes of the items that may apply: items whose rule conditions depend
- * only on the logsource are decided once per distinct logsource (big built-in pipelines hold
- * hundreds of logsource-specific items; a rule needs a handful).
+ * Per logsource, the indexes of the items that may apply. Rule conditions that the logsource and
+ * the state set by earlier items decide (logsource, processing_state and their combinations) are
+ * decided once per distinct logsource: big built-in pipelines hold hundreds of logsource-specific
+ * items, or items gated by a state key that an earlier logsource-gated set_state chose, and a
+ * rule needs a handful. Every item the plan keeps still checks its conditions when it runs.
  */
 function planCache(items: readonly CompiledItem[]): (ls: LogSource) => number[] {
   let f = plansByItems.get(items);
@@ -99,14 +101,37 @@ function planCache(items: readonly CompiledItem[]): (ls: LogSource) => number[] 
     const key = `${ls.product ?? ''}\0${ls.category ?? ''}\0${ls.service ?? ''}`;
     let plan = cache.get(key);
     if (plan) return plan;
-    const probe = { rule: { logsource: ls } } as unknown as RuleCtx;
+    // Per state key, the values it may hold so far ('any': not known); runs start with no state.
+    const possible = new Map<string, unknown[] | 'any'>();
+    let anything = false; // after an item that may write any key
+    const probe: PlanProbe = {
+      ctx: { rule: { logsource: ls } } as unknown as RuleCtx,
+      possible(k) {
+        const vs = anything ? 'any' : (possible.get(k) ?? [UNSET]);
+        return vs === 'any' ? undefined : vs;
+      },
+    };
     plan = [];
     for (let i = 0; i < items.length; i++) {
       const m = items[i].matchRule;
-      if (m !== null && LOGSOURCE_ONLY.has(m) && !m(probe)) continue;
-      const gate = m === null ? undefined : LOGSOURCE_GATE.get(m);
-      if (gate?.some((g) => !(g as (c: RuleCtx) => boolean)(probe))) continue;
+      const applies = m === null ? true : staticValue(m, probe);
+      if (applies === false) continue;
       plan.push(i);
+      const effect = STATE_EFFECTS.get(items[i].run);
+      if (effect === undefined || anything) continue;
+      if (effect === 'any') {
+        anything = true;
+        continue;
+      }
+      const before = possible.get(effect.key) ?? [UNSET];
+      possible.set(
+        effect.key,
+        effect.val === UNKNOWN_VALUE || (before === 'any' && applies !== true)
+          ? 'any'
+          : applies === true
+            ? [effect.val]
+            : [...before, effect.val],
+      );
     }
     cache.set(key, plan);
     return plan;

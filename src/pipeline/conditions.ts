@@ -7,7 +7,7 @@ import { hasWildcards, parseSigmaString, sameString, toSigmaText, withOp } from 
 import type { PosNode } from '../rule/yaml.js';
 import { RuleFailure, someMatch, type RuleCtx } from './context.js';
 import { pipelineError } from './errors.js';
-import { compileExpr, exprNames, parseExpr } from './expr.js';
+import { compileExpr, exprNames, parseExpr, type Expr } from './expr.js';
 import { describe, isMapping, Params, scalar, scalarText, type Scalar } from './params.js';
 import { compileRegex } from './regex.js';
 
@@ -149,33 +149,84 @@ function stateCond(p: Params): (ctx: RuleCtx) => boolean {
   const key = p.str('key');
   const val = condScalar(p, 'val');
   const op = p.oneOf('op', OPS, 'eq');
-  return (ctx) => {
+  const pred = (ctx: RuleCtx): boolean => {
     if (!(key in ctx.state)) return false;
     const s = scalar(ctx.state[key]);
     if (s === undefined || s === null || typeof s !== typeof val) return op === 'ne';
     return compare(s, val as typeof s, op);
   };
+  STATIC.set(pred, (pr) => {
+    const vs = pr.possible(key);
+    if (vs === undefined) return undefined;
+    let result: boolean | undefined;
+    for (const v of vs) {
+      const r = pred({ state: v === UNSET ? {} : { [key]: v } } as RuleCtx);
+      if (result !== undefined && r !== result) return undefined;
+      result = r;
+    }
+    return result;
+  });
+  return pred;
+}
+
+/** The state key is not set (a possible "value" of a key at plan time). */
+export const UNSET = Symbol('unset');
+
+/**
+ * What a pipeline plan knows before a rule runs: its logsource (`ctx.rule.logsource`) and, per
+ * state key, the values it may hold at that point (UNSET among them when it may be unset), or
+ * undefined when it may hold anything.
+ */
+export interface PlanProbe {
+  readonly ctx: RuleCtx;
+  possible(key: string): readonly unknown[] | undefined;
 }
 
 /**
- * Predicates that depend only on the rule's logsource (so their result can be cached per
- * logsource): the logsource condition and and/or/not combinations of such predicates.
+ * Three-valued evaluation of a rule condition at plan time: true or false when the logsource and
+ * the known state decide it, undefined otherwise. Conditions without an entry are undecided.
  */
-export const LOGSOURCE_ONLY = new WeakSet<object>();
+const STATIC = new WeakMap<object, (probe: PlanProbe) => boolean | undefined>();
 
-function markIfAll<T extends object>(combined: T, parts: readonly object[]): T {
-  if (parts.every((x) => LOGSOURCE_ONLY.has(x))) LOGSOURCE_ONLY.add(combined);
-  return combined;
+export function staticValue(pred: object, probe: PlanProbe): boolean | undefined {
+  const s = STATIC.get(pred);
+  return s === undefined ? undefined : s(probe);
 }
 
-/**
- * For a conjunction, its logsource-only parts (a necessary condition that depends only on the
- * logsource): when one of them is false for a rule's logsource, the whole is false.
- */
-export const LOGSOURCE_GATE = new WeakMap<object, readonly object[]>();
+/** Three-valued and/or of parts: `stop` (false for and, true for or) decides it. */
+function staticLink(parts: readonly object[], stop: boolean, probe: PlanProbe): boolean | undefined {
+  let open = false;
+  for (const p of parts) {
+    const v = staticValue(p, probe);
+    if (v === stop) return stop;
+    if (v === undefined) open = true;
+  }
+  return open ? undefined : !stop;
+}
 
-function gateOf(p: object): readonly object[] {
-  return LOGSOURCE_ONLY.has(p) ? [p] : (LOGSOURCE_GATE.get(p) ?? []);
+function staticNot(v: boolean | undefined): boolean | undefined {
+  return v === undefined ? undefined : !v;
+}
+
+function staticExpr(e: Expr, named: ReadonlyMap<string, object>, probe: PlanProbe): boolean | undefined {
+  switch (e.kind) {
+    case 'id':
+      return staticValue(named.get(e.name)!, probe);
+    case 'not':
+      return staticNot(staticExpr(e.child, named, probe));
+    case 'and': {
+      const l = staticExpr(e.left, named, probe);
+      if (l === false) return false;
+      const r = staticExpr(e.right, named, probe);
+      return r === false ? false : l === true && r === true ? true : undefined;
+    }
+    case 'or': {
+      const l = staticExpr(e.left, named, probe);
+      if (l === true) return true;
+      const r = staticExpr(e.right, named, probe);
+      return r === true ? true : l === false && r === false ? false : undefined;
+    }
+  }
 }
 
 const RULE_CONDITIONS: Record<string, (p: Params) => RuleCond> = {
@@ -193,7 +244,7 @@ const RULE_CONDITIONS: Record<string, (p: Params) => RuleCond> = {
         (want.service === undefined || ls.service === want.service)
       );
     };
-    LOGSOURCE_ONLY.add(pred);
+    STATIC.set(pred, (pr) => pred(pr.ctx));
     return pred;
   },
   contains_detection_item(p) {
@@ -350,10 +401,10 @@ export function compileConditions<K extends ConditionKind>(item: Params, kind: K
         if (!named.has(n)) item.fail(`'${exprKey}' names '${n}', which is not in '${key}'`, exprKey);
       const unused = [...named.keys()].filter((n) => !names.has(n));
       if (unused.length) item.fail(`'${exprKey}' does not use the conditions ${unused.join(', ')}`, exprKey);
-      combined = markIfAll(
-        compileExpr(expr, named as unknown as Map<string, (...a: unknown[]) => boolean>),
-        [...names].map((n) => named.get(n)!),
-      ) as unknown as Pred<K>;
+      const e = expr;
+      combined = compileExpr(e, named as unknown as Map<string, (...a: unknown[]) => boolean>) as Pred<K>;
+      // An expression that is one name is that condition itself (already decided on its own).
+      if (e.kind !== 'id') STATIC.set(combined, (pr) => staticExpr(e, named, pr));
     } else {
       preds = [...named.values()];
       if (preds.length === 0) return null;
@@ -362,7 +413,9 @@ export function compileConditions<K extends ConditionKind>(item: Params, kind: K
   } else return item.fail(`'${key}' must be a list or a mapping of conditions, not ${describe(raw)}`, key);
   if (!negate) return combined;
   const c = combined as (...a: unknown[]) => boolean;
-  return markIfAll((...a: unknown[]) => !c(...a), [c]) as unknown as Pred<K>;
+  const negated = (...a: unknown[]) => !c(...a);
+  STATIC.set(negated, (pr) => staticNot(staticValue(c, pr)));
+  return negated as unknown as Pred<K>;
 }
 
 function link(preds: Array<(...a: never[]) => boolean>, op: 'and' | 'or'): (...a: unknown[]) => boolean {
@@ -372,9 +425,7 @@ function link(preds: Array<(...a: never[]) => boolean>, op: 'and' | 'or'): (...a
     op === 'and'
       ? (...a: unknown[]) => ps.every((p) => p(...a))
       : (...a: unknown[]) => ps.some((p) => p(...a));
-  if (op === 'and') {
-    const gate = ps.flatMap(gateOf);
-    if (gate.length > 0) LOGSOURCE_GATE.set(f, gate);
-  }
-  return markIfAll(f, ps);
+  const stop = op !== 'and';
+  STATIC.set(f, (pr) => staticLink(ps, stop, pr));
+  return f;
 }

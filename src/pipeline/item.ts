@@ -19,6 +19,20 @@ export interface CompiledItem {
 
 export type Transform = (ctx: RuleCtx, item: CompiledItem) => void;
 
+/** A value of the state that is not known before the rule runs. */
+export const UNKNOWN_VALUE = Symbol('unknown state value');
+
+/**
+ * How a transformation writes the per-rule state (`ctx.state`), for pipeline plans that decide
+ * processing_state conditions ahead of the run: one key with a fixed value, one key with a value
+ * that depends on the rule, or any key ('any', for nested items). A transformation that writes
+ * the state must register here; the others leave it alone.
+ */
+export const STATE_EFFECTS = new WeakMap<
+  Transform,
+  { readonly key: string; readonly val: unknown } | 'any'
+>();
+
 export interface CompileEnv {
   /** Compiles nested items (for `nest`). */
   compileItems(raw: unknown, pos: PosNode | undefined, at: Params, key: string): CompiledItem[];

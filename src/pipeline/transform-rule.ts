@@ -5,7 +5,14 @@ import type { Node } from '../ir/types.js';
 import type { LogSource, SigmaRule } from '../rule/types.js';
 import { YamlNumber } from '../rule/yaml.js';
 import { forEachMatch, posOf, RuleFailure, where, type RuleCtx } from './context.js';
-import { itemOk, rewriteItems, type CompiledItem, type TransformFactory } from './item.js';
+import {
+  itemOk,
+  rewriteItems,
+  STATE_EFFECTS,
+  type CompiledItem,
+  type Transform,
+  type TransformFactory,
+} from './item.js';
 import { describe, isMapping, scalarText } from './params.js';
 
 /** A plain copy of a parameter value (YamlNumber -> number). */
@@ -136,10 +143,12 @@ export const RULE_TRANSFORMATIONS: Record<string, TransformFactory> = {
     const key = p.str('key');
     const val = plain(p.raw('val'));
     if (val === undefined) return p.fail("'val' is required", 'val');
-    return (ctx, item) => {
+    const run: Transform = (ctx, item) => {
       ctx.state[key] = val;
       ctx.applied.push(`${item.label}: state ${key} = ${JSON.stringify(val)}`);
     };
+    STATE_EFFECTS.set(run, { key, val });
+    return run;
   },
   set_custom_attribute(p) {
     const attribute = p.str('attribute');
@@ -188,9 +197,11 @@ export const RULE_TRANSFORMATIONS: Record<string, TransformFactory> = {
   },
   nest(p, env) {
     const items: CompiledItem[] = env.compileItems(p.raw('items'), p.node('items'), p, 'items');
-    return (ctx: RuleCtx) => {
+    const run: Transform = (ctx) => {
       for (const it of items) runItem(ctx, it);
     };
+    STATE_EFFECTS.set(run, 'any');
+    return run;
   },
 };
 

@@ -2,7 +2,7 @@
 import { literal, mapText, parseSigmaString, plainText, withOp } from '../ir/sigma-string.js';
 import type { Match, Node, SigmaString } from '../ir/types.js';
 import { or, posOf, RuleFailure, where } from './context.js';
-import { rewriteItems, type Transform, type TransformFactory } from './item.js';
+import { rewriteItems, STATE_EFFECTS, UNKNOWN_VALUE, type Transform, type TransformFactory } from './item.js';
 import { describe, scalar, scalarText, type Params } from './params.js';
 import { compileRegex, pythonReplacement } from './regex.js';
 import { expandPlaceholders, fromSigmaText, rewriteStrings, sigmaText } from './strings.js';
@@ -240,7 +240,7 @@ export const VALUE_TRANSFORMATIONS: Record<string, TransformFactory> = {
     const handled = placeholderFilter(p);
     const expression = p.str('expression');
     const mapping = p.has('mapping') ? p.stringMap('mapping') : new Map<string, string[]>();
-    return (ctx, item) => {
+    const run: Transform = (ctx, item) => {
       if (!ctx.ir) return;
       const record = (m: Match) => {
         if (m.kind !== 'string') return;
@@ -267,5 +267,7 @@ export const VALUE_TRANSFORMATIONS: Record<string, TransformFactory> = {
         return undefined;
       });
     };
+    STATE_EFFECTS.set(run, { key: QUERY_EXPRESSION_PLACEHOLDERS, val: UNKNOWN_VALUE });
+    return run;
   },
 };
