@@ -1,5 +1,5 @@
 /** The condition grammar: precedence, quantifiers, keywords, errors (issue #2). */
-import { parseCondition } from '../../src/condition/parser.js';
+import { parseCondition, parseConditionWithParser } from '../../src/condition/parser.js';
 import type { Condition } from '../../src/condition/ast.js';
 import { buildText, rule, strip } from './helpers.js';
 
@@ -76,6 +76,37 @@ describe('keywords are whole words: these are identifiers', () => {
   });
   test('them_sel after "1 of" is a pattern, not them', () => {
     expect(parsed('1 of them_sel')).toBe('1of(them_sel)');
+  });
+});
+
+describe('a one-name condition reads as the grammar reads it (shortcut without the parser)', () => {
+  test.each([
+    'selection',
+    '  sel_1  ',
+    '\tsel\n',
+    'sel*',
+    '*',
+    'x.y-z',
+    '1x',
+    'andy',
+    'Them_sel',
+    'and',
+    'OR',
+    'not',
+    '1',
+    'any',
+    'All',
+    'of',
+    'them',
+    'sel-',
+    '-sel',
+    'sel)',
+    'sel near x',
+    'sel | count() > 1',
+    '',
+    '   ',
+  ])('%j', (text) => {
+    expect(parseCondition(text)).toEqual(parseConditionWithParser(text));
   });
 });
 
