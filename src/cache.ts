@@ -67,15 +67,19 @@ function restore(v: Stored, path: string): RuleOutput {
 }
 
 /**
- * The build's identity: the version and the names of the modules beside this one (the bundle's
- * chunk names carry content hashes, so any code change gives a new identity).
+ * The build's identity: the version and a digest of the modules beside this one (the bundle's
+ * main.js and worker.js, or the compiled modules of dist/src), so any code change gives a new one.
  */
 function buildId(): string {
   const version = (JSON.parse(readAsset('package.json')) as { version: string }).version;
   const here = dirname(fileURLToPath(import.meta.url));
-  const files = readdirSync(here).sort();
-  const stamps = files.map((f) => `${f}:${statSync(join(here, f)).size}`);
-  return `${version}|${stamps.join(',')}`;
+  const h = createHash('sha256');
+  for (const f of readdirSync(here).sort())
+    if (f.endsWith('.js'))
+      h.update(`${f}\0`)
+        .update(readFileSync(join(here, f)))
+        .update('\0');
+  return `${version}|${h.digest('base64url')}`;
 }
 
 function sha(text: string): string {

@@ -3,7 +3,7 @@
  * The build is refreshed once before the tests; they skip with a note when no build can be made.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -171,5 +171,24 @@ maybe('sigmantic CLI', () => {
   test('--version', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(cli(['--version']).stdout).toBe(`${pkg.version}\n`);
+  });
+
+  test('a damaged or missing V8 code cache costs time, not correctness: same output, cache made again', () => {
+    // As a user runs it: the executable, whose shebang flags are part of the cache's validity.
+    const run = () => spawnSync(CLI, ['convert', '-t', 'splunk', GOOD], { cwd: ROOT, encoding: 'utf8' });
+    const want = run();
+    expect(want.status).toBe(0);
+    const dir = join(ROOT, 'dist/bundle/.v8-cache');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.bin'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) writeFileSync(join(dir, f), 'not a code cache');
+    const damaged = run();
+    expect([damaged.status, damaged.stdout, damaged.stderr]).toEqual([0, want.stdout, want.stderr]);
+    const remade = readdirSync(dir).filter((f) => f.endsWith('.bin'));
+    expect(remade.some((f) => readFileSync(join(dir, f)).length > 1000)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
+    const missing = run();
+    expect([missing.status, missing.stdout, missing.stderr]).toEqual([0, want.stdout, want.stderr]);
+    expect(readdirSync(dir).some((f) => f.endsWith('.bin'))).toBe(true);
   });
 });
