@@ -25,12 +25,19 @@ const ITEM_KEYS = ['id', 'type'];
 for (const k of ['rule', 'detection_item', 'field_name'])
   ITEM_KEYS.push(`${k}_conditions`, `${k}_cond_op`, `${k}_cond_not`, `${k}_cond_expr`);
 
-/** Compiles a list of raw processing items. */
+/**
+ * Compiles a list of raw processing items. `lazy` (built-in pipelines, whose items the tests
+ * compile in full): an item's rule conditions are compiled now, for pipeline plans; the rest
+ * (transformation, detection item and field name conditions, the check of its keys) when a rule
+ * first needs it. A rule needs a handful of a built-in pipeline's hundreds of items, and compiling
+ * them all was most of the start-up of a one-rule run.
+ */
 export function compileItems(
   spec: { name: string; source: string },
   raw: unknown,
   pos: PosNode | undefined,
   prefix = '',
+  lazy = false,
 ): CompiledItem[] {
   if (!Array.isArray(raw))
     throw pipelineError(
@@ -78,12 +85,32 @@ export function compileItems(
         'type',
       );
     p.allow(...ITEM_KEYS);
+    const label = `${spec.name}/${id ?? n}`;
     const matchRule = compileConditions(p, 'rule');
-    const matchItem = compileConditions(p, 'detection_item');
-    const matchField = compileConditions(p, 'field_name');
-    const run = make(p, env);
-    p.done(`transformation '${type}'`);
-    return { id, label: `${spec.name}/${id ?? n}`, type, matchRule, matchItem, matchField, run };
+    const rest = () => {
+      const matchItem = compileConditions(p, 'detection_item');
+      const matchField = compileConditions(p, 'field_name');
+      const run = make(p, env);
+      p.done(`transformation '${type}'`);
+      return { matchItem, matchField, run };
+    };
+    if (!lazy) return { id, label, type, matchRule, ...rest() };
+    let done: ReturnType<typeof rest> | undefined;
+    return {
+      id,
+      label,
+      type,
+      matchRule,
+      get matchItem() {
+        return (done ??= rest()).matchItem;
+      },
+      get matchField() {
+        return (done ??= rest()).matchField;
+      },
+      get run() {
+        return (done ??= rest()).run;
+      },
+    };
   });
 }
 
@@ -145,7 +172,7 @@ const itemCache = new WeakMap<PipelineSpec, CompiledItem[]>();
 export function compiledItems(spec: PipelineSpec): CompiledItem[] {
   let items = itemCache.get(spec);
   if (!items) {
-    items = compileItems(spec, spec.transformations, spec.positions);
+    items = compileItems(spec, spec.transformations, spec.positions, '', spec.source.startsWith('builtin:'));
     itemCache.set(spec, items);
   }
   return items;
