@@ -6,12 +6,28 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const out = 'dist/bundle';
+
+// Output-format templates, precompiled (src/templates.ts): with both `strict` settings, keyed
+// as templateKey does.
+const require = createRequire(import.meta.url);
+const Handlebars = require('handlebars');
+const templates = {};
+for (const dir of readdirSync('templates'))
+  for (const f of readdirSync(join('templates', dir)).filter((x) => x.endsWith('.hbs'))) {
+    const rel = `templates/${dir}/${f}`;
+    for (const strict of [false, true])
+      templates[`${rel}${strict ? ' (strict)' : ''}`] = Handlebars.precompile(readFileSync(rel, 'utf8'), {
+        noEscape: true,
+        strict,
+      });
+  }
 rmSync(out, { recursive: true, force: true });
 
 await build({
@@ -22,11 +38,15 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  define: { 'import.meta.url': '__sigmanticModuleUrl' },
+  define: {
+    'import.meta.url': '__sigmanticModuleUrl',
+    __SIGMANTIC_TEMPLATES__: JSON.stringify(templates),
+  },
   banner: { js: "const __sigmanticModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   // string-width builds a Unicode emoji regex when loaded (about 20 ms of start-up); the
   // replacement measures ASCII help text directly (src/cli/string-width.ts).
-  alias: { 'string-width': './src/cli/string-width.ts' },
+  // Templates come precompiled: the Handlebars runtime is enough (its compiler is 0.1 MB).
+  alias: { 'string-width': './src/cli/string-width.ts', handlebars: 'handlebars/runtime' },
   // Less source to read and compile (1.3 MB -> 0.65 MB). No keepNames: it wraps every closure
   // creation in a defineProperty call (about 10% of a corpus run).
   minify: !process.env.SIGMANTIC_NO_MINIFY,

@@ -8,13 +8,11 @@ import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
 import type { ConvertOptions, OutputFormat, RuleResult } from '../../src/backend.js';
 import type { SigmaRule } from '../../src/rule/types.js';
-import { readData, readTemplate } from './data.js';
+import { template as shared } from '../../src/templates.js';
+import { readData } from './data.js';
 
-const templates = new Map<string, Handlebars.TemplateDelegate>();
-function template(name: string): Handlebars.TemplateDelegate {
-  let t = templates.get(name);
-  if (!t) templates.set(name, (t = Handlebars.compile(readTemplate(name), { noEscape: true, strict: true })));
-  return t;
+function template(name: string): (ctx: unknown) => string {
+  return shared(Handlebars, `templates/elastic/${name}`, { strict: true });
 }
 
 /* ------------------------------------------------------------ ATT&CK threat */

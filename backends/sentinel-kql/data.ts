@@ -11,10 +11,6 @@ export function dataFile(name: string): string {
   return rootFile('backends/sentinel-kql/data/' + name);
 }
 
-export function templateFile(name: string): string {
-  return rootFile('templates/sentinel/' + name);
-}
-
 let tables: Record<string, Record<string, string>> | null = null;
 
 /** Table name -> column name -> Kusto type (data/tables.json). */

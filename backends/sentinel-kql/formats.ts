@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { OutputFormat, RuleResult } from '../../src/backend.js';
-import { rootFile, templateFile } from './data.js';
+import { template as shared } from '../../src/templates.js';
+import { rootFile } from './data.js';
 import { STATE } from './pipelines.js';
 
 type Template = (ctx: unknown) => string;
@@ -28,14 +29,8 @@ hb.registerHelper('block', (v: unknown) =>
     .join('\n'),
 );
 
-const templates = new Map<string, Template>();
 function template(name: string): Template {
-  let t = templates.get(name);
-  if (!t) {
-    t = hb.compile(readFileSync(templateFile(name), 'utf8'), { noEscape: true, strict: false }) as Template;
-    templates.set(name, t);
-  }
-  return t;
+  return shared(hb, `templates/sentinel/${name}`, { strict: false });
 }
 
 export const defaultFormat: OutputFormat = {

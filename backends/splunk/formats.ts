@@ -4,17 +4,10 @@
  */
 import Handlebars from 'handlebars';
 import type { ConvertOptions, OutputFormat, RuleResult } from '../../src/backend.js';
-import { readRepoFile } from './files.js';
+import { template as shared } from '../../src/templates.js';
 
-type Template = (ctx: unknown) => string;
-const compiled = new Map<string, Template>();
-function template(name: string): Template {
-  let t = compiled.get(name);
-  if (!t) {
-    t = Handlebars.compile(readRepoFile(`templates/splunk/${name}.hbs`), { noEscape: true, strict: false });
-    compiled.set(name, t);
-  }
-  return t;
+function template(name: string): (ctx: unknown) => string {
+  return shared(Handlebars, `templates/splunk/${name}.hbs`, { strict: false });
 }
 
 /** One line of a .conf value: no control characters (a raw newline would start a new key). */
