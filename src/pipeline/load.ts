@@ -47,13 +47,20 @@ export function loadPipelineFile(path: string): PipelineSpec {
   return pipelineFromYaml(text, path);
 }
 
+/** Built-in pipeline specs made so far, per backend and name (a spec is immutable). */
+const builtins = new WeakMap<Backend, Map<string, PipelineSpec>>();
+
 /** A backend's built-in pipeline by name, else a `.yml`/`.yaml` file. Throws PipelineError. */
 export function resolvePipeline(nameOrPath: string, backend: Backend): PipelineSpec {
   const builtin = Object.hasOwn(backend.pipelines, nameOrPath) ? backend.pipelines[nameOrPath] : undefined;
   if (builtin) {
-    // Built-ins are compiled on first use (a fully cached run needs none); the backends' tests
-    // compile every built-in, so a broken one fails in CI rather than for a user.
-    return builtin();
+    // Built-ins are made on first use, once (a fully cached run needs none); their items compile
+    // lazily, and the backends' tests compile every one, so a broken one fails in CI.
+    let made = builtins.get(backend);
+    if (!made) builtins.set(backend, (made = new Map()));
+    let spec = made.get(nameOrPath);
+    if (!spec) made.set(nameOrPath, (spec = builtin()));
+    return spec;
   }
   if (/\.ya?ml$/i.test(nameOrPath)) return loadPipelineFile(nameOrPath);
   const names = Object.keys(backend.pipelines);
