@@ -116,8 +116,17 @@ export function buildRule(rule: SigmaRule, sink: DiagnosticSink): Node | undefin
   return simplify(trees.length === 1 ? trees[0] : { kind: 'or', children: trees });
 }
 
+/** Identifier patterns (`selection_*`) as regular expressions; rules share a few dozen. */
+const globs = new Map<string, RegExp>();
+
 function globToRegExp(pattern: string): RegExp {
-  return new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\?-]/g, '\\$&').replace(/\*/g, '.*') + '$');
+  let re = globs.get(pattern);
+  if (!re) {
+    re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\?-]/g, '\\$&').replace(/\*/g, '.*') + '$');
+    if (globs.size >= 10_000) globs.clear();
+    globs.set(pattern, re);
+  }
+  return re;
 }
 
 function resolve(
@@ -146,7 +155,8 @@ function resolve(
     }
     case 'of': {
       const names = [...selections.keys()].filter((n) => !n.startsWith('_'));
-      const matched = c.target === 'them' ? names : names.filter((n) => globToRegExp(c.target).test(n));
+      const re = c.target === 'them' ? undefined : globToRegExp(c.target);
+      const matched = re === undefined ? names : names.filter((n) => re.test(n));
       if (matched.length === 0) {
         sink.error('empty-pattern', `'${c.target}' matches no selection`, at(c.offset));
         return undefined;
