@@ -357,6 +357,32 @@ export function compileConditions<K extends ConditionKind>(item: Params, kind: K
       item.fail(`'${exprKey}' needs '${key}' as a mapping of names to conditions`, exprKey);
     return null;
   }
+  if (typeof raw !== 'object') return compileList(item, kind, raw, exprText, negate, opGiven, op);
+  // Items built from objects (the built-in pipelines) share condition lists: compiled once.
+  const memoKey = `${kind}|${exprText ?? ''}|${negate}|${opGiven}|${op}`;
+  let memo = compiledConditions.get(raw);
+  if (!memo) compiledConditions.set(raw, (memo = new Map()));
+  if (memo.has(memoKey)) return memo.get(memoKey) as Pred<K> | null;
+  const compiled = compileList(item, kind, raw, exprText, negate, opGiven, op);
+  memo.set(memoKey, compiled);
+  return compiled;
+}
+
+/** Compiled conditions by their raw list or mapping, and the linking settings. */
+const compiledConditions = new WeakMap<object, Map<string, unknown>>();
+
+function compileList<K extends ConditionKind>(
+  item: Params,
+  kind: K,
+  raw: unknown,
+  exprText: string | undefined,
+  negate: boolean,
+  opGiven: boolean,
+  op: 'and' | 'or',
+): Pred<K> | null {
+  const key = `${kind}_conditions`;
+  const opKey = kind === 'rule' ? 'rule_cond_op' : `${kind}_cond_op`;
+  const exprKey = `${kind}_cond_expr`;
   const table = TABLES[kind] as Record<string, (p: Params) => Pred<K>>;
   const node = item.node(key);
   const one = (def: unknown, ref: string, pos: PosNode | undefined): Pred<K> => {
