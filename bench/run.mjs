@@ -189,7 +189,7 @@ writeFileSync(
 for (const [name, argv] of [
   ['node -e 0', ['-e', '0']],
   ['sigmantic --version', [CLI, '--version']],
-  [`one small rule (${targetList[0] ?? 'ir'})`, [CLI, 'convert', '-q', '-t', targetList[0] ?? 'ir', small]],
+  ...targetList.map((t) => [`one small rule (${t})`, [CLI, 'convert', '-q', '-t', t, small]]),
 ]) {
   const r = timeProcess(argv, Math.max(RUNS, 10));
   results.startup[name] = r;
@@ -337,6 +337,34 @@ if (args.includes('--scale')) {
   console.log(`  linearity: ms/rule varies by ${spread.toFixed(0)}% between 10x and 50x`);
   results.scale = { rows, linearitySpreadPercent: spread };
 }
+
+// The acceptance targets of the benchmark issue, against this run's medians.
+console.log('\nAcceptance (targets of issue #8):');
+const check = (what, value, limit, unit) => {
+  const ok = value <= limit;
+  console.log(
+    `  ${ok ? 'met   ' : 'missed'} ${what.padEnd(58)} ${value.toFixed(0).padStart(6)} ${unit} (target <= ${limit} ${unit})`,
+  );
+  return { what, value, limit, ok };
+};
+const acceptance = [];
+const all = results.wholeProcess['all targets in one run'];
+if (all) acceptance.push(check('all three targets, active corpus, one run (median)', all.median, 800, 'ms'));
+for (const t of targetList) {
+  const r = results.wholeProcess[`${t}, rules/ only`];
+  if (r) acceptance.push(check(`${t}, rules/ only (median)`, r.median, 500, 'ms'));
+}
+const node0 = results.startup['node -e 0'].median;
+for (const t of targetList) {
+  const r = results.startup[`one small rule (${t})`];
+  acceptance.push(check(`one small rule (${t}) minus node -e 0 (medians)`, r.median - node0, 100, 'ms'));
+}
+if (results.scale.rows) {
+  acceptance.push(check('10x to 50x: spread of ms/rule', results.scale.linearitySpreadPercent, 20, '%'));
+  const peak = Math.max(...results.scale.rows.map((r) => r.maxRSSMB));
+  acceptance.push(check('peak RSS up to 50x', peak, 300, 'MB'));
+}
+results.acceptance = acceptance;
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });

@@ -10,7 +10,7 @@ import { fromKueryExpression } from '@cybernetex/kbn-es-query';
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { elasticBackend } from '../backends/elastic-kql/index.js';
-import { caseClass } from '../backends/elastic-kql/case.js';
+import { ASCII_FOLD_EXTRAS, caseClass, caseClassByScan } from '../backends/elastic-kql/case.js';
 import { threatOf } from '../backends/elastic-kql/formats.js';
 import type { RuleResult } from '../src/backend.js';
 import { convertLoaded, loadRuleFromText } from '../src/convert.js';
@@ -585,6 +585,15 @@ test('the cased blocks cover every code point with case (so exact variant lists 
         expect(cls).toContain(up);
     }
   }
+});
+
+test('ASCII case classes without the scan equal the scan (ASCII_FOLD_EXTRAS is complete)', () => {
+  for (let cp = 0; cp < 128; cp++) {
+    const c = String.fromCharCode(cp);
+    expect([c, caseClass(c)]).toEqual([c, caseClassByScan(c)]);
+  }
+  expect(caseClass('k')).toEqual(['k', 'K', '\u212a']);
+  expect(Object.keys(ASCII_FOLD_EXTRAS).sort()).toEqual(['i', 'k', 's']);
 });
 
 /* ------------------------------------------------------------------ detection rules */

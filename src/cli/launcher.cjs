@@ -16,6 +16,15 @@ const { createRequire, wrap } = require('node:module');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
 
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  // The version without loading the CLI (dist/bundle -> the package root).
+  process.stdout.write(
+    JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version + '\n',
+  );
+  return;
+}
+
 const file = join(__dirname, 'main.js');
 // FNV-1a of the V8/Node flags (node:crypto would cost more to load than the rest of this file).
 let flags = 0x811c9dc5;
