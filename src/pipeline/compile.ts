@@ -21,9 +21,10 @@ export const TRANSFORMATIONS: Readonly<Record<string, TransformFactory>> = {
 };
 
 /** Keys every item may have besides its transformation's parameters. */
-const ITEM_KEYS = ['id', 'type'];
+const ITEM_KEYS = new Set(['id', 'type']);
 for (const k of ['rule', 'detection_item', 'field_name'])
-  ITEM_KEYS.push(`${k}_conditions`, `${k}_cond_op`, `${k}_cond_not`, `${k}_cond_expr`);
+  for (const key of [`${k}_conditions`, `${k}_cond_op`, `${k}_cond_not`, `${k}_cond_expr`])
+    ITEM_KEYS.add(key);
 
 /**
  * Compiles a list of raw processing items. `lazy` (built-in pipelines, whose items the tests
@@ -84,7 +85,7 @@ export function compileItems(
         `unknown transformation type '${type}' (supported: ${Object.keys(TRANSFORMATIONS).sort().join(', ')})`,
         'type',
       );
-    p.allow(...ITEM_KEYS);
+    p.allowSet(ITEM_KEYS);
     const label = `${spec.name}/${id ?? n}`;
     const matchRule = compileConditions(p, 'rule');
     const rest = () => {
@@ -187,6 +188,25 @@ export interface CompiledPipelines {
 
 const listCache = new WeakMap<readonly PipelineSpec[], CompiledPipelines>();
 
+/**
+ * Whether some raw item (or an item nested in one) has a processing_item_applied detection item
+ * or field name condition: only then do runs record which items changed which matches and fields.
+ */
+function testsAppliedItems(items: unknown): boolean {
+  if (!Array.isArray(items)) return false;
+  const applied = (conds: unknown): boolean =>
+    conds !== null &&
+    typeof conds === 'object' &&
+    Object.values(conds).some((c) => isMapping(c) && (c.type === 'processing_item_applied' || applied(c)));
+  return items.some(
+    (it) =>
+      isMapping(it) &&
+      (applied(it.detection_item_conditions) ||
+        applied(it.field_name_conditions) ||
+        testsAppliedItems(it.items)),
+  );
+}
+
 /** Specs in priority order (stable), their items concatenated and their vars merged. */
 export function compilePipelines(specs: readonly PipelineSpec[]): CompiledPipelines {
   let c = listCache.get(specs);
@@ -202,7 +222,7 @@ export function compilePipelines(specs: readonly PipelineSpec[]): CompiledPipeli
       );
     items.push(...compiledItems(s));
   }
-  const track = specs.some((s) => JSON.stringify(s.transformations).includes('processing_item_applied'));
+  const track = specs.some((s) => testsAppliedItems(s.transformations));
   c = { items, vars, track };
   listCache.set(specs, c);
   return c;
