@@ -58,6 +58,10 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
 });
+// The launcher reads the bundle as latin1, exact for ASCII (esbuild's default charset).
+for (const f of ['main.js', 'worker.js'])
+  if (/[^\x00-\x7f]/.test(readFileSync(join(out, f), 'latin1')))
+    throw new Error(`bundle: ${f} is not ASCII (the launcher reads it as latin1)`);
 // The package is an ES module package; the bundle is CommonJS.
 writeFileSync(join(out, 'package.json'), '{ "type": "commonjs" }\n');
 const digest = createHash('sha256')
