@@ -30,7 +30,29 @@ for (const dir of readdirSync('templates'))
   }
 rmSync(out, { recursive: true, force: true });
 
+// yargs reads process.stdout.columns when it loads, which makes Node set up the stdout stream
+// (about 9 ms: node:stream and its dependencies); help layout is the only use: read it then.
+const yargsLazyColumns = {
+  name: 'yargs-lazy-columns',
+  setup(b) {
+    b.onLoad({ filter: /yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const eager =
+        "stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null";
+      if (!text.includes(eager))
+        return {
+          contents: text,
+          loader: 'js',
+          warnings: [{ text: 'yargs shim changed: columns read eagerly' }],
+        };
+      const lazy = `get stdColumns() { return ${eager.slice('stdColumns: '.length)}; }`;
+      return { contents: text.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
 await build({
+  plugins: [yargsLazyColumns],
   entryPoints: { main: 'src/cli/main.ts', worker: 'src/worker.ts' },
   outdir: out,
   bundle: true,
