@@ -40,11 +40,11 @@ export const SIGMA_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [nullType, b
 export interface PosNode {
   readonly pos: Position;
   /** A scalar written in quotes (its text starts one column later). */
-  quoted?: boolean;
+  readonly quoted?: boolean;
   /** Mapping: key name -> positions of the key and of its value. */
-  keys?: Map<string, { key: Position; value: PosNode }>;
+  readonly keys?: ReadonlyMap<string, { key: Position; value: PosNode }>;
   /** Sequence: positions of the items. */
-  items?: PosNode[];
+  readonly items?: readonly PosNode[];
 }
 
 export interface YamlDocument {
@@ -54,7 +54,98 @@ export interface YamlDocument {
 
 interface Frame {
   start: number;
-  children: Array<{ node: PosNode; result: unknown }>;
+  /** Closed children: node and value, alternating. */
+  children: unknown[] | null;
+}
+
+/** A document's text, for positions worked out on demand. */
+class Locator {
+  private lineStarts: number[] | undefined;
+  constructor(readonly text: string) {}
+
+  /** js-yaml reports a node's start before separating white space and comments: skip them. */
+  skip(offset: number): number {
+    const text = this.text;
+    let i = offset;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+      else if (c === 35 /* # */) {
+        const nl = text.indexOf('\n', i);
+        if (nl === -1) return i;
+        i = nl + 1;
+      } else return i;
+    }
+  }
+
+  position(offset: number): Position {
+    if (this.lineStarts === undefined) {
+      const starts = [0];
+      const text = this.text;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStarts = starts;
+    }
+    const lineStarts = this.lineStarts;
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
+  }
+}
+
+/**
+ * A node's positions, worked out when first asked for: a rule's diagnostics and IR need the
+ * positions of a few dozen of its nodes (the detection), the parse sees them all.
+ */
+class LazyPosNode implements PosNode {
+  private p: Position | undefined;
+  private k: ReadonlyMap<string, { key: Position; value: PosNode }> | undefined | null = null;
+  private i: readonly PosNode[] | undefined | null = null;
+
+  constructor(
+    private readonly loc: Locator,
+    private readonly start: number,
+    private readonly result: unknown,
+    private readonly children: unknown[] | null,
+  ) {}
+
+  get pos(): Position {
+    return (this.p ??= this.loc.position(this.loc.skip(this.start)));
+  }
+
+  get quoted(): boolean | undefined {
+    if (typeof this.result !== 'string') return undefined;
+    const q = this.loc.text.charCodeAt(this.loc.skip(this.start));
+    return q === 34 || q === 39 ? true : undefined;
+  }
+
+  get items(): readonly PosNode[] | undefined {
+    if (this.i !== null) return this.i;
+    const r = this.result;
+    const c = this.children ?? [];
+    if (!Array.isArray(r) || c.length !== r.length * 2) return (this.i = undefined);
+    const items: PosNode[] = new Array(r.length);
+    for (let j = 0; j < r.length; j++) items[j] = c[2 * j] as PosNode;
+    return (this.i = items);
+  }
+
+  get keys(): ReadonlyMap<string, { key: Position; value: PosNode }> | undefined {
+    if (this.k !== null) return this.k;
+    const r = this.result;
+    const c = this.children ?? [];
+    if (r === null || typeof r !== 'object' || Array.isArray(r) || r instanceof YamlNumber)
+      return (this.k = undefined);
+    // Keys and values alternate, each as two entries (node, value).
+    if (c.length !== Object.keys(r).length * 4) return (this.k = undefined);
+    const keys = new Map<string, { key: Position; value: PosNode }>();
+    for (let j = 0; j < c.length; j += 4)
+      keys.set(String(c[j + 1]), { key: (c[j] as PosNode).pos, value: c[j + 2] as PosNode });
+    return (this.k = keys);
+  }
 }
 
 export class YamlError extends Error {
@@ -68,71 +159,24 @@ export class YamlError extends Error {
 
 /** Parses one YAML document with positions. Throws YamlError on bad syntax or several documents. */
 export function parseYaml(text: string): YamlDocument {
-  // Line starts, to turn offsets into line/column.
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const toPos = (offset: number): Position => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - lineStarts[lo] + 1 };
-  };
-  // js-yaml reports a node's start before separating white space and comments: skip them.
-  const skip = (offset: number): number => {
-    let i = offset;
-    for (;;) {
-      const c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
-      else if (c === 35 /* # */) {
-        const nl = text.indexOf('\n', i);
-        if (nl === -1) return i;
-        i = nl + 1;
-      } else return i;
-    }
-  };
-
-  const stack: Frame[] = [{ start: 0, children: [] }];
+  const loc = new Locator(text);
+  const stack: Frame[] = [{ start: 0, children: null }];
   let value: unknown;
   try {
     value = yaml.load(text, {
       schema: SIGMA_SCHEMA,
       listener(this: unknown, event: string, state: { position: number; result: unknown }) {
         if (event === 'open') {
-          stack.push({ start: state.position, children: [] });
+          stack.push({ start: state.position, children: null });
           return;
         }
         const frame = stack.pop()!;
+        const parent = stack[stack.length - 1];
+        const c = frame.children;
         const result = state.result;
         // js-yaml nests a sequence entry in a second node with the same result: collapse it.
-        if (frame.children.length === 1 && frame.children[0].result === result) {
-          stack[stack.length - 1].children.push(frame.children[0]);
-          return;
-        }
-        const start = skip(frame.start);
-        const node: PosNode = { pos: toPos(start) };
-        if (typeof result === 'string') {
-          const q = text.charCodeAt(start);
-          if (q === 34 || q === 39) node.quoted = true;
-        }
-        if (Array.isArray(result)) {
-          if (frame.children.length === result.length) node.items = frame.children.map((c) => c.node);
-        } else if (result !== null && typeof result === 'object' && !(result instanceof YamlNumber)) {
-          const keys = Object.keys(result);
-          if (frame.children.length === keys.length * 2) {
-            node.keys = new Map();
-            for (let i = 0; i < frame.children.length; i += 2) {
-              node.keys.set(String(frame.children[i].result), {
-                key: frame.children[i].node.pos,
-                value: frame.children[i + 1].node,
-              });
-            }
-          }
-        }
-        stack[stack.length - 1].children.push({ node, result });
+        if (c !== null && c.length === 2 && c[1] === result) (parent.children ??= []).push(c[0], result);
+        else (parent.children ??= []).push(new LazyPosNode(loc, frame.start, result, c), result);
       },
     } as yaml.LoadOptions);
   } catch (e) {
@@ -147,7 +191,8 @@ export function parseYaml(text: string): YamlDocument {
     throw e;
   }
   const top = stack[0].children;
-  const root = top.length > 0 ? top[top.length - 1].node : { pos: { line: 1, column: 1 } };
+  const root: PosNode =
+    top !== null && top.length > 0 ? (top[top.length - 2] as PosNode) : { pos: { line: 1, column: 1 } };
   return { value, root };
 }
 
