@@ -37,7 +37,12 @@ export class RuleFailure extends Error {
     readonly pos?: Position,
     readonly code: 'pipeline-error' | 'unresolved-placeholder' = 'pipeline-error',
   ) {
+    // A diagnostic, never a crash: no stack trace to capture (capturing them showed in profiles
+    // of the elastic pipeline, which fails hundreds of corpus rules).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
   }
 }
 
