@@ -20,21 +20,30 @@ function version(): string {
   return (JSON.parse(readAsset('package.json')) as { version: string }).version;
 }
 
-/** Buffered writes to a file descriptor, flushed in large chunks. */
+/**
+ * Buffered writes to a file descriptor: text is encoded straight into one buffer, written out
+ * when full (joining the pieces and encoding the result cost more than the writes).
+ */
 class Out {
-  private buf: string[] = [];
-  private size = 0;
-  constructor(private fd: number) {}
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+  constructor(private readonly fd: number) {}
   write(s: string): void {
-    this.buf.push(s);
-    this.size += s.length;
-    if (this.size > 1 << 20) this.flush();
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    if (s.length * 3 > this.buf.length - this.used) {
+      this.flush();
+      if (s.length * 3 > this.buf.length) return writeAll(this.fd, Buffer.from(s));
+    }
+    this.used += this.buf.write(s, this.used);
   }
   flush(): void {
-    if (this.buf.length) writeSync(this.fd, this.buf.join(''));
-    this.buf = [];
-    this.size = 0;
+    if (this.used > 0) writeAll(this.fd, this.buf.subarray(0, this.used));
+    this.used = 0;
   }
+}
+
+function writeAll(fd: number, b: Buffer): void {
+  for (let done = 0; done < b.length;) done += writeSync(fd, b, done);
 }
 
 /**
