@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: whole-process and in-process timings of sigmantic on the SigmaHQ corpus.
- *   node bench/run.mjs [--runs N] [--scale] [--quick]
+ *   node bench/run.mjs [--runs N] [--scale] [--quick] [--startup]
+ * (--startup: only the start-up figures, printed, not written)
  * Prints a table and writes bench/results/latest.json. Needs ../shared/sigma-corpus (skips
  * with a message without it) and a build (`npm run build`, which `npm run bench` does first).
  */
@@ -50,16 +51,17 @@ const stats = (xs) => {
 };
 const ms = (x) => `${x.toFixed(0)} ms`;
 
-function timeProcess(argv, runs = RUNS) {
+function timeProcess(argv, runs = RUNS, withStats = true) {
   const times = [];
   let rss = 0;
+  let last = 0;
   for (let i = 0; i <= runs; i++) {
     const t0 = performance.now();
     // The CLI runs as a user runs it: as an executable, so its shebang's node flags apply.
     const [cmd, ...rest] = argv[0] === CLI ? argv : [process.execPath, ...argv];
     const r = spawnSync(cmd, rest, {
       encoding: 'utf8',
-      env: { ...process.env, SIGMANTIC_STATS: '1' },
+      env: withStats ? { ...process.env, SIGMANTIC_STATS: '1' } : process.env,
       maxBuffer: 1 << 30,
     });
     const t = performance.now() - t0;
@@ -67,9 +69,10 @@ function timeProcess(argv, runs = RUNS) {
       throw new Error(`bench: ${argv.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
     const m = /sigmantic-stats (\{.*\})/.exec(r.stderr ?? '');
     if (m) rss = Math.max(rss, JSON.parse(m[1]).maxRSS);
+    last = t;
     if (i > 0) times.push(t); // the first run warms the file cache
   }
-  return { ...stats(times), runs, maxRSSMB: rss / 1024 };
+  return { ...(times.length ? stats(times) : {}), runs, maxRSSMB: rss / 1024, last };
 }
 
 const targetList = spawnSync(process.execPath, [CLI, 'list', 'targets'], { encoding: 'utf8' })
@@ -94,7 +97,9 @@ console.log(
   `sigmantic bench: ${RUNS} runs after a warm-up; targets ${targetList.join(', ')}; ${cpus().length} cores`,
 );
 console.log('\nWhole process (active corpus, 3,780 rules unless noted):');
+const startupOnly = args.includes('--startup');
 const scenario = (name, argv) => {
+  if (startupOnly) return;
   const r = timeProcess(argv);
   results.wholeProcess[name] = r;
   console.log(
@@ -186,16 +191,32 @@ writeFileSync(
   small,
   'title: t\nlogsource: {product: windows, category: process_creation}\ndetection:\n  sel: {Image|endswith: \\x.exe}\n  condition: sel\n',
 );
-for (const [name, argv] of [
+// Interleaved (node -e 0, then each command, round after round): this machine's speed drifts
+// over minutes, and the start-up figures are differences from node's own start-up.
+const startupCommands = [
   ['node -e 0', ['-e', '0']],
   ['sigmantic --version', [CLI, '--version']],
   ...targetList.map((t) => [`one small rule (${t})`, [CLI, 'convert', '-q', '-t', t, small]]),
-]) {
-  const r = timeProcess(argv, Math.max(RUNS, 10));
+];
+const rounds = Math.max(RUNS, 15);
+const samples = startupCommands.map(() => []);
+for (let i = 0; i <= rounds; i++)
+  startupCommands.forEach(([, argv], k) => {
+    const r = timeProcess(argv, 0, false);
+    if (i > 0) samples[k].push(r.last); // the first round warms the file cache
+  });
+startupCommands.forEach(([name], k) => {
+  const r = { ...stats(samples[k]), runs: rounds };
   results.startup[name] = r;
+  const extra = k > 0 ? `  (node + ${ms(r.median - results.startup['node -e 0'].median)})` : '';
   console.log(
-    `  ${name.padEnd(48)} median ${ms(r.median).padStart(7)}  min ${ms(r.min).padStart(7)}  max ${ms(r.max).padStart(7)}`,
+    `  ${name.padEnd(48)} median ${ms(r.median).padStart(7)}  min ${ms(r.min).padStart(7)}  max ${ms(r.max).padStart(7)}${extra}`,
   );
+});
+
+if (startupOnly) {
+  rmSync(out, { recursive: true, force: true });
+  process.exit(0);
 }
 
 // In-process breakdown, per phase and per rule.

@@ -74,10 +74,13 @@ function itemsFor(pairs: ReadonlyArray<readonly [string, Entry]>, opts: { defend
     .map((p, i) => ({ p, i }))
     .sort((a, b) => specificity(a.p[1]) - specificity(b.p[1]) || a.i - b.i);
   const items: Item[] = [];
+  // Entries of several pipelines share logsources: one condition list each, compiled once.
+  const byLogsource = new Map<string, object[]>();
   for (const { p } of sorted) {
     const [pipeline, e] = p;
     const id = entryId(pipeline, e);
     const ls = { type: 'logsource', ...e.logsource };
+    const lsKey = JSON.stringify(ls);
     const item: Item = { id: `${id}#select`, type: 'set_state', key: STATE.entry, val: id };
     const unmapped = Object.keys(e.unmapped ?? {});
     if (opts.defenderGuard && pipeline === 'sentinel-defender' && unmapped.length > 0) {
@@ -88,7 +91,11 @@ function itemsFor(pairs: ReadonlyArray<readonly [string, Entry]>, opts: { defend
         ...Object.fromEntries(unmapped.map((f, k) => [`f${k}`, { type: 'contains_field', field: f }])),
       };
       item.rule_cond_expr = `ls and not (${unmapped.map((_, k) => `f${k}`).join(' or ')})`;
-    } else item.rule_conditions = [ls];
+    } else {
+      let conditions = byLogsource.get(lsKey);
+      if (!conditions) byLogsource.set(lsKey, (conditions = [ls]));
+      item.rule_conditions = conditions;
+    }
     items.push(item);
   }
   for (const { p } of sorted) {

@@ -2,6 +2,8 @@
  * The sigmantic command line: a thin layer over the library (src/run.ts). In the package this
  * module is bundled as dist/bundle/main.js and started by the launcher (src/cli/launcher.cjs).
  */
+import { writeSync } from 'node:fs';
+
 async function start(argv: string[]): Promise<void> {
   // Fast path: `--version` without loading the command parser.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
@@ -16,7 +18,7 @@ async function start(argv: string[]): Promise<void> {
 // For `npm run bench`: report the peak resident set size on exit.
 if (process.env.SIGMANTIC_STATS) {
   process.on('exit', () =>
-    process.stderr.write(`sigmantic-stats ${JSON.stringify({ maxRSS: process.resourceUsage().maxRSS })}\n`),
+    writeSync(2, `sigmantic-stats ${JSON.stringify({ maxRSS: process.resourceUsage().maxRSS })}\n`),
   );
 }
 
