@@ -5,8 +5,7 @@
  * sigmantic build, targets, format, pipelines (with the text of pipeline files), settings and
  * strictness. Only the entries a run used are written back, so the file never grows stale.
  */
-import { createHash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createHash, hash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -22,7 +21,22 @@ import { readAsset } from './assets.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { RuleOutput, RunOptions } from './run.js';
 
-const FORMAT = 2;
+/**
+ * The file: this first line, a line of JSON (the strings that diagnostics use, and per entry
+ * the length of its output text, status and diagnostics), then the output texts one after the
+ * other. Texts (most of the bytes) need no JSON escaping or parsing, and the hundreds of
+ * distinct diagnostic messages are stored once: a warm run reads the corpus's cache in a
+ * sixth of the time the gzipped JSON of format 2 took.
+ */
+const MAGIC = 'sigmantic-cache 3\n';
+
+/** A stored output in the file: text length in UTF-8 bytes (-1: none), status, diagnostics, detail. */
+type Row = [
+  number,
+  Stored['s'],
+  ReadonlyArray<readonly [Diagnostic['severity'], number, number, number | null, number | null]>,
+  Stored['x']?,
+];
 
 /** A rule's output for one target as stored: text, status, diagnostics; the rest only in detail mode. */
 interface Stored {
@@ -83,7 +97,7 @@ function buildId(): string {
 }
 
 function sha(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
+  return hash('sha256', text, 'base64url');
 }
 
 export class ConversionCache {
@@ -99,16 +113,33 @@ export class ConversionCache {
     let old: Record<string, Stored[]> = {};
     if (existsSync(file)) {
       try {
-        const doc = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as {
-          format?: number;
-          entries?: Record<string, Stored[]>;
-        };
-        if (doc.format === FORMAT && doc.entries) old = doc.entries;
+        old = ConversionCache.parse(readFileSync(file));
       } catch {
         old = {}; // a damaged cache is ignored and rewritten
       }
     }
     this.old = old;
+  }
+
+  private static parse(content: Buffer): Record<string, Stored[]> {
+    if (content.toString('latin1', 0, MAGIC.length) !== MAGIC) return {};
+    const nl = content.indexOf(10, MAGIC.length);
+    const head = JSON.parse(content.toString('utf8', MAGIC.length, nl)) as {
+      strings: string[];
+      entries: Array<[string, Row[]]>;
+    };
+    const str = head.strings;
+    const out: Record<string, Stored[]> = {};
+    let at = nl + 1;
+    for (const [key, rows] of head.entries)
+      out[key] = rows.map(([len, s, d, x]) => {
+        // Each text decoded on its own: one decode of them all made a slow two-byte string.
+        const t = len < 0 ? null : content.toString('utf8', at, (at += len));
+        const diags = d.map(([sev, code, msg, line, col]) => [sev, str[code], str[msg], line, col] as const);
+        return x === undefined ? { t, s, d: diags } : { t, s, d: diags, x };
+      });
+    if (at !== content.length) throw new Error('cache file: texts do not add up');
+    return out;
   }
 
   /** Opens the cache file for this run's options in `dir`. */
@@ -134,7 +165,7 @@ export class ConversionCache {
       }),
     );
     mkdirSync(dir, { recursive: true });
-    return new ConversionCache(join(dir, `${key}.json.gz`), detail);
+    return new ConversionCache(join(dir, `${key}.cache`), detail);
   }
 
   private static entryKey(path: string, text: string): string {
@@ -159,8 +190,27 @@ export class ConversionCache {
   save(): void {
     // Nothing new and nothing dropped: the file already says exactly this.
     if (this.misses === 0 && this.hits === Object.keys(this.old).length) return;
+    const strings: string[] = [];
+    const index = new Map<string, number>();
+    const intern = (x: string): number => {
+      let i = index.get(x);
+      if (i === undefined) index.set(x, (i = strings.push(x) - 1));
+      return i;
+    };
+    const texts: string[] = [];
+    const entries = Object.entries(this.used).map(([key, outs]) => [
+      key,
+      outs.map((o): Row => {
+        if (o.t !== null) texts.push(o.t);
+        const d = o.d.map(
+          ([sev, code, msg, line, col]) => [sev, intern(code), intern(msg), line, col] as const,
+        );
+        const len = o.t === null ? -1 : Buffer.byteLength(o.t);
+        return o.x === undefined ? [len, o.s, d] : [len, o.s, d, o.x];
+      }),
+    ]);
     const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, gzipSync(JSON.stringify({ format: FORMAT, entries: this.used }), { level: 1 }));
+    writeFileSync(tmp, MAGIC + JSON.stringify({ strings, entries }) + '\n' + texts.join(''));
     renameSync(tmp, this.file);
   }
 }

@@ -14,8 +14,10 @@ function walk(dir: string, out: string[]): void {
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
+  // join(dir, name) for every entry, normalising the directory once (a name has no separators).
+  const prefix = join(dir, '_').slice(0, -1);
   for (const e of entries) {
-    const p = join(dir, e.name);
+    const p = prefix + e.name;
     if (e.isDirectory()) walk(p, out);
     else if (e.isFile() && RULE_FILE.test(e.name)) out.push(p);
   }
