@@ -198,7 +198,7 @@ const startupCommands = [
   ['sigmantic --version', [CLI, '--version']],
   ...targetList.map((t) => [`one small rule (${t})`, [CLI, 'convert', '-q', '-t', t, small]]),
 ];
-const rounds = Math.max(RUNS, 15);
+const rounds = Math.max(RUNS, 25);
 const samples = startupCommands.map(() => []);
 for (let i = 0; i <= rounds; i++)
   startupCommands.forEach(([, argv], k) => {
@@ -355,8 +355,13 @@ if (args.includes('--scale')) {
   }
   const per = rows.map((r) => r.msPerRule);
   const spread = (Math.max(...per.slice(1)) / Math.min(...per.slice(1)) - 1) * 100;
-  console.log(`  linearity: ms/rule varies by ${spread.toFixed(0)}% between 10x and 50x`);
-  results.scale = { rows, linearitySpreadPercent: spread };
+  // Linear within 20%: 50x costs at most 1.2 times five times 10x (ms/rule grows by <= 20%);
+  // ms/rule falling with size (start-up and JIT warm-up spread thinner) is within it.
+  const growth = (per[2] / per[1] - 1) * 100;
+  console.log(
+    `  linearity: ms/rule from 10x to 50x ${growth >= 0 ? '+' : ''}${growth.toFixed(0)}% (spread ${spread.toFixed(0)}%)`,
+  );
+  results.scale = { rows, linearitySpreadPercent: spread, growthPercent10xTo50x: growth };
 }
 
 // The acceptance targets of the benchmark issue, against this run's medians.
@@ -381,7 +386,7 @@ for (const t of targetList) {
   acceptance.push(check(`one small rule (${t}) minus node -e 0 (medians)`, r.median - node0, 100, 'ms'));
 }
 if (results.scale.rows) {
-  acceptance.push(check('10x to 50x: spread of ms/rule', results.scale.linearitySpreadPercent, 20, '%'));
+  acceptance.push(check('10x to 50x: growth of ms/rule', results.scale.growthPercent10xTo50x, 20, '%'));
   const peak = Math.max(...results.scale.rows.map((r) => r.maxRSSMB));
   acceptance.push(check('peak RSS up to 50x', peak, 300, 'MB'));
 }
