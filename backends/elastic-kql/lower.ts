@@ -17,7 +17,7 @@ import type {
 } from '../../src/ir/types.js';
 import { withOp } from '../../src/ir/sigma-string.js';
 import { ipv4CidrToPrefixes } from '../../src/lowering/cidr.js';
-import { regexFeatures, regexToSigma } from '../../src/lowering/regex.js';
+import { regexFeatures, regexAsString } from '../../src/lowering/regex.js';
 import {
   exactTokens,
   hasCase,
@@ -112,7 +112,7 @@ function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
     case 'string':
       return lowerString(m, env, negated);
     case 'regex': {
-      const form = regexToSigma(m.pattern, m.flags);
+      const form = regexAsString(m);
       if (form && (form.exact || !negated)) {
         if (!form.exact)
           approx(
@@ -121,18 +121,7 @@ function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
             'regex',
             `regex /${m.pattern}/ on ${where(m)} became a wildcard match whose '*' also matches newlines (matches more events)`,
           );
-        return lowerString(
-          {
-            kind: 'string',
-            field: m.field,
-            op: form.op,
-            values: [form.value],
-            cased: form.cased,
-            origin: m.origin,
-          },
-          env,
-          negated,
-        );
+        return lowerString(form.match, env, negated);
       }
       if (negated) {
         approx(

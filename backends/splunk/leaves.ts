@@ -6,7 +6,7 @@ import { assertNever } from '../../src/diagnostics.js';
 import { networkText } from '../../src/ir/cidr.js';
 import { withOp } from '../../src/ir/sigma-string.js';
 import type { Match, NumberValue, Part, SigmaString, StringMatch } from '../../src/ir/types.js';
-import { regexToSigma, sigmaToRegex } from '../../src/lowering/regex.js';
+import { regexAsString, sigmaToRegex } from '../../src/lowering/regex.js';
 import { evalFieldName, pcreSafe, searchFieldName, searchSafeText, splString } from './spl.js';
 import { FALSE, TRUE, leaf, type Tree } from './tree.js';
 
@@ -169,16 +169,8 @@ export function widen(m: Match): Tree {
     }
     case 'regex': {
       // A regex that is a wildcard match, or a wider one (`.` without `s` does not match a newline; `*` does).
-      const s = regexToSigma(m.pattern, m.flags);
-      if (!s) return TRUE;
-      return widen({
-        kind: 'string',
-        field: m.field,
-        op: s.op,
-        values: [s.value],
-        cased: s.cased,
-        origin: m.origin,
-      });
+      const s = regexAsString(m);
+      return s ? widen(s.match) : TRUE;
     }
     default:
       return TRUE;

@@ -8,7 +8,7 @@ import { assertNever } from '../../src/diagnostics.js';
 import { toSigmaText } from '../../src/ir/sigma-string.js';
 import type { Match } from '../../src/ir/types.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../../src/pipeline/types.js';
-import { regexToSigma } from '../../src/lowering/regex.js';
+import { regexAsString } from '../../src/lowering/regex.js';
 import {
   narrow,
   searchExact,
@@ -39,19 +39,14 @@ function describe(m: Match): string {
   }
 }
 
-/** Regexes that are exactly a wildcard match become string matches (then often search terms). */
-function regexAsString(m: Match): Tree {
+/**
+ * Regexes that are exactly a wildcard match, and keyword numbers, become string matches (then
+ * often search terms).
+ */
+function asStringLeaf(m: Match): Tree {
   if (m.kind === 'regex') {
-    const s = regexToSigma(m.pattern, m.flags);
-    if (s && s.exact)
-      return leaf({
-        kind: 'string',
-        field: m.field,
-        op: s.op,
-        values: [s.value],
-        cased: s.cased,
-        origin: m.origin,
-      });
+    const s = regexAsString(m);
+    if (s && s.exact) return leaf(s.match);
   }
   if (m.kind === 'number' && m.field === null)
     return leaf({
@@ -188,7 +183,7 @@ export function renderRule(ctx: ConvertContext): string | null {
   };
   let tree = fold(
     mapLeaves(fromIR(ctx.ir), (m, negated) => {
-      const t = regexAsString(m);
+      const t = asStringLeaf(m);
       if (t.kind !== 'leaf') return t;
       const lm = t.m;
       if (lm.kind === 'time')

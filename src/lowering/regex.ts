@@ -2,7 +2,7 @@
  * Regular expressions for Sigma strings, and Sigma strings for regular expressions.
  * Output is written in the common subset of PCRE (Splunk), RE2 (Kusto) and JavaScript.
  */
-import type { Part, SigmaString, StringOp } from '../ir/types.js';
+import type { Part, RegexMatch, SigmaString, StringMatch, StringOp } from '../ir/types.js';
 
 export type RegexDialect = 'pcre' | 're2' | 'js';
 
@@ -116,6 +116,21 @@ export interface SigmaForm {
    * (a `.` or `.*` without the `s` flag does not match a newline, a Sigma wildcard does).
    */
   readonly exact: boolean;
+}
+
+/**
+ * A regex match as the string match of its wildcard form (see regexToSigma), with whether it is
+ * exact; null when the regex has no wildcard form.
+ */
+export function regexAsString(
+  m: RegexMatch,
+): { readonly match: StringMatch; readonly exact: boolean } | null {
+  const s = regexToSigma(m.pattern, m.flags);
+  if (!s) return null;
+  return {
+    match: { kind: 'string', field: m.field, op: s.op, values: [s.value], cased: s.cased, origin: m.origin },
+    exact: s.exact,
+  };
 }
 
 /**
