@@ -106,84 +106,39 @@ const scenario = (name, argv) => {
     `  ${name.padEnd(48)} median ${ms(r.median).padStart(7)}  min ${ms(r.min).padStart(7)}  max ${ms(r.max).padStart(7)}  peak RSS ${r.maxRSSMB.toFixed(0)} MB`,
   );
 };
+/** `sigmantic convert -q` for the targets (comma-separated), with options, on inputs. */
+const convertArgv = (targets, inputs, ...options) => [
+  CLI,
+  'convert',
+  '-q',
+  ...options,
+  '-t',
+  targets,
+  '-o',
+  join(out, targets.includes(',') ? 'all' : `${targets}.out`),
+  ...inputs,
+];
+const rulesDir = [join(corpus, 'rules')];
 for (const t of targetList) {
-  scenario(`${t}`, [CLI, 'convert', '-q', '-t', t, '-o', join(out, `${t}.out`), ...activeDirs]);
-  scenario(`${t} (no default pipelines)`, [
-    CLI,
-    'convert',
-    '-q',
-    '--no-default-pipelines',
-    '-t',
-    t,
-    '-o',
-    join(out, `${t}.out`),
-    ...activeDirs,
-  ]);
-  scenario(`${t}, rules/ only`, [
-    CLI,
-    'convert',
-    '-q',
-    '-t',
-    t,
-    '-o',
-    join(out, `${t}.out`),
-    join(corpus, 'rules'),
-  ]);
+  scenario(`${t}`, convertArgv(t, activeDirs));
+  scenario(`${t} (no default pipelines)`, convertArgv(t, activeDirs, '--no-default-pipelines'));
+  scenario(`${t}, rules/ only`, convertArgv(t, rulesDir));
 }
+const allTargets = targetList.join(',');
 if (targetList.length > 1) {
-  scenario(`all targets in one run`, [
-    CLI,
-    'convert',
-    '-q',
-    '-t',
-    targetList.join(','),
-    '-o',
-    join(out, 'all'),
-    ...activeDirs,
-  ]);
-  scenario(`all targets in one run (no default pipelines)`, [
-    CLI,
-    'convert',
-    '-q',
-    '--no-default-pipelines',
-    '-t',
-    targetList.join(','),
-    '-o',
-    join(out, 'all'),
-    ...activeDirs,
-  ]);
+  scenario(`all targets in one run`, convertArgv(allTargets, activeDirs));
+  scenario(
+    `all targets in one run (no default pipelines)`,
+    convertArgv(allTargets, activeDirs, '--no-default-pipelines'),
+  );
 }
 
 // With --cache, the warm-up run fills the cache and the measured runs reuse it (CI on a commit
 // that changed few rules).
-const cacheDir = join(out, 'cache');
-scenario(`all targets, --cache (warm)`, [
-  CLI,
-  'convert',
-  '-q',
-  '--cache',
-  '--cache-location',
-  cacheDir,
-  '-t',
-  targetList.join(','),
-  '-o',
-  join(out, 'all'),
-  ...activeDirs,
-]);
+const cached = ['--cache', '--cache-location', join(out, 'cache')];
+scenario(`all targets, --cache (warm)`, convertArgv(allTargets, activeDirs, ...cached));
 for (const t of targetList)
-  scenario(`${t}, rules/ only, --cache (warm)`, [
-    CLI,
-    'convert',
-    '-q',
-    '--cache',
-    '--cache-location',
-    cacheDir,
-    '-t',
-    t,
-    '-o',
-    join(out, `${t}.out`),
-    join(corpus, 'rules'),
-  ]);
+  scenario(`${t}, rules/ only, --cache (warm)`, convertArgv(t, rulesDir, ...cached));
 
 console.log('\nStart-up:');
 const small = join(out, 'small.yml');
