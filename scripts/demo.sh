@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 status=0
 for target in splunk sentinel elastic; do
   printf '\n=== %s ===\n' "$target"
-  node dist/bundle/cli.js convert -t "$target" rules || status=$?
+  dist/bundle/cli.js convert -t "$target" rules || status=$?
 done
 # Exit 2 (usage or installation problem) fails the demo; 1 (some rule unsupported) does not.
 [ "$status" -ge 2 ] && exit "$status"
