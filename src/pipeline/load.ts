@@ -44,7 +44,8 @@ export function loadPipelineFile(path: string): PipelineSpec {
   }
   if (text.length > MAX_FILE_SIZE)
     throw new PipelineError(`${path}: the pipeline file exceeds ${MAX_FILE_SIZE} bytes`);
-  return pipelineFromYaml(text, path);
+  // `builtin:` names the package's own pipelines (compiled lazily): never a file's source.
+  return pipelineFromYaml(text, path.startsWith('builtin:') ? `./${path}` : path);
 }
 
 /** Built-in pipeline specs made so far, per backend and name (a spec is immutable). */

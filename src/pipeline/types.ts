@@ -15,7 +15,10 @@ export interface PipelineSpec {
   readonly vars: Readonly<Record<string, readonly string[]>>;
   /** The processing items as written (pySigma YAML objects), checked when the spec was made. */
   readonly transformations: readonly unknown[];
-  /** Where it came from (file path or `builtin:name`). */
+  /**
+   * Where it came from (file path or `builtin:name`). A `builtin:` pipeline's items compile
+   * lazily (compiledItems); the tests compile every one, a file's are all checked when loaded.
+   */
   readonly source: string;
   /** Source positions of the `transformations` list (files only), for error messages. */
   readonly positions?: PosNode;
