@@ -57,6 +57,33 @@ export interface OutputFormat {
   footer?(options: ConvertOptions): string;
 }
 
+/** The kinds of value a setting takes (checked when `--set` is read). */
+export type SettingType = 'string' | 'list' | 'enum' | 'number' | 'boolean';
+
+/**
+ * A backend setting (`--set name=value`). One precedence rule for every setting: `--set` beats
+ * the pipeline state named by `state`, which beats `default` (README, docs/pipelines.md).
+ */
+export interface SettingDecl {
+  /** The key. A name ending in `.*` declares every key with that prefix (`action.*`). */
+  readonly name: string;
+  /** string: any text; list: comma-separated items; enum: one of `values`; number: a finite
+   * number (integer when `integer`); boolean: true or false. */
+  readonly type: SettingType;
+  /** For `enum`: the allowed values. */
+  readonly values?: readonly string[];
+  /** For `number`: only whole numbers of at least `min`. */
+  readonly integer?: boolean;
+  readonly min?: number;
+  /** The value when neither `--set` nor the pipeline state gives one (as text; none: unset). */
+  readonly default?: string;
+  readonly description: string;
+  /** The output formats that read it (undefined: the queries themselves). */
+  readonly formats?: readonly string[];
+  /** The pipeline state key (`set_state`) that may give the value when `--set` does not. */
+  readonly state?: string;
+}
+
 export interface Backend {
   readonly name: string;
   readonly aliases?: readonly string[];
@@ -66,6 +93,8 @@ export interface Backend {
   /** Pipelines applied unless `--no-default-pipelines`. */
   readonly defaultPipelines: readonly string[];
   readonly formats: Readonly<Record<string, OutputFormat>> & { readonly default: OutputFormat };
+  /** Its settings (`--set`); a key not declared by any target of a run is a usage error. */
+  readonly settings?: readonly SettingDecl[];
   /** Renders the queries for one rule. Reports problems to ctx.sink; never throws for a rule's content. */
   convert(ctx: ConvertContext): string[];
 }

@@ -9,7 +9,8 @@ import type { Backend, ConvertOptions, OutputFormat, RuleResult } from './backen
 import { convertLoaded, loadRuleFromText, readRuleFile, type LoadedRule } from './convert.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
 import { expandInputs } from './files.js';
-import { resolvePipeline } from './pipeline/index.js';
+import { pipelineNames, resolvePipeline } from './pipeline/index.js';
+import { settingsProblem } from './settings.js';
 import type { PipelineSpec } from './pipeline/types.js';
 
 export interface RunOptions extends ConvertOptions {
@@ -113,10 +114,7 @@ export async function prepare(
 ): Promise<Prepared> {
   const backend = await loadBackend(target);
   if (!backend) throw new UsageError(`unknown target '${target}' (see 'sigmantic list targets')`);
-  const names = [
-    ...(options.defaultPipelines === false ? [] : backend.defaultPipelines),
-    ...(options.pipelines ?? []),
-  ];
+  const names = pipelineNames(backend, options.pipelines ?? [], options.defaultPipelines !== false);
   const pipelines: PipelineSpec[] = [];
   for (const n of names) {
     try {
@@ -131,6 +129,12 @@ export async function prepare(
       `unknown format '${options.format}' for target '${backend.name}' (formats: ${Object.keys(backend.formats).join(', ')})`,
     );
   return { backend, pipelines, format };
+}
+
+/** Checks `--set` against the declared settings of a run's targets (a usage error, said once). */
+export function checkSettings(backends: readonly Backend[], settings: ConvertOptions['settings']): void {
+  const problem = settingsProblem(backends, settings);
+  if (problem) throw new UsageError(problem);
 }
 
 /** One rule's output for one target: the formatted text (null when it has no query) and a summary. */
@@ -162,6 +166,10 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
   if (options.targets.length === 0) throw new UsageError('no target given');
   const prepared: PreparedTarget[] = [];
   for (const t of options.targets) prepared.push({ ...(await prepare(t, options)), target: t });
+  checkSettings(
+    prepared.map((p) => p.backend),
+    options.settings,
+  );
   const { paths, missing } = await expandInputs(options.inputs);
   const counts: Record<string, Counts> = {};
   const first = new Map<string, boolean>();

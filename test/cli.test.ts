@@ -50,6 +50,38 @@ function paths(stdout: string): string[] {
 }
 
 maybe('sigmantic CLI', () => {
+  test('--set: an unknown key or a bad value is a usage error, exit 2, said once', () => {
+    const r = cli(['convert', '-t', 'splunk', '--set', 'bogus=1', GOOD, NESTED]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^sigmantic: unknown setting 'bogus' \(splunk: index, [^\n]*\nTry 'sigmantic --help'.\n$/,
+    );
+    const e = cli(['convert', '-t', 'elastic', '--set', 'case=foo', GOOD, NESTED]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toBe(
+      "sigmantic: setting case=foo for elastic: the value must be one of widen, caseless\nTry 'sigmantic --help'.\n",
+    );
+  });
+
+  test('list settings -t X prints the declared settings', () => {
+    const r = cli(['list', 'settings', '-t', 'splunk']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.map((l) => l.split('\t')[1])).toEqual([
+      'index',
+      'cron',
+      'earliest',
+      'latest',
+      'schedule',
+      'actions',
+      'action.*',
+    ]);
+    expect(lines[4]).toBe(
+      'splunk\tschedule\tenum(0|1)\tdefault 1\tformats savedsearches\t-\tenableSched of each saved search',
+    );
+  });
+
   test('exit 0 when every rule converts', () => {
     const r = cli(['convert', '-t', 'ir', GOOD]);
     expect(r.code).toBe(0);

@@ -394,8 +394,17 @@ describe('splunk: settings, state and pipelines', () => {
       sink,
       options: { settings: { index: 'main' } },
     });
-    expect(q).toEqual(['index="sec" ([| inputlookup admins.csv | fields User])']);
+    // One precedence rule for every setting: --set beats the pipeline state (README, docs/pipelines.md).
+    expect(q).toEqual(['index="main" ([| inputlookup admins.csv | fields User])']);
     expect(sink.list).toEqual([]);
+    const fromState = splunkBackend.convert({
+      rule: loaded.rule as SigmaRule,
+      ir,
+      state: { index: ['sec', 'audit'] },
+      sink,
+      options: {},
+    });
+    expect(fromState).toEqual(['(index="sec" OR index="audit") User IN (`admins`)']);
   });
 
   test('windows pipeline: source, EventCode and EventID -> EventCode', () => {

@@ -9,7 +9,9 @@ import Handlebars from 'handlebars';
 import type { ConvertOptions, OutputFormat, RuleResult } from '../../src/backend.js';
 import type { SigmaRule } from '../../src/rule/types.js';
 import { template as shared } from '../../src/templates.js';
+import { settingBoolean, settingList } from '../../src/settings.js';
 import { readData } from './data.js';
+import { SETTINGS } from './settings.js';
 
 function template(name: string): (ctx: unknown) => string {
   return shared(Handlebars, `templates/elastic/${name}`, { strict: true });
@@ -120,21 +122,9 @@ function derivedId(rule: SigmaRule | undefined, path: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** `--set index=`, else the pipeline's `index` state, else `logs-*` (src/settings.ts). */
 function indexOf(result: RuleResult, options: ConvertOptions): string[] {
-  const s = result.state.index;
-  if (Array.isArray(s) && s.length && s.every((x) => typeof x === 'string' && x)) return s as string[];
-  if (typeof s === 'string' && s)
-    return s
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean);
-  const set = options.settings?.index;
-  if (set)
-    return set
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean);
-  return ['logs-*'];
+  return [...(settingList(SETTINGS, 'index', options, result.state) ?? [])];
 }
 
 /** The Kibana detection rules (one per query) for a converted rule. */
@@ -162,7 +152,7 @@ export function detectionRules(result: RuleResult, options: ConvertOptions): obj
     query,
     index: indexOf(result, options),
     // Imported rules start disabled: enable them after review (`--set enabled=true`).
-    enabled: options.settings?.enabled === 'true',
+    enabled: settingBoolean(SETTINGS, 'enabled', options),
     from: 'now-6m',
     interval: '5m',
     max_signals: 100,

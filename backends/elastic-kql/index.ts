@@ -7,12 +7,15 @@ import type { Backend, ConvertContext } from '../../src/backend.js';
 import { formats } from './formats.js';
 import { lowerNode, type CaseMode, type LowerEnv } from './lower.js';
 import { pipelines } from './pipelines.js';
+import { SETTINGS } from './settings.js';
+import { checkStateSettings, settingNumber, settingString } from '../../src/settings.js';
 import { render, simplify, type K } from './tree.js';
 
 const CASE_MODES: readonly CaseMode[] = ['widen', 'caseless'];
 
 function convert(ctx: ConvertContext): string[] {
-  const setting = ctx.options.settings?.case ?? 'widen';
+  if (!checkStateSettings(SETTINGS, ctx.options, ctx.state, ctx.sink)) return [];
+  const setting = settingString(SETTINGS, 'case', ctx.options, ctx.state)!;
   if (!(CASE_MODES as readonly string[]).includes(setting)) {
     ctx.sink.error(
       'unsupported-construct',
@@ -43,7 +46,7 @@ function convert(ctx: ConvertContext): string[] {
   }
   // Elasticsearch rejects queries with more boolean clauses than indices.query.bool.max_clause_count
   // (1024 in 7.x, derived from the heap in 8.x); Kibana's recursive KQL parser also has limits.
-  const limit = Number(ctx.options.settings?.['max-clauses'] ?? DEFAULT_MAX_CLAUSES);
+  const limit = settingNumber(SETTINGS, 'max-clauses', ctx.options, ctx.state)!;
   const n = clauses(tree);
   if (Number.isFinite(limit) && n > limit) {
     ctx.sink.error(
@@ -54,8 +57,6 @@ function convert(ctx: ConvertContext): string[] {
   }
   return [render(tree)];
 }
-
-const DEFAULT_MAX_CLAUSES = 4096;
 
 function clauses(k: K): number {
   switch (k.t) {
@@ -79,5 +80,6 @@ export const elasticBackend: Backend = {
   pipelines,
   defaultPipelines: ['ecs'],
   formats,
+  settings: SETTINGS,
   convert,
 };

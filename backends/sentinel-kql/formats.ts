@@ -7,7 +7,8 @@ import Handlebars from 'handlebars';
 import type { OutputFormat, RuleResult } from '../../src/backend.js';
 import { template as shared } from '../../src/templates.js';
 import { rootFile } from './data.js';
-import { STATE } from './pipelines.js';
+import { settingString } from '../../src/settings.js';
+import { SETTINGS } from './settings.js';
 
 type Template = (ctx: unknown) => string;
 
@@ -188,16 +189,14 @@ export const analyticsRuleFormat: OutputFormat = {
     'Sentinel scheduled analytics rules (YAML, Azure-Sentinel Detections layout), one document per rule',
   separator: '---\n',
   rule(r, options) {
-    const table =
-      typeof r.state[STATE.table] === 'string' ? (r.state[STATE.table] as string) : options.settings?.table;
-    const settingsTable = options.settings?.table || table || '';
+    const settingsTable = settingString(SETTINGS, 'table', options, r.state) ?? '';
     const { tactics, techniques } = tagsOf(r);
     const rule = r.rule;
     const entities = (ENTITIES[settingsTable] ?? []).map(([type, fields]) => ({
       type,
       fields: fields.map(([identifier, column]) => ({ identifier, column })),
     }));
-    const frequency = options.settings?.queryFrequency ?? '1h';
+    const frequency = settingString(SETTINGS, 'queryFrequency', options)!;
     return template('analytics-rule.hbs')({
       id: rule?.id ?? '',
       name: rule?.title ?? '',
@@ -206,7 +205,7 @@ export const analyticsRuleFormat: OutputFormat = {
       connector: CONNECTORS[settingsTable],
       table: settingsTable,
       frequency: yamlString(frequency),
-      period: yamlString(options.settings?.queryPeriod ?? frequency),
+      period: yamlString(settingString(SETTINGS, 'queryPeriod', options) ?? frequency),
       tactics,
       techniques,
       query: r.queries.join('\n'),

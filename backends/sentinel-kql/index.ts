@@ -5,34 +5,29 @@
  */
 import type { Backend, ConvertContext } from '../../src/backend.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../../src/pipeline/types.js';
+import { stateMap, stateString } from '../../src/pipeline/state.js';
+import { checkStateSettings, settingString } from '../../src/settings.js';
 import { tableSchemas } from './data.js';
 import { analyticsRuleFormat, defaultFormat } from './formats.js';
 import { kustoName } from './literal.js';
 import { combinedPipeline, pipelineFor, STATE } from './pipelines.js';
 import { KustoRenderer, type TableContext } from './render.js';
-
-function stateString(state: Readonly<Record<string, unknown>>, key: string): string | undefined {
-  const v = state[key];
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
+import { SETTINGS } from './settings.js';
 
 /** The table and its schema for one rule: `--set table=` wins over the pipelines' `table` state. */
 export function tableContext(ctx: ConvertContext): TableContext | null {
-  const settings = ctx.options.settings ?? {};
-  const table = settings.table || stateString(ctx.state, STATE.table);
+  const table = settingString(SETTINGS, 'table', ctx.options, ctx.state);
   if (!table) return null;
   const schemas = tableSchemas();
   const known = Object.prototype.hasOwnProperty.call(schemas, table) ? schemas[table] : null;
   const xml = stateString(ctx.state, STATE.xml);
-  const placeholders = ctx.state[QUERY_EXPRESSION_PLACEHOLDERS];
   return {
     table,
     // A table outside tables.json (a custom `_CL` table): field names are kept, types unknown.
     columns: known,
     xmlColumns: new Set(xml ? [xml] : []),
-    keywords: settings.keywords || stateString(ctx.state, STATE.keywords) || '*',
-    placeholderExpressions:
-      placeholders && typeof placeholders === 'object' ? (placeholders as Record<string, string>) : {},
+    keywords: settingString(SETTINGS, 'keywords', ctx.options, ctx.state)!,
+    placeholderExpressions: stateMap(ctx.state, QUERY_EXPRESSION_PLACEHOLDERS),
     strict: ctx.options.strict === true,
   };
 }
@@ -50,7 +45,9 @@ export const sentinelBackend: Backend = {
   },
   defaultPipelines: ['sentinel'],
   formats: { default: defaultFormat, 'analytics-rule': analyticsRuleFormat },
+  settings: SETTINGS,
   convert(ctx) {
+    if (!checkStateSettings(SETTINGS, ctx.options, ctx.state, ctx.sink)) return [];
     const t = tableContext(ctx);
     const ls = ctx.rule.logsource;
     if (!t) {

@@ -4,7 +4,9 @@
  */
 import Handlebars from 'handlebars';
 import type { ConvertOptions, OutputFormat, RuleResult } from '../../src/backend.js';
+import { settingList, settingString } from '../../src/settings.js';
 import { template as shared } from '../../src/templates.js';
+import { SETTINGS } from './settings.js';
 
 function template(name: string): (ctx: unknown) => string {
   return shared(Handlebars, `templates/splunk/${name}.hbs`, { strict: false });
@@ -45,18 +47,15 @@ function stanzaName(title: string): string {
   return name;
 }
 
-function setting(o: ConvertOptions, key: string, dflt: string): string {
-  const v = o.settings?.[key];
-  return v === undefined ? dflt : oneLine(v);
+/** A savedsearches setting (declared in settings.ts, with its default), on one line. */
+function setting(o: ConvertOptions, key: string): string {
+  return oneLine(settingString(SETTINGS, key, o) ?? '');
 }
 
 function savedSearch(r: RuleResult, o: ConvertOptions): string {
   const rule = r.rule!;
   const actions: Array<{ key: string; value: string }> = [];
-  for (const a of setting(o, 'actions', '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => /^[\w.-]+$/.test(s)))
+  for (const a of (settingList(SETTINGS, 'actions', o) ?? []).filter((s) => /^[\w.-]+$/.test(s)))
     actions.push({ key: `action.${a}`, value: '1' });
   // `actions = <list>` is not in the spec: `action.<name> = 1` keys instead (NOTES section 3).
   for (const [k, v] of Object.entries(o.settings ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
@@ -71,10 +70,10 @@ function savedSearch(r: RuleResult, o: ConvertOptions): string {
     name: stanzaName(rule.title),
     description: confValue(rule.description ?? rule.title),
     search: confValue(r.queries.join(' ')),
-    schedule: setting(o, 'schedule', '1') === '0' ? '0' : '1',
-    cron: setting(o, 'cron', '*/15 * * * *'),
-    earliest: setting(o, 'earliest', '-15m@m'),
-    latest: setting(o, 'latest', 'now'),
+    schedule: setting(o, 'schedule') === '0' ? '0' : '1',
+    cron: setting(o, 'cron'),
+    earliest: setting(o, 'earliest'),
+    latest: setting(o, 'latest'),
     severity: SEVERITY[rule.level ?? ''] ?? 3,
     actions,
   });

@@ -3,6 +3,7 @@ import type { Backend } from '../../src/backend.js';
 import { FORMATS } from './formats.js';
 import { windowsPipeline } from './pipelines.js';
 import { renderRule } from './render.js';
+import { SETTINGS } from './settings.js';
 
 export const splunkBackend: Backend = {
   name: 'splunk',
@@ -14,6 +15,7 @@ export const splunkBackend: Backend = {
   },
   defaultPipelines: [],
   formats: FORMATS,
+  settings: SETTINGS,
   convert(ctx) {
     const q = renderRule(ctx);
     return q === null ? [] : [q];

@@ -8,6 +8,8 @@ import { assertNever } from '../../src/diagnostics.js';
 import { toSigmaText } from '../../src/ir/sigma-string.js';
 import type { Match } from '../../src/ir/types.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../../src/pipeline/types.js';
+import { checkStateSettings, settingList } from '../../src/settings.js';
+import { stateMap } from '../../src/pipeline/state.js';
 import { regexAsString } from '../../src/lowering/regex.js';
 import {
   narrow,
@@ -20,6 +22,7 @@ import {
   type PlaceholderExprs,
 } from './leaves.js';
 import { isSafeFieldName, splString, tableFieldName } from './spl.js';
+import { SETTINGS } from './settings.js';
 import { FALSE, everyLeaf, fold, fromIR, leaf, mapLeaves, type Tree } from './tree.js';
 
 function fieldsOf(m: Match): string[] {
@@ -151,8 +154,8 @@ function overApprox(t: Tree): Tree {
 
 export function renderRule(ctx: ConvertContext): string | null {
   const { sink, rule } = ctx;
-  const settings = ctx.options.settings ?? {};
-  const ph = (ctx.state[QUERY_EXPRESSION_PLACEHOLDERS] ?? {}) as PlaceholderExprs;
+  if (!checkStateSettings(SETTINGS, ctx.options, ctx.state, sink)) return null;
+  const ph: PlaceholderExprs = stateMap(ctx.state, QUERY_EXPRESSION_PLACEHOLDERS);
 
   // 1. Field names that cannot be written safely: refuse the rule (never risk an injection).
   let bad: string | undefined;
@@ -236,15 +239,11 @@ export function renderRule(ctx: ConvertContext): string | null {
 
   // 4. Assemble: [index] base [| where ...] [| table ...]. The query always starts with a search.
   const terms: string[] = [];
-  const index = (ctx.state.index as string | undefined) ?? settings.index;
-  if (index) {
-    const idx = index
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .map((s) => `index=${splString(s)}`);
-    terms.push(idx.length === 1 ? idx[0] : `(${idx.join(' OR ')})`);
-  }
+  // `--set index=` beats the pipeline's `index` state (a string or a list), which beats none.
+  const idx = (settingList(SETTINGS, 'index', ctx.options, ctx.state) ?? []).map(
+    (s) => `index=${splString(s)}`,
+  );
+  if (idx.length) terms.push(idx.length === 1 ? idx[0] : `(${idx.join(' OR ')})`);
   if (tree.kind !== 'const') terms.push(renderSearch(tree, ph, 'top'));
   else if (!tree.value) terms.push('NOT *');
   if (terms.length === 0) terms.push('*');

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { readAsset } from '../assets.js';
 import yargs from 'yargs';
 import { TARGETS, loadBackend } from '../../backends/index.js';
+import type { SettingDecl } from '../backend.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import {
+  checkSettings,
   missingDiagnostic,
   prepare,
   reportEntry,
@@ -67,6 +69,24 @@ function list(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).map(String);
 }
 
+/**
+ * One line of `list settings`: target, name, type (enum values), default, where it applies, the
+ * pipeline state key that may give it, description.
+ */
+function settingLine(target: string, d: SettingDecl): string {
+  const type = d.type === 'enum' ? `enum(${(d.values ?? []).join('|')})` : d.type;
+  const cols = [
+    target,
+    d.name,
+    type,
+    d.default === undefined ? '-' : `default ${d.default}`,
+    d.formats ? `formats ${d.formats.join(',')}` : 'queries',
+    d.state ? `state ${d.state}` : '-',
+    d.description,
+  ];
+  return cols.join('\t') + '\n';
+}
+
 function parseSettings(list: readonly string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const s of list ?? []) {
@@ -125,7 +145,8 @@ export async function main(argv: string[]): Promise<number> {
             .option('pipeline', {
               alias: 'p',
               type: 'string',
-              describe: 'built-in pipeline name or pipeline YAML file (repeatable)',
+              describe:
+                "built-in pipeline name or pipeline YAML file (repeatable); naming a built-in of the target replaces the target's default pipelines, a file runs after them",
             })
             .option('default-pipelines', {
               type: 'boolean',
@@ -156,7 +177,8 @@ export async function main(argv: string[]): Promise<number> {
             })
             .option('set', {
               type: 'string',
-              describe: 'backend setting key=value (repeatable)',
+              describe:
+                'target setting key=value (repeatable; see `sigmantic list settings -t <target>`); beats the pipeline state, which beats the default',
             })
             .option('cache', {
               type: 'boolean',
@@ -203,9 +225,15 @@ export async function main(argv: string[]): Promise<number> {
           // Check targets, pipelines and formats before opening any output.
           const outs = new Map<string, Out>();
           const fds: number[] = [];
+          const preparedAll = [];
+          for (const t of targets) preparedAll.push(await prepare(t, options));
+          checkSettings(
+            preparedAll.map((p) => p.backend),
+            settings,
+          );
           if (several) mkdirSync(args.output!, { recursive: true });
-          for (const t of targets) {
-            const prepared = await prepare(t, options);
+          for (const [i, t] of targets.entries()) {
+            const prepared = preparedAll[i];
             let fd = 1;
             if (several) fd = openSync(join(args.output!, `${t}.${prepared.format.extension ?? 'txt'}`), 'w');
             else if (args.output) fd = openSync(args.output, 'w');
@@ -250,14 +278,17 @@ export async function main(argv: string[]): Promise<number> {
       )
       .command(
         'list <what>',
-        'list targets, formats or pipelines',
+        'list targets, formats, pipelines or settings',
         (y) =>
           y
-            .positional('what', { choices: ['targets', 'formats', 'pipelines'] as const, demandOption: true })
+            .positional('what', {
+              choices: ['targets', 'formats', 'pipelines', 'settings'] as const,
+              demandOption: true,
+            })
             .option('target', {
               alias: 't',
               type: 'string',
-              describe: 'the target whose formats or pipelines to list',
+              describe: 'the target whose formats, pipelines or settings to list',
             }),
         async (args) => {
           if (args.what === 'targets') {
@@ -274,6 +305,8 @@ export async function main(argv: string[]): Promise<number> {
             if (args.what === 'formats')
               for (const [f, fmt] of Object.entries(b.formats))
                 process.stdout.write(`${b.name}\t${f}\t${fmt.description}\n`);
+            else if (args.what === 'settings')
+              for (const d of b.settings ?? []) process.stdout.write(settingLine(b.name, d));
             else
               for (const p of Object.keys(b.pipelines))
                 process.stdout.write(

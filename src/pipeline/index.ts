@@ -6,6 +6,12 @@ export { applyPipelines } from './apply.js';
 export { compilePipelines, TRANSFORMATIONS } from './compile.js';
 export { CONDITION_TYPES } from './conditions.js';
 export { PipelineError } from './errors.js';
-export { loadPipelineFile, pipelineFromObject, pipelineFromYaml, resolvePipeline } from './load.js';
+export {
+  loadPipelineFile,
+  pipelineFromObject,
+  pipelineFromYaml,
+  pipelineNames,
+  resolvePipeline,
+} from './load.js';
 export { QUERY_EXPRESSION_PLACEHOLDERS } from './types.js';
 export type { PipelineOutcome, PipelineSpec } from './types.js';

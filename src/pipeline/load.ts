@@ -51,6 +51,18 @@ export function loadPipelineFile(path: string): PipelineSpec {
 /** Built-in pipeline specs made so far, per backend and name (a spec is immutable). */
 const builtins = new WeakMap<Backend, Map<string, PipelineSpec>>();
 
+/**
+ * The pipelines a run applies for a target, in order. One rule: naming a built-in pipeline of the
+ * target with `-p` replaces the target's default pipelines (a built-in is a complete mapping for
+ * the target; stacking it on the default would map names twice); pipeline files run after the
+ * defaults, unless `useDefaults` is false (`--no-default-pipelines`). A name given twice runs once.
+ */
+export function pipelineNames(backend: Backend, given: readonly string[], useDefaults = true): string[] {
+  const namesBuiltin = given.some((n) => Object.hasOwn(backend.pipelines, n));
+  const defaults = useDefaults && !namesBuiltin ? backend.defaultPipelines : [];
+  return [...new Set([...defaults, ...given])];
+}
+
 /** A backend's built-in pipeline by name, else a `.yml`/`.yaml` file. Throws PipelineError. */
 export function resolvePipeline(nameOrPath: string, backend: Backend): PipelineSpec {
   const builtin = Object.hasOwn(backend.pipelines, nameOrPath) ? backend.pipelines[nameOrPath] : undefined;
