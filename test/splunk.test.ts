@@ -6,13 +6,14 @@
  */
 import fc from 'fast-check';
 import { splunkBackend } from '../backends/splunk/index.js';
+import { SEARCH_DIRECTIVES } from '../backends/splunk/spl.js';
 import type { ConvertOptions, RuleResult } from '../src/backend.js';
 import { DiagnosticSink } from '../src/diagnostics.js';
 import { convertLoaded, loadRuleFromText } from '../src/convert.js';
 import { translateRegex } from '../src/evaluate/index.js';
 import { literal } from '../src/ir/sigma-string.js';
 import type { Node, StringOp } from '../src/ir/types.js';
-import { resolvePipeline } from '../src/pipeline/index.js';
+import { pipelineFromYaml, resolvePipeline } from '../src/pipeline/index.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../src/pipeline/types.js';
 import type { SigmaRule } from '../src/rule/types.js';
 import { splCommands, splStringLiterals, tokenizeSpl } from './support/spl.js';
@@ -428,6 +429,61 @@ describe('splunk: settings, state and pipelines', () => {
       '  product: windows\n  service: security',
     );
     expect(x.queries[0]).toBe('source="XmlWinEventLog:Security" EventCode=4625');
+  });
+});
+
+describe('splunk: names and values the search command would not read as a field test', () => {
+  test('a rule field named like a search directive is tested in | where, never written as a directive', () => {
+    // `earliest="0"` in the base search would set the time range; `index="*"` would choose indexes.
+    for (const name of [...SEARCH_DIRECTIVES, 'EARLIEST', 'Index']) {
+      const r = convert(`  sel: {${name}: '0'}\n  condition: sel`);
+      expect(r.status).toBe('exact');
+      expect(r.queries[0]).toBe(`* | where match(${name}, "(?i)^0\\\\z")`);
+    }
+    expect(convert(`  sel: {earliest: 0, latest|gt: 5}\n  condition: sel`).queries[0]).toBe(
+      '* | where earliest==0 AND latest>5',
+    );
+    expect(convert(`  sel: {index: '*'}\n  f: {tag: x}\n  condition: sel and not f`).queries[0]).toBe(
+      '* | where match(index, "(?i)^[\\\\s\\\\S]*\\\\z") AND (isnull(tag) OR NOT match(tag, "(?i)^x\\\\z"))',
+    );
+    // source, sourcetype and host are default fields: their search terms are field tests.
+    expect(convert(`  sel: {source: x, sourcetype: y, host: z}\n  condition: sel`).queries[0]).toBe(
+      'source="x" sourcetype="y" host="z"',
+    );
+  });
+
+  test('a directive added by a pipeline (trusted configuration) stays in the base search', () => {
+    const ir: Node = { kind: 'string', field: 'index', op: 'eq', values: [literal('main')], cased: false };
+    const sink = new DiagnosticSink('t');
+    const loaded = loadRuleFromText(rule(`  sel: {Image: x}\n  condition: sel`), 't.yml');
+    expect(
+      splunkBackend.convert({ rule: loaded.rule as SigmaRule, ir, state: {}, sink, options: {} }),
+    ).toEqual(['index="main"']);
+    // ... and a pipeline-added condition is built without a rule position, which is what marks it.
+    const p = pipelineFromYaml(
+      'name: p\ntransformations:\n  - type: add_condition\n    conditions: {index: main}\n',
+      'p.yml',
+    );
+    const r = convertLoaded(loaded, splunkBackend, [p], {});
+    expect(r.queries[0]).toBe('index="main" Image="x"');
+  });
+
+  test('a plain value that looks like a network is compared as text, not as a subnet', () => {
+    // Search Reference "search": the search command reads CIDR notation as a subnet.
+    expect(convert(`  sel: {FA: '10.0.0.0/8'}\n  condition: sel`).queries[0]).toBe(
+      'FA="10.0.0.0*8" | where match(FA, "(?i)^10\\\\.0\\\\.0\\\\.0\\\\/8\\\\z")',
+    );
+    expect(convert(`  sel: {FA|contains: 'fe80::/10'}\n  condition: sel`).queries[0]).toBe(
+      'FA="*fe80::*10*" | where match(FA, "(?i)fe80::\\\\/10")',
+    );
+    expect(convert(`  sel: {FA: [a, '192.168.1.0/24']}\n  condition: not sel`).queries[0]).toBe(
+      'NOT FA="a" | where (isnull(FA) OR NOT match(FA, "(?i)^192\\\\.168\\\\.1\\\\.0\\\\/24\\\\z"))',
+    );
+    // |cidr stays a subnet search term; text without a prefix length or with other text stays a term.
+    expect(convert(`  sel: {FA|cidr: '10.0.0.0/8'}\n  condition: sel`).queries[0]).toBe('FA="10.0.0.0/8"');
+    expect(convert(`  sel: {FA: '10.0.0.1', FB: 'a/8', FC: '/api/10'}\n  condition: sel`).queries[0]).toBe(
+      'FA="10.0.0.1" FB="a/8" FC="/api/10"',
+    );
   });
 });
 

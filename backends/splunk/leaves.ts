@@ -10,6 +10,14 @@ import { regexAsString, sigmaToRegex } from '../../src/lowering/regex.js';
 import { evalFieldName, pcreSafe, searchFieldName, searchSafeText, splString } from './spl.js';
 import { FALSE, TRUE, leaf, type Tree } from './tree.js';
 
+/**
+ * The search-term name of a match's field, or null. A match with no rule position was added by a
+ * pipeline (add_condition strips positions): trusted to use directive names such as `index`.
+ */
+function sf(m: Match): string | null {
+  return m.field === null ? null : searchFieldName(m.field, m.origin === undefined);
+}
+
 /** Query-expression templates a pipeline set for placeholders (`{field}` left to fill). */
 export type PlaceholderExprs = Readonly<Record<string, string>>;
 
@@ -21,9 +29,24 @@ function solePlaceholder(v: SigmaString, op: StringMatch['op']): string | null {
   return op === 'eq' && v.length === 1 && v[0].kind === 'placeholder' ? v[0].name : null;
 }
 
-/** A value the search command matches exactly: `*` wildcards only, no literal `*`, no control characters. */
+/**
+ * Text the search command reads as a subnet, not as text: an IPv4 or IPv6 network in CIDR
+ * notation (Search Reference "search": "The search command supports IPv4 and IPv6 addresses and
+ * subnets that use CIDR notation"; NOTES 1.5). Tested without the value's leading and trailing
+ * `*`, whose effect on the reading is not documented (the safe side).
+ */
+const CIDR_LIKE = /^(?:\d{1,3}(?:\.\d{1,3}){0,3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)\/\d{1,3}$/;
+
+function cidrLike(v: SigmaString): boolean {
+  let s = '';
+  for (const p of v) s += p.kind === 'text' ? p.text : '*';
+  return CIDR_LIKE.test(s.replace(/^\*+|\*+$/g, ''));
+}
+
+/** A value the search command matches exactly: `*` wildcards only, no literal `*`, no control characters, not read as a subnet. */
 function searchExactValue(v: SigmaString, op: StringMatch['op']): boolean {
   if (op === 'eq' && v.length === 0) return false; // `f=""`: empty values are not documented
+  if (cidrLike(v)) return false; // `f="10.0.0.0/8"` would be a subnet match, not this text
   return v.every((p) => {
     switch (p.kind) {
       case 'text':
@@ -44,19 +67,17 @@ export function searchExact(m: Match): boolean {
   switch (m.kind) {
     case 'string':
       // Bare terms match segmented index terms, not substrings (Search Manual "Event segmentation").
-      if (m.field === null || !searchFieldName(m.field) || m.cased) return false;
+      if (m.field === null || !sf(m) || m.cased) return false;
       return m.values.every((v) => solePlaceholder(v, m.op) !== null || searchExactValue(v, m.op));
     case 'number':
-      return (
-        m.field !== null && !!searchFieldName(m.field) && m.values.every((n) => PLAIN_NUMBER.test(n.text))
-      );
+      return m.field !== null && !!sf(m) && m.values.every((n) => PLAIN_NUMBER.test(n.text));
     case 'compare':
-      return !!searchFieldName(m.field) && PLAIN_NUMBER.test(m.value.text);
+      return !!sf(m) && PLAIN_NUMBER.test(m.value.text);
     case 'cidr': // "The search command supports IPv4 and IPv6 addresses and subnets that use CIDR notation."
     case 'boolean':
     case 'exists':
     case 'null':
-      return !!searchFieldName(m.field);
+      return !!sf(m);
     case 'regex':
     case 'fieldref':
     case 'time':
@@ -81,7 +102,7 @@ function numberText(n: NumberValue): string {
 export function searchTerm(m: Match, placeholders: PlaceholderExprs): string {
   switch (m.kind) {
     case 'string': {
-      const f = searchFieldName(m.field!)!;
+      const f = sf(m)!;
       const plain: string[] = [];
       const terms: string[] = [];
       for (const v0 of m.values) {
@@ -98,28 +119,28 @@ export function searchTerm(m: Match, placeholders: PlaceholderExprs): string {
       return terms.length === 1 ? terms[0] : `(${terms.join(' OR ')})`;
     }
     case 'number': {
-      const f = searchFieldName(m.field!)!;
+      const f = sf(m)!;
       return m.values.length === 1
         ? `${f}=${numberText(m.values[0])}`
         : `${f} IN (${m.values.map(numberText).join(', ')})`;
     }
     case 'compare': {
       const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[m.op];
-      return `${searchFieldName(m.field)!}${op}${numberText(m.value)}`;
+      return `${sf(m)!}${op}${numberText(m.value)}`;
     }
     case 'cidr': {
       // CIDR values are never put in `IN` (NOTES 1.2: only plain `field="net"` is documented as a range).
-      const f = searchFieldName(m.field)!;
+      const f = sf(m)!;
       const terms = m.networks.map((n) => `${f}=${splString(networkText(n))}`);
       return terms.length === 1 ? terms[0] : `(${terms.join(' OR ')})`;
     }
     case 'boolean':
-      return `${searchFieldName(m.field)!}=${splString(String(m.value))}`;
+      return `${sf(m)!}=${splString(String(m.value))}`;
     case 'exists':
-      return m.exists ? `${searchFieldName(m.field)!}=*` : `NOT ${searchFieldName(m.field)!}=*`;
+      return m.exists ? `${sf(m)!}=*` : `NOT ${sf(m)!}=*`;
     case 'null':
       // `NOT f=*` keeps events without the field ("Difference between != and NOT").
-      return `NOT ${searchFieldName(m.field)!}=*`;
+      return `NOT ${sf(m)!}=*`;
     case 'regex':
     case 'fieldref':
     case 'time':
@@ -143,6 +164,18 @@ function widenValue(v: SigmaString): SigmaString {
       });
     } else if (p.kind === 'any' || p.kind === 'one' || p.kind === 'placeholder') out.push(any);
   }
+  // A subnet-like text (`10.0.0.0/8`) widens to `10.0.0.0*8`, which search reads as text.
+  if (cidrLike(out))
+    return out.flatMap((p) =>
+      p.kind === 'text'
+        ? p.text
+            .split('/')
+            .flatMap((t, i): Part[] => [
+              ...(i > 0 ? [any] : []),
+              ...(t ? [{ kind: 'text' as const, text: t }] : []),
+            ])
+        : [p],
+    );
   return out;
 }
 
@@ -154,7 +187,7 @@ export function widen(m: Match): Tree {
   if (searchExact(m)) return leaf(m);
   switch (m.kind) {
     case 'string': {
-      if (m.field === null || !searchFieldName(m.field)) return TRUE;
+      if (m.field === null || !sf(m)) return TRUE;
       const values: SigmaString[] = [];
       for (const v of m.values) {
         if (solePlaceholder(v, m.op) !== null) {
@@ -180,7 +213,7 @@ export function widen(m: Match): Tree {
 /** The narrowest sound search form (a subset of its events), for a match under `not`. FALSE when nothing is sound. */
 export function narrow(m: Match): Tree {
   if (searchExact(m)) return leaf(m);
-  if (m.kind === 'string' && m.field !== null && searchFieldName(m.field) && !m.cased) {
+  if (m.kind === 'string' && m.field !== null && sf(m) && !m.cased) {
     const values = m.values.filter((v) => solePlaceholder(v, m.op) !== null || searchExactValue(v, m.op));
     return values.length ? leaf({ ...m, values }) : FALSE;
   }
@@ -189,8 +222,7 @@ export function narrow(m: Match): Tree {
 
 /** Splits a multi-value string match into its search-exact values and the rest (null if one side is empty). */
 export function splitValues(m: Match): [Match, Match] | null {
-  if (m.kind !== 'string' || m.values.length < 2 || m.field === null || !searchFieldName(m.field) || m.cased)
-    return null;
+  if (m.kind !== 'string' || m.values.length < 2 || m.field === null || !sf(m) || m.cased) return null;
   const yes = m.values.filter((v) => solePlaceholder(v, m.op) !== null || searchExactValue(v, m.op));
   if (yes.length === 0 || yes.length === m.values.length) return null;
   const no = m.values.filter((v) => !yes.includes(v));

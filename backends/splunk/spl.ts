@@ -19,8 +19,60 @@ export function splString(value: string): string {
 const SEARCH_FIELD = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 const SEARCH_RESERVED = new Set(['OR', 'AND', 'NOT', 'IN', 'XOR', 'TERM', 'CASE']);
 
-export function searchFieldName(field: string): string | null {
-  return SEARCH_FIELD.test(field) && !SEARCH_RESERVED.has(field.toUpperCase()) ? field : null;
+/**
+ * Names that a `name=value` term of the search command reads as a directive, not as a test of a
+ * field (NOTES 1.4): the time modifiers (Search Reference "Time modifiers", including the older
+ * modifiers listed there as still valid) change the time range; `index`, `splunk_server` and
+ * `splunk_server_group` choose which indexes and peers are searched; `eventtype`, `eventtypetag`,
+ * `tag`, `hosttag`, `savedsearch` and `savedsplunk` expand to other searches (Search Reference
+ * "search", `<search-modifier>`). Compared case-insensitively (the safe side).
+ */
+export const SEARCH_DIRECTIVES: ReadonlySet<string> = new Set([
+  'earliest',
+  'latest',
+  '_index_earliest',
+  '_index_latest',
+  'now',
+  'timeformat',
+  'starttime',
+  'endtime',
+  'starttimeu',
+  'endtimeu',
+  'daysago',
+  'hoursago',
+  'minutesago',
+  'monthsago',
+  'startdaysago',
+  'starthoursago',
+  'startminutesago',
+  'startmonthsago',
+  'enddaysago',
+  'endhoursago',
+  'endminutesago',
+  'endmonthsago',
+  'searchtimespandays',
+  'searchtimespanhours',
+  'searchtimespanminutes',
+  'searchtimespanmonths',
+  'index',
+  'splunk_server',
+  'splunk_server_group',
+  'eventtype',
+  'eventtypetag',
+  'tag',
+  'hosttag',
+  'savedsearch',
+  'savedsplunk',
+]);
+
+/**
+ * The name as a search-term field, or null when the test must go to `| where` (where every name
+ * is a field). A directive name is a search term only when `trusted`: a condition a pipeline
+ * added (the user's configuration, e.g. `index`), never a field of the rule itself.
+ */
+export function searchFieldName(field: string, trusted = false): string | null {
+  if (!SEARCH_FIELD.test(field) || SEARCH_RESERVED.has(field.toUpperCase())) return null;
+  return trusted || !SEARCH_DIRECTIVES.has(field.toLowerCase()) ? field : null;
 }
 
 /** Names eval reads bare; others go in single quotes (Search Reference "where": non-alphanumeric names). */
