@@ -6,16 +6,17 @@
  */
 import fc from 'fast-check';
 import { splunkBackend } from '../backends/splunk/index.js';
-import { SEARCH_DIRECTIVES } from '../backends/splunk/spl.js';
+import { isSafeFieldName, SEARCH_DIRECTIVES } from '../backends/splunk/spl.js';
 import type { ConvertOptions, RuleResult } from '../src/backend.js';
 import { DiagnosticSink } from '../src/diagnostics.js';
 import { convertLoaded, loadRuleFromText } from '../src/convert.js';
-import { translateRegex } from '../src/evaluate/index.js';
+import { compileRule, translateRegex } from '../src/evaluate/index.js';
 import { literal } from '../src/ir/sigma-string.js';
 import type { Node, StringOp } from '../src/ir/types.js';
 import { pipelineFromYaml, resolvePipeline } from '../src/pipeline/index.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../src/pipeline/types.js';
 import type { SigmaRule } from '../src/rule/types.js';
+import { evalSpl } from './support/eval-spl.js';
 import { splCommands, splStringLiterals, tokenizeSpl } from './support/spl.js';
 
 function rule(
@@ -569,6 +570,165 @@ describe('splunk: escape safety', () => {
         expect(q[0]).not.toMatch(/[\n\r]/);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('splunk: hostile field names and values (property test, read back with the SPL lexer)', () => {
+  const nameUnit = fc.constantFrom(
+    'a',
+    'Z',
+    '0',
+    '_',
+    '.',
+    '-',
+    ' ',
+    '"',
+    "'",
+    '[',
+    ']',
+    '=',
+    '|',
+    '`',
+    '\\',
+    '(',
+    ')',
+    ',',
+    '!',
+    '<',
+    '*',
+    'é',
+    '名',
+    '\t',
+    '\n',
+  );
+  const names = fc.oneof(
+    fc.constantFrom(
+      'AND',
+      'OR',
+      'NOT',
+      'IN',
+      'XOR',
+      'TERM',
+      'CASE',
+      'LIKE',
+      'true',
+      'null',
+      'where',
+      'search',
+      'Image',
+      'Process.Name',
+      'my field',
+      'a-b',
+      '5minutes',
+      'user[0]',
+      'a=b',
+      'a|b',
+      "it's",
+      ...SEARCH_DIRECTIVES,
+      'Earliest',
+      'INDEX',
+      'source',
+      'host',
+      'sourcetype',
+    ),
+    fc.string({ unit: nameUnit, minLength: 1, maxLength: 8 }),
+  );
+  const values = fc.string({
+    unit: fc.constantFrom(
+      'a',
+      'B',
+      '0',
+      '1',
+      '.',
+      '/',
+      ':',
+      '"',
+      "'",
+      '\\',
+      '|',
+      '[',
+      ']',
+      '*',
+      '?',
+      ' ',
+      '=',
+      '`',
+      'é',
+      '\n',
+    ),
+    maxLength: 10,
+  });
+  const origin = { line: 4, column: 3 };
+
+  test("each name stays one field name, each value one literal, no command is injected; the query keeps exactly the rule's events", () => {
+    const loaded = loadRuleFromText(rule(`  sel: {A: x}\n  condition: sel`), 't.yml');
+    fc.assert(
+      fc.property(names, names, values, values, fc.boolean(), (f1, f2, v1, v2, cased) => {
+        const ir: Node = {
+          kind: 'and',
+          children: [
+            { kind: 'string', field: f1, op: 'eq', values: [literal(v1)], cased: false, origin },
+            {
+              kind: 'not',
+              child: { kind: 'string', field: f2, op: 'contains', values: [literal(v2)], cased, origin },
+            },
+          ],
+        };
+        const sink = new DiagnosticSink('t');
+        const q = splunkBackend.convert({ rule: loaded.rule as SigmaRule, ir, state: {}, sink, options: {} });
+        const safe = isSafeFieldName(f1) && isSafeFieldName(f2);
+        if (!safe) {
+          // A name that cannot be written safely is refused, never emitted.
+          expect(q).toEqual([]);
+          expect(sink.list.map((d) => d.code)).toEqual(['unsupported-construct']);
+          return;
+        }
+        expect(sink.list).toEqual([]);
+        const [query] = q;
+        const commands = splCommands(query);
+        expect(commands[0]).toBe('search');
+        expect(commands.slice(1).every((c) => c === 'where')).toBe(true);
+        // Every field reference read back is one of the two names: bare before an operator or
+        // IN in the search, bare or single-quoted in the where (functions and literals aside).
+        const toks = tokenizeSpl(query);
+        const where = toks.findIndex((t) => t.type === 'pipe');
+        const refs = new Set<string>();
+        toks.forEach((t, i) => {
+          const next = toks[i + 1];
+          if (t.type === 'quotedField') refs.add(t.value);
+          else if (t.type === 'word' && (where < 0 || i < where)) {
+            if (next?.type === 'op' || (next?.type === 'word' && next.value === 'IN')) refs.add(t.value);
+          } else if (
+            t.type === 'word' &&
+            i > where + 1 &&
+            next?.type !== 'lparen' &&
+            !/^(?:AND|OR|NOT)$/.test(t.value)
+          )
+            refs.add(t.value);
+        });
+        for (const r of refs) expect([f1, f2]).toContain(r);
+        // A directive name of the rule is never a base-search term.
+        for (const f of [f1, f2])
+          if (SEARCH_DIRECTIVES.has(f.toLowerCase()))
+            expect(
+              toks.slice(0, where < 0 ? toks.length : where).some((t) => t.type === 'word' && t.value === f),
+            ).toBe(false);
+        // Every string literal is a value or a regex of one: it reads back whole (checked by the
+        // interpreter agreeing with the reference evaluator on events that hold the values).
+        const ref = compileRule(ir);
+        const events: Array<Record<string, unknown>> = [
+          { [f1]: v1 },
+          { [f1]: v1, [f2]: v2 },
+          { [f1]: v1, [f2]: `x${v2}y` },
+          { [f1]: v1.toUpperCase(), [f2]: 'zz' },
+          { [f1]: `${v1}!` },
+          { [f2]: v2 },
+          {},
+        ];
+        for (const e of events) expect([e, evalSpl(query, e)]).toEqual([e, ref(e as never)]);
+      }),
+      { numRuns: 400 },
     );
   });
 });
