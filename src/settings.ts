@@ -91,6 +91,23 @@ function setValue(options: ConvertOptions, name: string): string | undefined {
   return s && Object.hasOwn(s, name) ? s[name] : undefined;
 }
 
+/** True when `--set` gives the setting (whatever the pipeline state holds). */
+export function settingGiven(options: ConvertOptions, name: string): boolean {
+  return setValue(options, name) !== undefined;
+}
+
+/** The `--set` keys a `prefix.*` declaration covers, sorted, with their values. */
+export function prefixSettings(
+  decls: readonly SettingDecl[] | undefined,
+  pattern: string,
+  options: ConvertOptions,
+): Array<[string, string]> {
+  const d = declOf(decls, pattern);
+  return Object.entries(options.settings ?? {})
+    .filter(([k]) => findSetting(decls, k) === d)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /**
  * A setting's value for one rule as text: `--set`, else the pipeline state (when the setting
  * names a state key), else the default. A state value of the wrong type throws StateTypeError

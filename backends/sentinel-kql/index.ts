@@ -6,7 +6,7 @@
 import type { Backend, ConvertContext } from '../../src/backend.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../../src/pipeline/types.js';
 import { stateMap, stateString } from '../../src/pipeline/state.js';
-import { checkStateSettings, settingString } from '../../src/settings.js';
+import { checkStateSettings, settingGiven, settingString } from '../../src/settings.js';
 import { tableSchemas } from './data.js';
 import { analyticsRuleFormat, defaultFormat } from './formats.js';
 import { kustoName } from './literal.js';
@@ -59,7 +59,7 @@ export const sentinelBackend: Backend = {
       return [];
     }
     const entry = stateString(ctx.state, STATE.entry);
-    if (entry && !ctx.options.settings?.table) {
+    if (entry && !settingGiven(ctx.options, 'table')) {
       // The most specific entry whose logsource is a subset of the rule's applied: the rule's own
       // log source (a category or service the data does not list) is not filtered on.
       const [, key] = entry.split(':');

@@ -4,7 +4,7 @@
  */
 import Handlebars from 'handlebars';
 import type { ConvertOptions, OutputFormat, RuleResult } from '../../src/backend.js';
-import { settingList, settingString } from '../../src/settings.js';
+import { prefixSettings, settingList, settingString } from '../../src/settings.js';
 import { template as shared } from '../../src/templates.js';
 import { SETTINGS } from './settings.js';
 
@@ -58,7 +58,7 @@ function savedSearch(r: RuleResult, o: ConvertOptions): string {
   for (const a of (settingList(SETTINGS, 'actions', o) ?? []).filter((s) => /^[\w.-]+$/.test(s)))
     actions.push({ key: `action.${a}`, value: '1' });
   // `actions = <list>` is not in the spec: `action.<name> = 1` keys instead (NOTES section 3).
-  for (const [k, v] of Object.entries(o.settings ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  for (const [k, v] of prefixSettings(SETTINGS, 'action.*', o))
     if (/^action\.[\w.-]+$/.test(k)) actions.push({ key: k, value: oneLine(v) });
   const text = template('savedsearches')({
     path: oneLine(r.path),
