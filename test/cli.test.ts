@@ -64,6 +64,16 @@ maybe('sigmantic CLI', () => {
     );
   });
 
+  test('convert --help states which pipelines run and the settings precedence', () => {
+    const r = cli(['convert', '--help']);
+    expect(r.code).toBe(0);
+    const help = r.stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(
+      "naming a built-in of the target replaces the target's default pipelines, a file runs after them",
+    );
+    expect(help).toContain('beats the pipeline state, which beats the default');
+  });
+
   test('list settings -t X prints the declared settings', () => {
     const r = cli(['list', 'settings', '-t', 'splunk']);
     expect(r.code).toBe(0);
