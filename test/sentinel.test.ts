@@ -12,6 +12,7 @@ import { resolvePipeline } from '../src/pipeline/index.js';
 import { CASES, caseRule } from './cases/cases.js';
 import { expected } from './cases/expected.sentinel.js';
 import { CASE_SETTINGS } from './cases/settings.js';
+import { evalKusto } from './support/eval-kusto.js';
 import { bindKusto, parseKusto, re2Compiles, stringLiteralValues } from './support/kusto.js';
 import tablesJson from '../backends/sentinel-kql/data/tables.json' with { type: 'json' };
 
@@ -133,7 +134,7 @@ describe('sentinel: constructs on typed tables', () => {
       `  sel:\n    S|cased: a?b\n  condition: sel`,
       'S matches regex @"^a[\\s\\S]b\\z"',
     ],
-    ['star alone -> isnotempty', `  sel:\n    S: '*'\n  condition: sel`, 'isnotempty(S)'],
+    ['star on dynamic -> isnotnull (exact)', `  sel:\n    D.k: '*'\n  condition: sel`, 'isnotnull(D.k)'],
     ['number on long', `  sel:\n    N: 5\n  condition: sel`, 'N == 5'],
     ['numeric text on long', `  sel:\n    N: '5'\n  condition: sel`, 'tostring(N) =~ "5"'],
     ['number on string column: the text', `  sel:\n    S: 5\n  condition: sel`, 'S == "5"'],
@@ -215,20 +216,53 @@ describe('sentinel: constructs on typed tables', () => {
     );
   });
 
-  test('an unknown field is kept with unmapped-field; --strict refuses it', () => {
+  test('a field that is not a column of a known table is unsupported (the query would not bind)', () => {
     const r = convert(rule(`  sel:\n    Nope: x\n  condition: sel`), { settings: T });
-    expect(r.status).toBe('exact');
-    expect(r.queries[0]).toBe('DeviceFileEvents\n| where Nope =~ "x"');
+    expect(r.status).toBe('unsupported');
+    expect(r.queries).toEqual([]);
     expect(r.diagnostics.map((d) => d.code)).toEqual(['unmapped-field']);
-    const s = convert(rule(`  sel:\n    Nope: x\n  condition: sel`), { settings: T, strict: true });
-    expect(s.status).toBe('unsupported');
+    // With the default pipelines too (Defender has no column for it and no fallback).
+    const d = convert(rule(`  sel:\n    Nope: x\n  condition: sel`), {
+      pipelines: sentinelBackend.defaultPipelines,
+    });
+    expect(d.status).toBe('unsupported');
+    expect(d.diagnostics.map((x) => x.code)).toContain('unmapped-field');
+  });
+
+  test('Sigma * on a string column: widening isnotnull(), under not the narrowing isnotempty(), labelled', () => {
+    const a = convert(rule(`  sel:\n    ActionType: '*'\n  condition: sel`), { settings: T });
+    expect(a.status).toBe('approximate');
+    expect(a.queries[0]).toBe('DeviceFileEvents\n| where isnotnull(ActionType)');
+    const n = convert(rule(`  sel:\n    ActionType: '*'\n  condition: not sel`), { settings: T });
+    expect(n.status).toBe('approximate');
+    expect(n.queries[0]).toBe('DeviceFileEvents\n| where not(isnotempty(ActionType))');
+    // A present empty value is matched (the rule matches it), a missing one too (wider).
+    expect(evalKusto(a.queries[0], { ActionType: '' }, TABLES.DeviceFileEvents)).toBe(true);
+    expect(evalKusto(a.queries[0], {}, TABLES.DeviceFileEvents)).toBe(true);
+    // Under not: a missing value passes (the rule keeps it), a present empty one too (wider).
+    expect(evalKusto(n.queries[0], {}, TABLES.DeviceFileEvents)).toBe(true);
+    expect(evalKusto(n.queries[0], { ActionType: 'x' }, TABLES.DeviceFileEvents)).toBe(false);
+  });
+
+  test('|gt on a column of unknown type binds (toreal), on a typed string column too; never Infinity', () => {
+    const r = convert(rule(`  sel:\n    Weird|gt: 1\n  condition: sel`), {
+      settings: { table: 'MyLogs_CL' },
+    });
+    expect(r.queries[0]).toBe('MyLogs_CL\n| where toreal(Weird) > 1');
+    checkQuery(r.queries[0], { MyLogs_CL: { Weird: 'string' } });
+    checkQuery(r.queries[0], { MyLogs_CL: { Weird: 'dynamic' } });
+    const inf = convert(rule(`  sel:\n    Weird|gt: 1e400\n  condition: sel`), {
+      settings: { table: 'MyLogs_CL' },
+    });
+    expect(inf.status).not.toBe('exact');
+    expect(inf.queries.join('')).not.toMatch(/Infinity/);
   });
 
   test('a custom table keeps field names, with no schema', () => {
     const r = convert(rule(`  sel:\n    Weird Field: x\n    N: 3\n  condition: sel`), {
       settings: { table: 'MyLogs_CL' },
     });
-    expect(r.queries[0]).toBe(`MyLogs_CL\n| where ['Weird Field'] =~ "x" and N == 3`);
+    expect(r.queries[0]).toBe(`MyLogs_CL\n| where ['Weird Field'] =~ "x" and tolong(N) == 3`);
     expect(r.diagnostics).toEqual([]);
   });
 
@@ -375,5 +409,238 @@ describe('sentinel: literals round-trip through the parser', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('sentinel: values translated to what the vendor stores (issue 12)', () => {
+  const pipelines = ['sentinel-defender'];
+  const run = (detection: string, logsource: string, row: Record<string, unknown>, table: string) => {
+    const r = convert(rule(detection, logsource), { pipelines });
+    expect(r.status).toBe('exact');
+    checkQuery(r.queries[0]);
+    return { r, hit: evalKusto(r.queries[0], row, TABLES[table]) };
+  };
+  // Rows as Defender records them (learn.microsoft.com/defender-xdr/advanced-hunting-deviceregistryevents-table;
+  // full root key names, value name in its own column, deletions in the Previous* columns).
+  const setRow = {
+    ActionType: 'RegistryValueSet',
+    RegistryKey: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run',
+    RegistryValueName: 'evil',
+    RegistryValueType: 'Dword',
+    RegistryValueData: '1',
+  };
+
+  test('EventType: SetValue is the ActionType RegistryValueSet, CreateKey RegistryKeyCreated', () => {
+    const a = run(
+      `  sel:\n    EventType: SetValue\n  condition: sel`,
+      'product: windows\n  category: registry_set',
+      setRow,
+      'DeviceRegistryEvents',
+    );
+    expect(a.r.queries[0]).toContain('ActionType == "RegistryValueSet"');
+    expect(a.hit).toBe(true);
+    const b = run(
+      `  sel:\n    EventType: CreateKey\n  condition: sel`,
+      'product: windows\n  category: registry_event',
+      { ActionType: 'RegistryKeyCreated', RegistryKey: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\X' },
+      'DeviceRegistryEvents',
+    );
+    expect(b.hit).toBe(true);
+    expect(b.r.queries[0]).not.toContain('"CreateKey"');
+  });
+
+  test('an EventType value Defender never records is refused, not a query that never matches', () => {
+    const r = convert(
+      rule(`  sel:\n    EventType: Bogus\n  condition: sel`, 'product: windows\n  category: registry_set'),
+      {
+        pipelines,
+      },
+    );
+    expect(r.status).toBe('unsupported');
+  });
+
+  test('registry paths: Sysmon HKLM\\ / HKU\\ / CurrentControlSet forms match the full names Defender stores', () => {
+    const ls = 'product: windows\n  category: registry_set';
+    expect(
+      run(
+        `  sel:\n    TargetObject|startswith: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\'\n  condition: sel`,
+        ls,
+        setRow,
+        'DeviceRegistryEvents',
+      ).hit,
+    ).toBe(true);
+    expect(
+      run(
+        `  sel:\n    TargetObject: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\evil'\n  condition: sel`,
+        ls,
+        setRow,
+        'DeviceRegistryEvents',
+      ).hit,
+    ).toBe(true);
+    expect(
+      run(
+        `  sel:\n    TargetObject|endswith: '\\CurrentVersion\\Run\\evil'\n  condition: sel`,
+        ls,
+        setRow,
+        'DeviceRegistryEvents',
+      ).hit,
+    ).toBe(true);
+    expect(
+      run(
+        `  sel:\n    TargetObject: 'HKLM*\\Run\\evil'\n  condition: sel`,
+        ls,
+        setRow,
+        'DeviceRegistryEvents',
+      ).hit,
+    ).toBe(true);
+    expect(
+      run(
+        `  sel:\n    TargetObject: 'HKU\\*\\Run\\evil'\n  condition: sel`,
+        ls,
+        setRow,
+        'DeviceRegistryEvents',
+      ).hit,
+    ).toBe(false);
+    const user = {
+      ...setRow,
+      RegistryKey:
+        'HKEY_CURRENT_USER\\S-1-5-21-1-2-3-1001\\Software\\Microsoft\\Windows\\CurrentVersion\\Run',
+    };
+    expect(
+      run(
+        `  sel:\n    TargetObject|startswith: 'HKU\\S-1-5-21-'\n  condition: sel`,
+        ls,
+        user,
+        'DeviceRegistryEvents',
+      ).hit,
+    ).toBe(true);
+    const svc = {
+      ...setRow,
+      RegistryKey: 'HKEY_LOCAL_MACHINE\\SYSTEM\\ControlSet001\\Services\\evil',
+      RegistryValueName: 'ImagePath',
+      RegistryValueType: 'ExpandString',
+      RegistryValueData: 'C:\\x.exe',
+    };
+    expect(
+      run(
+        `  sel:\n    TargetObject|contains: '\\CurrentControlSet\\Services\\'\n  condition: sel`,
+        ls,
+        svc,
+        'DeviceRegistryEvents',
+      ).hit,
+    ).toBe(true);
+    expect(
+      run(`  sel:\n    Details: 'DWORD (0x00000001)'\n  condition: sel`, ls, setRow, 'DeviceRegistryEvents')
+        .hit,
+    ).toBe(true);
+    // A deleted value: Defender keeps the key and value name in the Previous* columns.
+    const del = {
+      ActionType: 'RegistryValueDeleted',
+      PreviousRegistryKey: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows Defender',
+      PreviousRegistryValueName: 'DisableAntiSpyware',
+    };
+    expect(
+      run(
+        `  sel:\n    TargetObject|endswith: '\\Windows Defender\\DisableAntiSpyware'\n  condition: sel`,
+        'product: windows\n  category: registry_delete',
+        del,
+        'DeviceRegistryEvents',
+      ).hit,
+    ).toBe(true);
+  });
+
+  test("User: 'DOMAIN\\user' is compared with AccountDomain\\AccountName", () => {
+    const row = {
+      ActionType: 'ProcessCreated',
+      AccountDomain: 'nt authority',
+      AccountName: 'system',
+      FolderPath: 'C:\\Windows\\System32\\cmd.exe',
+    };
+    const ls = 'product: windows\n  category: process_creation';
+    expect(
+      run(`  sel:\n    User: 'NT AUTHORITY\\SYSTEM'\n  condition: sel`, ls, row, 'DeviceProcessEvents').hit,
+    ).toBe(true);
+    expect(
+      run(`  sel:\n    User|contains: 'AUTHORI'\n  condition: sel`, ls, row, 'DeviceProcessEvents').hit,
+    ).toBe(true);
+    expect(
+      run(`  sel:\n    User|endswith: '\\SYSTEM'\n  condition: sel`, ls, row, 'DeviceProcessEvents').hit,
+    ).toBe(true);
+    expect(
+      run(
+        `  sel:\n    LogonId: '0x3e7'\n  condition: sel`,
+        ls,
+        { ...row, LogonId: 999 },
+        'DeviceProcessEvents',
+      ).hit,
+    ).toBe(true);
+  });
+
+  test('Initiated: true (a YAML boolean, or the text) is the outbound ActionTypes, not ActionType =~ "true"', () => {
+    const ls = 'product: windows\n  category: network_connection';
+    const out = { ActionType: 'ConnectionSuccess', RemoteIP: '10.1.2.3' };
+    const inbound = { ActionType: 'InboundConnectionAccepted', RemoteIP: '10.1.2.3' };
+    for (const v of ['true', "'true'", "'TRUE'"]) {
+      const a = run(`  sel:\n    Initiated: ${v}\n  condition: sel`, ls, out, 'DeviceNetworkEvents');
+      expect(a.r.queries[0]).not.toMatch(/"true"/i);
+      expect(a.hit).toBe(true);
+      expect(evalKusto(a.r.queries[0], inbound, TABLES.DeviceNetworkEvents)).toBe(false);
+    }
+    const f = run(`  sel:\n    Initiated: false\n  condition: sel`, ls, inbound, 'DeviceNetworkEvents');
+    expect(f.hit).toBe(true);
+  });
+
+  test('booleans: == true on a bool column, =~ "true" on a string column', () => {
+    const b = convert(rule(`  sel:\n    IsAzureInfoProtectionApplied: true\n  condition: sel`), {
+      settings: { table: 'DeviceFileEvents' },
+    });
+    expect(b.queries[0]).toBe('DeviceFileEvents\n| where IsAzureInfoProtectionApplied == true');
+    expect(evalKusto(b.queries[0], { IsAzureInfoProtectionApplied: true }, TABLES.DeviceFileEvents)).toBe(
+      true,
+    );
+    const s = convert(rule(`  sel:\n    ActionType: true\n  condition: sel`), {
+      settings: { table: 'DeviceFileEvents' },
+    });
+    expect(s.queries[0]).toBe('DeviceFileEvents\n| where ActionType =~ "true"');
+    expect(evalKusto(s.queries[0], { ActionType: 'TRUE' }, TABLES.DeviceFileEvents)).toBe(true);
+  });
+});
+
+describe('sentinel: --set table= picks the entry for that table (issue 12)', () => {
+  const pipelines = sentinelBackend.defaultPipelines;
+  const proc = rule(`  sel:\n    Image|endswith: '\\whoami.exe'\n  condition: sel`);
+
+  test('process_creation on WindowsEvent: the Sysmon entry, not Defender names and ActionType', () => {
+    const r = convert(proc, { pipelines, settings: { table: 'WindowsEvent' } });
+    expect(r.status).toBe('exact');
+    expect(r.queries[0]).toBe(
+      'WindowsEvent\n| where Channel =~ "Microsoft-Windows-Sysmon/Operational" and EventID == 1 and tostring(EventData.Image) endswith @"\\whoami.exe"',
+    );
+    checkQuery(r.queries[0]);
+    // A Sysmon event 1 as the Azure Monitor Agent stores it (WindowsEvent: EventData dynamic,
+    // learn.microsoft.com/azure/azure-monitor/reference/tables/windowsevent).
+    const row = {
+      Channel: 'Microsoft-Windows-Sysmon/Operational',
+      EventID: 1,
+      EventData: { Image: 'C:\\Windows\\System32\\whoami.exe' },
+    };
+    expect(evalKusto(r.queries[0], row, TABLES.WindowsEvent)).toBe(true);
+  });
+
+  test('a table with no entry for the log source: rule field names, no conditions, and a diagnostic', () => {
+    const r = convert(proc, { pipelines, settings: { table: 'DeviceFileEvents' } });
+    expect(r.queries.join('')).not.toContain('ProcessCreated');
+    expect(r.diagnostics.map((d) => d.code)).toContain('unmapped-logsource');
+    // Image is not a column of DeviceFileEvents: the query would not run.
+    expect(r.status).toBe('unsupported');
+    const custom = convert(proc, { pipelines, settings: { table: 'MyProc_CL' } });
+    expect(custom.queries[0]).toBe('MyProc_CL\n| where Image endswith @"\\whoami.exe"');
+    expect(custom.diagnostics.map((d) => d.code)).toEqual(['unmapped-logsource']);
+  });
+
+  test('the table the pipelines chose anyway: unchanged', () => {
+    const a = convert(proc, { pipelines });
+    const b = convert(proc, { pipelines, settings: { table: 'DeviceProcessEvents' } });
+    expect(b.queries).toEqual(a.queries);
   });
 });

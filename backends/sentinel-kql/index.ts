@@ -4,18 +4,60 @@
  * or from `--set table=...`; schemas from data/tables.json. See docs/sentinel.md.
  */
 import type { Backend, ConvertContext } from '../../src/backend.js';
+import { DiagnosticSink } from '../../src/diagnostics.js';
+import { buildRule } from '../../src/ir/build.js';
+import type { Node } from '../../src/ir/types.js';
+import { applyPipelines } from '../../src/pipeline/index.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../../src/pipeline/types.js';
 import { stateMap, stateString } from '../../src/pipeline/state.js';
 import { checkStateSettings, settingGiven, settingString } from '../../src/settings.js';
 import { tableSchemas } from './data.js';
 import { analyticsRuleFormat, defaultFormat } from './formats.js';
-import { kustoName } from './literal.js';
-import { combinedPipeline, pipelineFor, STATE } from './pipelines.js';
-import { KustoRenderer, type TableContext } from './render.js';
+import { kustoName, kustoString } from './literal.js';
+import {
+  combinedPipeline,
+  entryById,
+  entryForTable,
+  entryPipeline,
+  pipelineFor,
+  STATE,
+  valueTables,
+  type Entry,
+} from './pipelines.js';
+import { KustoRenderer, type EnumField, type TableContext } from './render.js';
 import { SETTINGS } from './settings.js';
 
+/** The table `--set table=` names (not the pipelines' one), if any. */
+function setTable(ctx: ConvertContext): string | undefined {
+  return settingGiven(ctx.options, 'table') ? settingString(SETTINGS, 'table', ctx.options) : undefined;
+}
+
+/** An entry's derived fields as Kusto expressions, with their values.json rewrites applied. */
+function derivedOf(e: Entry | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!e?.derived) return out;
+  const { rewrites } = valueTables();
+  for (const [field, d] of Object.entries(e.derived)) {
+    let expr = d.expr;
+    // "replace_regex()": RE2 lookup, `\\` in the rewrite is a backslash; applied in order.
+    for (const [re, rw] of d.rewrite ? rewrites[d.rewrite].rules : [])
+      expr = `replace_regex(${expr}, ${kustoString(re)}, ${kustoString(rw)})`;
+    out[field] = expr;
+  }
+  return out;
+}
+
+function enumsOf(e: Entry | null): Record<string, EnumField> {
+  const out: Record<string, EnumField> = {};
+  if (!e?.enums) return out;
+  const { enums } = valueTables();
+  for (const [field, x] of Object.entries(e.enums))
+    out[field] = { column: x.column, values: enums[x.values].values, table: e.table };
+  return out;
+}
+
 /** The table and its schema for one rule: `--set table=` wins over the pipelines' `table` state. */
-export function tableContext(ctx: ConvertContext): TableContext | null {
+export function tableContext(ctx: ConvertContext, entry: Entry | null = null): TableContext | null {
   const table = settingString(SETTINGS, 'table', ctx.options, ctx.state);
   if (!table) return null;
   const schemas = tableSchemas();
@@ -29,7 +71,33 @@ export function tableContext(ctx: ConvertContext): TableContext | null {
     keywords: settingString(SETTINGS, 'keywords', ctx.options, ctx.state)!,
     placeholderExpressions: stateMap(ctx.state, QUERY_EXPRESSION_PLACEHOLDERS),
     strict: ctx.options.strict === true,
+    derived: derivedOf(entry),
+    enums: enumsOf(entry),
   };
+}
+
+/**
+ * `--set table=T` with the built-in pipelines on: the entry the pipelines chose is for another
+ * table, so its field names and conditions do not fit T. The rule's own IR goes instead through
+ * the built-in entry for this logsource on T, if there is one; otherwise it keeps the rule's field
+ * names with no entry conditions, and says so.
+ */
+function retarget(ctx: ConvertContext, table: string): { ctx: ConvertContext; entry: Entry | null } | null {
+  const ls = ctx.rule.logsource;
+  const scratch = new DiagnosticSink('');
+  const ir: Node | undefined = buildRule(ctx.rule, scratch);
+  if (!ir) return null;
+  const alt = entryForTable(ls, table);
+  if (!alt) {
+    ctx.sink.warning(
+      'unmapped-logsource',
+      `--set table=${table}: no built-in mapping for this log source on ${table}; the rule's field names are kept and no log-source conditions are added`,
+    );
+    return { ctx: { ...ctx, ir, state: {} }, entry: null };
+  }
+  const out = applyPipelines([entryPipeline(alt.pipeline, alt.entry)], ctx.rule, ir, ctx.sink);
+  if (ctx.sink.hasErrors) return null;
+  return { ctx: { ...ctx, ir: out.ir, state: out.state }, entry: alt.entry };
 }
 
 export const sentinelBackend: Backend = {
@@ -46,10 +114,20 @@ export const sentinelBackend: Backend = {
   defaultPipelines: ['sentinel'],
   formats: { default: defaultFormat, 'analytics-rule': analyticsRuleFormat },
   settings: SETTINGS,
-  convert(ctx) {
+  convert(original) {
+    let ctx = original;
     if (!checkStateSettings(SETTINGS, ctx.options, ctx.state, ctx.sink)) return [];
-    const t = tableContext(ctx);
     const ls = ctx.rule.logsource;
+    const named = setTable(ctx);
+    const entryState = stateString(ctx.state, STATE.entry);
+    let chosen = entryState ? entryById(entryState) : null;
+    if (named && chosen && chosen.entry.table !== named) {
+      const r = retarget(ctx, named);
+      if (!r) return [];
+      ctx = r.ctx;
+      chosen = r.entry ? { pipeline: chosen.pipeline, entry: r.entry } : null;
+    }
+    const t = tableContext(ctx, chosen?.entry ?? null);
     if (!t) {
       const what = [ls.product, ls.category, ls.service].filter(Boolean).join('/') || 'none';
       ctx.sink.error(
@@ -58,23 +136,24 @@ export const sentinelBackend: Backend = {
       );
       return [];
     }
-    const entry = stateString(ctx.state, STATE.entry);
-    if (entry && !settingGiven(ctx.options, 'table')) {
+    if (chosen) {
       // The most specific entry whose logsource is a subset of the rule's applied: the rule's own
       // log source (a category or service the data does not list) is not filtered on.
-      const [, key] = entry.split(':');
-      const [p, c, s] = key.split('/').map((x) => (x === '*' ? undefined : x));
+      const l = chosen.entry.logsource;
       const extra = (['product', 'category', 'service'] as const).filter(
-        (k, i) => ls[k] !== undefined && [p, c, s][i] === undefined,
+        (k) => ls[k] !== undefined && l[k] === undefined,
       );
       if (extra.length > 0)
         ctx.sink.warning(
           'approximation',
-          `no mapping for the rule's ${extra.map((k) => `${k} '${ls[k]}'`).join(' and ')}: the query searches all of ${t.table} (${key}), which may match more events than the rule`,
+          `no mapping for the rule's ${extra.map((k) => `${k} '${ls[k]}'`).join(' and ')}: the query searches all of ${t.table} (${[l.product, l.category, l.service].map((x) => x ?? '*').join('/')}), which may match more events than the rule`,
         );
     }
-    const predicate = new KustoRenderer(t, ctx.sink).render(ctx.ir);
+    const renderer = new KustoRenderer(t, ctx.sink);
+    const predicate = renderer.render(ctx.ir);
     if (predicate === null || ctx.sink.hasErrors) return [];
-    return [`${kustoName(t.table)}\n| where ${predicate}`];
+    const ext = [...renderer.extends].map(([name, expr]) => `${kustoName(name)} = ${expr}`);
+    const extend = ext.length > 0 ? `\n| extend ${ext.join(', ')}` : '';
+    return [`${kustoName(t.table)}${extend}\n| where ${predicate}`];
   },
 };

@@ -33,6 +33,33 @@ export interface Entry {
   readonly keywords?: string;
   readonly unmapped?: Readonly<Record<string, string>>;
   readonly unsupported?: string;
+  /** Sigma fields rebuilt in Sysmon's format from the table's columns (a Kusto expression, see values.json). */
+  readonly derived?: Readonly<Record<string, DerivedField>>;
+  /** Sigma fields with a closed set of values, each stored as other values of a column (values.json `enums`). */
+  readonly enums?: Readonly<Record<string, { readonly column: string; readonly values: string }>>;
+}
+
+export interface DerivedField {
+  readonly expr: string;
+  /** A list of values.json `rewrites` applied to the expression, in order. */
+  readonly rewrite?: string;
+  readonly reason?: string;
+}
+
+export interface ValueTables {
+  readonly rewrites: Readonly<
+    Record<string, { readonly reason: string; readonly rules: ReadonlyArray<readonly [string, string]> }>
+  >;
+  readonly enums: Readonly<
+    Record<string, { readonly reason: string; readonly values: Readonly<Record<string, readonly string[]>> }>
+  >;
+}
+
+let values: ValueTables | null = null;
+/** data/values.json: the value translations entries refer to. */
+export function valueTables(): ValueTables {
+  values ??= JSON.parse(readFileSync(dataFile('values.json'), 'utf8')) as ValueTables;
+  return values;
 }
 
 export type PipelineName = 'sentinel-defender' | 'sentinel-windows' | 'sentinel-linux' | 'sentinel-cloud';
@@ -55,6 +82,40 @@ export const STATE = {
   keywords: 'sentinel.keywords',
   xml: 'sentinel.xml',
 } as const;
+
+/** The entry a `sentinel.entry` state value names, with its pipeline. */
+export function entryById(id: string): { pipeline: PipelineName; entry: Entry } | null {
+  const pipeline = id.slice(0, id.indexOf(':')) as PipelineName;
+  const list = logsourceData()[pipeline];
+  const entry = list?.find((e) => entryId(pipeline, e) === id);
+  return entry ? { pipeline, entry } : null;
+}
+
+/**
+ * The most specific entry of any built-in pipeline whose logsource is part of `ls` and whose table
+ * is `table` (for `--set table=`); on a tie the combined pipeline's order decides (Defender last).
+ */
+export function entryForTable(
+  ls: LogsourceKey,
+  table: string,
+): { pipeline: PipelineName; entry: Entry } | null {
+  let best: { pipeline: PipelineName; entry: Entry } | null = null;
+  const data = logsourceData();
+  for (const pipeline of COMBINED_ORDER)
+    for (const entry of data[pipeline]) {
+      if (entry.table !== table || entry.unsupported) continue;
+      const l = entry.logsource;
+      if ((['product', 'category', 'service'] as const).some((k) => l[k] !== undefined && l[k] !== ls[k]))
+        continue;
+      if (!best || specificity(entry) >= specificity(best.entry)) best = { pipeline, entry };
+    }
+  return best;
+}
+
+/** One entry alone as a pipeline (its logsource condition dropped: the caller chose it). */
+export function entryPipeline(pipeline: PipelineName, e: Entry): PipelineSpec {
+  return spec(`${pipeline}:${e.table}`, itemsFor([[pipeline, e]], { defenderGuard: false }));
+}
 
 function entryId(pipeline: string, e: Entry): string {
   const ls = e.logsource;
@@ -122,12 +183,17 @@ function itemsFor(pairs: ReadonlyArray<readonly [string, Entry]>, opts: { defend
         field_name_conditions: [{ type: 'include_fields', fields: [f] }],
       });
     }
-    const fields = { ...(e.fields ?? {}) };
+    const fields: Record<string, string> = { ...(e.fields ?? {}) };
     delete fields[''];
     for (const [f, vm] of Object.entries(e.valueMaps ?? {})) fields[f] = vm.column;
     if (e.fallback) {
       // Any other field is a key of the event data (WindowsEvent: dynamic; SecurityEvent: XML text).
-      const keep = [...Object.keys(fields), ...Object.keys(e.unmapped ?? {})];
+      const keep = [
+        ...Object.keys(fields),
+        ...Object.keys(e.unmapped ?? {}),
+        ...Object.keys(e.derived ?? {}),
+        ...Object.keys(e.enums ?? {}),
+      ];
       add({
         type: 'field_name_prefix',
         prefix: `${e.fallback.column}.`,
@@ -170,6 +236,13 @@ export function pipelineFor(name: PipelineName): PipelineSpec {
   );
 }
 
+const COMBINED_ORDER: readonly PipelineName[] = [
+  'sentinel-windows',
+  'sentinel-linux',
+  'sentinel-cloud',
+  'sentinel-defender',
+];
+
 /**
  * `sentinel`: all four, for a workspace that holds Defender XDR and Windows/Syslog/cloud tables.
  * Where two entries have the same logsource, the later pipeline wins: Defender over Sysmon
@@ -177,8 +250,7 @@ export function pipelineFor(name: PipelineName): PipelineSpec {
  */
 export function combinedPipeline(): PipelineSpec {
   const data = logsourceData();
-  const order: PipelineName[] = ['sentinel-windows', 'sentinel-linux', 'sentinel-cloud', 'sentinel-defender'];
-  const pairs = order.flatMap((n) => data[n].map((e) => [n, e] as const));
+  const pairs = COMBINED_ORDER.flatMap((n) => data[n].map((e) => [n, e] as const));
   return spec('sentinel', itemsFor(pairs, { defenderGuard: true }));
 }
 

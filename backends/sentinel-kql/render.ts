@@ -41,6 +41,16 @@ export interface TableContext {
   readonly placeholderExpressions: Readonly<Record<string, string>>;
   /** Strict mode: an unknown field is an error, not a warning. */
   readonly strict: boolean;
+  /** Sigma fields rebuilt from columns: field -> Kusto expression (computed once with `| extend`). */
+  readonly derived: Readonly<Record<string, string>>;
+  /** Sigma fields with a closed value set: field -> the column and the column values of each Sigma value. */
+  readonly enums: Readonly<Record<string, EnumField>>;
+}
+
+export interface EnumField {
+  readonly column: string;
+  readonly values: Readonly<Record<string, readonly string[]>>;
+  readonly table: string;
 }
 
 interface Rendered {
@@ -85,6 +95,8 @@ class Unsupported extends Error {
 
 export class KustoRenderer {
   private readonly reported = new Set<string>();
+  /** `| extend` columns the predicate uses: name -> expression, in first-use order. */
+  readonly extends = new Map<string, string>();
   constructor(
     private readonly ctx: TableContext,
     private readonly sink: DiagnosticSink,
@@ -105,6 +117,21 @@ export class KustoRenderer {
 
   /** The operand for a field name as it arrives after the pipelines. */
   operand(field: string, m: Match): Operand {
+    const derived = this.ctx.derived[field];
+    if (derived !== undefined) {
+      // Computed once per row with `| extend` ("extend operator"), named for the Sigma field
+      // unless the table has a column of that name.
+      let name = field;
+      while (this.ctx.columns && Object.prototype.hasOwnProperty.call(this.ctx.columns, name))
+        name = 'Sigma_' + name;
+      if (!this.extends.has(name)) this.extends.set(name, derived);
+      return { expr: kustoName(name), type: 'string' };
+    }
+    if (this.ctx.enums[field] !== undefined)
+      throw new Unsupported(
+        `field '${field}' takes only the values of ${this.ctx.enums[field].table} and cannot be used in this comparison`,
+        m,
+      );
     const cols = this.ctx.columns;
     if (!cols) return { expr: kustoName(field), type: 'unknown' };
     const t = cols[field];
@@ -129,10 +156,12 @@ export class KustoRenderer {
     const key = `unmapped:${field}`;
     if (!this.reported.has(key)) {
       this.reported.add(key);
-      const msg = `field '${field}' is not a column of ${this.ctx.table}; kept as it is`;
-      const pos = m.origin;
-      if (this.ctx.strict) this.sink.error('unmapped-field', msg + ' (refused by --strict)', pos);
-      else this.sink.warning('unmapped-field', msg, pos);
+      // A name that is not a column does not bind: the query would not run, so it is refused.
+      this.sink.error(
+        'unmapped-field',
+        `field '${field}' is not a column of ${this.ctx.table}: the query would not run (map the field with a pipeline, or name a table that has it)`,
+        m.origin,
+      );
     }
     return { expr: kustoName(field), type: 'unknown' };
   }
@@ -153,6 +182,8 @@ export class KustoRenderer {
   // ---- tree ----
 
   private node(n: Node, neg: boolean): Rendered {
+    if ('field' in n && n.field !== null && this.ctx.enums[n.field] !== undefined)
+      return this.enumMatch(n, this.ctx.enums[n.field]);
     switch (n.kind) {
       case 'and':
       case 'or': {
@@ -166,7 +197,7 @@ export class KustoRenderer {
       case 'not':
         return atom(`not(${this.node(n.child, !neg).text})`);
       case 'string':
-        return this.string(n);
+        return this.string(n, neg);
       case 'regex':
         return this.regex(n);
       case 'cidr':
@@ -178,9 +209,9 @@ export class KustoRenderer {
       case 'compare':
         return this.compare(n, neg);
       case 'exists':
-        return atom(this.presence(n.field, n, n.exists));
+        return atom(this.presence(n.field, n, n.exists, n.exists ? neg : !neg));
       case 'null':
-        return atom(this.presence(n.field, n, false));
+        return atom(this.presence(n.field, n, false, !neg));
       case 'fieldref':
         return this.fieldref(n);
       case 'time':
@@ -202,22 +233,98 @@ export class KustoRenderer {
 
   // ---- matches ----
 
-  /** isnotempty/isempty for strings ("isempty()": an empty string and a missing one are alike), isnotnull/isnull otherwise. */
-  private presence(field: string, m: Match, present: boolean): string {
-    const o = this.operand(field, m);
-    if (o.type === 'string' || o.type === 'unknown')
-      return `${present ? 'isnotempty' : 'isempty'}(${o.expr})`;
-    return `${present ? 'isnotnull' : 'isnull'}(${o.expr})`;
+  /**
+   * A field with a closed set of Sigma values, each stored as other values of a column: the rule's
+   * values are matched against the Sigma values (with the rule's operator, wildcards and case), and
+   * the column is compared with what those are stored as. Exact: the set is closed.
+   */
+  private enumMatch(m: Match, e: EnumField): Rendered {
+    const keys = Object.keys(e.values);
+    let test: (k: string) => boolean;
+    switch (m.kind) {
+      case 'string': {
+        if (m.values.some((v) => v.some((p) => p.kind === 'placeholder')))
+          throw new Unsupported(`placeholder in '${m.field}': its values are translated for ${e.table}`, m);
+        const res = m.values.map(
+          (v) => new RegExp(sigmaToRegex(v, m.op, { cased: m.cased, dialect: 'js' }), m.cased ? 'u' : 'iu'),
+        );
+        test = (k) => res.some((r) => r.test(k));
+        break;
+      }
+      case 'boolean':
+        // A YAML boolean matches the text true/false in any case (the shared boolean contract).
+        test = (k) => k.toLowerCase() === String(m.value);
+        break;
+      case 'number':
+        test = (k) => m.values.some((v) => v.text === k);
+        break;
+      default:
+        throw new Unsupported(
+          `'${m.kind}' on '${'field' in m ? m.field : ''}': its values are translated for ${e.table} and only value matches are`,
+          m,
+        );
+    }
+    const hit = keys.filter(test);
+    if (hit.length === 0)
+      throw new Unsupported(
+        `no value of '${m.field}' in the rule is one ${e.table} records (known: ${keys.join(', ')})`,
+        m,
+      );
+    const stored = [...new Set(hit.flatMap((k) => e.values[k]))].sort();
+    const col = this.str(this.operandOfColumn(e.column, m));
+    return atom(
+      stored.length === 1
+        ? `${col} == ${kustoString(stored[0])}`
+        : `${col} in (${stored.map((v) => kustoString(v)).join(', ')})`,
+    );
   }
 
-  private string(m: StringMatch): Rendered {
+  private operandOfColumn(column: string, m: Match): Operand {
+    const t = this.ctx.columns?.[column];
+    if (t === undefined) return this.operand(column, m);
+    return { expr: kustoName(column), type: kindOfType(t) };
+  }
+
+  /** isnotempty/isempty for strings ("isempty()": an empty string and a missing one are alike), isnotnull/isnull otherwise. */
+  private presence(field: string, m: Match, present: boolean, neg: boolean): string {
+    const o = this.operand(field, m);
+    if (present) return this.present(o, m, neg);
+    if (o.type === 'string' || o.type === 'unknown') return `isempty(${o.expr})`;
+    return `isnull(${o.expr})`;
+  }
+
+  /**
+   * "The field is present, with any value (the empty string included)": Sigma `*` and `|exists`.
+   * Exact on dynamic and typed values (`isnotnull`). A string column reads a missing value as ""
+   * ("isempty()": empty and null strings are alike), so present-but-empty and missing cannot be
+   * told apart: the widening form `isnotnull()` (every row: a string is never null) is used, or
+   * under `not` the narrowing `isnotempty()`, and the rule is labelled approximate. A column of
+   * unknown type may be a string: the same.
+   */
+  private present(o: Operand, m: Match, neg: boolean): string {
+    if (o.type !== 'string' && o.type !== 'unknown') return `isnotnull(${o.expr})`;
+    const key = `present:${o.expr}:${neg}`;
+    if (!this.reported.has(key)) {
+      this.reported.add(key);
+      this.sink.warning(
+        'approximation',
+        neg
+          ? `'${o.expr}' present (any value) under 'not' is written isnotempty(): Kusto reads a missing string as "", so a present empty value is not told from a missing one; the query may match more events than the rule`
+          : `'${o.expr}' present (any value) is written isnotnull(), true for every row: Kusto reads a missing string as "", so a missing value is not told from an empty one; the query may match more events than the rule`,
+        m.origin,
+      );
+    }
+    return neg ? `isnotempty(${o.expr})` : `isnotnull(${o.expr})`;
+  }
+
+  private string(m: StringMatch, neg: boolean): Rendered {
     const side = this.stringSide(m.field, m);
     const o = m.field !== null ? this.operand(m.field, m) : null;
     const eqs: string[] = [];
     const out: string[] = [];
     let eqAt = -1;
     for (const v of m.values) {
-      const r = this.stringValue(side, o, v, m);
+      const r = this.stringValue(side, o, v, m, neg);
       if (r.eq !== undefined) {
         if (eqAt < 0) {
           eqAt = out.length;
@@ -242,6 +349,7 @@ export class KustoRenderer {
     o: Operand | null,
     v: SigmaString,
     m: StringMatch,
+    neg: boolean,
   ): { eq?: string; text?: string } {
     const ph = v.find((p) => p.kind === 'placeholder');
     if (ph) return { text: this.placeholder(side, v, m) };
@@ -254,14 +362,9 @@ export class KustoRenderer {
       const text = inner.map((p) => (p.kind === 'text' ? p.text : '')).join('');
       if (text === '') {
         if (lead || trail) {
-          // `*` matches any value of a present field.
+          // `*` matches any value of a present field, the empty string included.
           if (side === '*') return { text: 'true' };
-          return {
-            text:
-              o && (o.type === 'dynamic' || o.type === 'other')
-                ? `isnotnull(${o.expr})`
-                : `isnotempty(${side})`,
-          };
+          return { text: this.present(o!, m, neg) };
         }
         // An empty value: a present, empty field. In a string column empty and missing are one.
         if (o && o.type === 'dynamic') return { text: `isnotnull(${o.expr}) and ${side} == ""` };
@@ -330,7 +433,9 @@ export class KustoRenderer {
     return parts.length === 1 ? atom(parts[0]) : { text: parts.join(' or '), prec: 'or' };
   }
 
-  private numberLiteral(n: NumberValue): string {
+  private numberLiteral(n: NumberValue, m?: Match): string {
+    // Kusto has no literal for an infinite or NaN real: never print `Infinity`.
+    if (!Number.isFinite(n.value)) throw new Unsupported(`number '${n.text}' is not a finite number`, m);
     return /^-?\d+(\.\d+)?$/.test(n.text) ? n.text.replace(/^(-?)0+(?=\d)/, '$1') : String(n.value);
   }
 
@@ -349,9 +454,10 @@ export class KustoRenderer {
     }
     let lhs = o.expr;
     const integral = m.values.every((v) => Number.isInteger(v.value));
-    if (o.type === 'dynamic') lhs = `${integral ? 'tolong' : 'toreal'}(${o.expr})`;
+    // A column of unknown type may hold text: Kusto refuses comparing a string with a number ("Cannot compare values of types string and long").
+    if (o.type === 'dynamic' || o.type === 'unknown') lhs = `${integral ? 'tolong' : 'toreal'}(${o.expr})`;
     else if (o.type === 'bool' || o.type === 'datetime' || o.type === 'other') lhs = `toreal(${o.expr})`;
-    const lits = m.values.map((v) => this.numberLiteral(v));
+    const lits = m.values.map((v) => this.numberLiteral(v, m));
     // "null values": `==` with one null operand is false, so a missing value is safe under not.
     if (lits.length === 1) return atom(`${lhs} == ${lits[0]}`);
     return atom(this.guard(`${lhs} in (${lits.join(', ')})`, neg));
@@ -365,9 +471,10 @@ export class KustoRenderer {
 
   private compare(m: CompareMatch, neg: boolean): Rendered {
     const o = this.operand(m.field, m);
-    const lhs = o.type === 'number' || o.type === 'unknown' ? o.expr : `toreal(${o.expr})`;
+    // A column of unknown type may be a string, which `>` does not accept (KS106): toreal() binds on any type.
+    const lhs = o.type === 'number' ? o.expr : `toreal(${o.expr})`;
     const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[m.op];
-    return atom(this.guard(`${lhs} ${op} ${this.numberLiteral(m.value)}`, neg));
+    return atom(this.guard(`${lhs} ${op} ${this.numberLiteral(m.value, m)}`, neg));
   }
 
   private fieldref(m: FieldRefMatch): Rendered {
@@ -399,7 +506,7 @@ export class KustoRenderer {
       year: 'Year',
     }[m.unit];
     const lhs = `datetime_part(${kustoString(part)}, ${dt})`;
-    const lits = m.values.map((v) => this.numberLiteral(v));
+    const lits = m.values.map((v) => this.numberLiteral(v, m));
     const pred = lits.length === 1 ? `${lhs} == ${lits[0]}` : `${lhs} in (${lits.join(', ')})`;
     return atom(this.guard(pred, neg));
   }

@@ -101,11 +101,12 @@ export const expected: Expectations = {
   },
   number: {
     status: 'exact',
-    query: 'SigmaEvents\n| where EventID == 4688',
+    // Unknown column type: tolong() binds on text too (Kusto refuses string == long at run time).
+    query: 'SigmaEvents\n| where tolong(EventID) == 4688',
   },
   number_list: {
     status: 'exact',
-    query: 'SigmaEvents\n| where EventID in (4688, 1)',
+    query: 'SigmaEvents\n| where tolong(EventID) in (4688, 1)',
   },
   number_as_text: {
     status: 'exact',
@@ -124,12 +125,15 @@ export const expected: Expectations = {
     query: 'SigmaEvents\n| where Image endswith @"\\x.exe" and OriginalFileName =~ ""',
   },
   exists: {
-    status: 'exact',
-    query: 'SigmaEvents\n| where isnotempty(Image) and isempty(ParentImage)',
+    // A column of unknown type may be a string, where a missing value reads as "": present (any
+    // value, the empty string included) is the widening isnotnull(), labelled.
+    status: 'approximate',
+    query: 'SigmaEvents\n| where isnotnull(Image) and isempty(ParentImage)',
   },
   compare: {
     status: 'exact',
-    query: "SigmaEvents\n| where ['Count'] > 10 and Size <= 512",
+    // Unknown column types: `>` is not defined for a string column (KS106), toreal() binds on any.
+    query: "SigmaEvents\n| where toreal(['Count']) > 10 and toreal(Size) <= 512",
   },
   fieldref: {
     status: 'exact',
