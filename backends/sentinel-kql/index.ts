@@ -143,6 +143,11 @@ export const sentinelBackend: Backend = {
       const extra = (['product', 'category', 'service'] as const).filter(
         (k) => ls[k] !== undefined && l[k] === undefined,
       );
+      if (chosen.entry.widens)
+        ctx.sink.warning(
+          'approximation',
+          `${chosen.entry.widens}; the query may match more events than the rule`,
+        );
       if (extra.length > 0)
         ctx.sink.warning(
           'approximation',

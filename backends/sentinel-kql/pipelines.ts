@@ -33,6 +33,8 @@ export interface Entry {
   readonly keywords?: string;
   readonly unmapped?: Readonly<Record<string, string>>;
   readonly unsupported?: string;
+  /** The table holds the log source's events among others, with no filter that selects them exactly: why. */
+  readonly widens?: string;
   /** Sigma fields rebuilt in Sysmon's format from the table's columns (a Kusto expression, see values.json). */
   readonly derived?: Readonly<Record<string, DerivedField>>;
   /** Sigma fields with a closed set of values, each stored as other values of a column (values.json `enums`). */
