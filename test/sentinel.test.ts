@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import yaml from 'js-yaml';
 import { sentinelBackend } from '../backends/sentinel-kql/index.js';
-import { kustoName, kustoString } from '../backends/sentinel-kql/literal.js';
+import { kustoMember, kustoName, kustoString } from '../backends/sentinel-kql/literal.js';
 import type { RuleResult } from '../src/backend.js';
 import { convertLoaded, loadRuleFromText } from '../src/convert.js';
 import { resolvePipeline } from '../src/pipeline/index.js';
@@ -642,5 +642,114 @@ describe('sentinel: --set table= picks the entry for that table (issue 12)', () 
     const a = convert(proc, { pipelines });
     const b = convert(proc, { pipelines, settings: { table: 'DeviceProcessEvents' } });
     expect(b.queries).toEqual(a.queries);
+  });
+});
+
+describe('sentinel: hostile field names stay one column, values one literal (property)', () => {
+  // Names a rule may use: spaces, dots, dashes, quotes, brackets, Kusto keywords, unicode, leading
+  // digits, `$`, and short odd strings.
+  const odd = fc.constantFrom(
+    'where',
+    'and',
+    'or',
+    'not',
+    'missing',
+    'has',
+    'contains',
+    'project',
+    'true',
+    'null',
+    'dynamic',
+    'in',
+    'by',
+    'let',
+    '1day',
+    '123',
+    '$x',
+    'a b',
+    'a.b',
+    'a-b',
+    "o'brien",
+    'x"y',
+    '[x]',
+    "['x']",
+    'ünï',
+    '名前',
+    '\\',
+    '|',
+    ';',
+    '//',
+    'a\tb',
+    ' ',
+    'a)b',
+    'EventData',
+    '*',
+  );
+  const name = fc.oneof(
+    odd,
+    fc.string({ minLength: 1, maxLength: 12 }),
+    fc.tuple(odd, odd).map(([a, b]) => a + b),
+  );
+  const value = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom('"', "'", '\\', '*', '" or true or "', '\\"'),
+  );
+
+  test('kustoName: the parsed query reads exactly that column', () => {
+    fc.assert(
+      fc.property(name, value, (n, v) => {
+        const q = `T\n| where ${kustoName(n)} == ${kustoString(v)}`;
+        expect(parseKusto(q).errors).toEqual([]);
+        expect(stringLiteralValues(q).slice(-1)).toEqual([v]);
+        expect(evalKusto(q, { [n]: v }, { [n]: 'string' })).toBe(true);
+        expect(evalKusto(q, { [n]: v + 'x' }, { [n]: 'string' })).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a rule field of any name on a custom table: one column, one literal per value', () => {
+    const names = fc
+      .string({ minLength: 1, maxLength: 10 })
+      .filter((s) => !/[:|#{}&!%@`,>\n\r]|^[\s'"[\]?*-]|\s$/.test(s));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          odd.filter((s) => !/[:|#\\*'"[\]]|^[\s-]|\s$/.test(s)),
+          names,
+        ),
+        value,
+        (n, v) => {
+          const yamlName = JSON.stringify(n);
+          const text = rule(
+            `  sel:\n    ${yamlName}: ${JSON.stringify(v.replace(/[*?\\]/g, '\\$&'))}\n  condition: sel`,
+          );
+          const r = convert(text, { settings: { table: 'MyLogs_CL' } });
+          if (r.status === 'error') return; // a name YAML or Sigma refuses
+          expect(r.queries).toHaveLength(1);
+          const q = r.queries[0];
+          expect(parseKusto(q).errors).toEqual([]);
+          expect(q).not.toMatch(/Infinity|NaN/);
+          const cols = { [n.split('.')[0]]: 'string' };
+          if (!n.includes('.')) {
+            expect(evalKusto(q, { [n]: v }, cols)).toBe(true);
+            expect(evalKusto(q, { [n]: v + '\u0001' }, cols)).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('dynamic member names: kustoMember keeps the key one member access', () => {
+    fc.assert(
+      fc.property(name, (k) => {
+        const q = `T\n| where tostring(D${kustoMember(k)}) == "v"`;
+        expect(parseKusto(q).errors).toEqual([]);
+        expect(evalKusto(q, { D: { [k]: 'v' } }, { D: 'dynamic' })).toBe(true);
+        expect(evalKusto(q, { D: { [k + 'x']: 'v' } }, { D: 'dynamic' })).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -30,16 +30,38 @@ export function kustoString(text: string, quote: '"' | "'" = '"'): string {
   );
 }
 
-/** Kusto keywords that cannot be used as bare column names ("Entity names": quote them as ['name']). */
+/**
+ * Words that cannot be used as bare column names or member names ("Entity names": quote them as
+ * ['name']): the query keywords, plus every keyword of `@kusto/language-service-next` 12.4.1 that
+ * does not parse as a bare name in `where X == "x"` or `D.X` (found with the parser: e.g. `missing`,
+ * `title`, `earliest`). Compared in lower case, so quoting errs on the safe side.
+ */
 const KEYWORDS = new Set(
   (
-    'and or not in has contains startswith endswith matches regex between where by on of with as to from let set alias ' +
-    'declare pattern restrict access true false null dynamic datetime timespan time bool boolean int long real double ' +
-    'decimal string guid typeof print project extend summarize sort order take top limit count distinct join union ' +
-    'range evaluate parse render search find filter facet fork invoke lookup mv-expand mv-apply sample as asc desc ' +
-    'nulls first last kind hint materialize toscalar totable view function database cluster table external_table ' +
-    'entity_group graph-match make-series partition scan serialize getschema consume'
-  ).split(' '),
+    '__contextual_datatable __crossCluster __crossDB __executeAndCache __id __isFuzzy __noWithSource ' +
+    '__packedColumn __projectAway __sourceColumnIndex access accumulate alias and anomalychart areachart ' +
+    'as asc bagexpansion barchart between bool boolean by byte cachingpolicy callout cancel card char ' +
+    'cluster columnchart consume contains contains_cs containscs count cycles database dataexport ' +
+    'datascope datatable date datetime decimal declare decodeblocks desc distinct double dynamic ' +
+    'earliest encodingpolicy endswith endswith_cs entity_group evaluate expandoutput extend ' +
+    'extent_tags_retention external_data external_table externaldata facet false filter find first flags ' +
+    'float force_remote fork from function getschema graph-match guid harddelete hardretention has ' +
+    'has_all has_any has_cs hasprefix hasprefix_cs hassuffix hassuffix_cs hint hotcache in int int16 ' +
+    'int32 int64 int8 invoke isfuzzy join journal kind ladderchart last latest let like likecs limit ' +
+    'linechart long lookup make-series matches materialize mdm missing mv-apply mv-expand ' +
+    'nooptimization not notcontains notcontainscs notlike notlikecs null nulls of on or order others ' +
+    'parse partition pathformat pattern piechart pivotchart print project queries query_results range ' +
+    'real regex relaxed render restrict restricted_view_access row_level_security rowstore ' +
+    'rowstore_references rowstore_sealinfo rowstorepolicy rowstores sample scan scatterchart seal seals ' +
+    'search serialize set shards simple softdelete softretention sort sql stackedareachart startswith ' +
+    'startswith_cs statistics storedqueryresultcontainers string summarize table tablepurge take time ' +
+    'timechart timeline timepivot timespan title to top toscalar totable treemap true typeof uint uint16 ' +
+    'uint32 uint64 uint8 ulong union uniqueid unrestrictedviewers verbose view viewers views where with ' +
+    'with_itemindex with_match_id with_step_name writeaheadlog'
+  )
+    .trim()
+    .split(' ')
+    .map((w) => w.toLowerCase()),
 );
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
