@@ -71,3 +71,29 @@ describe.each(ENTRIES.filter(([k]) => CASES[k]).map(([k, p, e]) => [k, p, e] as 
     });
   },
 );
+
+test('every column an entry names is a column of its table (tables.json, from the vendor table references)', () => {
+  const problems: string[] = [];
+  for (const [key, , e] of ENTRIES) {
+    const cols = TABLES[e.table];
+    if (!cols) {
+      problems.push(`${key}: table ${e.table} not in tables.json`);
+      continue;
+    }
+    const need = new Set<string>();
+    for (const c of Object.keys(e.conditions ?? {})) need.add(c);
+    for (const t of Object.values(e.fields ?? {})) need.add(t.split('.')[0]);
+    for (const x of Object.values(e.enums ?? {})) need.add(x.column);
+    for (const p of Object.values(e.pathColumns ?? {})) need.add(p);
+    if (e.fallback) need.add(e.fallback.column);
+    if (e.keywords && e.keywords !== '*') need.add(e.keywords);
+    // Column names in derived expressions: every identifier followed by neither `(` nor `.`-call.
+    for (const d of Object.values(e.derived ?? {}))
+      for (const m of d.expr
+        .replace(/@"(?:[^"]|"")*"|"(?:[^"\\]|\\.)*"/g, '""')
+        .matchAll(/(?<![.\w])([A-Z][A-Za-z0-9_]*)\b(?!\s*\()/g))
+        need.add(m[1]);
+    for (const c of need) if (!(c in cols)) problems.push(`${key}: ${c} is not a column of ${e.table}`);
+  }
+  expect(problems).toEqual([]);
+});
