@@ -153,7 +153,6 @@ describe('sentinel: constructs on typed tables', () => {
       `  sel:\n    N|gt: 3\n  condition: not sel`,
       'not(coalesce(N > 3, false))',
     ],
-    ['null on string', `  sel:\n    S: null\n  condition: sel`, 'isempty(S)'],
     ['null on long', `  sel:\n    N: null\n  condition: sel`, 'isnull(N)'],
     ['exists on dynamic', `  sel:\n    D|exists: true\n  condition: sel`, 'isnotnull(D)'],
     ['exists false on datetime', `  sel:\n    G|exists: false\n  condition: sel`, 'isnull(G)'],
@@ -242,6 +241,32 @@ describe('sentinel: constructs on typed tables', () => {
     // Under not: a missing value passes (the rule keeps it), a present empty one too (wider).
     expect(evalKusto(n.queries[0], {}, TABLES.DeviceFileEvents)).toBe(true);
     expect(evalKusto(n.queries[0], { ActionType: 'x' }, TABLES.DeviceFileEvents)).toBe(false);
+  });
+
+  test('null and empty on a string column: labelled, widening, and under not narrowing', () => {
+    const cols = TABLES.DeviceFileEvents;
+    const q = (det: string) =>
+      convert(rule(`  sel:\n    ActionType: ${det}\n  condition: sel`), { settings: T });
+    const qn = (det: string) =>
+      convert(rule(`  sel:\n    ActionType: ${det}\n  condition: not sel`), { settings: T });
+    const nul = q('null');
+    expect(nul.status).toBe('approximate');
+    expect(nul.queries[0]).toBe('DeviceFileEvents\n| where isempty(ActionType)');
+    expect(evalKusto(nul.queries[0], {}, cols)).toBe(true); // missing: the rule matches
+    const notNul = qn('null');
+    expect(notNul.queries[0]).toBe('DeviceFileEvents\n| where not(isnull(ActionType))');
+    expect(evalKusto(notNul.queries[0], { ActionType: '' }, cols)).toBe(true); // present, empty: the rule matches
+    expect(evalKusto(notNul.queries[0], { ActionType: 'x' }, cols)).toBe(true);
+    const empty = q("''");
+    expect(empty.status).toBe('approximate');
+    expect(evalKusto(empty.queries[0], { ActionType: '' }, cols)).toBe(true);
+    const notEmpty = qn("''");
+    expect(notEmpty.status).toBe('approximate');
+    expect(notEmpty.queries[0]).toBe('DeviceFileEvents\n| where not(false)');
+    expect(evalKusto(notEmpty.queries[0], {}, cols)).toBe(true); // missing: the rule matches
+    // On a dynamic value both are exact.
+    const d = convert(rule(`  sel:\n    AdditionalFields.k: null\n  condition: not sel`), { settings: T });
+    expect(d.status).toBe('exact');
   });
 
   test('|gt on a column of unknown type binds (toreal), on a typed string column too; never Infinity', () => {

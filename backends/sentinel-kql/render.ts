@@ -209,9 +209,9 @@ export class KustoRenderer {
       case 'compare':
         return this.compare(n, neg);
       case 'exists':
-        return atom(this.presence(n.field, n, n.exists, n.exists ? neg : !neg));
+        return atom(this.presence(n.field, n, n.exists, neg));
       case 'null':
-        return atom(this.presence(n.field, n, false, !neg));
+        return atom(this.presence(n.field, n, false, neg));
       case 'fieldref':
         return this.fieldref(n);
       case 'time':
@@ -289,8 +289,30 @@ export class KustoRenderer {
   private presence(field: string, m: Match, present: boolean, neg: boolean): string {
     const o = this.operand(field, m);
     if (present) return this.present(o, m, neg);
-    if (o.type === 'string' || o.type === 'unknown') return `isempty(${o.expr})`;
+    if (o.type === 'string' || o.type === 'unknown') {
+      this.emptyOrMissing(o, m, neg, 'missing');
+      // Narrowing under `not`: isnull() is exact on a dynamic value and false for a string (a
+      // string is never null); widening otherwise: isempty() also takes a present empty string.
+      return neg ? `isnull(${o.expr})` : `isempty(${o.expr})`;
+    }
     return `isnull(${o.expr})`;
+  }
+
+  /**
+   * Sigma tells a missing field from a present empty one; a Kusto string column does not (a
+   * missing value reads as "", "The string data type"). A test for either is labelled: it widens
+   * (also the other case), or under `not` narrows (neither), so that the whole query widens.
+   */
+  private emptyOrMissing(o: Operand, m: Match, neg: boolean, what: 'empty' | 'missing'): void {
+    const key = `${what}:${o.expr}:${neg}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    const other = what === 'empty' ? 'missing' : 'present but empty';
+    this.sink.warning(
+      'approximation',
+      `'${o.expr}' ${what === 'empty' ? 'empty' : 'missing'}: Kusto reads a missing string as "", so a ${other} value cannot be told apart; ${neg ? `under 'not' the test matches no row (narrowing, so the whole query` : `the test also matches a ${other} value (the query`} may match more events than the rule)`,
+      m.origin,
+    );
   }
 
   /**
@@ -368,6 +390,11 @@ export class KustoRenderer {
         }
         // An empty value: a present, empty field. In a string column empty and missing are one.
         if (o && o.type === 'dynamic') return { text: `isnotnull(${o.expr}) and ${side} == ""` };
+        if (o && (o.type === 'string' || o.type === 'unknown')) {
+          this.emptyOrMissing(o, m, neg, 'empty');
+          // Under `not` the narrowing form: no row is surely present-and-empty.
+          if (neg) return { text: 'false' };
+        }
         return { eq: '""' };
       }
       const lit = kustoString(text);
