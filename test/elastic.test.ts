@@ -298,7 +298,13 @@ const ROWS: Row[] = [
     query: 'A: 1.5',
     status: 'exact',
   },
-  { name: 'boolean false', detection: sel('    A: false'), query: 'A: false', status: 'exact' },
+  {
+    name: 'boolean false on an untyped field: every case spelling of the text',
+    detection: sel('    A: false'),
+    query:
+      'A: ("false" or "falsE" or "falSe" or "falSE" or "faLse" or "faLsE" or "faLSe" or "faLSE" or "fAlse" or "fAlsE" or "fAlSe" or "fAlSE" or "fALse" or "fALsE" or "fALSe" or "fALSE" or "False" or "FalsE" or "FalSe" or "FalSE" or "FaLse" or "FaLsE" or "FaLSe" or "FaLSE" or "FAlse" or "FAlsE" or "FAlSe" or "FAlSE" or "FALse" or "FALsE" or "FALSe" or "FALSE")',
+    status: 'exact',
+  },
   { name: 'null', detection: sel('    A: null'), query: 'not A: *', status: 'exact' },
   { name: 'exists', detection: sel('    A|exists: true'), query: 'A: *', status: 'exact' },
   { name: 'gte lt', detection: sel('    A|gte: 1\n    B|lt: 2'), query: 'A >= 1 and B < 2', status: 'exact' },
@@ -350,7 +356,41 @@ const ROWS: Row[] = [
     query: 'A: "1.2.3.4"',
     status: 'exact',
   },
-  { name: 'cidr /0', detection: sel("    A|cidr: '0.0.0.0/0'"), query: 'A: *', status: 'exact' },
+  {
+    name: 'cidr /0 on keyword: any value (wider)',
+    detection: sel("    A|cidr: '0.0.0.0/0'"),
+    query: 'A: *',
+    status: 'approximate',
+    message: 'not an ip field',
+  },
+  {
+    name: 'cidr on keyword: text prefixes widen',
+    detection: sel("    A|cidr: '10.0.0.0/8'"),
+    query: 'A: 10.*',
+    status: 'approximate',
+    message: '10.example.org',
+  },
+  {
+    name: 'cidr on keyword under not: text prefixes dropped, exact addresses kept',
+    detection:
+      "  sel:\n    A: '1'\n  f:\n    B|cidr:\n      - '10.0.0.0/8'\n      - '1.2.3.4/32'\n  condition: sel and not f",
+    query: 'A: "1" and not B: "1.2.3.4"',
+    status: 'approximate',
+    message: "under 'not'",
+  },
+  {
+    name: '|wide values (NUL characters) are refused',
+    detection: sel("    A|wide: 'ab'"),
+    status: 'unsupported',
+    message: 'control character',
+  },
+  {
+    name: 'field-less keyword under not is dropped',
+    detection: "  sel:\n    A: '1'\n  keywords:\n    - 'x4'\n  condition: sel and not keywords",
+    query: 'A: "1"',
+    status: 'approximate',
+    message: "under 'not' the keyword is dropped",
+  },
   {
     name: 'IPv6 cidr under not on keyword',
     detection: "  sel:\n    A: '1'\n  f:\n    B|cidr: '::1/128'\n  condition: sel and not f",
@@ -457,11 +497,13 @@ describe('typed fields through the ECS pipeline', () => {
       // `?` wildcards in 0200????7F widen; under `not`, nothing narrows wrongly.
       expect(r.status).toBe('approximate');
     }
-    // Under `not 1 of filter_main_*`: `0200????7F` (a `?`) and the IPv6 networks on a keyword
-    // field are dropped (narrowing the negated part); the IPv4 networks stay exact prefixes.
+    // Under `not 1 of filter_main_*`: `0200????7F` (a `?`), the IPv6 networks and the IPv4 text
+    // prefixes (`127.*` also matches `127.example.org`) on a keyword field are dropped (narrowing
+    // the negated part, so the query matches more events).
     const plain = convertText(text).queries[0];
     expect(plain).not.toContain('0200');
-    expect(plain).toContain('not ClientAddress: (127.* or 169.254.* or ');
+    expect(plain).not.toContain('127.*');
+    expect(plain).toContain('not ClientAddress: (');
   });
 });
 
@@ -490,18 +532,117 @@ describe('escape safety: the parsed field and value are the intended ones', () =
     return elasticBackend.convert({ rule: {} as any, ir, state: {}, sink: sink as any, options: {} });
   };
 
-  test('phrases: any string', () => {
+  /** Text without the control characters the backend refuses (see the next test). */
+  // eslint-disable-next-line no-control-regex
+  const noControl = (s: string) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s);
+  const text = () => fc.string({ unit: 'binary' }).filter(noControl);
+
+  /**
+   * Field names built from what KQL treats specially: whitespace, dots, dashes, quotes, colons,
+   * parentheses, braces, the keywords and literals, `*`, backslashes, escapes, and unicode.
+   */
+  const fieldNames = fc.oneof(
+    fc
+      .array(
+        fc.constantFrom(
+          ' ',
+          '.',
+          '-',
+          '"',
+          ':',
+          '(',
+          ')',
+          '{',
+          '}',
+          '<',
+          '>',
+          '=',
+          '*',
+          '?',
+          '\\',
+          '\\n',
+          '\\*',
+          'and',
+          'or',
+          'not',
+          'AND',
+          'true',
+          'false',
+          'null',
+          'a',
+          'B',
+          '_',
+          '@',
+          '/',
+          '0',
+          '42',
+          'é',
+          '€',
+          '\u00a0',
+          '\u3000',
+          '𝒳',
+          '\t',
+          'x.y',
+        ),
+        { minLength: 1, maxLength: 6 },
+      )
+      .map((a) => a.join('')),
+    fc.string({ unit: 'binary', minLength: 1 }).filter(noControl),
+  );
+
+  /** Every leaf's field is a plain literal (never a wildcard field pattern) equal to `field`. */
+  const fieldsOf = (q: string): unknown[] => {
+    const out: unknown[] = [];
+    const walk = (n: { type?: string; function?: string; arguments?: unknown[] }): void => {
+      if (n.function === 'is' || n.function === 'range') {
+        const f = n.arguments![0] as { type: string; value: unknown };
+        out.push(f.type === 'literal' ? f.value : { wildcardField: f.value });
+      } else for (const a of n.arguments ?? []) walk(a as typeof n);
+    };
+    walk(fromKueryExpression(for7x(q)) as typeof walk extends (n: infer N) => void ? N : never);
+    return out;
+  };
+
+  test('phrases: any field name and any value stay one field and one value', () => {
     fc.assert(
-      fc.property(
-        fc.string({ unit: 'binary' }),
-        fc.string({ unit: 'binary', minLength: 1 }),
-        (value, field) => {
-          const [q] = run(match(field, 'eq', value));
-          const leaves = kqlFieldValues(for7x(q));
-          expect(leaves).toHaveLength(1);
-          expect(leaves[0]).toMatchObject({ field, value, phrase: true, wildcard: false });
-        },
-      ),
+      fc.property(text(), fieldNames, (value, field) => {
+        const [q] = run(match(field, 'eq', value));
+        const leaves = kqlFieldValues(for7x(q));
+        expect(leaves).toHaveLength(1);
+        expect(leaves[0]).toMatchObject({ field, value, phrase: true, wildcard: false });
+        expect(fieldsOf(q)).toEqual([field]);
+      }),
+      SETTINGS,
+    );
+  });
+
+  test('any field name with wildcard values, numbers, ranges and exists stays one field name', () => {
+    fc.assert(
+      fc.property(fieldNames, text(), (field, value) => {
+        const irs: Node[] = [
+          match(field, 'contains', value),
+          { kind: 'number', field, values: [{ value: 42, text: '42' }] },
+          { kind: 'compare', field, op: 'gte', value: { value: 1, text: '1' } },
+          { kind: 'exists', field, exists: true },
+          { kind: 'boolean', field, value: true },
+        ];
+        for (const ir of irs) {
+          const [q] = run(ir);
+          const fields = fieldsOf(q);
+          expect(fields.length).toBeGreaterThan(0);
+          for (const f of fields) expect(f).toBe(field);
+        }
+      }),
+      SETTINGS,
+    );
+  });
+
+  test('control characters (|wide NULs) are refused, never written into a query', () => {
+    fc.assert(
+      fc.property(text(), fc.integer({ min: 0, max: 0x1f }), text(), (a, c, b) => {
+        fc.pre(c !== 9 && c !== 10 && c !== 13);
+        expect(run(match('f', 'eq', a + String.fromCharCode(c) + b))).toEqual([]);
+      }),
       SETTINGS,
     );
   });
@@ -509,7 +650,7 @@ describe('escape safety: the parsed field and value are the intended ones', () =
   test('wildcard values: any string without whitespace', () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: 'binary' }).filter((s) => !/\s/.test(s)),
+        text().filter((s) => !/\s/.test(s)),
         (value) => {
           const [q] = run(match('f', 'contains', value));
           const leaves = kqlFieldValues(for7x(q));
@@ -525,7 +666,7 @@ describe('escape safety: the parsed field and value are the intended ones', () =
 
   test('wildcard values with whitespace: whitespace becomes a wildcard, nothing leaks', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), (value) => {
+      fc.property(text(), (value) => {
         const [q] = run(match('f', 'contains', value));
         const leaves = kqlFieldValues(for7x(q));
         expect(leaves).toHaveLength(1);

@@ -61,6 +61,12 @@ export interface Issue {
 export interface LowerEnv {
   readonly caseMode: CaseMode;
   readonly issues: Issue[];
+  /**
+   * Fields whose values the data source writes as lowercase constants (data/pipelines.json
+   * `lowercaseFields`, in force while a built-in ECS entry is chosen): a case-insensitive value is
+   * matched exactly by its lowercase form.
+   */
+  readonly lowercase?: ReadonlySet<string>;
 }
 
 /** Budget of patterns for one match's case superset. */
@@ -150,7 +156,16 @@ function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
       return lowerNumber(m, env, negated);
     case 'boolean': {
       const cls = fieldClass(m.field);
-      if (cls === 'boolean' || cls === 'keyword' || cls === 'unknown') return is(m.field, [String(m.value)]);
+      // A boolean field holds true/false: `field: true` is exact.
+      if (cls === 'boolean') return is(m.field, [String(m.value)]);
+      // A Sigma boolean also matches the text "true"/"false" in any case (Sysmon writes "true",
+      // other sources "True"): every case spelling, as phrases. A JSON boolean in a keyword field
+      // is indexed as the text "true"/"false", which the lowercase phrase matches.
+      if (cls === 'keyword' || cls === 'unknown')
+        return is(
+          m.field,
+          asciiCaseSpellings(String(m.value)).map((v) => '"' + v + '"'),
+        );
       return giveUp(m, env, negated, 'field-type', `'${m.field}' is not a boolean or keyword field`);
     }
     case 'compare': {
@@ -197,6 +212,16 @@ function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
   }
 }
 
+/** Every ASCII upper/lower spelling of a word (`true` -> 16 spellings), the word itself first. */
+function asciiCaseSpellings(word: string): string[] {
+  let out = [''];
+  for (const c of word) {
+    const forms = c.toLowerCase() === c.toUpperCase() ? [c] : [c.toLowerCase(), c.toUpperCase()];
+    out = out.flatMap((o) => forms.map((f) => o + f));
+  }
+  return out;
+}
+
 function numberText(n: NumberValue): string {
   // An unquoted number goes through JS Number() in KQL; print it canonically.
   return String(n.value);
@@ -217,6 +242,10 @@ function lowerNumber(m: Extract<Match, { kind: 'number' }>, env: LowerEnv, negat
     `'${m.field}' is a ${cls} field and cannot equal a number`,
   );
 }
+
+/** Control characters other than TAB, LF, CR (which KQL escapes): NUL from |wide, ... */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 const fieldLessMessage =
   "a keyword (field-less) term: Kibana matches it against the index's default fields (index.query.default_field), analysed text fields by token";
@@ -249,7 +278,31 @@ function toPattern(s: SigmaString, op: StringOp): { segs: string[]; one: boolean
 
 function lowerString(m: StringMatch, env: LowerEnv, negated: boolean): K {
   const cls: FieldClass = m.field === null ? 'unknown' : fieldClass(m.field);
-  if (m.field === null) approx(env, m, 'field-less', fieldLessMessage);
+  if (m.field === null) {
+    if (negated) {
+      // Kibana's default-field search is not a superset of the keyword match, so under `not`
+      // the keyword is dropped (the query matches more events).
+      approx(
+        env,
+        m,
+        'field-less',
+        `${fieldLessMessage}: under 'not' the keyword is dropped (the query matches more events)`,
+      );
+      return FALSE;
+    }
+    approx(env, m, 'field-less', fieldLessMessage);
+  }
+  for (const v of m.values)
+    for (const p of v)
+      if (p.kind === 'text' && CONTROL.test(p.text)) {
+        env.issues.push({
+          kind: 'unsupported',
+          reason: 'field-type',
+          message: `a value of ${where(m)} holds a control character (U+${p.text.match(CONTROL)![0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, e.g. from |wide): KQL has no escape for it and Elasticsearch stores decoded text`,
+          match: m,
+        });
+        return FALSE;
+      }
   const pats: { segs: string[]; one: boolean }[] = [];
   for (const v of m.values) {
     const p = toPattern(v, m.op);
@@ -303,12 +356,23 @@ function lowerString(m: StringMatch, env: LowerEnv, negated: boolean): K {
 
 function keywordString(
   m: StringMatch,
-  pats: { segs: string[]; one: boolean }[],
+  pats0: { segs: string[]; one: boolean }[],
   env: LowerEnv,
   negated: boolean,
 ): K {
+  let pats = pats0;
   let field = m.field;
   let caseMode: CaseMode | 'cased' = m.cased ? 'cased' : env.caseMode;
+  if (
+    !m.cased &&
+    field !== null &&
+    env.lowercase?.has(field) &&
+    pats.every((p) => p.segs.every((s) => /^[\x20-\x7e]*$/.test(s)))
+  ) {
+    // The source writes only lowercase ASCII here: the lowercase form is the one spelling that matches.
+    caseMode = 'cased';
+    pats = pats.map((p) => ({ ...p, segs: p.segs.map((s) => s.toLowerCase()) }));
+  }
   if (caseMode === 'widen' && field !== null && caselessField(field)) caseMode = 'caseless';
   if (caseMode === 'caseless') {
     if (field === null) caseMode = 'widen';
@@ -514,12 +578,29 @@ function lowerCidr(m: CidrMatch, env: LowerEnv, negated: boolean): K {
     return giveUp(m, env, negated, 'field-type', `'${m.field}' is a ${cls} field and cannot hold an address`);
   const out: string[] = [];
   let v6 = false;
+  let prefixes = false;
   for (const n of m.networks) {
     if (n.version === 4) {
-      for (const p of ipv4CidrToPrefixes(n))
-        out.push(p.op === 'eq' ? phrase(p.text) : wildcardValue([p.text, '']));
+      for (const p of ipv4CidrToPrefixes(n)) {
+        if (p.op === 'eq') out.push(phrase(p.text));
+        else {
+          // A text prefix (`10.*`) also matches `10.0.0.1:443` or `10.example.org`: wider than
+          // the network, so kept only where widening is allowed.
+          prefixes = true;
+          if (!negated) out.push(wildcardValue([p.text, '']));
+        }
+      }
     } else v6 = true;
   }
+  if (prefixes)
+    approx(
+      env,
+      m,
+      'cidr',
+      negated
+        ? `'${m.field}' is not an ip field: under 'not', its IPv4 networks that need a text prefix are dropped (the query matches more events)`
+        : `'${m.field}' is not an ip field: its IPv4 networks became text prefixes such as '10.*', which also match text like '10.0.0.1:443' or '10.example.org' (matches more events)`,
+    );
   if (v6) {
     if (negated) {
       approx(

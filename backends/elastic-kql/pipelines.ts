@@ -20,12 +20,16 @@ interface Entry {
   readonly conditions: Readonly<Record<string, string | readonly string[]>>;
   readonly fields: Readonly<Record<string, string>>;
   readonly unmappedFieldPrefix?: string;
+  /** Sigma field prefix -> target prefix (`requestParameters.` -> a flattened field's keys). */
+  readonly fieldPrefixes?: Readonly<Record<string, string>>;
   readonly unsupported?: Readonly<Record<string, string>>;
   readonly valueMaps?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly notes?: Readonly<Record<string, string>>;
 }
 
-type Data = Readonly<Record<'ecs-windows' | 'ecs-linux' | 'ecs-cloud' | 'ecs-web', readonly Entry[]>>;
+type Data = Readonly<Record<'ecs-windows' | 'ecs-linux' | 'ecs-cloud' | 'ecs-web', readonly Entry[]>> & {
+  readonly lowercaseFields: readonly string[];
+};
 
 export const ECS_PIPELINES = ['ecs-windows', 'ecs-linux', 'ecs-cloud', 'ecs-web'] as const;
 export type EcsPipeline = (typeof ECS_PIPELINES)[number];
@@ -36,6 +40,12 @@ function load(): Data {
 }
 
 const STATE = 'ecs_entry';
+
+let lower: ReadonlySet<string> | undefined;
+/** Fields whose values Elastic's integrations write as lowercase constants (see gen-pipelines.mjs). */
+export function lowercaseFields(): ReadonlySet<string> {
+  return (lower ??= new Set(load().lowercaseFields));
+}
 
 function entryItems(set: string, e: Entry, n: number): object[] {
   const id = `${set}:${Object.values(e.logsource).join('/')}`;
@@ -60,15 +70,39 @@ function entryItems(set: string, e: Entry, n: number): object[] {
       rule_conditions: chosen,
       field_name_conditions: [{ type: 'include_fields', fields: [field] }],
     });
-  for (const [field, mapping] of Object.entries(e.valueMaps ?? {}))
-    items.push({
-      type: 'map_string',
-      mapping,
+  for (const [field, mapping] of Object.entries(e.valueMaps ?? {})) {
+    const only = {
       rule_conditions: chosen,
       field_name_conditions: [{ type: 'include_fields', fields: [field] }],
+    };
+    // A YAML boolean (`Initiated: true`) stands for the text the source writes ("true"/"false"):
+    // it becomes that string first, so the same value map applies to booleans and strings.
+    for (const key of Object.keys(mapping))
+      if (key === 'true' || key === 'false')
+        items.push({
+          type: 'set_value',
+          value: key,
+          detection_item_conditions: [{ type: 'match_value', value: key === 'true' }],
+          ...only,
+        });
+    // Sigma strings are case-insensitive; the keys are the lowercase text the source writes.
+    items.push({ type: 'case', method: 'lower', ...only });
+    items.push({
+      type: 'detection_item_failure',
+      message: `field '${field}' takes the values ${Object.keys(mapping).join(', ')}, which the integration rewrites (${Object.entries(
+        mapping,
+      )
+        .map(([k, v]) => `${k} -> ${v}`)
+        .join(', ')}): a wildcard value has no counterpart`,
+      detection_item_conditions: [{ type: 'contains_wildcard' }],
+      ...only,
     });
+    items.push({ type: 'map_string', mapping, ...only });
+  }
   if (Object.keys(e.fields).length)
     items.push({ type: 'field_name_mapping', mapping: e.fields, rule_conditions: chosen });
+  if (e.fieldPrefixes && Object.keys(e.fieldPrefixes).length)
+    items.push({ type: 'field_name_prefix_mapping', mapping: e.fieldPrefixes, rule_conditions: chosen });
   const targets = [...new Set(Object.values(e.fields))];
   if (e.unmappedFieldPrefix !== undefined)
     items.push({

@@ -54,7 +54,8 @@ const sysmon = {
   2: {
     ...sysmonProc,
     TargetFilename: 'file.path',
-    ...ed('CreationUtcTime', 'PreviousCreationUtcTime', 'User'),
+    User: 'user.name',
+    ...ed('CreationUtcTime', 'PreviousCreationUtcTime'),
   },
   3: {
     ...sysmonProc,
@@ -88,7 +89,8 @@ const sysmon = {
     Description: 'file.pe.description',
     FileVersion: 'file.pe.file_version',
     Product: 'file.pe.product',
-    ...ed('Signed', 'User'),
+    User: 'user.name',
+    ...ed('Signed'),
   },
   8: {
     SourceProcessGuid: 'process.entity_id',
@@ -106,7 +108,7 @@ const sysmon = {
       'TargetUser',
     ),
   },
-  9: { ...sysmonProc, Device: 'file.path', ...ed('User') },
+  9: { ...sysmonProc, Device: 'file.path', User: 'user.name' },
   10: {
     SourceProcessGUID: 'process.entity_id',
     SourceProcessId: 'process.pid',
@@ -122,14 +124,14 @@ const sysmon = {
       'TargetUser',
     ),
   },
-  11: { ...sysmonProc, TargetFilename: 'file.path', ...ed('CreationUtcTime', 'User') },
+  11: { ...sysmonProc, TargetFilename: 'file.path', User: 'user.name', ...ed('CreationUtcTime') },
   // 12/13/14: setRegistryFields() copies TargetObject to registry.path (the original stays)
-  12: { ...sysmonProc, TargetObject: 'registry.path', ...ed('EventType', 'User') },
-  13: { ...sysmonProc, TargetObject: 'registry.path', ...ed('EventType', 'Details', 'User') },
-  14: { ...sysmonProc, TargetObject: 'registry.path', ...ed('EventType', 'NewName', 'User') },
-  15: { ...sysmonProc, TargetFilename: 'file.path', ...ed('CreationUtcTime', 'Contents', 'User') },
-  17: { ...sysmonProc, PipeName: 'file.name', ...ed('EventType', 'User') },
-  18: { ...sysmonProc, PipeName: 'file.name', ...ed('EventType', 'User') },
+  12: { ...sysmonProc, TargetObject: 'registry.path', User: 'user.name', ...ed('EventType') },
+  13: { ...sysmonProc, TargetObject: 'registry.path', User: 'user.name', ...ed('EventType', 'Details') },
+  14: { ...sysmonProc, TargetObject: 'registry.path', User: 'user.name', ...ed('EventType', 'NewName') },
+  15: { ...sysmonProc, TargetFilename: 'file.path', User: 'user.name', ...ed('CreationUtcTime', 'Contents') },
+  17: { ...sysmonProc, PipeName: 'file.name', User: 'user.name', ...ed('EventType') },
+  18: { ...sysmonProc, PipeName: 'file.name', User: 'user.name', ...ed('EventType') },
   19: { User: 'user.name', ...ed('EventType', 'Operation', 'EventNamespace', 'Name', 'Query') },
   20: {
     User: 'user.name',
@@ -576,14 +578,21 @@ const ecsCloud = [
       'userIdentity.arn': 'aws.cloudtrail.user_identity.arn',
       'userIdentity.sessionContext.sessionIssuer.type':
         'aws.cloudtrail.user_identity.session_context.session_issuer.type',
-      'additionalEventData.MFAUsed': 'aws.cloudtrail.additional_eventdata.mfa_used',
-      'responseElements.ConsoleLogin': 'aws.cloudtrail.console_login.additional_eventdata.mfa_used',
+    },
+    // Sub-keys: the integration keeps the parsed JSON objects, values as written, in flattened fields
+    // (test-console-login-json.log-expected.json: aws.cloudtrail.flattened.response_elements.ConsoleLogin
+    // "Success", aws.cloudtrail.flattened.additional_eventdata.MFAUsed "No"; fields.yml: type flattened).
+    fieldPrefixes: {
+      'requestParameters.': 'aws.cloudtrail.flattened.request_parameters.',
+      'responseElements.': 'aws.cloudtrail.flattened.response_elements.',
+      'additionalEventData.': 'aws.cloudtrail.flattened.additional_eventdata.',
+      'serviceEventDetails.': 'aws.cloudtrail.flattened.service_event_details.',
     },
     notes: {
       requestParameters:
-        'the integration keeps request_parameters / response_elements as one flattened string: Sigma sub-keys (requestParameters.x) are unsupported, use |contains on the whole field',
+        'aws.cloudtrail.request_parameters is the object printed as one string in Java map form ({key=value, ...}), not JSON: |contains on it works for plain words only',
       'responseElements.ConsoleLogin':
-        'UNVERIFIED target; the integration sets event.outcome from ConsoleLogin',
+        'was mapped to console_login.additional_eventdata.mfa_used (the MFA flag) before; ConsoleLogin (Success/Failure) is kept as written in aws.cloudtrail.flattened.response_elements.ConsoleLogin',
     },
   },
   {
@@ -759,7 +768,7 @@ const fieldTypes = {
   'aws.cloudtrail.user_identity.type': 'keyword',
   'aws.cloudtrail.user_identity.arn': 'keyword',
   'aws.cloudtrail.user_identity.session_context.session_issuer.type': 'keyword',
-  'aws.cloudtrail.additional_eventdata.mfa_used': 'keyword',
+  'aws.cloudtrail.flattened.*': 'flattened',
   'aws.cloudtrail.console_login.additional_eventdata.mfa_used': 'boolean',
   'okta.event_type': 'keyword',
   'okta.display_message': 'keyword',
@@ -801,6 +810,22 @@ const fieldTypes = {
   'o365.audit.Parameters': 'flattened',
 };
 
+// Fields whose values Elastic's integrations write as lowercase constants: a case-insensitive Sigma
+// value on them is matched exactly by its lowercase form (used while an ECS entry is chosen).
+// - network.direction, network.type: set to "egress"/"ingress", "ipv4"/"ipv6" by the Windows
+//   integration (packages/windows/data_stream/sysmon_operational/elasticsearch/ingest_pipeline/default.yml,
+//   `set: field: network.direction value: egress`); ECS network.yml expected_values are lowercase.
+// - event.kind, event.category, event.type, event.outcome: ECS categorization fields take only the
+//   lowercase allowed_values of ECS schemas/event.yml (ECS "Categorization Fields").
+const lowercaseFields = [
+  'network.direction',
+  'network.type',
+  'event.kind',
+  'event.category',
+  'event.type',
+  'event.outcome',
+];
+
 const out = {
   $comment: [
     'Sigma -> ECS field mappings for the Elastic KQL backend. Generated by gen-pipelines.mjs; edit that file.',
@@ -816,6 +841,7 @@ const out = {
   'ecs-cloud': ecsCloud,
   'ecs-web': ecsWeb,
   fieldTypes,
+  lowercaseFields,
 };
 const here = dirname(fileURLToPath(import.meta.url));
 writeFileSync(join(here, 'pipelines.json'), JSON.stringify(out, null, 1) + '\n');
