@@ -307,6 +307,12 @@ const ROWS: Row[] = [
   },
   { name: 'null', detection: sel('    A: null'), query: 'not A: *', status: 'exact' },
   { name: 'exists', detection: sel('    A|exists: true'), query: 'A: *', status: 'exact' },
+  {
+    name: 'a field name ending in not is quoted (a bare one is a syntax error before a range operator)',
+    detection: sel('    x.not|gte: 1'),
+    query: '"x.not" >= 1',
+    status: 'exact',
+  },
   { name: 'gte lt', detection: sel('    A|gte: 1\n    B|lt: 2'), query: 'A >= 1 and B < 2', status: 'exact' },
   {
     name: 'time modifier',

@@ -56,6 +56,8 @@ const KEYWORD = /^(?:and|or|not|true|false|null)$/i;
 
 /** A field name as KQL reads it: bare when plain, else quoted (Kibana parses quoted field names). */
 export function fieldName(name: string): string {
-  if (PLAIN_FIELD.test(name) && !KEYWORD.test(name)) return name;
+  // A bare name ending in `not` (`x.not`, `Snot`) is a syntax error before a range operator
+  // (`x.not >= 1`: kuery.peg reads `not` as the operator keyword; probed, NOTES.md §1).
+  if (PLAIN_FIELD.test(name) && !KEYWORD.test(name) && !/not$/i.test(name)) return name;
   return phrase(name);
 }
