@@ -6,6 +6,9 @@
 // which event_data fields are *renamed* to ECS and so disappear from winlog.event_data, which are copied,
 // which stay), Winlogbeat's PowerShell module script, Winlogbeat fields.common.yml (winlog.* types), and
 // pySigma-backend-elasticsearch's ecs_windows pipeline as a cross-check. See NOTES.md.
+// Checked against the Elastic Agent Windows integration's Sysmon ingest pipeline
+// (elastic/integrations packages/windows/data_stream/sysmon_operational/elasticsearch/ingest_pipeline/
+// default.yml): per-entry sources and what was checked are in SOURCES.md next to this file.
 import { writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,7 +74,6 @@ const sysmon = {
     SourceIsIpv6: 'network.type',
     DestinationIsIpv6: 'network.type',
     User: 'user.name',
-    ...ed('SourcePortName'),
   },
   6: {
     ImageLoaded: 'file.path',
@@ -96,8 +98,9 @@ const sysmon = {
     SourceProcessGuid: 'process.entity_id',
     SourceProcessId: 'process.pid',
     SourceImage: 'process.executable',
+    // The integration renames event_data.TargetProcessGuid to TargetProcessGUID ("Conformity").
+    TargetProcessGuid: 'winlog.event_data.TargetProcessGUID',
     ...ed(
-      'TargetProcessGuid',
       'TargetProcessId',
       'TargetImage',
       'NewThreadId',
@@ -139,7 +142,7 @@ const sysmon = {
     ...ed('EventType', 'Operation', 'Name', 'Type'),
   },
   21: { User: 'user.name', ...ed('EventType', 'Operation', 'Consumer', 'Filter') },
-  22: { ...sysmonProc, QueryName: 'dns.question.name', QueryStatus: 'sysmon.dns.status', User: 'user.name' },
+  22: { ...sysmonProc, QueryName: 'dns.question.name', User: 'user.name' },
   23: {
     ...sysmonProc,
     TargetFilename: 'file.path',
@@ -147,7 +150,8 @@ const sysmon = {
     Archived: 'sysmon.file.archived',
     User: 'user.name',
   },
-  25: { ...sysmonProc, User: 'user.name', ...ed('Type') },
+  // The integration renames event 25's Type to `message`.
+  25: { ...sysmonProc, User: 'user.name', Type: 'message' },
   255: { ...ed('Description') },
   4: { ...ed('State', 'Version', 'SchemaVersion') },
 };
@@ -256,6 +260,8 @@ const ecsWindows = [
       ...unsupportedCommon,
       CommandLine: 'not in Sysmon event 3',
       ParentImage: 'not in Sysmon event 3',
+      SourcePortName:
+        'the Windows integration renames SourcePortName to network.protocol only when DestinationPortName is empty, and deletes it otherwise',
     },
     notes: {
       Initiated:
@@ -267,8 +273,11 @@ const ecsWindows = [
     index: SYSMON_INDEX,
     conditions: sysmonCond(22),
     fields: { ...WINDOWS_COMMON, ...merge(22) },
-    unsupported: unsupportedCommon,
-    notes: { QueryStatus: 'Winlogbeat rewrites the numeric status to its name (0 -> SUCCESS)' },
+    unsupported: {
+      ...unsupportedCommon,
+      QueryStatus:
+        'the Windows integration moves QueryStatus to sysmon.dns.status and rewrites the numeric status to its name (0 -> SUCCESS, 9003 -> DNS_ERROR_RCODE_NAME_ERROR, ...): write the rule on sysmon.dns.status names',
+    },
   },
   {
     logsource: { product: 'windows', category: 'process_access' },
