@@ -19,6 +19,7 @@ import type { Node } from '../src/ir/types.js';
 import { resolvePipeline } from '../src/pipeline/index.js';
 import { CASES, caseRule, type Event } from './cases/cases.js';
 import { expected } from './cases/expected.elastic.js';
+import { evalKql as evalKqlDoc } from './support/eval-kql.js';
 import { for7x, kqlFieldValues, kqlToDsl, parseKql } from './support/kql.js';
 
 /* ------------------------------------------------------------------ helpers */
@@ -795,5 +796,86 @@ describe('detection-rule format', () => {
   test('default format: one query per line', () => {
     const r = convertDetection(sel("    A: '1'"));
     expect(elasticBackend.formats.default.rule(r, {})).toBe('A: "1"\n');
+  });
+});
+
+/* ------------------------------------------------------------------ Sysmon User, stored split */
+
+describe('Sysmon User ("DOMAIN\\name") against user.domain + user.name as the integration stores them', () => {
+  // elastic/integrations packages/windows/data_stream/sysmon_operational/elasticsearch/ingest_pipeline/default.yml:
+  // `split` winlog.event_data.User on "\" into user.domain / user.name (only when there are two
+  // parts, empty values not set); event_data.User removed.
+  const stored = (user: string): Record<string, unknown> => {
+    const parts = user.split('\\');
+    if (parts.length !== 2 || parts[1] === '') return {};
+    return {
+      'event.category': 'process',
+      'event.type': 'start',
+      ...(parts[0] ? { 'user.domain': parts[0] } : {}),
+      'user.name': parts[1],
+    };
+  };
+  const conv = (det: string) => convertDetection(det, { pipelines: ['ecs'] });
+
+  test.each([
+    ["User|contains: 'AUTHORI'", 'NT AUTHORITY\\SYSTEM', true],
+    ["User: 'NT AUTHORITY\\SYSTEM'", 'NT AUTHORITY\\SYSTEM', true],
+    ["User: 'nt authority\\system'", 'NT AUTHORITY\\SYSTEM', true],
+    ["User: 'SYSTEM'", 'NT AUTHORITY\\SYSTEM', false],
+    ["User|endswith: '\\SYSTEM'", 'NT AUTHORITY\\SYSTEM', true],
+    ["User|startswith: 'NT AUTHORITY\\'", 'NT AUTHORITY\\LOCAL SERVICE', true],
+    ["User|contains: 'SYSTEM'", '\\SYSTEM', true],
+    ["User|contains: 'a\\b\\c'", 'a\\b', false],
+  ])('%s on %s -> %s', (sel0, user, fire) => {
+    const r = conv(sel('    ' + sel0));
+    // A value no split User can match makes a rule that never matches: refused, never a query.
+    if (!fire && r.queries.length === 0) {
+      expect(r.diagnostics.map((d) => d.message).join()).toContain('can never match');
+      return;
+    }
+    expect(r.queries).toHaveLength(1);
+    expect(r.queries[0]).not.toContain('winlog.event_data.User');
+    const types = {
+      'user.name': 'keyword',
+      'user.domain': 'keyword',
+      'event.category': 'keyword',
+      'event.type': 'keyword',
+    };
+    expect(evalKqlDoc(r.queries[0], stored(user), types)).toBe(fire);
+  });
+
+  test('property: the split match agrees with the rule on the composite value (|cased: exact)', () => {
+    const piece = fc.constantFrom('NT', ' ', 'AUTH', 'ORITY', '\\', 'SYS', 'TEM', 'a', 'x');
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('NT', 'AU', 'TH', 'a', ' '), { minLength: 0, maxLength: 3 }),
+        fc.array(fc.constantFrom('SYS', 'TEM', 'x', 'a'), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.oneof(piece, fc.constant('*'), fc.constant('?')), { minLength: 1, maxLength: 5 }),
+        fc.constantFrom('', '|contains', '|startswith', '|endswith'),
+        (dom, name, pat, mod) => {
+          const user = dom.join('') + '\\' + name.join('');
+          const value = pat.join('');
+          const det = sel(`    User${mod}|cased: '${value.replace(/'/g, "''")}'`);
+          const r = conv(det);
+          const rule = compileRule(irOf(HEAD + 'detection:\n' + det + '\nlevel: low\n'));
+          const sigma = rule({ User: user });
+          if (r.queries.length === 0) {
+            expect(sigma).toBe(false);
+            return;
+          }
+          const types = {
+            'user.name': 'keyword',
+            'user.domain': 'keyword',
+            'event.category': 'keyword',
+            'event.type': 'keyword',
+          };
+          const kql = evalKqlDoc(r.queries[0], stored(user), types);
+          if (r.status === 'exact')
+            expect({ user, value, mod, kql }).toEqual({ user, value, mod, kql: sigma });
+          else if (sigma) expect({ user, value, mod, kql }).toEqual({ user, value, mod, kql: true });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -11,6 +11,7 @@ import type {
   Match,
   Node,
   NumberValue,
+  Part,
   StringMatch,
   SigmaString,
   StringOp,
@@ -67,6 +68,11 @@ export interface LowerEnv {
    * matched exactly by its lowercase form.
    */
   readonly lowercase?: ReadonlySet<string>;
+  /**
+   * Target field -> domain field, where the source's "DOMAIN\name" value is stored split on the
+   * backslash (Sysmon User -> user.domain + user.name): a Sigma value is matched against the pair.
+   */
+  readonly domainSplit?: Readonly<Record<string, string>>;
 }
 
 /** Budget of patterns for one match's case superset. */
@@ -276,7 +282,7 @@ function toPattern(s: SigmaString, op: StringOp): { segs: string[]; one: boolean
   return { segs, one };
 }
 
-function lowerString(m: StringMatch, env: LowerEnv, negated: boolean): K {
+function lowerString(m: StringMatch, env: LowerEnv, negated: boolean, split = true): K {
   const cls: FieldClass = m.field === null ? 'unknown' : fieldClass(m.field);
   if (m.field === null) {
     if (negated) {
@@ -292,6 +298,8 @@ function lowerString(m: StringMatch, env: LowerEnv, negated: boolean): K {
     }
     approx(env, m, 'field-less', fieldLessMessage);
   }
+  if (split && m.field !== null && env.domainSplit && Object.hasOwn(env.domainSplit, m.field))
+    return lowerDomainSplit(m as StringMatch & { field: string }, env.domainSplit[m.field], env, negated);
   for (const v of m.values)
     for (const p of v)
       if (p.kind === 'text' && CONTROL.test(p.text)) {
@@ -352,6 +360,58 @@ function lowerString(m: StringMatch, env: LowerEnv, negated: boolean): K {
     default:
       return assertNever(cls);
   }
+}
+
+/**
+ * A match on a value the source wrote as "DOMAIN\name" and the integration stores split on the
+ * backslash (name in `m.field`, domain in `domainField`; neither holds a backslash, and the name
+ * is stored only when the value had exactly one). The pattern must spend exactly one backslash on
+ * the separator: a literal backslash of the pattern (domain ~ left part, name ~ right part), or a
+ * wildcard that spans it (`*`: domain ~ left part + `*`, name ~ `*` + right part; `?`: the two
+ * parts). Exact, so no direction matters under `not`.
+ */
+function lowerDomainSplit(
+  m: StringMatch & { field: string },
+  domainField: string,
+  env: LowerEnv,
+  negated: boolean,
+): K {
+  const alts: K[] = [];
+  const sub = (field: string, parts: Part[]): K =>
+    lowerString(
+      { kind: 'string', field, op: 'eq', values: [parts], cased: m.cased, origin: m.origin },
+      env,
+      negated,
+      false,
+    );
+  for (const v of m.values) {
+    // The pattern as single characters and wildcards.
+    const toks: Part[] = [];
+    for (const p of withOp(v, m.op))
+      if (p.kind === 'text') for (const c of p.text) toks.push({ kind: 'text', text: c });
+      else toks.push(p);
+    const slashes = toks.flatMap((t, i) => (t.kind === 'text' && t.text === '\\' ? [i] : []));
+    if (slashes.length > 1) continue; // two separators: never matches
+    const cuts: { at: number; left: Part[]; right: Part[] }[] = [];
+    if (slashes.length === 1) cuts.push({ at: slashes[0], left: [], right: [] });
+    else
+      toks.forEach((t, i) => {
+        if (t.kind === 'any') cuts.push({ at: i, left: [{ kind: 'any' }], right: [{ kind: 'any' }] });
+        else if (t.kind === 'one') cuts.push({ at: i, left: [], right: [] });
+      });
+    for (const { at, left, right } of cuts) {
+      const dom = [...toks.slice(0, at), ...left];
+      // An empty domain is not stored (`set ... ignore_empty_value`): `*` leaves the domain
+      // free and an empty pattern asks for no domain.
+      const domain = dom.every((t) => t.kind === 'any')
+        ? dom.length
+          ? TRUE
+          : not(is(domainField, ['*']))
+        : sub(domainField, dom);
+      alts.push(and([domain, sub(m.field, [...right, ...toks.slice(at + 1)])]));
+    }
+  }
+  return or(alts);
 }
 
 function keywordString(

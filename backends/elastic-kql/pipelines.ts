@@ -25,6 +25,8 @@ interface Entry {
   readonly unsupported?: Readonly<Record<string, string>>;
   readonly valueMaps?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly notes?: Readonly<Record<string, string>>;
+  /** Target field -> its domain field: the source's "DOMAIN\name" is stored split in two. */
+  readonly domainSplit?: Readonly<Record<string, string>>;
 }
 
 type Data = Readonly<Record<'ecs-windows' | 'ecs-linux' | 'ecs-cloud' | 'ecs-web', readonly Entry[]>> & {
@@ -47,8 +49,24 @@ export function lowercaseFields(): ReadonlySet<string> {
   return (lower ??= new Set(load().lowercaseFields));
 }
 
+let splits: Map<string, Readonly<Record<string, string>>> | undefined;
+/** The domain splits of the entry recorded in the `ecs_entry` state (see entryItems), if any. */
+export function domainSplitOf(id: string): Readonly<Record<string, string>> | undefined {
+  if (!splits) {
+    splits = new Map();
+    const d = load();
+    for (const set of ECS_PIPELINES)
+      for (const e of d[set]) if (e.domainSplit) splits.set(entryId(set, e), e.domainSplit);
+  }
+  return splits.get(id);
+}
+
+function entryId(set: string, e: Entry): string {
+  return `${set}:${Object.values(e.logsource).join('/')}`;
+}
+
 function entryItems(set: string, e: Entry, n: number): object[] {
-  const id = `${set}:${Object.values(e.logsource).join('/')}`;
+  const id = entryId(set, e);
   const chosen = [{ type: 'processing_state', key: STATE, val: id }];
   const items: object[] = [
     {

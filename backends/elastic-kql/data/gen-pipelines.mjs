@@ -407,6 +407,15 @@ const ecsWindows = [
   },
 ];
 
+// Sysmon writes User as "DOMAIN\name"; the integration splits it on the backslash into user.domain
+// and user.name (default.yml: `split` ... `if: _temp.user_parts.size() == 2`). The backend matches
+// a Sigma User value against that pair exactly (lower.ts, domainSplit).
+for (const e of ecsWindows)
+  if (e.fields.User === 'user.name') {
+    e.domainSplit = { 'user.name': 'user.domain' };
+    delete e.notes?.User;
+  }
+
 // Generic fallback per Windows service: unmapped fields become winlog.event_data.<Field>,
 // as Winlogbeat writes the raw EventData (Winlogbeat's security module adds ECS fields but keeps event_data).
 const services = {
