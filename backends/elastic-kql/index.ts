@@ -6,7 +6,7 @@
 import type { Backend, ConvertContext } from '../../src/backend.js';
 import { formats } from './formats.js';
 import { lowerNode, type CaseMode, type LowerEnv } from './lower.js';
-import { domainSplitOf, lowercaseFields, pipelines } from './pipelines.js';
+import { domainSplitOf, lowercaseFields, pipelines, widenFieldsOf } from './pipelines.js';
 import { SETTINGS } from './settings.js';
 import { checkStateSettings, settingNumber, settingString } from '../../src/settings.js';
 import { render, simplify, type K } from './tree.js';
@@ -23,15 +23,14 @@ function convert(ctx: ConvertContext): string[] {
     );
     return [];
   }
+  const entry = typeof ctx.state.ecs_entry === 'string' ? ctx.state.ecs_entry : '';
   const env: LowerEnv = {
     caseMode: setting as CaseMode,
     issues: [],
     // Set by the built-in ECS entries (pipelines.ts): the data is written by Elastic's integrations.
     lowercase: ctx.state.ecs_entry ? lowercaseFields() : undefined,
-    domainSplit:
-      typeof ctx.state.ecs_entry === 'string' && ctx.state.ecs_entry
-        ? domainSplitOf(ctx.state.ecs_entry)
-        : undefined,
+    domainSplit: entry ? domainSplitOf(entry) : undefined,
+    widen: entry ? widenFieldsOf(entry) : undefined,
   };
   const tree = simplify(lowerNode(ctx.ir, env));
   const seen = new Set<string>();

@@ -73,6 +73,8 @@ export interface LowerEnv {
    * backslash (Sysmon User -> user.domain + user.name): a Sigma value is matched against the pair.
    */
   readonly domainSplit?: Readonly<Record<string, string>>;
+  /** Target field -> why a match on it is wider than the rule (data/pipelines.json `widenFields`). */
+  readonly widen?: Readonly<Record<string, string>>;
 }
 
 /** Budget of patterns for one match's case superset. */
@@ -120,6 +122,19 @@ function giveUp(
 }
 
 function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
+  if (m.field !== null && env.widen && Object.hasOwn(env.widen, m.field)) {
+    const why = env.widen[m.field];
+    if (negated) {
+      approx(
+        env,
+        m,
+        'field-type',
+        `${why}: under 'not' the test of '${m.field}' is dropped (the query matches more events)`,
+      );
+      return FALSE;
+    }
+    approx(env, m, 'field-type', `${why} (matches more events)`);
+  }
   switch (m.kind) {
     case 'string':
       return lowerString(m, env, negated);

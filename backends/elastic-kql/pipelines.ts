@@ -18,7 +18,8 @@ interface Entry {
   readonly logsource: Readonly<Record<string, string>>;
   readonly index: readonly string[];
   readonly conditions: Readonly<Record<string, string | readonly string[]>>;
-  readonly fields: Readonly<Record<string, string>>;
+  /** Sigma field -> target field, or several (the match becomes an `or` over them). */
+  readonly fields: Readonly<Record<string, string | readonly string[]>>;
   readonly unmappedFieldPrefix?: string;
   /** Sigma field prefix -> target prefix (`requestParameters.` -> a flattened field's keys). */
   readonly fieldPrefixes?: Readonly<Record<string, string>>;
@@ -27,6 +28,8 @@ interface Entry {
   readonly notes?: Readonly<Record<string, string>>;
   /** Target field -> its domain field: the source's "DOMAIN\name" is stored split in two. */
   readonly domainSplit?: Readonly<Record<string, string>>;
+  /** Target field -> why a match on it is wider than the rule (the backend labels it, drops it under `not`). */
+  readonly widenFields?: Readonly<Record<string, string>>;
 }
 
 type Data = Readonly<Record<'ecs-windows' | 'ecs-linux' | 'ecs-cloud' | 'ecs-web', readonly Entry[]>> & {
@@ -47,6 +50,18 @@ let lower: ReadonlySet<string> | undefined;
 /** Fields whose values Elastic's integrations write as lowercase constants (see gen-pipelines.mjs). */
 export function lowercaseFields(): ReadonlySet<string> {
   return (lower ??= new Set(load().lowercaseFields));
+}
+
+let widens: Map<string, Readonly<Record<string, string>>> | undefined;
+/** The widening fields of the entry recorded in the `ecs_entry` state, if any. */
+export function widenFieldsOf(id: string): Readonly<Record<string, string>> | undefined {
+  if (!widens) {
+    widens = new Map();
+    const d = load();
+    for (const set of ECS_PIPELINES)
+      for (const e of d[set]) if (e.widenFields) widens.set(entryId(set, e), e.widenFields);
+  }
+  return widens.get(id);
 }
 
 let splits: Map<string, Readonly<Record<string, string>>> | undefined;
@@ -121,7 +136,7 @@ function entryItems(set: string, e: Entry, n: number): object[] {
     items.push({ type: 'field_name_mapping', mapping: e.fields, rule_conditions: chosen });
   if (e.fieldPrefixes && Object.keys(e.fieldPrefixes).length)
     items.push({ type: 'field_name_prefix_mapping', mapping: e.fieldPrefixes, rule_conditions: chosen });
-  const targets = [...new Set(Object.values(e.fields))];
+  const targets = [...new Set(Object.values(e.fields).flat())];
   if (e.unmappedFieldPrefix !== undefined)
     items.push({
       type: 'field_name_prefix',

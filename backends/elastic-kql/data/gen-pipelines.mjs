@@ -537,22 +537,35 @@ const ecsLinux = [
     logsource: { product: 'linux', service: 'auditd' },
     index: ['logs-auditd.log-*', 'filebeat-*'],
     conditions: {},
+    // elastic/integrations packages/auditd/data_stream/log/_dev/test/pipeline/test-auditd-raw.log-expected.json:
+    // the record type is in event.action, lowercase ("syscall", "execve", "proctitle"), and only some
+    // records also keep auditd.log.record_type ("USER_CMD", "TTY"); EXECVE arguments become the
+    // process.args array (a0=top -> process.args ["top"]) while SYSCALL keeps auditd.log.a0 ("9");
+    // auditd.log.syscall holds the number ("44"), not the name.
     fields: {
-      type: 'auditd.log.record_type',
+      type: ['event.action', 'auditd.log.record_type'],
       exe: 'process.executable',
       comm: 'process.name',
       key: 'auditd.log.key',
       name: 'file.path',
       euid: 'user.effective.id',
-      a0: 'auditd.log.a0',
-      a1: 'auditd.log.a1',
-      a2: 'auditd.log.a2',
-      a3: 'auditd.log.a3',
+      a0: ['process.args', 'auditd.log.a0'],
+      a1: ['process.args', 'auditd.log.a1'],
+      a2: ['process.args', 'auditd.log.a2'],
+      a3: ['process.args', 'auditd.log.a3'],
       nametype: 'auditd.log.nametype',
       unit: 'auditd.log.unit',
-      SYSCALL: 'auditd.log.syscall',
     },
-    notes: { '*': 'auditd field names per Filebeat auditd module (verify a4+ exist)' },
+    unsupported: {
+      SYSCALL: 'the auditd integration keeps the syscall number (auditd.log.syscall: "44"), not its name',
+    },
+    widenFields: {
+      'process.args':
+        'the auditd integration stores EXECVE arguments as the process.args array: aN matches an argument at any position',
+    },
+    notes: {
+      '*': 'checked against the auditd integration test documents for type, exe, comm, aN, SYSCALL; key, name, euid, nametype, unit unverified',
+    },
   },
   {
     logsource: { product: 'macos', category: 'process_creation' },
