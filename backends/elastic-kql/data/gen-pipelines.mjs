@@ -630,17 +630,22 @@ const ecsCloud = [
     logsource: { product: 'okta', service: 'okta' },
     index: ['logs-okta.system-*', 'filebeat-*'],
     conditions: { 'event.dataset': 'okta.system' },
+    // elastic/integrations packages/okta/data_stream/system/sample_event.json: event.action and
+    // okta.event_type both hold eventType ("user.session.start"); legacyEventType is not kept;
+    // debugData keys are kept as written in okta.debug_context.debug_data.flattened
+    // (requestUri "/api/v1/authn" there and in .request_uri; .url is the other key "url").
     fields: {
       eventType: 'event.action',
-      legacyEventType: 'okta.event_type',
       displayMessage: 'okta.display_message',
       'actor.alternateId': 'okta.actor.alternate_id',
       'target.displayName': 'okta.target.display_name',
       'outcome.result': 'okta.outcome.result',
       'outcome.reason': 'okta.outcome.reason',
       'securityContext.isProxy': 'okta.security_context.is_proxy',
-      'debugContext.debugData.requestUri': 'okta.debug_context.debug_data.url',
-      'debugContext.debugData.behaviors': 'okta.debug_context.debug_data.risk_behaviors',
+    },
+    fieldPrefixes: { 'debugContext.debugData.': 'okta.debug_context.debug_data.flattened.' },
+    unsupported: {
+      legacyEventType: 'the Okta integration does not keep legacyEventType (okta.event_type holds eventType)',
     },
   },
   {
@@ -801,15 +806,13 @@ const fieldTypes = {
   'aws.cloudtrail.user_identity.session_context.session_issuer.type': 'keyword',
   'aws.cloudtrail.flattened.*': 'flattened',
   'aws.cloudtrail.console_login.additional_eventdata.mfa_used': 'boolean',
-  'okta.event_type': 'keyword',
   'okta.display_message': 'keyword',
   'okta.actor.alternate_id': 'keyword',
   'okta.target.display_name': 'keyword',
   'okta.outcome.result': 'keyword',
   'okta.outcome.reason': 'keyword',
   'okta.security_context.is_proxy': 'boolean',
-  'okta.debug_context.debug_data.url': 'keyword',
-  'okta.debug_context.debug_data.risk_behaviors': 'keyword',
+  'okta.debug_context.debug_data.flattened.*': 'flattened',
   'azure.activitylogs.operation_name': 'keyword',
   'azure.activitylogs.category': 'keyword',
   'azure.resource.id': 'keyword',
