@@ -696,13 +696,19 @@ const ecsCloud = [
     logsource: { product: 'gcp', service: 'gcp.audit' },
     index: ['logs-gcp.audit-*', 'filebeat-*'],
     conditions: { 'event.dataset': 'gcp.audit' },
+    // elastic/integrations packages/gcp/data_stream/audit/sample_event.json: methodName is
+    // event.action ("beta.compute.instances.aggregatedList") and serviceName is service.name
+    // ("compute.googleapis.com"); authorization_info is an array of {permission, granted, ...}.
     fields: {
-      'gcp.audit.method_name': 'gcp.audit.method_name',
-      'data.protoPayload.methodName': 'gcp.audit.method_name',
-      'data.protoPayload.serviceName': 'gcp.audit.service_name',
-      'data.protoPayload.resource.type': 'gcp.audit.resource_name',
+      'gcp.audit.method_name': 'event.action',
+      'data.protoPayload.methodName': 'event.action',
+      'data.protoPayload.serviceName': 'service.name',
       'data.protoPayload.authorizationInfo.permission': 'gcp.audit.authorization_info.permission',
       'data.protoPayload.authorizationInfo.granted': 'gcp.audit.authorization_info.granted',
+    },
+    unsupported: {
+      'data.protoPayload.resource.type':
+        'the GCP audit integration keeps the resource name (gcp.audit.resource_name), not a resource type',
     },
   },
   {
@@ -832,9 +838,6 @@ const fieldTypes = {
   'azure.auditlogs.properties.logged_by_service': 'keyword',
   'azure.auditlogs.properties.activity_display_name': 'keyword',
   'azure.auditlogs.properties.result': 'keyword',
-  'gcp.audit.method_name': 'keyword',
-  'gcp.audit.service_name': 'keyword',
-  'gcp.audit.resource_name': 'keyword',
   'gcp.audit.authorization_info.permission': 'keyword',
   'gcp.audit.authorization_info.granted': 'boolean',
   'o365.audit.Workload': 'keyword',
