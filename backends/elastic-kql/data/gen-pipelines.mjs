@@ -716,8 +716,10 @@ const ecsCloud = [
     index: ['logs-o365.audit-*', 'filebeat-*'],
     conditions: { 'event.dataset': 'o365.audit' },
     fields: {
+      // elastic/integrations packages/o365/data_stream/audit/sample_event.json: Operation is
+      // event.action ("PageViewed"); Workload ("OneDrive") is event.provider, not kept in o365.audit.
       Operation: 'event.action',
-      Workload: 'o365.audit.Workload',
+      Workload: 'event.provider',
       ObjectId: 'o365.audit.ObjectId',
       ApplicationId: 'o365.audit.ApplicationId',
       ResultStatus: 'o365.audit.ResultStatus',
@@ -840,7 +842,6 @@ const fieldTypes = {
   'azure.auditlogs.properties.result': 'keyword',
   'gcp.audit.authorization_info.permission': 'keyword',
   'gcp.audit.authorization_info.granted': 'boolean',
-  'o365.audit.Workload': 'keyword',
   'o365.audit.ObjectId': 'keyword',
   'o365.audit.ApplicationId': 'keyword',
   'o365.audit.ResultStatus': 'keyword',
