@@ -685,8 +685,11 @@ const ecsCloud = [
     fields: {
       OperationName: 'azure.auditlogs.operation_name',
       operationName: 'azure.auditlogs.operation_name',
-      Category: 'azure.auditlogs.category',
-      category: 'azure.auditlogs.category',
+      // elastic/integrations packages/azure/data_stream/auditlogs/sample_event.json: the audit
+      // category ("Device", "UserManagement") is azure.auditlogs.properties.category;
+      // azure.auditlogs.category holds the log category "AuditLogs".
+      Category: 'azure.auditlogs.properties.category',
+      category: 'azure.auditlogs.properties.category',
       LoggedByService: 'azure.auditlogs.properties.logged_by_service',
       ActivityDisplayName: 'azure.auditlogs.properties.activity_display_name',
       Status: 'azure.auditlogs.properties.result',
@@ -836,7 +839,7 @@ const fieldTypes = {
   'azure.signinlogs.properties.device_detail.trust_type': 'keyword',
   'azure.signinlogs.properties.user_principal_name': 'keyword',
   'azure.auditlogs.operation_name': 'keyword',
-  'azure.auditlogs.category': 'keyword',
+  'azure.auditlogs.properties.category': 'keyword',
   'azure.auditlogs.properties.logged_by_service': 'keyword',
   'azure.auditlogs.properties.activity_display_name': 'keyword',
   'azure.auditlogs.properties.result': 'keyword',
