@@ -40,7 +40,7 @@ const entries = SETS.flatMap((set) =>
  * fixtures and this list, and when an entry listed here has gained documents.
  */
 const PENDING = new Set(entries.map((e) => e.id).filter((id) => !(id in fixtures)));
-const PENDING_COUNT = 51;
+const PENDING_COUNT = 48;
 
 function typesOf(doc: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
