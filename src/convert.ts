@@ -6,6 +6,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { Backend, ConvertOptions, RuleResult } from './backend.js';
 import { DiagnosticSink, type Diagnostic, type Label } from './diagnostics.js';
 import { buildRule } from './ir/build.js';
+import { deeperThan, TOO_DEEP } from './ir/depth.js';
 import type { Node } from './ir/types.js';
 import { applyPipelines } from './pipeline/index.js';
 import type { PipelineSpec } from './pipeline/types.js';
@@ -123,6 +124,8 @@ export function convertLoaded(
     const outcome = applyPipelines(pipelines, loaded.rule, loaded.ir, sink);
     state = outcome.state;
     applied = outcome.applied;
+    // A pipeline may add levels (conditions, field alternatives): the renderers recurse.
+    if (!sink.hasErrors && deeperThan(outcome.ir)) sink.error('too-deep', TOO_DEEP, loaded.rule.pos);
     if (!sink.hasErrors)
       queries = backend.convert({ rule: outcome.rule, ir: outcome.ir, state, sink, options });
   } catch (e) {

@@ -203,7 +203,8 @@ describe('sentinel: constructs on typed tables', () => {
   });
 
   test('a placeholder inside a larger value is unsupported; a whole one is a watchlist', () => {
-    const part = convert(rule(`  sel:\n    ActionType|expand: 'C:\\%dir%\\x'\n  condition: sel`), {
+    // `\\%` before a placeholder: `\%` would be a literal `%` (spec, Placeholders).
+    const part = convert(rule(`  sel:\n    ActionType|expand: 'C:\\\\%dir%\\x'\n  condition: sel`), {
       settings: T,
     });
     expect(part.status).toBe('unsupported');

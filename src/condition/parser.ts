@@ -131,9 +131,54 @@ class ConditionParser extends EmbeddedActionsParser {
 
 let parser: ConditionParser | undefined;
 
+export const CONDITION_LIMITS = {
+  /**
+   * Deepest nesting of parentheses and `not` in a condition (SigmaHQ's deepest is under 10). The
+   * parser, the IR build and every later stage recurse on the tree: a limit here, checked before
+   * parsing, keeps them all far from the stack's end (see also LIMITS in src/rule/load.ts).
+   */
+  depth: 64,
+};
+
+/**
+ * The offset of the token where the condition's nesting passes the limit, else undefined. The
+ * nesting is the parse tree's: one level per open parenthesis and per `not` whose operand is
+ * not finished. A run of `not`s before an identifier ends with it; before `(`, with its `)`.
+ */
+function tooDeep(tokens: readonly IToken[]): number | undefined {
+  // Per open parenthesis level, the `not`s waiting for their operand.
+  const pending: number[] = [0];
+  let depth = 0;
+  for (const t of tokens) {
+    const type = t.tokenType;
+    if (type === Not) {
+      pending[pending.length - 1]++;
+      depth++;
+    } else if (type === LParen) {
+      pending.push(0);
+      depth++;
+    } else if (type === RParen) {
+      if (pending.length === 1) return undefined; // unbalanced: the parser reports it
+      depth -= pending.pop()! + 1;
+      depth -= pending[pending.length - 1];
+      pending[pending.length - 1] = 0;
+    } else if (type === Identifier || type === Them) {
+      depth -= pending[pending.length - 1];
+      pending[pending.length - 1] = 0;
+    }
+    if (depth > CONDITION_LIMITS.depth) return t.startOffset;
+  }
+  return undefined;
+}
+
 export type ParseResult =
   | { ok: true; condition: Condition }
-  | { ok: false; message: string; offset: number; code: 'condition-syntax' | 'legacy-aggregation' };
+  | {
+      ok: false;
+      message: string;
+      offset: number;
+      code: 'condition-syntax' | 'legacy-aggregation' | 'too-deep';
+    };
 
 /** Parsed conditions by text: most rules share a few dozen conditions (results are immutable). */
 const cache = new Map<string, ParseResult>();
@@ -199,6 +244,14 @@ function parseUncached(text: string): ParseResult {
   }
   if (lexed.tokens.length === 0)
     return { ok: false, code: 'condition-syntax', offset: 0, message: 'empty condition' };
+  const deep = tooDeep(lexed.tokens);
+  if (deep !== undefined)
+    return {
+      ok: false,
+      code: 'too-deep',
+      offset: deep,
+      message: `the condition nests more than ${CONDITION_LIMITS.depth} levels of parentheses and 'not'`,
+    };
   parser ??= new ConditionParser();
   parser.input = lexed.tokens;
   const condition = parser.expression();

@@ -9,6 +9,7 @@ import { parseSigmaString, withOp } from '../ir/sigma-string.js';
 import type { Node, NumberValue, Part, SigmaString, StringOp, TimeUnit } from '../ir/types.js';
 import { flattenEvent, scalarValues, type FlatEvent, type Json, type JsonObject } from './events.js';
 import { fold } from './fold.js';
+import { deeperThan, TOO_DEEP } from '../ir/depth.js';
 import { translateRegex } from './regex.js';
 
 /** An event prepared for evaluation: flattened once, with a cache of case folds. */
@@ -519,7 +520,12 @@ export function compileNode(node: Node, sink: DiagnosticSink, options: CompileOp
 /** Compiles a rule's IR once; the result is a predicate over events (raw JSON objects or prepared). */
 export function compileRule(ir: Node, options: CompileOptions = {}): CompiledRule {
   const sink = new DiagnosticSink(options.file);
-  const root = compileNode(ir, sink, options);
+  // The build refuses deeper rules; an IR made by other means gets the same limit, not a crash.
+  const tooDeep = deeperThan(ir);
+  if (tooDeep) sink.error('too-deep', `${TOO_DEEP}; it never matches`);
+  const root: CompiledNode = tooDeep
+    ? { node: ir, test: () => false, children: [] }
+    : compileNode(ir, sink, options);
   const test = root.test;
   const fn = ((event: EventInput) => test(prepareEvent(event))) as CompiledRule;
   Object.defineProperties(fn, {

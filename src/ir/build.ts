@@ -13,6 +13,7 @@ import { networkText, parseCidr } from './cidr.js';
 import { base64, base64Offsets, encodeUtf16, windash, windashCount, type Encoded } from './encodings.js';
 import { classifyModifiers, type ModifierSet } from './modifiers.js';
 import { literal, normalize, parseSigmaString, plainText, stringKey } from './sigma-string.js';
+import { deeperThan, TOO_DEEP } from './depth.js';
 import { simplify } from './simplify.js';
 import type { Network, Node, NumberValue, Origin, SigmaString, StringMatch } from './types.js';
 
@@ -22,6 +23,9 @@ export const BUILD_LIMITS = {
   /** Variants windash may produce for one value (5 forms per dash: 5^5). */
   windashVariants: 3125,
 };
+
+/** The YAML 1.1 booleans that YAML 1.2 (our reader) keeps as strings (PyYAML's bool resolver). */
+const YAML11_BOOL = /^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/;
 
 const NUMBER_TEXT = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
@@ -45,7 +49,7 @@ class BuildError extends Error {
 type Scalar = string | YamlNumber | boolean | null;
 
 /** Reports a warning for a value that is used, but not as written. */
-type Warn = (code: 'cidr-host-bits', message: string, pos: Position) => void;
+type Warn = (code: 'cidr-host-bits' | 'empty-value-list', message: string, pos: Position) => void;
 
 function isScalar(v: unknown): v is Scalar {
   return v === null || typeof v === 'string' || typeof v === 'boolean' || v instanceof YamlNumber;
@@ -113,7 +117,12 @@ export function buildRule(rule: SigmaRule, sink: DiagnosticSink): Node | undefin
     if (node) trees.push(node);
   }
   if (sink.hasErrors || trees.length === 0) return undefined;
-  return simplify(trees.length === 1 ? trees[0] : { kind: 'or', children: trees });
+  const tree: Node = trees.length === 1 ? trees[0] : { kind: 'or', children: trees };
+  if (deeperThan(tree)) {
+    sink.error('too-deep', TOO_DEEP, condEntry?.value.pos ?? fallback);
+    return undefined;
+  }
+  return simplify(tree);
 }
 
 /** Identifier patterns (`selection_*`) as regular expressions; rules share a few dozen. */
@@ -154,7 +163,11 @@ function resolve(
       return selections.get(c.name) ?? undefined;
     }
     case 'of': {
-      const names = [...selections.keys()].filter((n) => !n.startsWith('_'));
+      // `them` and patterns not starting with `_` skip the identifiers that start with `_`
+      // (excluded "by convention", spec: Condition); a pattern written with a leading `_` asks
+      // for them, so it selects them.
+      const all = [...selections.keys()];
+      const names = c.target.startsWith('_') ? all : all.filter((n) => !n.startsWith('_'));
       const re = c.target === 'them' ? undefined : globToRegExp(c.target);
       const matched = re === undefined ? names : names.filter((n) => re.test(n));
       if (matched.length === 0) {
@@ -237,14 +250,29 @@ function buildItem(
   const cls = classifyModifiers(modNames);
   if (!cls.ok) throw new BuildError(cls.code, cls.message, keyPos);
   const mods = cls.mods;
+  // A keyword (no field) is searched in the whole event: without an explicit operator it is a
+  // "contains" (spec, Keywords search), whatever other modifiers (`|all`, `|cased`, `|windash`,
+  // ...) are written, exactly as in a plain keyword list.
+  const op = field === null && mods.op === 'eq' ? 'contains' : mods.op;
   const origin = originOf(keyPos);
   const values: unknown[] = Array.isArray(raw) ? raw : [raw];
-  if (values.length === 0)
-    throw new BuildError(
-      'invalid-detection',
-      `'${key}' has an empty list, which matches nothing`,
+  if (values.length === 0) {
+    // An empty value list reads as null (the field is absent or null), as the reference tool
+    // reads it (pySigma SigmaDetectionItem.postprocess: "no value: map to none type"); with
+    // modifiers or without a field it has no meaning anyone agrees on, so it is refused.
+    if (field === null || modNames.length > 0)
+      throw new BuildError(
+        'invalid-detection',
+        `'${key}' has an empty list of values; ${field === null ? 'a keyword' : 'with modifiers it'} has no meaning`,
+        valuePos.pos,
+      );
+    warn(
+      'empty-value-list',
+      `'${key}: []' (an empty list) is read as '${key}: null': the field is absent or null`,
       valuePos.pos,
     );
+    return { kind: 'null', field, origin };
+  }
   values.forEach((v, i) => {
     if (!isScalar(v))
       throw new BuildError(
@@ -259,7 +287,8 @@ function buildItem(
   };
 
   // One node per raw value; combined with OR (or AND under |all).
-  const perValue = (v: Scalar, vpos: Position): Node => {
+  const perValue = (v: Scalar, vnode: PosNode): Node => {
+    const vpos = vnode.pos;
     const bad = (msg: string): never => {
       throw new BuildError('invalid-value', `'${key}': ${msg}`, vpos);
     };
@@ -297,6 +326,7 @@ function buildItem(
         const f = needField(mods.type);
         const n = toNumber(v);
         if (!n) return bad(`'${mods.type}' needs a number, not ${describe(v)}`);
+        finite(n, vpos);
         return { kind: 'compare', field: f, op: mods.type, value: n, origin };
       }
       case 'minute':
@@ -308,12 +338,16 @@ function buildItem(
         const f = needField(mods.type);
         const n = toNumber(v);
         if (!n) return bad(`'${mods.type}' needs a number, not ${describe(v)}`);
+        finite(n, vpos);
         return { kind: 'time', field: f, unit: mods.type, values: [n], origin };
       }
       case 'exists': {
         const f = needField('exists');
-        if (typeof v !== 'boolean') return bad(`'exists' needs true or false, not ${describe(v)}`);
-        return { kind: 'exists', field: f, exists: v, origin };
+        // Unquoted `yes`/`no`/`on`/`off` are YAML 1.1 booleans, as PyYAML (the reference tool)
+        // reads them; a quoted 'yes' is a string there too, so it stays refused.
+        const b = typeof v === 'string' && !vnode.quoted && YAML11_BOOL.test(v) ? /^(?:yes|on)$/i.test(v) : v;
+        if (typeof b !== 'boolean') return bad(`'exists' needs true or false, not ${describe(v)}`);
+        return { kind: 'exists', field: f, exists: b, origin };
       }
       case 'fieldref': {
         const f = needField('fieldref');
@@ -326,6 +360,16 @@ function buildItem(
       default:
         return assertNever(mods.type);
     }
+  };
+
+  /** A number too large for a double (`1e400`) reads as Infinity: no query can compare with it. */
+  const finite = (n: NumberValue | YamlNumber, vpos: Position): void => {
+    if (!Number.isFinite(n.value))
+      throw new BuildError(
+        'invalid-value',
+        `'${key}': the number ${n.text} is out of range (not a finite double-precision number)`,
+        vpos,
+      );
   };
 
   const plainValue = (v: Scalar, vpos: Position): Node => {
@@ -344,14 +388,18 @@ function buildItem(
         );
       return { kind: 'boolean', field, value: v, origin };
     }
-    if (v instanceof YamlNumber && mods.op === 'eq' && mods.transforms.length === 0 && !mods.cased)
+    if (v instanceof YamlNumber && op === 'eq' && mods.transforms.length === 0 && !mods.cased) {
+      finite(v, vpos);
       return { kind: 'number', field, values: [{ value: v.value, text: v.text }], origin };
+    }
     const text = typeof v === 'string' ? v : v.text;
     const strings = transformValue(text, mods, key, vpos);
-    return { kind: 'string', field, op: mods.op, values: strings, cased: mods.cased, origin };
+    return { kind: 'string', field, op, values: strings, cased: mods.cased, origin };
   };
 
-  const nodes = values.map((v, i) => perValue(v as Scalar, valuePos.items?.[i]?.pos ?? valuePos.pos));
+  const nodes = values.map((v, i) =>
+    perValue(v as Scalar, Array.isArray(raw) ? (valuePos.items?.[i] ?? valuePos) : valuePos),
+  );
   let total = 0;
   for (const n of nodes) total += n.kind === 'string' ? n.values.length : 1;
   if (total > BUILD_LIMITS.itemValues)

@@ -5,9 +5,13 @@
  */
 import type { Part, SigmaString } from './types.js';
 
-const PLACEHOLDER = /%(\w+)%/g;
+const PLACEHOLDER = /%(\w+)%/y;
 
-/** Parses a raw YAML string into parts. With `expand`, `%name%` becomes a placeholder part. */
+/**
+ * Parses a raw YAML string into parts. With `expand`, `%name%` becomes a placeholder part and
+ * `\%` is a literal `%` that starts no placeholder (spec, Placeholders: in `\%plain%name%`,
+ * `%plain` is text and `%name%` a placeholder). Without `expand`, `\%` is those two characters.
+ */
 export function parseSigmaString(raw: string, expand = false): SigmaString {
   const parts: Part[] = [];
   let text = '';
@@ -19,7 +23,7 @@ export function parseSigmaString(raw: string, expand = false): SigmaString {
     const c = raw[i];
     if (c === '\\') {
       const n = raw[i + 1];
-      if (n === '*' || n === '?' || n === '\\') {
+      if (n === '*' || n === '?' || n === '\\' || (expand && n === '%')) {
         text += n;
         i++;
       } else text += '\\';
@@ -29,25 +33,19 @@ export function parseSigmaString(raw: string, expand = false): SigmaString {
     } else if (c === '?') {
       flush();
       parts.push({ kind: 'one' });
+    } else if (c === '%' && expand) {
+      PLACEHOLDER.lastIndex = i;
+      const m = PLACEHOLDER.exec(raw);
+      if (m === null) text += c;
+      else {
+        flush();
+        parts.push({ kind: 'placeholder', name: m[1] });
+        i += m[0].length - 1;
+      }
     } else text += c;
   }
   flush();
-  if (!expand) return parts;
-  const out: Part[] = [];
-  for (const p of parts) {
-    if (p.kind !== 'text') {
-      out.push(p);
-      continue;
-    }
-    let last = 0;
-    for (const m of p.text.matchAll(PLACEHOLDER)) {
-      if (m.index! > last) out.push({ kind: 'text', text: p.text.slice(last, m.index) });
-      out.push({ kind: 'placeholder', name: m[1] });
-      last = m.index! + m[0].length;
-    }
-    if (last < p.text.length) out.push({ kind: 'text', text: p.text.slice(last) });
-  }
-  return out;
+  return parts;
 }
 
 /** A literal string as a one-part SigmaString (no wildcard interpretation). */

@@ -44,6 +44,40 @@ const KNOWN = new Set([
   'filter',
   'generate',
 ]);
+/**
+ * Custom attributes of the SigmaHQ repository's own conventions (its rules' regression tests and
+ * simulations, e.g. rules/windows/process_creation/*.yml): custom, but not typos.
+ */
+const CONVENTIONAL = new Set(['regression_tests_path', 'simulation']);
+
+/** Edit distance (Levenshtein) of two short strings. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The known name nearest to `name` when it is near enough to be a typo of it (first of ties). */
+function nearest(name: string, known: ReadonlySet<string>): string | undefined {
+  const lower = name.toLowerCase();
+  const max = lower.length <= 4 ? 1 : lower.length <= 8 ? 2 : 3;
+  let best: string | undefined;
+  let bestD = max + 1;
+  for (const k of known) {
+    const d = distance(lower, k);
+    if (d < bestD) {
+      best = k;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
 const STATUS = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
 const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
 const RELATED_TYPES = new Set(['derived', 'obsolete', 'merged', 'renamed', 'similar']);
@@ -243,7 +277,20 @@ function typeCheck(
   }
 
   const custom: Record<string, unknown> = {};
-  for (const k of Object.keys(raw)) if (!KNOWN.has(k)) custom[k] = raw[k];
+  for (const k of Object.keys(raw)) {
+    if (KNOWN.has(k)) continue;
+    custom[k] = raw[k];
+    // Custom attributes are allowed (spec: "arbitrary custom fields"), so this is a warning that
+    // changes nothing, for the typo that silently drops a field (`referances`, `falsepositive`).
+    if (!CONVENTIONAL.has(k)) {
+      const near = nearest(k, KNOWN);
+      sink.warning(
+        'unknown-attribute',
+        `unknown attribute '${k}'${near ? ` (did you mean '${near}'?)` : ''}; kept as a custom attribute`,
+        keyAt(k),
+      );
+    }
+  }
   if (type === 'correlation') custom.correlation = raw.correlation;
   if (type === 'filter') custom.filter = raw.filter;
 

@@ -511,6 +511,42 @@ export const CASES = {
     match: [{ Image: 'C:\\x.exe' }],
     noMatch: [{ Image: 'C:\\y.exe' }],
   },
+  keywords_all: {
+    description: "keywords under '|all': each is a substring of some value (not a whole value)",
+    detection: `
+  keywords:
+    '|all':
+      - 'FileNotFoundException'
+      - '/etc/passwd'
+  condition: keywords`,
+    match: [
+      { Message: 'java.io.FileNotFoundException: /etc/passwd (Permission denied)' },
+      { A: 'x filenotfoundexception y', B: 'cat /ETC/PASSWD' },
+    ],
+    noMatch: [{ Message: 'java.io.FileNotFoundException: /etc/shadow' }, { Message: '/etc/passwd' }],
+  },
+  keywords_cased: {
+    description: "keywords under '|cased': case-sensitive substrings of some value",
+    detection: `
+  keywords:
+    '|cased':
+      - 'EvilTool'
+      - 'BadThing'
+  condition: keywords`,
+    match: [{ Message: 'started EvilTool.exe' }, { A: 'x', B: 'a BadThing here' }],
+    noMatch: [{ Message: 'started eviltool.exe' }, { Message: 'BADTHING' }],
+  },
+  keywords_windash_all: {
+    description: "keywords under '|windash|all': every value, with any dash form, in some value",
+    detection: `
+  keywords:
+    '|windash|all':
+      - '-enc'
+      - '-nop'
+  condition: keywords`,
+    match: [{ CommandLine: 'powershell /nop /enc AAA' }, { A: 'x –enc', B: '-NOP' }],
+    noMatch: [{ CommandLine: 'powershell -enc AAA' }, { CommandLine: '-nop' }],
+  },
 } as const satisfies Record<string, Case>;
 
 export type CaseName = keyof typeof CASES;

@@ -224,4 +224,15 @@ export const expected: Expectations = {
     query:
       'Image: (*\\\\x.exe or *\\\\x.exE or *\\\\x.eXe or *\\\\x.eXE or *\\\\x.Exe or *\\\\x.ExE or *\\\\x.EXe or *\\\\x.EXE or *\\\\X.exe or *\\\\X.exE or *\\\\X.eXe or *\\\\X.eXE or *\\\\X.Exe or *\\\\X.ExE or *\\\\X.EXe or *\\\\X.EXE)',
   },
+  keywords_all: {
+    status: 'approximate',
+    query:
+      '(*Fil* or *FiL* or *FIl* or *FIL* or *Fıl* or *FıL* or *fil* or *fiL* or *fIl* or *fIL* or *fıl* or *fıL*) and (*/etc/* or */etC/* or */eTc/* or */eTC/* or */Etc/* or */EtC/* or */ETc/* or */ETC/*)',
+  },
+  keywords_cased: { status: 'approximate', query: '(*EvilTool* or *BadThing*)' },
+  keywords_windash_all: {
+    status: 'approximate',
+    query:
+      '(*-enc* or *-enC* or *-eNc* or *-eNC* or *-Enc* or *-EnC* or *-ENc* or *-ENC* or */enc* or */enC* or */eNc* or */eNC* or */Enc* or */EnC* or */ENc* or */ENC* or *–enc* or *–enC* or *–eNc* or *–eNC* or *–Enc* or *–EnC* or *–ENc* or *–ENC* or *—enc* or *—enC* or *—eNc* or *—eNC* or *—Enc* or *—EnC* or *—ENc* or *—ENC* or *―enc* or *―enC* or *―eNc* or *―eNC* or *―Enc* or *―EnC* or *―ENc* or *―ENC*) and (*-nop* or *-noP* or *-nOp* or *-nOP* or *-Nop* or *-NoP* or *-NOp* or *-NOP* or */nop* or */noP* or */nOp* or */nOP* or */Nop* or */NoP* or */NOp* or */NOP* or *–nop* or *–noP* or *–nOp* or *–nOP* or *–Nop* or *–NoP* or *–NOp* or *–NOP* or *—nop* or *—noP* or *—nOp* or *—nOP* or *—Nop* or *—NoP* or *—NOp* or *—NOP* or *―nop* or *―noP* or *―nOp* or *―nOP* or *―Nop* or *―NoP* or *―NOp* or *―NOP*)',
+  },
 };

@@ -213,4 +213,17 @@ export const expected: Expectations = {
     status: 'exact',
     query: 'SigmaEvents\n| where Image endswith @"\\x.exe"',
   },
+  keywords_all: {
+    status: 'exact',
+    query: 'SigmaEvents\n| where * contains "FileNotFoundException" and * contains "/etc/passwd"',
+  },
+  keywords_cased: {
+    status: 'exact',
+    query: 'SigmaEvents\n| where * contains_cs "EvilTool" or * contains_cs "BadThing"',
+  },
+  keywords_windash_all: {
+    status: 'exact',
+    query:
+      'SigmaEvents\n| where (* contains "-enc" or * contains "/enc" or * contains "–enc" or * contains "—enc" or * contains "―enc") and (* contains "-nop" or * contains "/nop" or * contains "–nop" or * contains "—nop" or * contains "―nop")',
+  },
 };

@@ -191,4 +191,14 @@ export const expected: Expectations = {
     status: 'exact',
     query: 'Image="*\\\\x.exe" | table CommandLine, ParentImage',
   },
+  keywords_all: {
+    status: 'exact',
+    query: '* | where match(_raw, "(?i)FileNotFoundException") AND match(_raw, "(?i)\\\\/etc\\\\/passwd")',
+  },
+  keywords_cased: { status: 'exact', query: '* | where match(_raw, "(?:EvilTool|BadThing)")' },
+  keywords_windash_all: {
+    status: 'exact',
+    query:
+      '* | where match(_raw, "(?i)(?:-enc|\\\\/enc|–enc|—enc|―enc)") AND match(_raw, "(?i)(?:-nop|\\\\/nop|–nop|—nop|―nop)")',
+  },
 };

@@ -216,9 +216,14 @@ describe('quantifiers and patterns resolve over the selections', () => {
     const r = buildText(rule('  _a: {f: x}\n  condition: 1 of them\n'));
     expect(r.diags).toEqual(["5:14 error empty-pattern: 'them' matches no selection"]);
   });
-  test('patterns leave _ identifiers out too: 1 of _* is empty', () => {
-    const r = buildText(rule(`${SELECTIONS}  condition: 1 of _*\n`));
-    expect(r.diags).toEqual(["8:14 error empty-pattern: '_*' matches no selection"]);
+  test('a pattern written with a leading _ selects _ identifiers (issue 12)', () => {
+    const r = buildText(rule(`${SELECTIONS}  _f2: {f: _f2}\n  condition: 1 of _* and all of _h*\n`));
+    expect(r.diags).toEqual([]);
+    expect(strip(r.ir)).toEqual({ kind: 'and', children: [eqs('_hidden', '_f2'), eq('_hidden')] });
+  });
+  test('patterns not starting with _ leave _ identifiers out: 1 of *hidden is empty', () => {
+    const r = buildText(rule(`${SELECTIONS}  condition: 1 of *hidden\n`));
+    expect(r.diags).toEqual(["8:14 error empty-pattern: '*hidden' matches no selection"]);
   });
   test('empty pattern', () => {
     const r = buildText(rule(`${SELECTIONS}  condition: a1 and 1 of x*\n`));

@@ -219,9 +219,14 @@ describe('each modifier builds the IR it means', () => {
 
   test.each<[string, string, string]>([
     [
-      'exists needs a boolean',
-      'a|exists: yes',
+      'exists needs a boolean (a quoted yes is a string, in YAML 1.1 too)',
+      "a|exists: 'yes'",
       "5:15 error invalid-value: sel: 'a|exists': 'exists' needs true or false, not string 'yes'",
+    ],
+    [
+      'exists needs a boolean',
+      'a|exists: maybe',
+      "5:15 error invalid-value: sel: 'a|exists': 'exists' needs true or false, not string 'maybe'",
     ],
     [
       'gt needs a number',
@@ -272,7 +277,11 @@ describe('each modifier builds the IR it means', () => {
       ),
     ],
     ['nested value', 'a: {b: c}', "5:8 error invalid-value: sel: 'a' values must be scalars, not a mapping"],
-    ['empty list', 'a: []', "5:8 error invalid-detection: sel: 'a' has an empty list, which matches nothing"],
+    [
+      'empty list with a modifier',
+      'a|contains: []',
+      "5:17 error invalid-detection: sel: 'a|contains' has an empty list of values; with modifiers it has no meaning",
+    ],
   ])('%s', (_name, item, diag) => {
     const r = buildSel(item);
     expect(r.ir).toBeUndefined();

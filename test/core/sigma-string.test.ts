@@ -50,9 +50,18 @@ describe('expand: placeholders become placeholder parts', () => {
     ['*%dir%\\\\*.exe', [any, ph('dir'), t('\\'), any, t('.exe')]],
     ['100%', [t('100%')]],
     ['%not a name%', [t('%not a name%')]],
+    // Spec (Placeholders): `\%plain%name%` is the text `%plain` and the placeholder `name`.
+    ['\\%plain%name%', [t('%plain'), ph('name')]],
+    ['a\\%x%', [t('a%x%')]],
+    ['\\\\%x%', [t('\\'), ph('x')]],
+    ['%a%\\%b%c%', [ph('a'), t('%b'), ph('c')]],
   ])('%s', (raw, parts) => {
     expect(parseSigmaString(raw, true)).toEqual(parts);
   });
+});
+
+test('without expand, \\% is a backslash and a percent sign', () => {
+  expect(parseSigmaString('\\%plain%name%')).toEqual([t('\\%plain%name%')]);
 });
 
 describe('toSigmaText reads back to the same parts', () => {

@@ -1,0 +1,25 @@
+/**
+ * The IR's depth limit. Every stage after the build (simplification, pipelines, lowering, the
+ * renderers, the evaluator) recurses on the tree; the condition parser's limit keeps rules far
+ * below this one, and this check (without recursion) is the backstop before each of them.
+ */
+import type { Node } from './types.js';
+
+export const IR_LIMITS = {
+  /** Deepest IR tree (a condition at CONDITION_LIMITS.depth plus its selections is about 70). */
+  depth: 96,
+};
+
+/** Whether a tree is deeper than `limit` levels (a leaf is one level). Iterative: any depth is safe. */
+export function deeperThan(root: Node, limit: number = IR_LIMITS.depth): boolean {
+  const stack: Array<[Node, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, d] = stack.pop()!;
+    if (d > limit) return true;
+    if (node.kind === 'and' || node.kind === 'or') for (const c of node.children) stack.push([c, d + 1]);
+    else if (node.kind === 'not') stack.push([node.child, d + 1]);
+  }
+  return false;
+}
+
+export const TOO_DEEP = `the rule's expression nests more than ${IR_LIMITS.depth} levels`;
