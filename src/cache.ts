@@ -23,12 +23,13 @@ import type { RuleOutput, RunOptions } from './run.js';
 
 /**
  * The file: this first line, a line of JSON (the strings that diagnostics use, and per entry
- * the length of its output text, status and diagnostics), then the output texts one after the
+ * the length of its output text, status and diagnostics, per document of the file and per target),
+ * then the output texts one after the
  * other. Texts (most of the bytes) need no JSON escaping or parsing, and the hundreds of
  * distinct diagnostic messages are stored once: reading the corpus's cache (all targets) takes
  * about 80 ms, where format 2 (gzipped JSON) took about 300 ms.
  */
-const MAGIC = 'sigmantic-cache 3\n';
+const MAGIC = 'sigmantic-cache 4\n';
 
 /** A stored output in the file: text length in UTF-8 bytes (-1: none), status, diagnostics, detail. */
 type Row = [
@@ -101,8 +102,9 @@ function sha(text: string): string {
 }
 
 export class ConversionCache {
-  private readonly old: Record<string, Stored[]>;
-  private readonly used: Record<string, Stored[]> = {};
+  /** Per file entry: per document, per target. */
+  private readonly old: Record<string, Stored[][]>;
+  private readonly used: Record<string, Stored[][]> = {};
   hits = 0;
   misses = 0;
 
@@ -110,7 +112,7 @@ export class ConversionCache {
     private readonly file: string,
     private readonly detail: boolean,
   ) {
-    let old: Record<string, Stored[]> = {};
+    let old: Record<string, Stored[][]> = {};
     if (existsSync(file)) {
       try {
         old = ConversionCache.parse(readFileSync(file));
@@ -121,23 +123,27 @@ export class ConversionCache {
     this.old = old;
   }
 
-  private static parse(content: Buffer): Record<string, Stored[]> {
+  private static parse(content: Buffer): Record<string, Stored[][]> {
     if (content.toString('latin1', 0, MAGIC.length) !== MAGIC) return {};
     const nl = content.indexOf(10, MAGIC.length);
     const head = JSON.parse(content.toString('utf8', MAGIC.length, nl)) as {
       strings: string[];
-      entries: Array<[string, Row[]]>;
+      entries: Array<[string, Row[][]]>;
     };
     const str = head.strings;
-    const out: Record<string, Stored[]> = {};
+    const out: Record<string, Stored[][]> = {};
     let at = nl + 1;
-    for (const [key, rows] of head.entries)
-      out[key] = rows.map(([len, s, d, x]) => {
-        // Each text decoded on its own: one decode of them all made a slow two-byte string.
-        const t = len < 0 ? null : content.toString('utf8', at, (at += len));
-        const diags = d.map(([sev, code, msg, line, col]) => [sev, str[code], str[msg], line, col] as const);
-        return x === undefined ? { t, s, d: diags } : { t, s, d: diags, x };
-      });
+    for (const [key, docs] of head.entries)
+      out[key] = docs.map((rows) =>
+        rows.map(([len, s, d, x]) => {
+          // Each text decoded on its own: one decode of them all made a slow two-byte string.
+          const t = len < 0 ? null : content.toString('utf8', at, (at += len));
+          const diags = d.map(
+            ([sev, code, msg, line, col]) => [sev, str[code], str[msg], line, col] as const,
+          );
+          return x === undefined ? { t, s, d: diags } : { t, s, d: diags, x };
+        }),
+      );
     if (at !== content.length) throw new Error('cache file: texts do not add up');
     return out;
   }
@@ -172,17 +178,20 @@ export class ConversionCache {
     return sha(`${path}\u0000${text}`);
   }
 
-  get(path: string, text: string): RuleOutput[] | undefined {
+  /** A file's outputs: per document (in file order), per target. */
+  get(path: string, text: string): RuleOutput[][] | undefined {
     const k = ConversionCache.entryKey(path, text);
     const hit = this.old[k];
     if (!hit) return undefined;
     this.used[k] = hit;
     this.hits++;
-    return hit.map((v) => restore(v, path));
+    return hit.map((doc) => doc.map((v) => restore(v, path)));
   }
 
-  set(path: string, text: string, outputs: RuleOutput[]): void {
-    this.used[ConversionCache.entryKey(path, text)] = outputs.map((o) => store(o, this.detail));
+  set(path: string, text: string, outputs: RuleOutput[][]): void {
+    this.used[ConversionCache.entryKey(path, text)] = outputs.map((doc) =>
+      doc.map((o) => store(o, this.detail)),
+    );
     this.misses++;
   }
 
@@ -198,16 +207,18 @@ export class ConversionCache {
       return i;
     };
     const texts: string[] = [];
-    const entries = Object.entries(this.used).map(([key, outs]) => [
+    const entries = Object.entries(this.used).map(([key, docs]) => [
       key,
-      outs.map((o): Row => {
-        if (o.t !== null) texts.push(o.t);
-        const d = o.d.map(
-          ([sev, code, msg, line, col]) => [sev, intern(code), intern(msg), line, col] as const,
-        );
-        const len = o.t === null ? -1 : Buffer.byteLength(o.t);
-        return o.x === undefined ? [len, o.s, d] : [len, o.s, d, o.x];
-      }),
+      docs.map((outs) =>
+        outs.map((o): Row => {
+          if (o.t !== null) texts.push(o.t);
+          const d = o.d.map(
+            ([sev, code, msg, line, col]) => [sev, intern(code), intern(msg), line, col] as const,
+          );
+          const len = o.t === null ? -1 : Buffer.byteLength(o.t);
+          return o.x === undefined ? [len, o.s, d] : [len, o.s, d, o.x];
+        }),
+      ),
     ]);
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, MAGIC + JSON.stringify({ strings, entries }) + '\n' + texts.join(''));

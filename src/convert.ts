@@ -10,7 +10,7 @@ import { deeperThan, TOO_DEEP } from './ir/depth.js';
 import type { Node } from './ir/types.js';
 import { applyPipelines } from './pipeline/index.js';
 import type { PipelineSpec } from './pipeline/types.js';
-import { LIMITS, loadRuleText } from './rule/load.js';
+import { LIMITS, loadRuleDocuments, type LoadResult } from './rule/load.js';
 import type { SigmaRule } from './rule/types.js';
 
 /** A rule loaded and built into IR (or the diagnostics that stopped it). */
@@ -19,18 +19,31 @@ export interface LoadedRule {
   readonly rule?: SigmaRule;
   readonly ir?: Node;
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * From loadRuleFromText / loadRuleFile on a file of several documents (a rule collection):
+   * every document of the file, this one first. Absent for a file of one rule.
+   */
+  readonly documents?: readonly LoadedRule[];
+}
+
+/**
+ * A rule file: its documents in file order, each loaded and built on its own (one for a file of
+ * one rule, or for a file that failed as a whole). Documents of one file stay together here so
+ * that rules which refer to each other (correlations) can find their siblings.
+ */
+export interface LoadedFile {
+  readonly path: string;
+  readonly rules: readonly LoadedRule[];
 }
 
 function internal(sink: DiagnosticSink, e: unknown): void {
   sink.error('internal-error', `internal error: ${e instanceof Error ? e.message : String(e)}`);
 }
 
-/** Loads and builds one rule from its text. */
-export function loadRuleFromText(text: string, path: string): LoadedRule {
-  let sink = new DiagnosticSink(path);
+/** Builds one loaded document into IR. */
+function buildLoaded(loaded: LoadResult, path: string): LoadedRule {
+  const sink = loaded.diagnostics;
   try {
-    const loaded = loadRuleText(text, path);
-    sink = loaded.diagnostics;
     const rule = loaded.rule;
     if (!rule) return { path, diagnostics: sink.list };
     if (rule.type !== 'rule') {
@@ -43,6 +56,30 @@ export function loadRuleFromText(text: string, path: string): LoadedRule {
     internal(sink, e);
     return { path, diagnostics: sink.list };
   }
+}
+
+/** Loads and builds every document of a rule file's text, in file order. */
+export function loadRulesFromText(text: string, path: string): LoadedFile {
+  try {
+    return { path, rules: loadRuleDocuments(text, path).map((d) => buildLoaded(d, path)) };
+  } catch (e) {
+    const sink = new DiagnosticSink(path);
+    internal(sink, e);
+    return { path, rules: [{ path, diagnostics: sink.list }] };
+  }
+}
+
+/** One LoadedRule for a file: the first document, with all of them in `documents` when several. */
+function firstOf(file: LoadedFile): LoadedRule {
+  return file.rules.length === 1 ? file.rules[0] : { ...file.rules[0], documents: file.rules };
+}
+
+/**
+ * Loads and builds one rule from its text. A rule collection (several documents) gives its first
+ * document, with every document in `documents`; loadRulesFromText gives them as a list.
+ */
+export function loadRuleFromText(text: string, path: string): LoadedRule {
+  return firstOf(loadRulesFromText(text, path));
 }
 
 /** A reusable read buffer, one byte larger than the size limit (so an oversized file shows). */
@@ -84,10 +121,15 @@ export function readRuleFile(path: string): string | LoadedRule {
   }
 }
 
-/** Loads and builds one rule file. */
-export function loadRuleFile(path: string): LoadedRule {
+/** Loads and builds every document of a rule file, in file order. */
+export function loadRulesFile(path: string): LoadedFile {
   const text = readRuleFile(path);
-  return typeof text === 'string' ? loadRuleFromText(text, path) : text;
+  return typeof text === 'string' ? loadRulesFromText(text, path) : { path, rules: [text] };
+}
+
+/** Loads and builds one rule file (a collection: its first document, all in `documents`). */
+export function loadRuleFile(path: string): LoadedRule {
+  return firstOf(loadRulesFile(path));
 }
 
 /** The label that follows from a conversion's diagnostics. */

@@ -6,7 +6,13 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadBackend } from '../backends/index.js';
 import type { Backend, ConvertOptions, OutputFormat, RuleResult } from './backend.js';
-import { convertLoaded, loadRuleFromText, readRuleFile, type LoadedRule } from './convert.js';
+import {
+  convertLoaded,
+  loadRulesFromText,
+  readRuleFile,
+  type LoadedFile,
+  type LoadedRule,
+} from './convert.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
 import { expandInputs } from './files.js';
 import { pipelineNames, resolvePipeline } from './pipeline/index.js';
@@ -206,26 +212,30 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
         )
       : undefined;
     for (const path of paths) {
-      let loaded: LoadedRule;
+      let file: LoadedFile;
       if (path === '-') {
         const text = hooks.readStdin ? hooks.readStdin() : readFileSync(0, 'utf8');
-        loaded = loadRuleFromText(text, '<stdin>');
+        file = loadRulesFromText(text, '<stdin>');
       } else {
         const text = readRuleFile(path);
-        if (typeof text !== 'string') loaded = text;
+        if (typeof text !== 'string') file = { path, rules: [text] };
         else if (cache) {
+          // One entry per file (its text decides all its documents), the outputs per document.
           const hit = cache.get(path, text);
           if (hit) {
-            emit(hit);
+            for (const outputs of hit) emit(outputs);
             continue;
           }
-          const outputs = convertForTargets(loadRuleFromText(text, path), prepared, options);
+          const outputs = loadRulesFromText(text, path).rules.map((r) =>
+            convertForTargets(r, prepared, options),
+          );
           cache.set(path, text, outputs);
-          emit(outputs);
+          for (const o of outputs) emit(o);
           continue;
-        } else loaded = loadRuleFromText(text, path);
+        } else file = loadRulesFromText(text, path);
       }
-      emit(convertForTargets(loaded, prepared, options));
+      // Each document of a collection is a rule of its own: converted, counted and reported.
+      for (const rule of file.rules) emit(convertForTargets(rule, prepared, options));
     }
     cache?.save();
   }

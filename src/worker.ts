@@ -1,6 +1,6 @@
 /** A conversion worker thread (see parallel.ts): loads and converts batches of rule files. */
 import { parentPort } from 'node:worker_threads';
-import { loadRuleFile } from './convert.js';
+import { loadRulesFile } from './convert.js';
 import type { WorkerReply, WorkerRequest } from './parallel.js';
 import { convertForTargets, prepare, UsageError, type PreparedTarget, type RunOptions } from './run.js';
 
@@ -25,6 +25,9 @@ port.on('message', async (m: WorkerRequest) => {
     }
     return;
   }
-  const outputs = m.paths.map((p) => convertForTargets(loadRuleFile(p), prepared, options!));
+  // Every document of every file, in order (a rule collection gives several).
+  const outputs = m.paths.flatMap((p) =>
+    loadRulesFile(p).rules.map((r) => convertForTargets(r, prepared, options!)),
+  );
   reply({ type: 'done', seq: m.seq, outputs });
 });

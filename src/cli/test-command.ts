@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { loadRuleFile, type LoadedRule } from '../convert.js';
+import { loadRulesFile } from '../convert.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import {
   besideTestFile,
@@ -67,20 +67,23 @@ export async function runTestCommand(
     if (t) testPaths.add(resolve(t));
   }
 
-  const rules = new Map<string, TestableRule>();
-  const ruleOf = (path: string): TestableRule => {
+  // Per rule file, its documents (a rule collection has several), each a rule of its own.
+  const rules = new Map<string, TestableRule[]>();
+  const rulesOf = (path: string): TestableRule[] => {
     const key = resolve(path);
-    let r = rules.get(key);
-    if (!r) {
-      r = prepareRule(loadRuleFile(path));
-      rules.set(key, r);
-      for (const d of r.diagnostics)
-        if (d.severity === 'error' || !args.quiet) err(formatDiagnostic(d) + '\n');
-      if (!r.compiled || !r.compiled.exact) failed = true;
+    let docs = rules.get(key);
+    if (!docs) {
+      docs = loadRulesFile(path).rules.map(prepareRule);
+      rules.set(key, docs);
+      for (const r of docs) {
+        for (const d of r.diagnostics)
+          if (d.severity === 'error' || !args.quiet) err(formatDiagnostic(d) + '\n');
+        if (!r.compiled || !r.compiled.exact) failed = true;
+      }
     }
-    return r;
+    return docs;
   };
-  for (const p of rulePaths) ruleOf(p);
+  for (const p of rulePaths) rulesOf(p);
 
   if (!args.events?.length && testPaths.size === 0)
     throw new UsageError(
@@ -120,8 +123,7 @@ export async function runTestCommand(
         }
       }
     }
-    for (const p of rulePaths) {
-      const r = ruleOf(p);
+    for (const r of rulePaths.flatMap(rulesOf)) {
       const matches = r.compiled
         ? events.filter((e) => r.compiled!(e.event)).map((e) => ({ file: e.file, index: e.index }))
         : [];
@@ -137,8 +139,8 @@ export async function runTestCommand(
 
   if (testPaths.size > 0) {
     const results: TestResult[] = [];
-    const byId = (id: string): LoadedRule | undefined =>
-      [...rules.values()].find((r) => r.loaded.rule?.id === id)?.loaded;
+    const byId = (id: string): TestableRule | undefined =>
+      [...rules.values()].flat().find((r) => r.loaded.rule?.id === id);
     for (const tp of [...testPaths].sort()) {
       const tf = loadTestFile(label(tp));
       if (!tf.ok) {
@@ -148,10 +150,18 @@ export async function runTestCommand(
       }
       for (const rt of tf.rules) {
         let rule: TestableRule | undefined;
-        if ('path' in rt.rule) rule = ruleOf(rt.rule.path);
-        else {
-          const l = byId(rt.rule.id);
-          rule = l ? rules.get(resolve(l.path)) : undefined;
+        if ('path' in rt.rule) {
+          const docs = rulesOf(rt.rule.path);
+          if (docs.length > 1) {
+            err(
+              `sigmantic: ${tp}: ${rt.rule.path} holds ${docs.length} rules (documents): name the rule by its id\n`,
+            );
+            failed = true;
+            continue;
+          }
+          rule = docs[0];
+        } else {
+          rule = byId(rt.rule.id);
           if (!rule) {
             err(`sigmantic: ${tp}: no loaded rule has id ${rt.rule.id} (give the rule file as an input)\n`);
             failed = true;

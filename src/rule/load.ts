@@ -1,16 +1,16 @@
 /**
  * Loads a Sigma rule file into a typed SigmaRule. Never throws: problems become diagnostics.
  */
-import { DiagnosticSink, type Position } from '../diagnostics.js';
+import { DiagnosticSink, type Code, type Position } from '../diagnostics.js';
 import type { LogSource, RelatedRule, RuleType, SigmaRule } from './types.js';
 import {
-  countDocuments,
   expandedSize,
   tooDeep,
-  parseYaml,
+  parseYamlDocuments,
   YamlError,
   YamlNumber,
   type PosNode,
+  type YamlDocument,
 } from './yaml.js';
 
 export const LIMITS = {
@@ -87,16 +87,15 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Where a problem of the whole file is reported. */
 const FILE_START: Position = { line: 1, column: 1 };
 
-/** The line of the second document of a stream, or of a legacy `action:` line. */
-function legacyAt(text: string): Position {
-  const lines = text.split('\n');
-  let docs = 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (/^---\s*$/.test(lines[i]) && (++docs > 1 || i > 0)) return { line: i + 1, column: 1 };
-    if (/^\.\.\.\s*$/.test(lines[i]) && i + 1 < lines.length) return { line: i + 2, column: 1 };
-    if (/^action:\s*(global|reset|repeat)\b/.test(lines[i])) return { line: i + 1, column: 1 };
-  }
-  return FILE_START;
+const LEGACY_ACTION = /^action:\s*(?:global|reset|repeat)\b/m;
+
+/** The line of a legacy `action:` line. */
+function actionAt(text: string): Position {
+  const m = LEGACY_ACTION.exec(text);
+  if (m === null) return FILE_START;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+  return { line, column: 1 };
 }
 
 const MULTI_DOCUMENT =
@@ -107,35 +106,51 @@ export interface LoadResult {
   readonly diagnostics: DiagnosticSink;
 }
 
-/** Loads a rule from its text. `path` is used for diagnostics only. */
+/**
+ * Loads a rule from its text. `path` is used for diagnostics only. A file of several YAML
+ * documents (a rule collection) gives its first document here: see loadRuleDocuments.
+ */
 export function loadRuleText(text: string, path: string): LoadResult {
-  const sink = new DiagnosticSink(path);
-  if (text.length > LIMITS.fileSize) {
-    sink.error('file-too-large', `file is ${text.length} bytes; the limit is ${LIMITS.fileSize}`, FILE_START);
-    return { diagnostics: sink };
-  }
+  return loadRuleDocuments(text, path)[0];
+}
+
+/**
+ * Loads every document of a rule file, in file order: a file of one rule gives one result, a
+ * collection (documents separated by `---`) one per non-empty document, each with its own
+ * diagnostics and positions (lines of the whole file). A problem of the whole file (size, YAML
+ * syntax, a legacy `action:` collection) gives one result without a rule.
+ */
+export function loadRuleDocuments(text: string, path: string): LoadResult[] {
+  const fail = (code: Code, message: string, pos: Position): LoadResult[] => {
+    const sink = new DiagnosticSink(path);
+    sink.error(code, message, pos);
+    return [{ diagnostics: sink }];
+  };
+  if (text.length > LIMITS.fileSize)
+    return fail(
+      'file-too-large',
+      `file is ${text.length} bytes; the limit is ${LIMITS.fileSize}`,
+      FILE_START,
+    );
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (countDocuments(text) > 1 || /^action:\s*(global|reset|repeat)\b/m.test(text)) {
-    sink.error('multi-document', MULTI_DOCUMENT, legacyAt(text));
-    return { diagnostics: sink };
-  }
-  let doc;
+  // Legacy collections (action: global/reset/repeat) merge documents into each other: refused.
+  if (LEGACY_ACTION.test(text)) return fail('multi-document', MULTI_DOCUMENT, actionAt(text));
+  let docs: YamlDocument[];
   try {
-    doc = parseYaml(text);
+    docs = parseYamlDocuments(text);
   } catch (e) {
-    // A second document that does not start with a `---` line (e.g. after `...`).
-    if (e instanceof YamlError && /single document/.test(e.message)) {
-      const at = legacyAt(text);
-      sink.error('multi-document', MULTI_DOCUMENT, at === FILE_START ? e.pos : at);
-      return { diagnostics: sink };
-    }
-    if (e instanceof YamlError) {
-      sink.error('yaml-syntax', e.message, e.pos);
-      return { diagnostics: sink };
-    }
-    sink.error('yaml-syntax', e instanceof Error ? e.message : String(e), FILE_START);
-    return { diagnostics: sink };
+    if (e instanceof YamlError) return fail('yaml-syntax', e.message, e.pos);
+    return fail('yaml-syntax', e instanceof Error ? e.message : String(e), FILE_START);
   }
+  // Empty documents (a trailing `---`, a comment between two `---`) hold no rule.
+  const rules = docs.length > 1 ? docs.filter((d) => d.value !== null) : docs;
+  if (rules.length === 0)
+    return loadDocument(docs[0] ?? { value: null, root: { pos: FILE_START } }, text, path);
+  return rules.flatMap((d) => loadDocument(d, text, path));
+}
+
+function loadDocument(doc: YamlDocument, text: string, path: string): LoadResult[] {
+  const sink = new DiagnosticSink(path);
   // Only aliases can make a small document expand: without an anchor there is nothing to count.
   const size = text.includes('&')
     ? expandedSize(doc.value, LIMITS.expandedNodes)
@@ -146,16 +161,16 @@ export function loadRuleText(text: string, path: string): LoadResult {
     sink.error(
       'yaml-too-complex',
       `the document expands to more than ${LIMITS.expandedNodes} nodes or nests too deeply (alias bomb?)`,
-      FILE_START,
+      doc.root.pos.line === 1 ? FILE_START : { line: doc.root.pos.line, column: 1 },
     );
-    return { diagnostics: sink };
+    return [{ diagnostics: sink }];
   }
   const v = doc.value;
   if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof YamlNumber) {
     sink.error('not-a-rule', 'a Sigma rule must be a YAML mapping', doc.root.pos);
-    return { diagnostics: sink };
+    return [{ diagnostics: sink }];
   }
-  return { rule: typeCheck(v as Record<string, unknown>, doc.root, path, sink), diagnostics: sink };
+  return [{ rule: typeCheck(v as Record<string, unknown>, doc.root, path, sink), diagnostics: sink }];
 }
 
 function typeCheck(

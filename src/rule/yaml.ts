@@ -126,8 +126,9 @@ class LazyPosNode implements PosNode {
   get items(): readonly PosNode[] | undefined {
     if (this.i !== null) return this.i;
     const r = this.result;
-    const c = this.children ?? [];
-    if (!Array.isArray(r) || c.length !== r.length * 2) return (this.i = undefined);
+    if (!Array.isArray(r)) return (this.i = undefined);
+    const c = trimStray(this.children ?? [], r.length * 2);
+    if (c.length !== r.length * 2) return (this.i = undefined);
     const items: PosNode[] = new Array(r.length);
     for (let j = 0; j < r.length; j++) items[j] = c[2 * j] as PosNode;
     return (this.i = items);
@@ -136,9 +137,9 @@ class LazyPosNode implements PosNode {
   get keys(): ReadonlyMap<string, { key: Position; value: PosNode }> | undefined {
     if (this.k !== null) return this.k;
     const r = this.result;
-    const c = this.children ?? [];
     if (r === null || typeof r !== 'object' || Array.isArray(r) || r instanceof YamlNumber)
       return (this.k = undefined);
+    const c = trimStray(this.children ?? [], Object.keys(r).length * 4);
     // Keys and values alternate, each as two entries (node, value).
     if (c.length !== Object.keys(r).length * 4) return (this.k = undefined);
     const keys = new Map<string, { key: Position; value: PosNode }>();
@@ -146,6 +147,14 @@ class LazyPosNode implements PosNode {
       keys.set(String(c[j + 1]), { key: (c[j] as PosNode).pos, value: c[j + 2] as PosNode });
     return (this.k = keys);
   }
+}
+
+/**
+ * A block collection that a `---` or `...` line ends gets one more child from js-yaml: an empty
+ * node (value null) where it looked for another entry. Dropped, so entries and nodes line up.
+ */
+function trimStray(c: readonly unknown[], expected: number): readonly unknown[] {
+  return c.length === expected + 2 && c[c.length - 1] === null ? c.slice(0, expected) : c;
 }
 
 export class YamlError extends Error {
@@ -159,26 +168,39 @@ export class YamlError extends Error {
 
 /** Parses one YAML document with positions. Throws YamlError on bad syntax or several documents. */
 export function parseYaml(text: string): YamlDocument {
+  return parseStream(text, false)[0];
+}
+
+/**
+ * Parses a YAML stream (documents separated by `---`) with positions, all relative to the whole
+ * text. Empty documents are kept (their value is null). Throws YamlError on bad syntax.
+ */
+export function parseYamlDocuments(text: string): YamlDocument[] {
+  return parseStream(text, true);
+}
+
+function parseStream(text: string, all: boolean): YamlDocument[] {
   const loc = new Locator(text);
   const stack: Frame[] = [{ start: 0, children: null }];
-  let value: unknown;
+  let values: unknown[];
+  const options = {
+    schema: SIGMA_SCHEMA,
+    listener(this: unknown, event: string, state: { position: number; result: unknown }) {
+      if (event === 'open') {
+        stack.push({ start: state.position, children: null });
+        return;
+      }
+      const frame = stack.pop()!;
+      const parent = stack[stack.length - 1];
+      const c = frame.children;
+      const result = state.result;
+      // js-yaml nests a sequence entry in a second node with the same result: collapse it.
+      if (c !== null && c.length === 2 && c[1] === result) (parent.children ??= []).push(c[0], result);
+      else (parent.children ??= []).push(new LazyPosNode(loc, frame.start, result, c), result);
+    },
+  } as yaml.LoadOptions;
   try {
-    value = yaml.load(text, {
-      schema: SIGMA_SCHEMA,
-      listener(this: unknown, event: string, state: { position: number; result: unknown }) {
-        if (event === 'open') {
-          stack.push({ start: state.position, children: null });
-          return;
-        }
-        const frame = stack.pop()!;
-        const parent = stack[stack.length - 1];
-        const c = frame.children;
-        const result = state.result;
-        // js-yaml nests a sequence entry in a second node with the same result: collapse it.
-        if (c !== null && c.length === 2 && c[1] === result) (parent.children ??= []).push(c[0], result);
-        else (parent.children ??= []).push(new LazyPosNode(loc, frame.start, result, c), result);
-      },
-    } as yaml.LoadOptions);
+    values = all ? yaml.loadAll(text, null, options) : [yaml.load(text, options)];
   } catch (e) {
     if (e instanceof yaml.YAMLException) {
       const mark = (e as yaml.YAMLException & { mark?: { line: number; column: number } }).mark;
@@ -190,10 +212,17 @@ export function parseYaml(text: string): YamlDocument {
     }
     throw e;
   }
-  const top = stack[0].children;
-  const root: PosNode =
-    top !== null && top.length > 0 ? (top[top.length - 2] as PosNode) : { pos: { line: 1, column: 1 } };
-  return { value, root };
+  // One top-level node per document, in order (each document is composed once).
+  const top = stack[0].children ?? [];
+  const aligned = top.length === values.length * 2;
+  return values.map((value, i) => {
+    const last = all ? 2 * i : top.length - 2;
+    const root: PosNode =
+      (aligned || !all) && last >= 0 && last < top.length
+        ? (top[last] as PosNode)
+        : { pos: { line: 1, column: 1 } };
+    return { value, root };
+  });
 }
 
 /** Splits a multi-document stream at `---` lines (for the legacy-format diagnostic). */

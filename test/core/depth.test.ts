@@ -117,8 +117,13 @@ describe('just under the limit: every stage works', () => {
     const matches = compileRule(l.ir!);
     expect(matches.exact).toBe(true);
     // Results follow from the shape; here only that every event gets an answer without a crash.
-    for (const e of [{}, { FA: 'xy', FB: 'q' }, { FC: 'w' }, { FD: 'uv', FA: 'x' }])
-      expect(typeof matches(e)).toBe('boolean');
+    const events: Array<Record<string, string>> = [
+      {},
+      { FA: 'xy', FB: 'q' },
+      { FC: 'w' },
+      { FD: 'uv', FA: 'x' },
+    ];
+    for (const e of events) expect(typeof matches(e)).toBe('boolean');
   });
 
   test('the and/or shape keeps its depth (no stage meets a shallow tree)', () => {

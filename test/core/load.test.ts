@@ -1,5 +1,5 @@
 /** Every error path of rule loading: a diagnostic with code, line and column, never an exception. */
-import { loadRuleFromText } from '../../src/convert.js';
+import { loadRuleFromText, loadRulesFromText, type LoadedFile } from '../../src/convert.js';
 import { LIMITS } from '../../src/rule/load.js';
 import { parseYaml, YamlNumber } from '../../src/rule/yaml.js';
 
@@ -89,27 +89,6 @@ describe('loading errors', () => {
       'bad level',
       OK + 'level: severe\n',
       ["6:8 invalid-attribute: 'level' must be one of informational, low, medium, high, critical"],
-    ],
-    [
-      'multi-document (---)',
-      OK + '---\n' + OK,
-      [
-        '6:1 multi-document: legacy multi-document rule (action: global/reset/repeat) is not supported: split it into one rule per file',
-      ],
-    ],
-    [
-      'multi-document (leading --- and a second)',
-      '---\n' + OK + '---\n' + OK,
-      [
-        '7:1 multi-document: legacy multi-document rule (action: global/reset/repeat) is not supported: split it into one rule per file',
-      ],
-    ],
-    [
-      'multi-document (...)',
-      OK + '...\n' + OK,
-      [
-        '7:1 multi-document: legacy multi-document rule (action: global/reset/repeat) is not supported: split it into one rule per file',
-      ],
     ],
     [
       'action: global',
@@ -249,5 +228,70 @@ describe('YAML schema', () => {
     ]);
     expect(b.value.items![1].quoted).toBe(true);
     expect(a.value.keys!.get('c')!.value.pos).toEqual({ line: 4, column: 6 });
+  });
+});
+
+describe('a file of several documents is a rule collection: each document a rule (issue 12)', () => {
+  const A = OK.replace('title: t', 'title: first');
+  const B = 'title: second\nlogsource: {product: linux}\ndetection:\n  sel: {c: d}\n  condition: nope\n';
+  const titles = (f: LoadedFile) => f.rules.map((r) => r.rule?.title ?? null);
+  const where = (f: LoadedFile) =>
+    f.rules.map((r) => r.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`));
+
+  test('--- between rules: two rules, each with positions in the file', () => {
+    const f = loadRulesFromText(A + '---\n' + B, 'c.yml');
+    expect(titles(f)).toEqual(['first', 'second']);
+    expect(f.rules[0].ir).toBeDefined();
+    // The second document's error is at its own line (11), not the first document's.
+    expect(where(f)).toEqual([[], ['11:14 undefined-identifier']]);
+    expect(f.rules[1].rule?.pos).toEqual({ line: 7, column: 1 });
+  });
+
+  test.each([
+    ['a leading ---', '---\n' + A + '---\n' + B],
+    ['... ends the first document', A + '...\n' + B],
+    ['a trailing --- and an empty document', A + '---\n# only a comment\n---\n' + B + '---\n'],
+  ])('%s', (_, text) => {
+    expect(titles(loadRulesFromText(text, 'c.yml'))).toEqual(['first', 'second']);
+  });
+
+  test('positions stay right in a document that ends in a list before ---', () => {
+    const first =
+      'title: a\nlogsource: {}\ndetection:\n  sel:\n    x:\n      - 1\n      - 2\n  condition: sel and nope\ntags:\n  - t\n';
+    const f = loadRulesFromText(first + '---\n' + first.replace('- 2\n', '- 2\n      - 3\n'), 'c.yml');
+    expect(where(f)).toEqual([['8:22 undefined-identifier'], ['20:22 undefined-identifier']]);
+    expect(
+      f.rules.map((r) => r.rule?.positions.keys?.get('tags')?.value.items?.map((i) => i.pos.line)),
+    ).toEqual([[10], [22]]);
+  });
+
+  test('a bad document does not stop the others', () => {
+    const f = loadRulesFromText(A + '---\n- not a rule\n---\n' + B, 'c.yml');
+    expect(titles(f)).toEqual(['first', null, 'second']);
+    expect(where(f)[1]).toEqual(['7:1 not-a-rule']);
+  });
+
+  test('YAML syntax errors concern the whole file', () => {
+    const f = loadRulesFromText(A + '---\ntitle: [\n', 'c.yml');
+    expect(f.rules).toHaveLength(1);
+    expect(where(f)).toEqual([['8:1 yaml-syntax']]);
+  });
+
+  test('the one-rule API: the first document, with every document in documents', () => {
+    const r = loadRuleFromText(A + '---\n' + B, 'c.yml');
+    expect(r.rule?.title).toBe('first');
+    expect(r.documents?.map((d) => d.rule?.title)).toEqual(['first', 'second']);
+    expect(loadRuleFromText(A, 'a.yml').documents).toBeUndefined();
+  });
+
+  test('a legacy action: collection keeps its clear error, at the action line', () => {
+    const f = loadRulesFromText(A + '---\naction: global\n' + B, 'c.yml');
+    expect(
+      f.rules.map((r) => r.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}: ${d.message}`)),
+    ).toEqual([
+      [
+        '7:1 multi-document: legacy multi-document rule (action: global/reset/repeat) is not supported: split it into one rule per file',
+      ],
+    ]);
   });
 });
