@@ -1,7 +1,16 @@
 /** The public library API of sigmantic. */
-export { loadRuleFile, loadRuleFromText, convertLoaded, labelOf, type LoadedRule } from './convert.js';
+export {
+  loadRuleFile,
+  loadRuleFromText,
+  loadRulesFile,
+  loadRulesFromText,
+  convertLoaded,
+  labelOf,
+  type LoadedRule,
+  type LoadedFile,
+} from './convert.js';
 export { run, prepare, reportEntry, type RunOptions, type RunSummary, type ReportRule } from './run.js';
-export { loadRuleText } from './rule/load.js';
+export { loadRuleText, loadRuleDocuments } from './rule/load.js';
 export { buildRule } from './ir/build.js';
 export { parseCondition } from './condition/parser.js';
 export { expandInputs } from './files.js';
