@@ -158,7 +158,7 @@ function tooDeep(tokens: readonly IToken[]): number | undefined {
       pending.push(0);
       depth++;
     } else if (type === RParen) {
-      if (pending.length === 1) return undefined; // unbalanced: the parser reports it
+      if (pending.length === 1) continue; // unbalanced: the parser reports it
       depth -= pending.pop()! + 1;
       depth -= pending[pending.length - 1];
       pending[pending.length - 1] = 0;

@@ -52,6 +52,7 @@ describe('condition parser: the nesting limit is checked before parsing', () => 
     ['thousands of parentheses', opens(5000), LIMIT],
     ['thousands of nots', nots(5000), 4 * LIMIT],
     ['thousands of unclosed parentheses', '('.repeat(5000), LIMIT],
+    ['after a stray )', `a ) or ${opens(5000)}`, 71],
     ['not 1 of them, nested', `${'not ('.repeat(3000)}1 of them${')'.repeat(3000)}`, undefined],
   ])('%s: too-deep at the token that passes it', (_, text, offset) => {
     const r = parseCondition(text);
