@@ -12,12 +12,22 @@ export const IR_LIMITS = {
 
 /** Whether a tree is deeper than `limit` levels (a leaf is one level). Iterative: any depth is safe. */
 export function deeperThan(root: Node, limit: number = IR_LIMITS.depth): boolean {
-  const stack: Array<[Node, number]> = [[root, 1]];
-  while (stack.length > 0) {
-    const [node, d] = stack.pop()!;
+  // Two parallel stacks (no tuple per node): this runs on every rule and target.
+  const nodes: Node[] = [root];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const d = depths.pop()!;
     if (d > limit) return true;
-    if (node.kind === 'and' || node.kind === 'or') for (const c of node.children) stack.push([c, d + 1]);
-    else if (node.kind === 'not') stack.push([node.child, d + 1]);
+    if (node.kind === 'and' || node.kind === 'or')
+      for (const c of node.children) {
+        nodes.push(c);
+        depths.push(d + 1);
+      }
+    else if (node.kind === 'not') {
+      nodes.push(node.child);
+      depths.push(d + 1);
+    }
   }
   return false;
 }
