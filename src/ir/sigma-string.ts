@@ -87,11 +87,13 @@ export function hasPlaceholders(s: SigmaString): boolean {
 
 /** Back to Sigma syntax (escaping `*`, `?` and backslashes where the reading would differ). */
 export function toSigmaText(s: SigmaString): string {
+  // With placeholders the text is read under `|expand`, where `\%` is a literal `%`.
+  const special = hasPlaceholders(s) ? /\\(?=[*?\\%]|$)|[*?%]/g : /\\(?=[*?\\]|$)|[*?]/g;
   let out = '';
   for (const p of s) {
     switch (p.kind) {
       case 'text':
-        out += p.text.replace(/\\(?=[*?\\]|$)|[*?]/g, (m) => '\\' + m);
+        out += p.text.replace(special, (m) => '\\' + m);
         break;
       case 'any':
         out += '*';

@@ -79,6 +79,16 @@ describe('toSigmaText reads back to the same parts', () => {
     const parts = parseSigmaString(raw);
     expect(parseSigmaString(toSigmaText(parts))).toEqual(parts);
   });
+
+  test.each([
+    String.raw`\%plain%name%`,
+    String.raw`C:\\%dir%\x`,
+    String.raw`100\%%x%`,
+    String.raw`a\\\%%x%\*`,
+  ])('under expand: %s', (raw) => {
+    const parts = parseSigmaString(raw, true);
+    expect(parseSigmaString(toSigmaText(parts), true)).toEqual(parts);
+  });
 });
 
 describe('helpers', () => {
