@@ -163,11 +163,16 @@ export function convertLoaded(
   let state: Record<string, unknown> = {};
   let applied: string[] = [];
   try {
-    const outcome = applyPipelines(pipelines, loaded.rule, loaded.ir, sink);
+    // The build refuses deeper rules; an IR given by a library caller gets the same limit before
+    // the pipelines (which recurse), and a pipeline may add levels before the renderers (which too).
+    const deep = () => sink.error('too-deep', TOO_DEEP, loaded.rule!.pos);
+    if (deeperThan(loaded.ir)) deep();
+    const outcome = sink.hasErrors
+      ? { rule: loaded.rule, ir: loaded.ir, state, applied }
+      : applyPipelines(pipelines, loaded.rule, loaded.ir, sink);
     state = outcome.state;
     applied = outcome.applied;
-    // A pipeline may add levels (conditions, field alternatives): the renderers recurse.
-    if (!sink.hasErrors && deeperThan(outcome.ir)) sink.error('too-deep', TOO_DEEP, loaded.rule.pos);
+    if (!sink.hasErrors && deeperThan(outcome.ir)) deep();
     if (!sink.hasErrors)
       queries = backend.convert({ rule: outcome.rule, ir: outcome.ir, state, sink, options });
   } catch (e) {

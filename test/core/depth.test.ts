@@ -8,6 +8,7 @@ import { CONDITION_LIMITS, parseCondition } from '../../src/condition/parser.js'
 import { convertLoaded, loadRuleFromText, type LoadedRule } from '../../src/convert.js';
 import { compileRule } from '../../src/evaluate/index.js';
 import { deeperThan, IR_LIMITS } from '../../src/ir/depth.js';
+import { resolvePipeline } from '../../src/pipeline/index.js';
 import type { Node } from '../../src/ir/types.js';
 import { CASE_SETTINGS } from '../cases/settings.js';
 import { buildText, rule } from './helpers.js';
@@ -171,9 +172,14 @@ describe('an IR deeper than the limit made by other means (library callers)', ()
 
   test.each(targetNames())('%s: convertLoaded reports too-deep, not an internal error', async (target) => {
     const base = loadRuleFromText(deepRule('a'), 'deep.yml');
-    const r = convertLoaded({ ...base, ir: deep(20_000) }, (await loadBackend(target))!, [], {});
+    const backend = (await loadBackend(target))!;
+    const r = convertLoaded({ ...base, ir: deep(20_000) }, backend, [], {});
     expect(r.status).toBe('unsupported');
     expect(r.diagnostics.map((d) => d.code)).toEqual(['too-deep']);
+    // With the target's default pipelines too (they recurse on the tree before the renderer).
+    const pipelines = backend.defaultPipelines.map((n) => resolvePipeline(n, backend));
+    const p = convertLoaded({ ...base, ir: deep(20_000) }, backend, pipelines, {});
+    expect(p.diagnostics.map((d) => d.code)).toEqual(['too-deep']);
   });
 
   test('the IR limit leaves room above the condition limit', () => {
