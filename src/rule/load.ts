@@ -78,6 +78,7 @@ function nearest(name: string, known: ReadonlySet<string>): string | undefined {
   return best;
 }
 
+const LOGSOURCE_KEYS = new Set(['category', 'product', 'service', 'definition']);
 const STATUS = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
 const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
 const RELATED_TYPES = new Set(['derived', 'obsolete', 'merged', 'renamed', 'similar']);
@@ -268,6 +269,17 @@ function typeCheck(
         sink.error('invalid-attribute', `'logsource.${k}' must be a string`, at('logsource'));
         return undefined;
       };
+      // A misspelt key (`prodcut`) would silently drop that part of the log source.
+      const lsPos = root.keys?.get('logsource')?.value;
+      for (const k of Object.keys(l))
+        if (!LOGSOURCE_KEYS.has(k)) {
+          const near = nearest(k, LOGSOURCE_KEYS);
+          sink.warning(
+            'unknown-attribute',
+            `unknown logsource attribute '${k}'${near ? ` (did you mean '${near}'?)` : ''}; ignored`,
+            lsPos?.keys?.get(k)?.key ?? at('logsource'),
+          );
+        }
       logsource = {
         product: pick('product'),
         category: pick('category'),

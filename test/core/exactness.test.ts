@@ -173,6 +173,12 @@ describe('unknown attributes: a warning with a suggestion, the label unchanged',
     expect(r.status).toBe('exact');
     expect(r.rule?.custom).toEqual(expect.objectContaining({ [line.split(':')[0]]: expect.anything() }));
   });
+  test('an unknown logsource attribute (a typo drops that part of the log source)', () => {
+    const text = 'title: t\nlogsource:\n  prodcut: windows\n  category: process_creation\n' + DET;
+    expect(buildText(text).diags).toEqual([
+      "3:3 warning unknown-attribute: unknown logsource attribute 'prodcut' (did you mean 'product'?); ignored",
+    ]);
+  });
   test("the SigmaHQ repository's own custom attributes are not warned about", () => {
     const text = `${HEAD}simulation: [{type: atomic-red-team}]\nregression_tests_path: x/info.yml\n${DET}`;
     expect(buildText(text).diags).toEqual([]);
