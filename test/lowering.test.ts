@@ -65,6 +65,9 @@ describe('regexFeatures', () => {
     ['a++', 'possessive'],
     ['(?>a)', 'atomic'],
     ['a(?i)b', 'inlineFlags'],
+    ['^a', 'anchored'],
+    ['a$', 'anchored'],
+    ['\\Aa\\z', 'anchored'],
   ] as const)('%s: %s', (p, feature) => {
     expect(regexFeatures(p)[feature]).toBe(true);
   });
@@ -78,7 +81,9 @@ describe('regexFeatures', () => {
       inlineFlags: false,
       leadingFlags: 'i',
       namedGroup: false,
+      anchored: true,
     });
+    expect(regexFeatures('[$^]a\\$').anchored).toBe(false);
   });
 });
 

@@ -767,3 +767,24 @@ describe('splunk: output formats', () => {
     );
   });
 });
+
+describe('keywords anchored to a value have no form on _raw', () => {
+  test('keyword |startswith is searched anywhere in _raw, labelled, and widens (narrows under not)', () => {
+    const r = convert("  keywords:\n    '|startswith': ['abc']\n  condition: keywords");
+    expect(r.status).toBe('approximate');
+    expect(r.queries).toEqual(['* | where match(_raw, "(?i)abc")']);
+    // An event whose raw text holds the value mid-text but no value starts with it: matched (wider), never missed.
+    expect(evalSpl(r.queries[0], { _raw: 'x=1 y=abc', y: 'abc' })).toBe(true);
+    expect(evalSpl(r.queries[0], { _raw: 'y=zabc', y: 'zabc' })).toBe(true);
+    const n = convert("  keywords:\n    '|endswith': ['abc']\n  condition: not keywords");
+    expect(n.status).toBe('approximate');
+    expect(n.queries).toEqual(['* | where NOT match(_raw, "(?i)abc")']);
+  });
+  test('an anchored keyword regex is approximated (dropped), an unanchored one stays exact', () => {
+    const r = convert("  kw:\n    '|re': '^x+y'\n  sel:\n    Image: a\n  condition: sel and kw");
+    expect(r.status).toBe('approximate');
+    expect(r.diagnostics.map((d) => d.code)).toContain('approximation');
+    const e = convert("  kw:\n    '|re': 'x+y'\n  sel:\n    Image: a\n  condition: sel and kw");
+    expect(e.status).toBe('exact');
+  });
+});

@@ -10,7 +10,7 @@ import type { Match } from '../../src/ir/types.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../../src/pipeline/types.js';
 import { checkStateSettings, settingList } from '../../src/settings.js';
 import { stateMap } from '../../src/pipeline/state.js';
-import { regexAsString } from '../../src/lowering/regex.js';
+import { regexAsString, regexFeatures } from '../../src/lowering/regex.js';
 import {
   narrow,
   searchExact,
@@ -195,6 +195,18 @@ export function renderRule(ctx: ConvertContext): string | null {
           negated,
           `the '${lm.unit}' part of a timestamp has no exact SPL form for an unknown time format`,
         );
+      // A keyword is tested on _raw, the whole event: anchoring it to where _raw starts or ends would test
+      // less than "some value starts/ends with" (the reference evaluator's reading); searching anywhere widens.
+      if (lm.kind === 'string' && lm.field === null && lm.op !== 'contains') {
+        sink.warning(
+          'approximation',
+          `${describe(lm)}: a keyword is searched in the raw event text (_raw), where a value's start or end is not marked; searched anywhere in it${negated ? ' (under not: narrowed)' : ''}: the query may match more events than the rule`,
+          lm.origin,
+        );
+        return leaf({ ...lm, op: 'contains' });
+      }
+      if (lm.kind === 'regex' && lm.field === null && regexFeatures(lm.pattern).anchored)
+        return approx(lm, negated, 'an anchored keyword regex has no form on the raw event text (_raw)');
       if (!whereExact(lm) && !searchExact(lm))
         return approx(
           lm,

@@ -62,6 +62,8 @@ export interface RegexFeatures {
   /** A leading `(?i)`/`(?s)`... group; the flags it sets. */
   readonly leadingFlags: string;
   readonly namedGroup: boolean;
+  /** An anchor outside a character class (`^`, `$`, `\A`, `\z`, `\Z`, `\G`): the match depends on where the value starts or ends. */
+  readonly anchored: boolean;
 }
 
 /** Scans a PCRE-like pattern for constructs not every dialect has (RE2: no lookaround, backrefs). */
@@ -72,6 +74,7 @@ export function regexFeatures(pattern: string): RegexFeatures {
   let atomic = false;
   let inlineFlags = false;
   let namedGroup = false;
+  let anchored = false;
   let leadingFlags = '';
   const lead = /^\(\?([imsx]+)\)/.exec(pattern);
   if (lead) leadingFlags = lead[1];
@@ -81,6 +84,7 @@ export function regexFeatures(pattern: string): RegexFeatures {
     if (c === '\\') {
       const n = pattern[i + 1] ?? '';
       if (!inClass && (/[1-9]/.test(n) || n === 'k' || n === 'g')) backreference = true;
+      if (!inClass && /[AzZG]/.test(n)) anchored = true;
       i++;
       continue;
     }
@@ -94,6 +98,7 @@ export function regexFeatures(pattern: string): RegexFeatures {
       else if (pattern[i + 1] === '^' && pattern[i + 2] === ']') i += 2;
       continue;
     }
+    if (c === '^' || c === '$') anchored = true;
     if (c === '(' && pattern[i + 1] === '?') {
       const rest = pattern.slice(i + 2);
       if (/^(=|!|<=|<!)/.test(rest)) lookaround = true;
@@ -104,7 +109,7 @@ export function regexFeatures(pattern: string): RegexFeatures {
     if ((c === '*' || c === '+' || c === '?' || c === '}') && pattern[i + 1] === '+' && i > 0)
       possessive = true;
   }
-  return { lookaround, backreference, possessive, atomic, inlineFlags, leadingFlags, namedGroup };
+  return { lookaround, backreference, possessive, atomic, inlineFlags, leadingFlags, namedGroup, anchored };
 }
 
 export interface SigmaForm {
