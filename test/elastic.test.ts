@@ -309,12 +309,46 @@ const ROWS: Row[] = [
   { name: 'null', detection: sel('    A: null'), query: 'not A: *', status: 'exact' },
   { name: 'exists', detection: sel('    A|exists: true'), query: 'A: *', status: 'exact' },
   {
-    name: 'a field name ending in not is quoted (a bare one is a syntax error before a range operator)',
-    detection: sel('    x.not|gte: 1'),
-    query: '"x.not" >= 1',
+    name: 'gte lt on ECS numeric (long) fields: exact ranges',
+    detection: sel('    destination.port|gte: 1\n    process.pid|lt: 2'),
+    query: 'destination.port >= 1 and process.pid < 2',
     status: 'exact',
   },
-  { name: 'gte lt', detection: sel('    A|gte: 1\n    B|lt: 2'), query: 'A >= 1 and B < 2', status: 'exact' },
+  {
+    // Regression: an untyped field was rendered `A > 5` labelled exact; on keyword-mapped data
+    // Elasticsearch compares the range as text ("10" > "5" is false), so the query missed events.
+    name: 'gt on an untyped field: widened to exists, approximate',
+    detection: sel('    A|gt: 5'),
+    query: 'A: *',
+    status: 'approximate',
+    message: 'no known numeric type',
+  },
+  {
+    name: 'gt on an untyped field under not: the test is dropped (narrowed)',
+    detection: "  sel:\n    B: '1'\n  f:\n    A|gt: 5\n  condition: sel and not f",
+    query: 'B: "1"',
+    status: 'approximate',
+    message: "under 'not'",
+  },
+  {
+    name: 'gt on an ECS keyword field: widened to exists, approximate',
+    detection: sel('    process.name|gt: 5'),
+    query: 'process.name: *',
+    status: 'approximate',
+    message: 'compare as text',
+  },
+  {
+    name: 'a number on an ECS keyword field (winlog.event_id) is a term: exact',
+    detection: sel('    winlog.event_id: 4688'),
+    query: 'winlog.event_id: 4688',
+    status: 'exact',
+  },
+  {
+    name: 'a number on an ECS long field: exact',
+    detection: sel('    process.pid: 4'),
+    query: 'process.pid: 4',
+    status: 'exact',
+  },
   {
     name: 'time modifier',
     detection: sel('    T|hour: 3'),
@@ -458,6 +492,19 @@ const NET =
 describe('typed fields through the ECS pipeline', () => {
   const conv = (head: string, det: string) =>
     convertText(head + det + '\nlevel: low\n', { pipelines: ['ecs'] });
+
+  test('a range on a field holding numbers as keyword text never misses (regression)', () => {
+    // Before: `A > 5`, labelled exact, which Elasticsearch compares as text on a keyword field.
+    const r = convertDetection(sel('    A|gt: 5'), {});
+    const q = r.queries[0];
+    expect(evalKqlDoc(q, { A: '10' }, { A: 'keyword' })).toBe(true);
+    expect(evalKqlDoc(q, { A: '6' }, { A: 'keyword' })).toBe(true);
+    // On a long field the range is exact.
+    const p = convertDetection(sel('    process.pid|gt: 5'), {});
+    expect(p.status).toBe('exact');
+    expect(evalKqlDoc(p.queries[0], { 'process.pid': 10 }, { 'process.pid': 'long' })).toBe(true);
+    expect(evalKqlDoc(p.queries[0], { 'process.pid': 5 }, { 'process.pid': 'long' })).toBe(false);
+  });
 
   test('ip field: native CIDR, IPv4 bare, IPv6 quoted; exact', () => {
     const r = conv(

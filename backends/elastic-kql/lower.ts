@@ -191,7 +191,10 @@ function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
     }
     case 'compare': {
       const cls = fieldClass(m.field);
-      if (cls === 'numeric' || cls === 'unknown') {
+      // A KQL range is a numeric comparison only on a numeric field: on a keyword field (the
+      // type Beats/Agent templates give strings, and what an untyped field is taken to be)
+      // Elasticsearch compares the terms as text ("10" < "5"), so the range would miss events.
+      if (cls === 'numeric') {
         const op = ({ lt: '<', lte: '<=', gt: '>', gte: '>=' } as const)[m.op];
         return { t: 'range', field: m.field, op, value: numberText(m.value) };
       }
@@ -200,7 +203,9 @@ function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
         env,
         negated,
         'field-type',
-        `'${m.field}' is a ${cls} field: a KQL range would compare as ${cls === 'keyword' ? 'text' : cls}, not as a number`,
+        cls === 'unknown'
+          ? `'${m.field}' has no known numeric type: on keyword-mapped data a KQL range compares as text ("10" < "5"), not as a number`
+          : `'${m.field}' is a ${cls} field: a KQL range would compare as ${cls === 'keyword' ? 'text' : cls}, not as a number`,
       );
     }
     case 'exists':
