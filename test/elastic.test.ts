@@ -506,6 +506,29 @@ describe('typed fields through the ECS pipeline', () => {
     expect(evalKqlDoc(p.queries[0], { 'process.pid': 5 }, { 'process.pid': 'long' })).toBe(false);
   });
 
+  test('a field-less keyword with separators never misses on an analysed text field (regression)', () => {
+    // Before: `*foo*bar*` (and `*cmd.exe*/c*`), which a text field matches token by token: missed.
+    const types = { message: 'text', 'process.name': 'keyword' };
+    for (const [kw, doc] of [
+      ['foo bar', { message: 'xfoo barx' }],
+      ['cmd.exe /c whoami', { message: 'C:\\Windows\\cmd.exe /c whoami /all' }],
+      ['Invoke-Mimikatz', { message: 'IEX (Invoke-Mimikatz -DumpCreds)' }],
+      ['foo bar', { 'process.name': 'afoo barb' }],
+      ['a*b c', { message: 'a x b c' }],
+    ] as const) {
+      const r = convertDetection(`  keywords:\n    - '${kw}'\n  condition: keywords`, {});
+      expect(r.status).toBe('approximate');
+      expect({ kw, q: r.queries[0], fires: evalKqlDoc(r.queries[0], doc, types) }).toMatchObject({
+        fires: true,
+      });
+    }
+    // A single word keeps its form.
+    const one = convertDetection("  keywords:\n    - '4444'\n  condition: keywords", {});
+    expect(one.queries[0]).toBe('*4444*');
+    expect(evalKqlDoc(one.queries[0], { message: 'port 4444 open' }, types)).toBe(true);
+    expect(evalKqlDoc(one.queries[0], { message: 'port 80 open' }, types)).toBe(false);
+  });
+
   test('ip field: native CIDR, IPv4 bare, IPv6 quoted; exact', () => {
     const r = conv(
       NET,

@@ -317,6 +317,8 @@ function lowerString(m: StringMatch, env: LowerEnv, negated: boolean, split = tr
       return FALSE;
     }
     approx(env, m, 'field-less', fieldLessMessage);
+    const byWord = fieldLessByWord(m, env);
+    if (byWord) return byWord;
   }
   if (split && m.field !== null && env.domainSplit && Object.hasOwn(env.domainSplit, m.field))
     return lowerDomainSplit(m as StringMatch & { field: string }, env.domainSplit[m.field], env, negated);
@@ -380,6 +382,57 @@ function lowerString(m: StringMatch, env: LowerEnv, negated: boolean, split = tr
     default:
       return assertNever(cls);
   }
+}
+
+/** Characters the standard analyzer never separates (letters, digits, `_`). */
+const WORD_RUN = /[\p{L}\p{N}_]+/gu;
+
+/**
+ * A field-less keyword (not negated) is searched in the index's default fields, keyword and
+ * analysed text alike. On a text field a wildcard term is matched against single tokens, so
+ * `*foo*bar*` misses "foo bar" (tokens `foo`, `bar`). A run of letters, digits and `_` of the
+ * value always lies inside one token of any text that contains the value, and inside any keyword
+ * value containing it: each value becomes "every run, as `*run*`" (wider than the value on both
+ * field kinds). A value that is one run, alone or between `*`, keeps its own form (null here).
+ * A value without any run cannot be found in a text field at all and widens to match-all.
+ */
+function fieldLessByWord(m: StringMatch, env: LowerEnv): K | null {
+  const forms = m.values.map((v) => withOp(v, m.op));
+  const oneRun = (ps: Part[]): boolean => {
+    const inner = ps.filter((p, i) => !(p.kind === 'any' && (i === 0 || i === ps.length - 1)));
+    return inner.length === 1 && inner[0].kind === 'text' && /^[\p{L}\p{N}_]+$/u.test(inner[0].text);
+  };
+  if (forms.every(oneRun)) return null;
+  const alts: K[] = [];
+  let none = false;
+  for (const ps of forms) {
+    const runs: string[] = [];
+    for (const p of ps) if (p.kind === 'text') for (const r of p.text.matchAll(WORD_RUN)) runs.push(r[0]);
+    if (runs.length === 0) {
+      none = true;
+      alts.push(TRUE);
+      continue;
+    }
+    alts.push(
+      and(
+        runs.map((r) =>
+          keywordString(
+            { kind: 'string', field: null, op: 'eq', values: [], cased: m.cased, origin: m.origin },
+            [{ segs: ['', r, ''], one: false }],
+            env,
+            false,
+          ),
+        ),
+      ),
+    );
+  }
+  approx(
+    env,
+    m,
+    'field-less',
+    `an analysed text field matches a wildcard term token by token, so a keyword value with separators became "each of its words occurs"${none ? ' (a value without letters or digits matches every event)' : ''} (matches more events)`,
+  );
+  return or(alts);
 }
 
 /**

@@ -155,7 +155,7 @@ export const expected: Expectations = {
   keywords: {
     status: 'approximate',
     query:
-      '(*mim* or *miM* or *mIm* or *mIM* or *mım* or *mıM* or *Mim* or *MiM* or *MIm* or *MIM* or *Mım* or *MıM* or *sek*\\:\\:* or *seK*\\:\\:* or *seK*\\:\\:* or *sEk*\\:\\:* or *sEK*\\:\\:* or *sEK*\\:\\:* or *Sek*\\:\\:* or *SeK*\\:\\:* or *SeK*\\:\\:* or *SEk*\\:\\:* or *SEK*\\:\\:* or *SEK*\\:\\:* or *ſek*\\:\\:* or *ſeK*\\:\\:* or *ſeK*\\:\\:* or *ſEk*\\:\\:* or *ſEK*\\:\\:* or *ſEK*\\:\\:*)',
+      '(*mim* or *miM* or *mIm* or *mIM* or *mım* or *mıM* or *Mim* or *MiM* or *MIm* or *MIM* or *Mım* or *MıM*) or ((*sek* or *seK* or *seK* or *sEk* or *sEK* or *sEK* or *Sek* or *SeK* or *SeK* or *SEk* or *SEK* or *SEK* or *ſek* or *ſeK* or *ſeK* or *ſEk* or *ſEK* or *ſEK*) and (*log* or *loG* or *lOg* or *lOG* or *Log* or *LoG* or *LOg* or *LOG*))',
   },
   not_filter: {
     status: 'approximate',

@@ -135,6 +135,8 @@ function evalNode(n: KNode, doc: Record<string, unknown>, kindOf: (f: string) =>
     }
     case 'is': {
       const [f, v, phraseNode] = args;
+      if (f && f.type === 'literal' && f.value === null)
+        return fieldLess(v, phraseNode?.value === true, doc, kindOf);
       const field = fieldOf(f);
       const phrase = phraseNode?.value === true;
       const kind = kindOf(field);
@@ -202,6 +204,58 @@ function evalNode(n: KNode, doc: Record<string, unknown>, kindOf: (f: string) =>
     default:
       throw new Error(`evalKql: function '${String(n.function)}' is not modelled`);
   }
+}
+
+/**
+ * A field-less term (Kibana 7.x `is.js` with no field): a wildcard value is a `query_string`
+ * over the index's default fields, anything else a lenient `multi_match` (phrase when quoted)
+ * over them. MODEL: the default fields are the document's keyword and text fields (a numeric,
+ * boolean or ip field answers nothing: lenient). On a keyword field the value is compared with
+ * the whole value (wildcard: the whole value matches the pattern); on a text field a wildcard
+ * pattern, lowercased (query_string normalizes wildcard terms with the field's analyzer), must
+ * match ONE token, and a literal is the field's match / match_phrase.
+ */
+function fieldLess(
+  v: KNode,
+  phrase: boolean,
+  doc: Record<string, unknown>,
+  kindOf: (f: string) => Kind,
+): boolean {
+  if (v.type === 'wildcard') {
+    const segs = String(v.value).split(WILDCARD);
+    if (segs.some((s) => /\s/.test(s)))
+      throw new Error(`evalKql: whitespace in a wildcard value (query_string splits it, Kibana #23001)`);
+    const re = (ss: string[]) =>
+      new RegExp('^' + ss.map((s) => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')).join('[\\s\\S]*') + '$', 'u');
+    const kw = re(segs);
+    const tx = re(segs.map((s) => s.toLowerCase()));
+    return Object.keys(doc).some((field) => {
+      const kind = kindOf(field);
+      const values = valuesOf(doc, field);
+      if (kind === 'keyword') return values.some((x) => kw.test(String(x)));
+      if (kind === 'text') return values.some((x) => tokens(String(x)).some((t) => tx.test(t)));
+      return false;
+    });
+  }
+  if (v.type !== 'literal') throw new Error(`evalKql: value node '${v.type}' is not modelled`);
+  const want = String(v.value);
+  return Object.keys(doc).some((field) => {
+    const kind = kindOf(field);
+    if (kind !== 'keyword' && kind !== 'text') return false;
+    return evalNode(
+      {
+        type: 'function',
+        function: 'is',
+        arguments: [
+          { type: 'literal', value: field },
+          { type: 'literal', value: want },
+          { type: 'literal', value: phrase },
+        ],
+      },
+      doc,
+      kindOf,
+    );
+  });
 }
 
 /** IPv4-mapped IPv6 addresses are IPv4 in Elasticsearch's ip type. */
