@@ -398,7 +398,7 @@ const WORD_RUN = /[\p{L}\p{N}_]+/gu;
  */
 function fieldLessByWord(m: StringMatch, env: LowerEnv): K | null {
   const forms = m.values.map((v) => withOp(v, m.op));
-  const oneRun = (ps: Part[]): boolean => {
+  const oneRun = (ps: SigmaString): boolean => {
     const inner = ps.filter((p, i) => !(p.kind === 'any' && (i === 0 || i === ps.length - 1)));
     return inner.length === 1 && inner[0].kind === 'text' && /^[\p{L}\p{N}_]+$/u.test(inner[0].text);
   };
