@@ -474,13 +474,21 @@ const services = {
   'lsa-server': ['Microsoft-Windows-LSA/Operational'],
   ldap: ['Microsoft-Windows-LDAP-Client/Debug'],
 };
+// AppLocker events carry their data as UserData (<RuleAndFileData>), which Winlogbeat / the
+// Windows integration store under winlog.user_data.<Name>, not winlog.event_data
+// (elastic/integrations packages/windows/data_stream/applocker_exe_and_dll/sample_event.json:
+// winlog.user_data.FilePath, .PolicyName, .Fqbn, .FullFilePath, ...). TerminalServices
+// LocalSessionManager events (21, 22, 24, 25, ...) likewise write User, SessionID, Address under
+// /Event/UserData/EventXML (EricZimmerman/evtx Maps
+// Microsoft-Windows-TerminalServices-LocalSessionManager-Operational_21.map), so winlog.user_data.
+const USER_DATA_SERVICES = new Set(['applocker', 'terminalservices-localsessionmanager']);
 for (const [service, channels] of Object.entries(services)) {
   ecsWindows.push({
     logsource: { product: 'windows', service },
     index: WINDOWS_INDEX,
     conditions: { 'winlog.channel': channels.length === 1 ? channels[0] : channels },
     fields: { ...WINDOWS_COMMON },
-    unmappedFieldPrefix: 'winlog.event_data.',
+    unmappedFieldPrefix: USER_DATA_SERVICES.has(service) ? 'winlog.user_data.' : 'winlog.event_data.',
   });
 }
 // Last resort for product: windows with neither a known category nor service.
@@ -578,7 +586,17 @@ const ecsLinux = [
       ParentCommandLine: 'process.parent.command_line',
       CurrentDirectory: 'process.working_directory',
       User: 'user.name',
-      OriginalFileName: 'process.pe.original_file_name',
+    },
+    // Elastic Defend's macOS exec event documents no process.pe.*, process.parent.command_line
+    // or process.working_directory (elastic/endpoint-package
+    // custom_documentation/doc/endpoint/process/macos/macos_process_exec.md): a rule on them
+    // would never fire.
+    unsupported: {
+      OriginalFileName:
+        'Elastic Defend macOS exec events have no process.pe.* (macOS binaries are not PE files)',
+      ParentCommandLine:
+        'Elastic Defend macOS exec events have no process.parent.command_line (only parent executable, name, pid, args_count)',
+      CurrentDirectory: 'Elastic Defend macOS exec events have no process.working_directory',
     },
   },
   {
@@ -733,10 +751,14 @@ const ecsCloud = [
     logsource: { product: 'm365', service: 'threat_management' },
     index: ['logs-o365.audit-*', 'filebeat-*'],
     conditions: { 'event.dataset': 'o365.audit' },
-    fields: { eventName: 'event.action', eventSource: 'event.provider', status: 'event.outcome' },
-    notes: {
-      '*': 'UNVERIFIED: the Sigma m365 threat_management taxonomy does not correspond 1:1 to o365.audit fields',
-    },
+    // The Sigma rules of this service match Security & Compliance Center alerts (eventSource
+    // SecurityComplianceCenter, eventName = the alert's name, status success). The o365
+    // integration writes those records (RecordType 40) with event.action = the Operation
+    // (AlertTriggered / AlertEntityGenerated), event.provider = the Workload
+    // (SecurityComplianceCenter), event.outcome success (ResultStatus Succeeded) and the alert's
+    // Name in rule.name (and message): elastic/integrations
+    // packages/o365/data_stream/audit/_dev/test/pipeline/test-sec-comp-alerts-events.json-expected.json.
+    fields: { eventName: 'rule.name', eventSource: 'event.provider', status: 'event.outcome' },
   },
 ];
 
