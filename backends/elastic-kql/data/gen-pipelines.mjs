@@ -481,13 +481,38 @@ const services = {
 // LocalSessionManager events (21, 22, 24, 25, ...) likewise write User, SessionID, Address under
 // /Event/UserData/EventXML (EricZimmerman/evtx Maps
 // Microsoft-Windows-TerminalServices-LocalSessionManager-Operational_21.map), so winlog.user_data.
+// The Security data stream's ingest pipeline (elastic/integrations
+// packages/system/data_stream/security/elasticsearch/ingest_pipeline/standard.yml, scripts
+// "Rename Common Auth Fields" and "Process Event 4688") MOVES some EventData out of
+// winlog.event_data for a list of event ids (4624, 4625, 4648, 4768, 4769, 4771, 5140, 5145, ...;
+// 4688): ProcessName -> process.executable, IpAddress -> source.ip (unless "-"), IpPort ->
+// source.port, WorkstationName -> source.domain, NewProcessName -> process.executable,
+// ParentProcessName -> process.parent.executable, each followed by event_data.remove(...). Other
+// event ids keep them in winlog.event_data. So each maps to both places; the ECS field is also
+// filled from other EventData (process.executable from ProcessName and from NewProcessName), so a
+// match on it is wider than the rule: labelled (widenFields), dropped under `not`.
+const SECURITY_MOVED = {
+  IpAddress: ['source.ip', 'winlog.event_data.IpAddress'],
+  IpPort: ['source.port', 'winlog.event_data.IpPort'],
+  WorkstationName: ['source.domain', 'winlog.event_data.WorkstationName'],
+  ProcessName: ['process.executable', 'winlog.event_data.ProcessName'],
+  NewProcessName: ['process.executable', 'winlog.event_data.NewProcessName'],
+  ParentProcessName: ['process.parent.executable', 'winlog.event_data.ParentProcessName'],
+};
+const SECURITY_WIDEN = Object.fromEntries(
+  [...new Set(Object.values(SECURITY_MOVED).map((t) => t[0]))].map((f) => [
+    f,
+    `the Security integration moves EventData into ${f} for some event ids only, and may fill it from other EventData fields (standard.yml read in part)`,
+  ]),
+);
 const USER_DATA_SERVICES = new Set(['applocker', 'terminalservices-localsessionmanager']);
 for (const [service, channels] of Object.entries(services)) {
   ecsWindows.push({
     logsource: { product: 'windows', service },
     index: WINDOWS_INDEX,
     conditions: { 'winlog.channel': channels.length === 1 ? channels[0] : channels },
-    fields: { ...WINDOWS_COMMON },
+    fields: { ...WINDOWS_COMMON, ...(service === 'security' ? SECURITY_MOVED : {}) },
+    ...(service === 'security' ? { widenFields: SECURITY_WIDEN } : {}),
     unmappedFieldPrefix: USER_DATA_SERVICES.has(service) ? 'winlog.user_data.' : 'winlog.event_data.',
   });
 }
