@@ -227,12 +227,12 @@ export const expected: Expectations = {
   keywords_all: {
     status: 'approximate',
     query:
-      '(*Fil* or *FiL* or *FIl* or *FIL* or *Fıl* or *FıL* or *fil* or *fiL* or *fIl* or *fIL* or *fıl* or *fıL*) and (*/etc/* or */etC/* or */eTc/* or */eTC/* or */Etc/* or */EtC/* or */ETc/* or */ETC/*)',
+      '(*Fil* or *FiL* or *FIl* or *FIL* or *Fıl* or *FıL* or *fil* or *fiL* or *fIl* or *fIL* or *fıl* or *fıL*) and (*etc* or *etC* or *eTc* or *eTC* or *Etc* or *EtC* or *ETc* or *ETC*) and (*pas* or *paS* or *paſ* or *pAs* or *pAS* or *pAſ* or *Pas* or *PaS* or *Paſ* or *PAs* or *PAS* or *PAſ*)',
   },
   keywords_cased: { status: 'approximate', query: '(*EvilTool* or *BadThing*)' },
   keywords_windash_all: {
     status: 'approximate',
     query:
-      '(*-enc* or *-enC* or *-eNc* or *-eNC* or *-Enc* or *-EnC* or *-ENc* or *-ENC* or */enc* or */enC* or */eNc* or */eNC* or */Enc* or */EnC* or */ENc* or */ENC* or *–enc* or *–enC* or *–eNc* or *–eNC* or *–Enc* or *–EnC* or *–ENc* or *–ENC* or *—enc* or *—enC* or *—eNc* or *—eNC* or *—Enc* or *—EnC* or *—ENc* or *—ENC* or *―enc* or *―enC* or *―eNc* or *―eNC* or *―Enc* or *―EnC* or *―ENc* or *―ENC*) and (*-nop* or *-noP* or *-nOp* or *-nOP* or *-Nop* or *-NoP* or *-NOp* or *-NOP* or */nop* or */noP* or */nOp* or */nOP* or */Nop* or */NoP* or */NOp* or */NOP* or *–nop* or *–noP* or *–nOp* or *–nOP* or *–Nop* or *–NoP* or *–NOp* or *–NOP* or *—nop* or *—noP* or *—nOp* or *—nOP* or *—Nop* or *—NoP* or *—NOp* or *—NOP* or *―nop* or *―noP* or *―nOp* or *―nOP* or *―Nop* or *―NoP* or *―NOp* or *―NOP*)',
+      '(*enc* or *enC* or *eNc* or *eNC* or *Enc* or *EnC* or *ENc* or *ENC*) and (*nop* or *noP* or *nOp* or *nOP* or *Nop* or *NoP* or *NOp* or *NOP*)',
   },
 };
