@@ -78,3 +78,32 @@ describe('converted rules on documents in the vendor schema', () => {
     }
   });
 });
+
+describe('fields no vendor document holds are refused, never mapped to a field that is never written', () => {
+  const ecs = [resolvePipeline('ecs', elasticBackend)];
+  test.each([
+    // Classic PowerShell Data: Winlogbeat writes param1..param3, the integration dissects and removes them.
+    [
+      'product: windows\n  service: powershell-classic',
+      "Data|contains: 'HostApplication=powershell'",
+      'Data',
+    ],
+    ['product: windows\n  category: ps_classic_start', "Data|contains: 'HostApplication=powershell'", 'Data'],
+    // Elastic Defend macOS exec events (endpoint-package macos_process_exec.md) carry none of these.
+    ['product: macos\n  category: process_creation', "OriginalFileName: 'meshagent'", 'OriginalFileName'],
+    ['product: macos\n  category: process_creation', "ParentCommandLine|contains: 'x'", 'ParentCommandLine'],
+    ['product: macos\n  category: process_creation', "CurrentDirectory: '/tmp'", 'CurrentDirectory'],
+  ])('%s: %s', (logsource, item, field) => {
+    const text =
+      'title: t\nid: 00000000-0000-4000-8000-0000000000ab\nstatus: test\nlogsource:\n  ' +
+      logsource +
+      '\ndetection:\n  sel:\n    ' +
+      item +
+      '\n  condition: sel\nlevel: low\n';
+    const r = convertLoaded(loadRuleFromText(text, 'r.yml'), elasticBackend, ecs);
+    expect(r.queries).toEqual([]);
+    expect(r.diagnostics.map((d) => d.message).join('\n')).toContain(
+      `field '${field}' has no faithful ECS mapping`,
+    );
+  });
+});

@@ -513,6 +513,18 @@ for (const [service, channels] of Object.entries(services)) {
     conditions: { 'winlog.channel': channels.length === 1 ? channels[0] : channels },
     fields: { ...WINDOWS_COMMON, ...(service === 'security' ? SECURITY_MOVED : {}) },
     ...(service === 'security' ? { widenFields: SECURITY_WIDEN } : {}),
+    // Classic PowerShell events have unnamed <Data> elements, which Winlogbeat names param1..param3
+    // (winlogbeat fields reference, winlog.event_data); the Windows integration dissects param2 /
+    // param3 into named fields and removes param1..param3
+    // (packages/windows/data_stream/powershell/elasticsearch/ingest_pipeline/default.yml): no
+    // document holds a `Data` field.
+    ...(service === 'powershell-classic'
+      ? {
+          unsupported: {
+            Data: 'classic PowerShell event text is written as winlog.event_data.param1..param3 and dissected by the integration (HostApplication -> process.command_line, ...); no Data field is stored',
+          },
+        }
+      : {}),
     unmappedFieldPrefix: USER_DATA_SERVICES.has(service) ? 'winlog.user_data.' : 'winlog.event_data.',
   });
 }
