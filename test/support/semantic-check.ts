@@ -53,6 +53,17 @@ export interface Violation {
   /** The oracle's verdict (the rule) and the dialect's (the query). */
   readonly rule: boolean;
   readonly query: boolean;
+  /**
+   * The event holds a Unicode case probe (Kelvin sign, long s, Turkish dotted/dotless i, a
+   * decomposed accent): the disagreement is about case folding beyond ASCII.
+   */
+  readonly unicodeCase: boolean;
+}
+
+const UNICODE_CASE = /[\u0130\u0131\u212a\u017f]|\p{Mn}/u;
+
+function hasUnicodeCase(e: Event): boolean {
+  return Object.values(e).some((v) => typeof v === 'string' && UNICODE_CASE.test(v));
 }
 
 export interface RuleCheck {
@@ -68,6 +79,8 @@ export interface RuleCheck {
   readonly queryMatches: number;
   /** Every disagreement that breaks the promise (examples: at most `maxExamples`). */
   readonly violationCount: number;
+  /** Violations whose event holds no Unicode case probe (see Violation.unicodeCase). */
+  readonly asciiViolationCount: number;
   readonly violations: readonly Violation[];
   /** Events the query matches and the rule does not (widening), for any label. */
   readonly widened: number;
@@ -117,6 +130,7 @@ export async function makeChecker(
       ruleMatches: 0,
       queryMatches: 0,
       violationCount: 0,
+      asciiViolationCount: 0,
       violations: [],
       widened: 0,
       approximations: [],
@@ -146,7 +160,9 @@ export async function makeChecker(
     let queryMatches = 0;
     let widened = 0;
     let violationCount = 0;
+    let asciiViolationCount = 0;
     const violations: Violation[] = [];
+    const unicodeExamples: Violation[] = [];
     for (const raw of events) {
       const event = dialect.store ? dialect.store(raw, ctx) : raw;
       if (event === null) continue;
@@ -165,15 +181,21 @@ export async function makeChecker(
       const bad = label === 'exact' ? r !== q : r && !q;
       if (bad) {
         violationCount++;
-        if (violations.length < maxExamples)
-          violations.push({
-            kind: label === 'exact' ? 'exact-differs' : 'approximation-misses',
-            event,
-            rule: r,
-            query: q,
-          });
+        const unicodeCase = hasUnicodeCase(event);
+        if (!unicodeCase) asciiViolationCount++;
+        const v: Violation = {
+          kind: label === 'exact' ? 'exact-differs' : 'approximation-misses',
+          event,
+          rule: r,
+          query: q,
+          unicodeCase,
+        };
+        // Examples without Unicode case probes first: they are the plainer defects.
+        if (!unicodeCase && violations.length < maxExamples) violations.push(v);
+        else if (unicodeCase && unicodeExamples.length < maxExamples) unicodeExamples.push(v);
       }
     }
+    violations.push(...unicodeExamples.slice(0, maxExamples - violations.length));
     return {
       ...base,
       label,
@@ -183,6 +205,7 @@ export async function makeChecker(
       ruleMatches,
       queryMatches,
       violationCount,
+      asciiViolationCount,
       violations,
       widened,
     };
@@ -209,9 +232,11 @@ export interface Summary {
   readonly approximate: number;
   readonly unsupported: number;
   readonly error: number;
-  /** Rules (not events) with at least one violation. */
+  /** Rules (not events) with at least one violation on an event without Unicode case probes. */
   readonly violationsExact: number;
   readonly violationsApproximateMiss: number;
+  /** Rules whose only violations are on Unicode case probes (Violation.unicodeCase). */
+  readonly violationsUnicodeCaseOnly: number;
   readonly interpreterGaps: number;
   readonly oracleInexact: number;
   readonly events: number;
@@ -238,8 +263,11 @@ export function summarize(checks: readonly RuleCheck[]): Summary {
     approximate: count((r) => r.label === 'approximate'),
     unsupported: count((r) => r.label === 'unsupported'),
     error: count((r) => r.label === 'error'),
-    violationsExact: count((r) => judged(r) && r.label === 'exact' && r.violationCount > 0),
-    violationsApproximateMiss: count((r) => judged(r) && r.label === 'approximate' && r.violationCount > 0),
+    violationsExact: count((r) => judged(r) && r.label === 'exact' && r.asciiViolationCount > 0),
+    violationsApproximateMiss: count(
+      (r) => judged(r) && r.label === 'approximate' && r.asciiViolationCount > 0,
+    ),
+    violationsUnicodeCaseOnly: count((r) => judged(r) && r.violationCount > 0 && r.asciiViolationCount === 0),
     interpreterGaps: count((r) => r.gap !== undefined),
     oracleInexact: count((r) => r.oracleInexact !== undefined),
     events: checks.reduce((a, r) => a + r.events, 0),
@@ -262,6 +290,7 @@ export function formatTable(summaries: readonly Summary[]): string {
     'error',
     'viol.exact',
     'viol.approx-miss',
+    'viol.unicode-case-only',
     'interp.gaps',
     'oracle-inexact',
     'events',
@@ -276,6 +305,7 @@ export function formatTable(summaries: readonly Summary[]): string {
     s.error,
     s.violationsExact,
     s.violationsApproximateMiss,
+    s.violationsUnicodeCaseOnly,
     s.interpreterGaps,
     s.oracleInexact,
     s.events,
@@ -298,11 +328,12 @@ export function formatViolations(checks: readonly RuleCheck[], perTarget: number
     const v = c.violations[0];
     out.push(
       [
-        `--- ${c.dialect} ${c.label} ${c.path} (${c.violationCount} of ${c.events} events)`,
+        `--- ${c.dialect} ${c.label} ${c.path} (${c.violationCount} of ${c.events} events, ${c.violationCount - c.asciiViolationCount} with Unicode case probes)`,
         ...c.queries.map((q) => `query: ${q}`),
         ...c.approximations.map((a) => `approximation: ${a}`),
         ...c.violations.map(
-          (x) => `${x.kind}: rule=${x.rule} query=${x.query} event=${JSON.stringify(x.event)}`,
+          (x) =>
+            `${x.kind}${x.unicodeCase ? ' (unicode case)' : ''}: rule=${x.rule} query=${x.query} event=${JSON.stringify(x.event)}`,
         ),
         v ? '' : '',
       ].join('\n'),
