@@ -283,6 +283,10 @@ describe('semantic check', () => {
       N: 5,
       _raw: 'run mimikatz\n5',
     });
+    expect(splunkStore({ _raw: 'dd if=', Message: 'of=' }, ctx)).toEqual({
+      _raw: 'dd if=\nof=',
+      Message: 'of=',
+    });
     expect(elasticStore({ A: 5, B: true, C: null, D: 'x' })).toEqual({ A: '5', B: 'true', D: 'x' });
     const t = irOf(HAND.types);
     expect(kustoColumns(t, { Other: 1 })).toEqual({

@@ -370,16 +370,18 @@ function withoutNulls(e: Event): Event {
 }
 
 /**
- * Splunk: the event's raw text is in `_raw` (keyword searches read it: `match(_raw, ...)`). When
- * the synthesized event has no `_raw`, it is the event's values, one per line, as a raw log line
- * holds every value of the event. A null value is no field (Splunk extracts no field for it).
+ * Splunk: the event's raw text is in `_raw` (keyword searches read it: `match(_raw, ...)`), and a
+ * raw event holds every value of the event: `_raw` is the synthesized `_raw` (if any) and every
+ * other value, one per line. A null value is no field (Splunk extracts no field for it).
  */
 export function splunkStore(event: Event, ctx: DialectContext): Event {
   const e = withoutNulls(event);
-  if (!(RAW_FIELD in e) && hasKeywords(ctx.ir))
-    e[RAW_FIELD] = Object.values(e)
-      .map((v) => String(v))
-      .join('\n');
+  if (hasKeywords(ctx.ir)) {
+    const others = Object.entries(e)
+      .filter(([k]) => k !== RAW_FIELD)
+      .map(([, v]) => String(v));
+    e[RAW_FIELD] = (RAW_FIELD in e ? [String(e[RAW_FIELD]), ...others] : others).join('\n');
+  }
   return e;
 }
 
