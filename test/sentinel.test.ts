@@ -172,9 +172,6 @@ describe('sentinel: constructs on typed tables', () => {
       'not(coalesce(datetime_part("week_of_year", todatetime(S)) in (1, 2), false))',
     ],
     ['regex flags', `  sel:\n    S|re|i|m|s: '^a.b$'\n  condition: sel`, 'S matches regex "(?ims)^a.b$"'],
-    ['fieldref cased', `  sel:\n    S|fieldref|cased: X\n  condition: sel`, 'S == X'],
-    ['fieldref endswith', `  sel:\n    S|fieldref|endswith: X\n  condition: sel`, 'S endswith X'],
-    ['fieldref with a dynamic side', `  sel:\n    S|fieldref: D\n  condition: sel`, 'S =~ tostring(D)'],
     [
       'cidr on dynamic, IPv6 single',
       `  sel:\n    D|cidr: '2001:db8::/32'\n  condition: sel`,
@@ -192,6 +189,46 @@ describe('sentinel: constructs on typed tables', () => {
     expect(r.diagnostics).toEqual([]);
     expect(r.queries[0]).toBe(`DeviceFileEvents\n| where ${sub(where)}`);
     checkQuery(r.queries[0], tables);
+  });
+
+  test.each([
+    ['fieldref cased', `  sel:\n    S|fieldref|cased: X\n  condition: sel`, 'S == X', 'approximate'],
+    [
+      'fieldref endswith',
+      `  sel:\n    S|fieldref|endswith: X\n  condition: sel`,
+      'S endswith X',
+      'approximate',
+    ],
+    [
+      'fieldref with a dynamic side',
+      `  sel:\n    S|fieldref: D\n  condition: sel`,
+      'isnotnull(D) and S =~ tostring(D)',
+      'approximate',
+    ],
+    [
+      'fieldref of two typed columns',
+      `  sel:\n    N|fieldref: G\n  condition: sel`,
+      'isnotnull(N) and isnotnull(G) and tostring(N) =~ tostring(G)',
+      'exact',
+    ],
+    [
+      'fieldref under not',
+      `  sel:\n    S|fieldref: X\n  condition: not sel`,
+      'not(isnotempty(S) and isnotempty(X) and S =~ X)',
+      'approximate',
+    ],
+  ])('%s (a missing string column reads as "")', (_name, detection, where, status) => {
+    const r = convert(rule(sub(detection)), { settings: T });
+    expect(r.status).toBe(status);
+    if (status === 'approximate') expect(r.diagnostics.map((d) => d.code)).toEqual(['approximation']);
+    expect(r.queries[0]).toBe(`DeviceFileEvents\n| where ${sub(where)}`);
+    checkQuery(r.queries[0], tables);
+    // Two missing string fields: Kusto compares "" with "" (true); Sigma compares nothing (false).
+    // A guarded typed side is null when missing: false, as Sigma says.
+    if (!detection.includes('not sel'))
+      expect(evalKusto(r.queries[0], {}, tables.DeviceFileEvents)).toBe(!where.includes('isnotnull'));
+    // Under not, two missing fields: Sigma's `not` of a comparison that cannot hold is true; so is the query's.
+    else expect(evalKusto(r.queries[0], {}, tables.DeviceFileEvents)).toBe(true);
   });
 
   test('unsupported regexes: lookaround, backreference, PCRE-only escapes', () => {

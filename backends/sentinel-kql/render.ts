@@ -168,6 +168,7 @@ export class KustoRenderer {
 
   /** The operand as a string expression. */
   private str(o: Operand): string {
+    // tostring(null) is "": callers that must tell a missing typed value guard it with isnotnull().
     return o.type === 'string' || o.type === 'unknown' ? o.expr : `tostring(${o.expr})`;
   }
 
@@ -213,7 +214,7 @@ export class KustoRenderer {
       case 'null':
         return atom(this.presence(n.field, n, false, neg));
       case 'fieldref':
-        return this.fieldref(n);
+        return this.fieldref(n, neg);
       case 'time':
         return this.time(n, neg);
       default:
@@ -504,20 +505,50 @@ export class KustoRenderer {
     return atom(this.guard(`${lhs} ${op} ${this.numberLiteral(m.value, m)}`, neg));
   }
 
-  private fieldref(m: FieldRefMatch): Rendered {
-    const a = this.str(this.operand(m.field, m));
-    const b = this.str(this.operand(m.other, m));
+  /**
+   * Sigma compares two fields only when both are present. A typed column that is missing is null,
+   * guarded with isnotnull() (exact); a string column reads a missing value as "" ("The string data
+   * type"), so two missing fields compare equal and `contains ""` is always true: labelled, the
+   * bare comparison widens; under `not` the string sides are guarded with isnotempty(), which
+   * narrows (so that the whole query still widens).
+   */
+  private fieldref(m: FieldRefMatch, neg: boolean): Rendered {
+    const oa = this.operand(m.field, m);
+    const ob = this.operand(m.other, m);
+    const a = this.str(oa);
+    const b = this.str(ob);
     const cs = m.cased ? '_cs' : '';
+    let cmp: string;
     switch (m.op) {
       case 'eq':
-        return atom(`${a} ${m.cased ? '==' : '=~'} ${b}`);
+        cmp = `${a} ${m.cased ? '==' : '=~'} ${b}`;
+        break;
       case 'contains':
       case 'startswith':
       case 'endswith':
-        return atom(`${a} ${m.op}${cs} ${b}`);
+        cmp = `${a} ${m.op}${cs} ${b}`;
+        break;
       default:
         return assertNever(m.op);
     }
+    // Under `not` the string sides must narrow (so that the whole query widens): isnotempty() drops
+    // the missing ones (and the present empty ones, which Kusto cannot tell apart).
+    const guards = [oa, ob]
+      .filter((o) => neg || !stringLike(o))
+      .map((o) => (stringLike(o) ? `isnotempty(${o.expr})` : `isnotnull(${o.expr})`));
+    const stringy = [oa, ob].filter(stringLike).map((o) => o.expr);
+    if (stringy.length) {
+      const key = `fieldref:${m.field}:${m.other}:${neg}`;
+      if (!this.reported.has(key)) {
+        this.reported.add(key);
+        this.sink.warning(
+          'approximation',
+          `'${m.field}' compared with field '${m.other}': Kusto reads a missing string as "" (${stringy.map((x) => `'${x}'`).join(', ')}), so a missing field is compared as an empty one; ${neg ? "under 'not' the comparison is narrowed" : 'the comparison is widened'} (the query may match more events than the rule)`,
+          m.origin,
+        );
+      }
+    }
+    return guards.length ? { text: [...guards, cmp].join(' and '), prec: 'and' } : atom(cmp);
   }
 
   private time(m: TimeMatch, neg: boolean): Rendered {
@@ -581,4 +612,9 @@ function unsupportedRe2Escape(pattern: string): string | null {
     if (c === '(' && pattern[i + 1] === '*') return "a '(*VERB)'";
   }
   return null;
+}
+
+/** A string column, or one of unknown type (which may be a string): a missing value reads as "". */
+function stringLike(o: Operand): boolean {
+  return o.type === 'string' || o.type === 'unknown';
 }
