@@ -70,12 +70,16 @@ const KINDS: Readonly<Record<string, Kind>> = {
   boolean: 'boolean',
 };
 
+/** The last query parsed (the semantic checks evaluate one query on hundreds of documents). */
+let lastParsed: { readonly query: string; readonly ast: KNode } | undefined;
+
 export function evalKql(
   query: string,
   doc: Record<string, unknown>,
   fieldTypes?: Record<string, string>,
 ): boolean {
-  const ast = fromKueryExpression(for7x(query)) as KNode;
+  if (lastParsed?.query !== query) lastParsed = { query, ast: fromKueryExpression(for7x(query)) as KNode };
+  const ast = lastParsed.ast;
   const kindOf = (field: string): Kind => {
     const t = fieldTypes && Object.hasOwn(fieldTypes, field) ? fieldTypes[field] : 'keyword';
     const k = Object.hasOwn(KINDS, t) ? KINDS[t] : undefined;

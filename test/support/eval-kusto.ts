@@ -115,6 +115,16 @@ export function evalKusto(
   row: Record<string, unknown>,
   columns?: Record<string, string>,
 ): boolean {
+  const r = rowOf(row, columns);
+  return pipe(parsedQuery(query), r);
+}
+
+/** The last query parsed (the semantic checks evaluate one query on hundreds of rows). */
+let lastParsed: { readonly query: string; readonly tree: any } | undefined;
+
+/** The tabular expression of a one-statement query; throws on a syntax error. */
+function parsedQuery(query: string): any {
+  if (lastParsed?.query === query) return lastParsed.tree;
   const Kn = kusto();
   const code = Kn.KustoCode.Parse(query);
   const diags = code.GetSyntaxDiagnostics();
@@ -125,8 +135,9 @@ export function evalKusto(
   const stmts = kids(code.Syntax);
   if (stmts.length !== 1 || kind(stmts[0]) !== 'ExpressionStatement')
     throw new Error('evalKusto: expected one query statement');
-  const r = rowOf(row, columns);
-  return pipe(kids(stmts[0])[0], r);
+  const tree = kids(stmts[0])[0];
+  lastParsed = { query, tree };
+  return tree;
 }
 
 /** Runs the tabular pipe on one row: true when the row comes out of the last operator. */
