@@ -33,9 +33,13 @@ function setTable(ctx: ConvertContext): string | undefined {
 }
 
 /** An entry's derived fields as Kusto expressions, with their values.json rewrites applied. */
+const derivedCache = new WeakMap<Entry, Record<string, string>>();
 function derivedOf(e: Entry | null): Record<string, string> {
+  if (!e?.derived) return {};
+  const cached = derivedCache.get(e);
+  if (cached) return cached;
   const out: Record<string, string> = {};
-  if (!e?.derived) return out;
+  derivedCache.set(e, out);
   const { rewrites } = valueTables();
   for (const [field, d] of Object.entries(e.derived)) {
     let expr = d.expr;
@@ -47,9 +51,13 @@ function derivedOf(e: Entry | null): Record<string, string> {
   return out;
 }
 
+const enumsCache = new WeakMap<Entry, Record<string, EnumField>>();
 function enumsOf(e: Entry | null): Record<string, EnumField> {
+  if (!e?.enums) return {};
+  const cached = enumsCache.get(e);
+  if (cached) return cached;
   const out: Record<string, EnumField> = {};
-  if (!e?.enums) return out;
+  enumsCache.set(e, out);
   const { enums } = valueTables();
   for (const [field, x] of Object.entries(e.enums))
     out[field] = { column: x.column, values: enums[x.values].values, table: e.table };

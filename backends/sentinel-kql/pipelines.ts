@@ -86,11 +86,21 @@ export const STATE = {
 } as const;
 
 /** The entry a `sentinel.entry` state value names, with its pipeline. */
+/** Entries by id, made on first use (looked up once per rule). */
+let byId: Map<string, { pipeline: PipelineName; entry: Entry }> | undefined;
+
 export function entryById(id: string): { pipeline: PipelineName; entry: Entry } | null {
-  const pipeline = id.slice(0, id.indexOf(':')) as PipelineName;
-  const list = logsourceData()[pipeline];
-  const entry = list?.find((e) => entryId(pipeline, e) === id);
-  return entry ? { pipeline, entry } : null;
+  if (!byId) {
+    byId = new Map();
+    const data = logsourceData();
+    for (const pipeline of Object.keys(data) as PipelineName[])
+      for (const entry of data[pipeline]) {
+        const k = entryId(pipeline, entry);
+        // The first entry with an id wins, as the linear search did.
+        if (!byId.has(k)) byId.set(k, { pipeline, entry });
+      }
+  }
+  return byId.get(id) ?? null;
 }
 
 /**
