@@ -130,15 +130,6 @@ export function fieldOf(m: Match): string | null {
   return m.field;
 }
 
-/** A match with another field name (fieldref keeps its `other`). */
-export function withField(m: Match, field: string | null): Match {
-  if (field === null) {
-    if (m.kind === 'string' || m.kind === 'regex' || m.kind === 'number') return { ...m, field: null };
-    throw new RuleFailure(`a ${m.kind} match needs a field name`, posOf(m));
-  }
-  return { ...m, field } as Match;
-}
-
 export function or(children: Node[]): Node {
   return children.length === 1 ? children[0] : { kind: 'or', children };
 }
