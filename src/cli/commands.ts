@@ -1,4 +1,4 @@
-/** yargs command definitions: convert, list. Exit codes: 0 all converted, 1 some failed, 2 usage. */
+/** yargs command definitions: convert, list, test. Exit codes: 0 all converted, 1 some failed, 2 usage. */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAsset } from '../assets.js';
@@ -316,7 +316,7 @@ export async function main(argv: string[]): Promise<number> {
         },
       )
       .command(testCommand((c) => (code = c)))
-      .demandCommand(1, 'give a command: convert, list')
+      .demandCommand(1, 'give a command: convert, list, test')
       .help()
       .parseAsync();
   } catch (e) {

@@ -23,7 +23,7 @@ export function escapeRegex(text: string): string {
  * `*` becomes `[\s\S]*` and `?` `[\s\S]` (newlines included, as Sigma wildcards match any
  * character). The end anchor is `\z` for PCRE and RE2 (PCRE's `$` also matches before a final
  * newline) and `$` for JavaScript. Case-insensitive matching is a `(?i)` prefix for PCRE/RE2;
- * for JavaScript use the `i` flag (`caseInsensitivePrefix: false`).
+ * for JavaScript (`dialect: 'js'`) no prefix is written: the caller sets the `i` flag.
  */
 export function sigmaToRegex(
   value: SigmaString,
