@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { splunkBackend } from '../backends/splunk/index.js';
-import { isSafeFieldName, SEARCH_DIRECTIVES } from '../backends/splunk/spl.js';
+import { isSafeFieldName, isSearchDirective, SEARCH_DIRECTIVES } from '../backends/splunk/spl.js';
 import type { ConvertOptions, RuleResult } from '../src/backend.js';
 import { DiagnosticSink } from '../src/diagnostics.js';
 import { convertLoaded, loadRuleFromText } from '../src/convert.js';
@@ -447,6 +447,9 @@ describe('splunk: names and values the search command would not read as a field 
     expect(convert(`  sel: {index: '*'}\n  f: {tag: x}\n  condition: sel and not f`).queries[0]).toBe(
       '* | where match(index, "(?i)^[\\\\s\\\\S]*\\\\z") AND (isnull(tag) OR NOT match(tag, "(?i)^x\\\\z"))',
     );
+    // Field names are case-sensitive: Sysmon's EventType and Okta's eventType are not the eventtype directive.
+    for (const name of ['EventType', 'eventType', 'Tag'])
+      expect(convert(`  sel: {${name}: x}\n  condition: sel`).queries[0]).toBe(`${name}="x"`);
     // source, sourcetype and host are default fields: their search terms are field tests.
     expect(convert(`  sel: {source: x, sourcetype: y, host: z}\n  condition: sel`).queries[0]).toBe(
       'source="x" sourcetype="y" host="z"',
@@ -710,7 +713,7 @@ describe('splunk: hostile field names and values (property test, read back with 
         for (const r of refs) expect([f1, f2]).toContain(r);
         // A directive name of the rule is never a base-search term.
         for (const f of [f1, f2])
-          if (SEARCH_DIRECTIVES.has(f.toLowerCase()))
+          if (isSearchDirective(f))
             expect(
               toks.slice(0, where < 0 ? toks.length : where).some((t) => t.type === 'word' && t.value === f),
             ).toBe(false);

@@ -25,7 +25,7 @@ const SEARCH_RESERVED = new Set(['OR', 'AND', 'NOT', 'IN', 'XOR', 'TERM', 'CASE'
  * modifiers listed there as still valid) change the time range; `index`, `splunk_server` and
  * `splunk_server_group` choose which indexes and peers are searched; `eventtype`, `eventtypetag`,
  * `tag`, `hosttag`, `savedsearch` and `savedsplunk` expand to other searches (Search Reference
- * "search", `<search-modifier>`). Compared case-insensitively (the safe side).
+ * "search", `<search-modifier>`). See `isSearchDirective` for case.
  */
 export const SEARCH_DIRECTIVES: ReadonlySet<string> = new Set([
   'earliest',
@@ -72,7 +72,30 @@ export const SEARCH_DIRECTIVES: ReadonlySet<string> = new Set([
  */
 export function searchFieldName(field: string, trusted = false): string | null {
   if (!SEARCH_FIELD.test(field) || SEARCH_RESERVED.has(field.toUpperCase())) return null;
-  return trusted || !SEARCH_DIRECTIVES.has(field.toLowerCase()) ? field : null;
+  return trusted || !isSearchDirective(field) ? field : null;
+}
+
+/** The directives that are fields of their own: `eventtype` and `tag` are the fields search adds. */
+const FIELD_DIRECTIVES = new Set([
+  'eventtype',
+  'eventtypetag',
+  'tag',
+  'hosttag',
+  'savedsearch',
+  'savedsplunk',
+]);
+
+/**
+ * Whether `name=value` is read as a directive. The time modifiers, `index` and `splunk_server*`
+ * in any case (no page says they are case-sensitive: the safe side). The others name fields, and
+ * "field names are case sensitive" (Search Manual "Use fields to search"), so only their own
+ * spelling is a directive: Sysmon's `EventType` and Okta's `eventType` stay search terms.
+ */
+export function isSearchDirective(name: string): boolean {
+  return (
+    FIELD_DIRECTIVES.has(name) ||
+    (SEARCH_DIRECTIVES.has(name.toLowerCase()) && !FIELD_DIRECTIVES.has(name.toLowerCase()))
+  );
 }
 
 /** Names eval reads bare; others go in single quotes (Search Reference "where": non-alphanumeric names). */
