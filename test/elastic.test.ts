@@ -20,18 +20,9 @@ import { resolvePipeline } from '../src/pipeline/index.js';
 import { CASES, caseRule, type Event } from './cases/cases.js';
 import { expected } from './cases/expected.elastic.js';
 import { evalKql as evalKqlDoc } from './support/eval-kql.js';
-import { for7x, kqlFieldValues, kqlToDsl, parseKql } from './support/kql.js';
+import { for7x, kqlFieldValues, kqlToDsl, parseKql, WILDCARD_SYMBOL, type KueryNode } from './support/kql.js';
 
 /* ------------------------------------------------------------------ helpers */
-
-const WILDCARD = '@kuery-wildcard@';
-interface KNode {
-  type: string;
-  function?: string;
-  arguments?: KNode[];
-  value?: unknown;
-  name?: string;
-}
 
 function values(v: unknown): unknown[] {
   if (v === undefined || v === null) return [];
@@ -43,7 +34,7 @@ function values(v: unknown): unknown[] {
  * literal equals the whole value, case-sensitively; a wildcard value matches the whole value;
  * `f: *` is "exists"; a field-less term tests every field.
  */
-function evalKql(n: KNode, e: Event): boolean {
+function evalKql(n: KueryNode, e: Event): boolean {
   const args = n.arguments ?? [];
   switch (n.function) {
     case 'and':
@@ -54,7 +45,7 @@ function evalKql(n: KNode, e: Event): boolean {
       return !evalKql(args[0], e);
     case 'range': {
       const [f, named] = args;
-      const bound = Number((named.value as KNode).value);
+      const bound = Number((named.value as KueryNode).value);
       return values(e[String(f.value)]).some((v) => {
         const x = Number(v);
         return named.name === 'gt'
@@ -71,7 +62,7 @@ function evalKql(n: KNode, e: Event): boolean {
       const fields = f.value === null ? Object.keys(e) : [String(f.value)];
       let test: (x: unknown) => boolean;
       if (v.type === 'wildcard') {
-        const segs = String(v.value).split(WILDCARD);
+        const segs = String(v.value).split(WILDCARD_SYMBOL);
         if (segs.every((s) => s === '')) test = () => true;
         else {
           if (segs.some((s) => /\s/.test(s)))
@@ -98,7 +89,7 @@ function evalKql(n: KNode, e: Event): boolean {
 }
 
 function kqlMatches(query: string, e: Event): boolean {
-  return evalKql(fromKueryExpression(for7x(query)) as KNode, e);
+  return evalKql(fromKueryExpression(for7x(query)) as KueryNode, e);
 }
 
 /** Every produced query must parse and convert to Elasticsearch DSL; leaves have fields where expected. */

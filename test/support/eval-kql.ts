@@ -36,17 +36,7 @@
  */
 import { fromKueryExpression } from '@cybernetex/kbn-es-query';
 import ipaddr from 'ipaddr.js';
-import { for7x } from './kql.js';
-
-const WILDCARD = '@kuery-wildcard@';
-
-interface KNode {
-  type: string;
-  function?: string;
-  arguments?: KNode[];
-  value?: unknown;
-  name?: string;
-}
+import { for7x, WILDCARD_SYMBOL, type KueryNode } from './kql.js';
 
 type Kind = 'keyword' | 'text' | 'ip' | 'numeric' | 'boolean';
 
@@ -71,14 +61,15 @@ const KINDS: Readonly<Record<string, Kind>> = {
 };
 
 /** The last query parsed (the semantic checks evaluate one query on hundreds of documents). */
-let lastParsed: { readonly query: string; readonly ast: KNode } | undefined;
+let lastParsed: { readonly query: string; readonly ast: KueryNode } | undefined;
 
 export function evalKql(
   query: string,
   doc: Record<string, unknown>,
   fieldTypes?: Record<string, string>,
 ): boolean {
-  if (lastParsed?.query !== query) lastParsed = { query, ast: fromKueryExpression(for7x(query)) as KNode };
+  if (lastParsed?.query !== query)
+    lastParsed = { query, ast: fromKueryExpression(for7x(query)) as KueryNode };
   const ast = lastParsed.ast;
   const kindOf = (field: string): Kind => {
     const t = fieldTypes && Object.hasOwn(fieldTypes, field) ? fieldTypes[field] : 'keyword';
@@ -96,7 +87,7 @@ function valuesOf(doc: Record<string, unknown>, field: string): unknown[] {
   return list.filter((x) => x !== null && x !== undefined);
 }
 
-function fieldOf(n: KNode | undefined): string {
+function fieldOf(n: KueryNode | undefined): string {
   if (!n || n.type !== 'literal' || n.value === null)
     throw new Error(
       `evalKql: ${n?.type === 'wildcard' ? 'a wildcard field name' : 'a field-less term'} is not modelled`,
@@ -104,7 +95,7 @@ function fieldOf(n: KNode | undefined): string {
   return String(n.value);
 }
 
-function evalNode(n: KNode, doc: Record<string, unknown>, kindOf: (f: string) => Kind): boolean {
+function evalNode(n: KueryNode, doc: Record<string, unknown>, kindOf: (f: string) => Kind): boolean {
   const args = n.arguments ?? [];
   if (n.type !== 'function') throw new Error(`evalKql: node type '${n.type}' is not modelled`);
   switch (n.function) {
@@ -117,7 +108,7 @@ function evalNode(n: KNode, doc: Record<string, unknown>, kindOf: (f: string) =>
     case 'range': {
       const field = fieldOf(args[0]);
       const named = args[1];
-      const bound = (named.value as KNode).value;
+      const bound = (named.value as KueryNode).value;
       const op = named.name;
       const kind = kindOf(field);
       const cmp = (a: number | string, b: number | string): boolean =>
@@ -146,7 +137,7 @@ function evalNode(n: KNode, doc: Record<string, unknown>, kindOf: (f: string) =>
       const kind = kindOf(field);
       const values = valuesOf(doc, field);
       if (v.type === 'wildcard') {
-        const segs = String(v.value).split(WILDCARD);
+        const segs = String(v.value).split(WILDCARD_SYMBOL);
         // `f: *`: an exists query.
         if (segs.every((s) => s === '')) return values.length > 0;
         if (kind !== 'keyword')
@@ -220,13 +211,13 @@ function evalNode(n: KNode, doc: Record<string, unknown>, kindOf: (f: string) =>
  * match ONE token, and a literal is the field's match / match_phrase.
  */
 function fieldLess(
-  v: KNode,
+  v: KueryNode,
   phrase: boolean,
   doc: Record<string, unknown>,
   kindOf: (f: string) => Kind,
 ): boolean {
   if (v.type === 'wildcard') {
-    const segs = String(v.value).split(WILDCARD);
+    const segs = String(v.value).split(WILDCARD_SYMBOL);
     if (segs.some((s) => /\s/.test(s)))
       throw new Error(`evalKql: whitespace in a wildcard value (query_string splits it, Kibana #23001)`);
     const re = (ss: string[]) =>

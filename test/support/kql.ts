@@ -28,7 +28,7 @@
 import { fromKueryExpression, toElasticsearchQuery } from '@cybernetex/kbn-es-query';
 
 /** The marker the 7.x grammar puts where an unescaped `*` stood in a wildcard value. */
-const WILDCARD_SYMBOL = '@kuery-wildcard@';
+export const WILDCARD_SYMBOL = '@kuery-wildcard@';
 
 export type ParseResult = { ok: true; ast: unknown } | { ok: false; error: string };
 
@@ -87,7 +87,8 @@ export interface KqlLeaf {
   negated: boolean;
 }
 
-interface KueryNode {
+/** A node of the 7.x grammar's AST. */
+export interface KueryNode {
   type: string;
   function?: string;
   arguments?: KueryNode[];
