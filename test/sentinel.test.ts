@@ -804,12 +804,26 @@ describe('sentinel: hostile field names stay one column, values one literal (pro
     );
   });
 
+  test('dynamic member names: a canonical integer is an index, 00 a key (property test counterexample)', () => {
+    expect(kustoMember('0')).toBe('[0]');
+    expect(kustoMember('12')).toBe('[12]');
+    expect(kustoMember('00')).toBe("['00']");
+    expect(evalKusto('T\n| where tostring(D[\'00\']) == "v"', { D: { '00': 'v' } }, { D: 'dynamic' })).toBe(
+      true,
+    );
+    expect(evalKusto('T\n| where tostring(D[0]) == "v"', { D: ['v'] }, { D: 'dynamic' })).toBe(true);
+  });
+
   test('dynamic member names: kustoMember keeps the key one member access', () => {
     fc.assert(
       fc.property(name, (k) => {
         const q = `T\n| where tostring(D${kustoMember(k)}) == "v"`;
         expect(parseKusto(q).errors).toEqual([]);
-        expect(evalKusto(q, { D: { [k]: 'v' } }, { D: 'dynamic' })).toBe(true);
+        // A canonical integer is an array index; any other key (`00` too) a property name.
+        const bag = /^(?:0|[1-9]\d{0,8})$/.test(k)
+          ? (x: string) => Object.assign([] as string[], { [Number(k)]: x })
+          : (x: string) => ({ [k]: x });
+        expect(evalKusto(q, { D: bag('v') }, { D: 'dynamic' })).toBe(true);
         expect(evalKusto(q, { D: { [k + 'x']: 'v' } }, { D: 'dynamic' })).toBe(false);
       }),
       { numRuns: 300 },

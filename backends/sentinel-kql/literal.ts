@@ -72,9 +72,12 @@ export function kustoName(name: string): string {
   return '[' + kustoString(name, "'") + ']';
 }
 
-/** A dynamic member access: `.key` for identifiers, else `['key']` / `[0]` for array indexes. */
+/**
+ * A dynamic member access: `.key` for identifiers, `[0]` for an array index (a canonical integer:
+ * `00` or `01` is a key, not an index), else `['key']`.
+ */
 export function kustoMember(key: string): string {
-  if (/^\d+$/.test(key)) return `[${key}]`;
+  if (/^(?:0|[1-9]\d{0,8})$/.test(key)) return `[${key}]`;
   if (IDENT.test(key) && !KEYWORDS.has(key.toLowerCase())) return '.' + key;
   return '[' + kustoString(key, "'") + ']';
 }
