@@ -7,6 +7,7 @@ import type { DiagnosticSink, Label, Diagnostic } from './diagnostics.js';
 import type { Node } from './ir/types.js';
 import type { SigmaRule } from './rule/types.js';
 import type { PipelineSpec } from './pipeline/types.js';
+import type { Capabilities } from './lowering/passes.js';
 
 export interface ConvertOptions {
   /** Approximations become errors. */
@@ -95,6 +96,11 @@ export interface Backend {
   readonly formats: Readonly<Record<string, OutputFormat>> & { readonly default: OutputFormat };
   /** Its settings (`--set`); a key not declared by any target of a run is a usage error. */
   readonly settings?: readonly SettingDecl[];
+  /**
+   * The shared IR-to-IR passes to run on each rule before `convert` (src/lowering/passes.ts):
+   * exact rewrites such as a wildcard-shaped regex into a string match.
+   */
+  readonly capabilities?: Capabilities;
   /** Renders the queries for one rule. Reports problems to ctx.sink; never throws for a rule's content. */
   convert(ctx: ConvertContext): string[];
 }

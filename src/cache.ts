@@ -18,7 +18,7 @@ import {
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readAsset } from './assets.js';
-import type { Diagnostic } from './diagnostics.js';
+import type { Diagnostic, Direction } from './diagnostics.js';
 import type { RuleOutput, RunOptions } from './run.js';
 
 /**
@@ -29,13 +29,15 @@ import type { RuleOutput, RunOptions } from './run.js';
  * distinct diagnostic messages are stored once: reading the corpus's cache (all targets) takes
  * about 80 ms, where format 2 (gzipped JSON) took about 300 ms.
  */
-const MAGIC = 'sigmantic-cache 4\n';
+const MAGIC = 'sigmantic-cache 5\n';
 
 /** A stored output in the file: text length in UTF-8 bytes (-1: none), status, diagnostics, detail. */
 type Row = [
   number,
   Stored['s'],
-  ReadonlyArray<readonly [Diagnostic['severity'], number, number, number | null, number | null]>,
+  ReadonlyArray<
+    readonly [Diagnostic['severity'], number, number, number | null, number | null, number?, Direction?]
+  >,
   Stored['x']?,
 ];
 
@@ -43,16 +45,20 @@ type Row = [
 interface Stored {
   readonly t: string | null;
   readonly s: RuleOutput['summary']['status'];
-  /** Diagnostics as [severity, code, message, line, column]. */
-  readonly d: ReadonlyArray<readonly [Diagnostic['severity'], string, string, number | null, number | null]>;
+  /** Diagnostics as [severity, code, message, line, column, reason?, direction?]. */
+  readonly d: ReadonlyArray<
+    readonly [Diagnostic['severity'], string, string, number | null, number | null, string?, Direction?]
+  >;
   /** Detail mode (--report, --explain): id, title, queries, applied lines. */
   readonly x?: { id: string | null; title: string | null; q: readonly string[]; a: readonly string[] };
 }
 
 function store(o: RuleOutput, detail: boolean): Stored {
   const m = o.summary;
-  const d = m.diagnostics.map(
-    (x) => [x.severity, x.code, x.message, x.line ?? null, x.column ?? null] as const,
+  const d = m.diagnostics.map((x) =>
+    x.reason === undefined && x.direction === undefined
+      ? ([x.severity, x.code, x.message, x.line ?? null, x.column ?? null] as const)
+      : ([x.severity, x.code, x.message, x.line ?? null, x.column ?? null, x.reason, x.direction] as const),
   );
   return detail
     ? { t: o.text, s: m.status, d, x: { id: m.id, title: m.title, q: m.queries, a: m.applied } }
@@ -69,14 +75,17 @@ function restore(v: Stored, path: string): RuleOutput {
       status: v.s,
       queries: v.x?.q ?? [],
       applied: v.x?.a ?? [],
-      diagnostics: v.d.map(([severity, code, message, line, column]) => ({
-        severity,
-        code,
-        message,
-        file: path,
-        line: line ?? undefined,
-        column: column ?? undefined,
-      })),
+      diagnostics: v.d.map(([severity, code, message, line, column, reason, direction]) => {
+        const d: Diagnostic = {
+          severity,
+          code,
+          message,
+          file: path,
+          line: line ?? undefined,
+          column: column ?? undefined,
+        };
+        return reason === undefined && direction === undefined ? d : { ...d, reason, direction };
+      }),
     },
   };
 }
@@ -138,8 +147,19 @@ export class ConversionCache {
         rows.map(([len, s, d, x]) => {
           // Each text decoded on its own: one decode of them all made a slow two-byte string.
           const t = len < 0 ? null : content.toString('utf8', at, (at += len));
-          const diags = d.map(
-            ([sev, code, msg, line, col]) => [sev, str[code], str[msg], line, col] as const,
+          const diags = d.map(([sev, code, msg, line, col, reason, dir]) =>
+            // JSON writes a missing reason inside the array as null.
+            reason == null && dir == null
+              ? ([sev, str[code], str[msg], line, col] as const)
+              : ([
+                  sev,
+                  str[code],
+                  str[msg],
+                  line,
+                  col,
+                  reason == null ? undefined : str[reason],
+                  dir ?? undefined,
+                ] as const),
           );
           return x === undefined ? { t, s, d: diags } : { t, s, d: diags, x };
         }),
@@ -212,8 +232,18 @@ export class ConversionCache {
       docs.map((outs) =>
         outs.map((o): Row => {
           if (o.t !== null) texts.push(o.t);
-          const d = o.d.map(
-            ([sev, code, msg, line, col]) => [sev, intern(code), intern(msg), line, col] as const,
+          const d = o.d.map(([sev, code, msg, line, col, reason, dir]) =>
+            reason === undefined && dir === undefined
+              ? ([sev, intern(code), intern(msg), line, col] as const)
+              : ([
+                  sev,
+                  intern(code),
+                  intern(msg),
+                  line,
+                  col,
+                  reason === undefined ? undefined : intern(reason),
+                  dir,
+                ] as const),
           );
           const len = o.t === null ? -1 : Buffer.byteLength(o.t);
           return o.x === undefined ? [len, o.s, d] : [len, o.s, d, o.x];

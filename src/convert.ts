@@ -9,6 +9,7 @@ import { buildRule } from './ir/build.js';
 import { deeperThan, TOO_DEEP } from './ir/depth.js';
 import type { Node } from './ir/types.js';
 import { applyPipelines } from './pipeline/index.js';
+import { runPasses } from './lowering/passes.js';
 import type { PipelineSpec } from './pipeline/types.js';
 import { LIMITS, loadRuleDocuments, type LoadResult } from './rule/load.js';
 import type { SigmaRule } from './rule/types.js';
@@ -174,7 +175,13 @@ export function convertLoaded(
     applied = outcome.applied;
     if (!sink.hasErrors && deeperThan(outcome.ir)) deep();
     if (!sink.hasErrors)
-      queries = backend.convert({ rule: outcome.rule, ir: outcome.ir, state, sink, options });
+      queries = backend.convert({
+        rule: outcome.rule,
+        ir: runPasses(outcome.ir, backend.capabilities),
+        state,
+        sink,
+        options,
+      });
   } catch (e) {
     internal(sink, e);
   }

@@ -22,6 +22,25 @@ export interface Diagnostic {
   readonly file?: string;
   readonly line?: number;
   readonly column?: number;
+  /**
+   * For an approximation (or an unsupported construct): a stable kebab-case reason a tool may
+   * count or match on (`case`, `regex`, `placeholder`, ...), declared by the backend.
+   */
+  readonly reason?: string;
+  /**
+   * For an approximation: how the changed part differs from the rule. `wider` matches more;
+   * `narrower` (under `not`) matches less, so that the whole query still matches more.
+   */
+  readonly direction?: Direction;
+}
+
+/** How an approximated part of a query differs from the rule's (see Diagnostic.direction). */
+export type Direction = 'wider' | 'narrower';
+
+/** The optional structure of a diagnostic beyond its code and message. */
+export interface DiagnosticDetail {
+  readonly reason?: string;
+  readonly direction?: Direction;
 }
 
 /** Stable diagnostic codes and what they mean. Tools may match on these. */
@@ -67,8 +86,9 @@ export class DiagnosticSink {
   readonly list: Diagnostic[] = [];
   constructor(readonly file?: string) {}
 
-  report(severity: Severity, code: Code, message: string, pos?: Position): void {
-    this.list.push({ severity, code, message, file: this.file, line: pos?.line, column: pos?.column });
+  report(severity: Severity, code: Code, message: string, pos?: Position, detail?: DiagnosticDetail): void {
+    const d: Diagnostic = { severity, code, message, file: this.file, line: pos?.line, column: pos?.column };
+    this.list.push(detail ? { ...d, ...detail } : d);
   }
   error(code: Code, message: string, pos?: Position): void {
     this.report('error', code, message, pos);
@@ -87,7 +107,8 @@ export class DiagnosticSink {
 /** `file:line:col: severity code: message`, the format compilers use. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = [d.file ?? '<input>', d.line ?? 1, d.column ?? 1].join(':');
-  return `${where}: ${d.severity} ${d.code}: ${d.message}`;
+  const reason = d.reason === undefined ? '' : ` [${d.reason}]`;
+  return `${where}: ${d.severity} ${d.code}${reason}: ${d.message}`;
 }
 
 export function assertNever(x: never): never {

@@ -53,6 +53,9 @@ export interface ReportRule {
     message: string;
     line: number | null;
     column: number | null;
+    /** Approximations: a stable reason and the changed part's direction (wider, or narrower under not). */
+    reason?: string;
+    direction?: string;
   }>;
 }
 
@@ -94,6 +97,9 @@ export function reportEntry(r: RuleSummary): ReportRule {
       message: d.message,
       line: d.line ?? null,
       column: d.column ?? null,
+      // Absent (not null) when the diagnostic has none: JSON.stringify leaves undefined out.
+      reason: d.reason,
+      direction: d.direction,
     })),
   };
 }
