@@ -232,6 +232,38 @@ describe('semantic check', () => {
     expect(formatViolations(checks, 2)).toMatch(/exact-differs: rule=true query=false event=/);
   });
 
+  test('a dialect that folds by per-character lowercase differs only on disputed characters', async () => {
+    // Kusto's tolower convention: the long s is not an s (the reference evaluator folds it to s).
+    const lowerDialect: Dialect = {
+      name: 'fake: lowercase convention',
+      target: 'ir',
+      evaluate: (query, event) => {
+        const e = Object.fromEntries(
+          Object.entries(event).map(([k, v]) => [k, typeof v === 'string' ? v.replace(/\u017f/g, '#') : v]),
+        );
+        return compileRule(JSON.parse(query) as Node)(e as never);
+      },
+    };
+    const check = await makeChecker(lowerDialect);
+    const c = check(
+      `title: t\nlogsource: {product: windows}\ndetection:\n  s: {Image|endswith: '\\\\powershell.exe'}\n  condition: s\n`,
+    );
+    expect(c.violationCount).toBeGreaterThan(0);
+    expect(c.judgedViolationCount).toBe(0);
+    expect(c.violations[0]).toMatchObject({ undocumentedFolding: true });
+    expect(summarize([c])).toMatchObject({ violationsExact: 0, violationsFoldingOnly: 1 });
+    // The same convention plus a real defect (case-sensitive strings) is still caught.
+    const both: Dialect = {
+      ...lowerDialect,
+      evaluate: (q, e) =>
+        lowerDialect.evaluate(q, e, undefined as never) && casedDialect.evaluate(q, e, undefined as never),
+    };
+    const d = (await makeChecker(both))(
+      `title: t\nlogsource: {product: windows}\ndetection:\n  s: {Image|endswith: '\\\\powershell.exe'}\n  condition: s\n`,
+    );
+    expect(d.judgedViolationCount).toBeGreaterThan(0);
+  });
+
   test('a dialect that drops `not` is caught', async () => {
     const checks = await runAll(noNotDialect);
     const nf = checks.find((c) => c.path === 'notFilter')!;
