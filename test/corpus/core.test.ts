@@ -2,15 +2,13 @@
  * The core against the SigmaHQ corpus (`npm run test:corpus`): every active rule loads and builds
  * IR; every old rule (deprecated/, unsupported/) gives IR or clean diagnostics, never an internal error.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRuleFile, type LoadedRule } from '../../src/convert.js';
 import type { CidrMatch, Node, StringMatch } from '../../src/ir/types.js';
+import { CORPUS, describeWithCorpus } from '../support/corpus.js';
 
-const CORPUS = new URL('../../../shared/sigma-corpus', import.meta.url).pathname;
-const present = existsSync(join(CORPUS, 'rules'));
-if (!present) console.warn(`test/corpus/core.test.ts: skipped: the Sigma corpus is missing at ${CORPUS}`);
-const maybe = present ? describe : describe.skip;
+const maybe = describeWithCorpus('test/corpus/core.test.ts');
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {

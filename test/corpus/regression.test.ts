@@ -4,17 +4,15 @@
  * is absent). Also prints how fast the whole active corpus evaluates against every regression
  * event, and how many other active rules fire per event (informational, not asserted).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { loadRuleFile, type LoadedRule } from '../../src/convert.js';
 import { compileRule, prepareEvent, readEvents, type CompiledRule } from '../../src/evaluate/index.js';
 import type { PreparedEvent } from '../../src/evaluate/compile.js';
+import { CORPUS, describeWithCorpus } from '../support/corpus.js';
 
-const CORPUS = join(process.cwd(), '..', 'shared', 'sigma-corpus');
-const present = existsSync(join(CORPUS, 'regression_data'));
-if (!present) console.warn(`corpus tests skipped: ${CORPUS} (with regression_data/) is missing`);
-const d = present ? describe : describe.skip;
+const d = describeWithCorpus('test/corpus/regression.test.ts');
 
 /**
  * Where info.yml's count disagrees with Sigma's meaning. Each was checked by hand: the rule's

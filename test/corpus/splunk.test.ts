@@ -3,13 +3,14 @@
  * rules converted, every query lexes with the SPL test lexer and starts with a search; prints
  * exact / approximate (by reason) / unsupported (by reason) counts.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { splunkBackend } from '../../backends/splunk/index.js';
 import { convertLoaded, loadRuleFile } from '../../src/convert.js';
 import { resolvePipeline } from '../../src/pipeline/index.js';
 import { translateRegex } from '../../src/evaluate/index.js';
 import { splCommands, tokenizeSpl } from '../support/spl.js';
+import { CORPUS, describeWithCorpus } from '../support/corpus.js';
 
 /** Every regex literal given to match(): the string after `match(<field>,`. */
 function matchRegexes(q: string): string[] {
@@ -23,10 +24,6 @@ function matchRegexes(q: string): string[] {
   }
   return out;
 }
-
-const CORPUS = new URL('../../../shared/sigma-corpus', import.meta.url).pathname;
-const present = existsSync(CORPUS);
-if (!present) console.warn(`skipping: the Sigma corpus is not at ${CORPUS}`);
 
 function ymlFiles(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir).sort()) {
@@ -46,7 +43,7 @@ function reason(code: string, message: string): string {
     .slice(0, 220)}`;
 }
 
-(present ? describe : describe.skip)('splunk corpus', () => {
+describeWithCorpus('test/corpus/splunk.test.ts')('splunk corpus', () => {
   test.each([
     ['no pipeline', [] as string[]],
     ['windows pipeline', ['windows']],
