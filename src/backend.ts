@@ -8,6 +8,7 @@ import type { Node } from './ir/types.js';
 import type { SigmaRule } from './rule/types.js';
 import type { PipelineSpec } from './pipeline/types.js';
 import type { Capabilities } from './lowering/passes.js';
+import type { TargetSettings } from './settings.js';
 
 export interface ConvertOptions {
   /** Approximations become errors. */
@@ -23,6 +24,11 @@ export interface ConvertContext {
   readonly ir: Node;
   /** Per-rule values set by pipelines (index, table, source, ...). */
   readonly state: Readonly<Record<string, unknown>>;
+  /**
+   * The backend's declared settings for this rule, resolved once (`--set` > state > default) by
+   * convertLoaded; a caller of `convert` itself may leave it out (see `targetOf`).
+   */
+  readonly target?: TargetSettings;
   /**
    * Report here. An approximation is a warning with code 'approximation' (the query may match
    * more events than the rule, never fewer); a construct the target cannot express is an error
@@ -40,6 +46,8 @@ export interface RuleResult {
   readonly queries: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
   readonly state: Readonly<Record<string, unknown>>;
+  /** The target's settings for this rule, as the backend read them (for the output formats). */
+  readonly target: TargetSettings;
   /** What the pipelines changed (for --explain). */
   readonly applied: readonly string[];
 }

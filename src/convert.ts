@@ -10,6 +10,10 @@ import { deeperThan, TOO_DEEP } from './ir/depth.js';
 import type { Node } from './ir/types.js';
 import { applyPipelines } from './pipeline/index.js';
 import { runPasses } from './lowering/passes.js';
+import { checkStateSettings, resolveSettings, type TargetSettings } from './settings.js';
+
+/** No settings resolved (a rule that did not get to its backend). */
+const NO_SETTINGS: TargetSettings = { values: {}, given: [] };
 import type { PipelineSpec } from './pipeline/types.js';
 import { LIMITS, loadRuleDocuments, type LoadResult } from './rule/load.js';
 import type { SigmaRule } from './rule/types.js';
@@ -148,7 +152,13 @@ export function convertLoaded(
   pipelines: readonly PipelineSpec[],
   options: ConvertOptions = {},
 ): RuleResult {
-  const base = { path: loaded.path, rule: loaded.rule, state: {}, applied: [] as string[] };
+  const base = {
+    path: loaded.path,
+    rule: loaded.rule,
+    state: {},
+    target: NO_SETTINGS,
+    applied: [] as string[],
+  };
   if (!loaded.rule || !loaded.ir) {
     const unsupportedType = loaded.diagnostics.some((d) => d.code === 'unsupported-rule-type');
     const failed = loaded.diagnostics.some((d) => d.severity === 'error');
@@ -162,6 +172,7 @@ export function convertLoaded(
   const sink = new DiagnosticSink(loaded.path);
   let queries: string[] = [];
   let state: Record<string, unknown> = {};
+  let target: TargetSettings = NO_SETTINGS;
   let applied: string[] = [];
   try {
     // The build refuses deeper rules; an IR given by a library caller gets the same limit before
@@ -174,11 +185,16 @@ export function convertLoaded(
     state = outcome.state;
     applied = outcome.applied;
     if (!sink.hasErrors && deeperThan(outcome.ir)) deep();
+    // The backend's settings, resolved once for the rule: a pipeline state value of the wrong
+    // type is a pipeline-error (and no query).
+    if (!sink.hasErrors && checkStateSettings(backend.settings, options, state, sink))
+      target = resolveSettings(backend.settings, options, state);
     if (!sink.hasErrors)
       queries = backend.convert({
         rule: outcome.rule,
         ir: runPasses(outcome.ir, backend.capabilities),
         state,
+        target,
         sink,
         options,
       });
@@ -201,5 +217,5 @@ export function convertLoaded(
   const internalError = diagnostics.some((d) => d.code === 'internal-error');
   const status = internalError ? 'error' : labelOf(false, diagnostics);
   if (status === 'unsupported' || status === 'error') queries = [];
-  return { ...base, state, applied, status, queries, diagnostics };
+  return { ...base, state, target, applied, status, queries, diagnostics };
 }

@@ -199,3 +199,85 @@ export function checkStateSettings(
   }
   return ok;
 }
+
+/**
+ * Every declared setting of a target for one rule, resolved once by the one precedence rule
+ * (`--set`, else the pipeline state, else the default): what the backend and its output formats
+ * read (ConvertContext.target, RuleResult.target). Plain data.
+ */
+export interface TargetSettings {
+  /** Each setting with a value: a list setting as its items, any other as text. */
+  readonly values: Readonly<Record<string, string | readonly string[]>>;
+  /** The keys `--set` gave (they beat the pipeline state). */
+  readonly given: readonly string[];
+}
+
+/** Resolves every declared setting (call after checkStateSettings passed: a bad state value throws). */
+export function resolveSettings(
+  decls: readonly SettingDecl[] | undefined,
+  options: ConvertOptions,
+  state: PipelineState = {},
+): TargetSettings {
+  const values: Record<string, string | readonly string[]> = {};
+  const given: string[] = [];
+  for (const d of decls ?? []) {
+    if (d.name.endsWith('.*')) {
+      for (const [k, v] of prefixSettings(decls, d.name, options)) {
+        values[k] = v;
+        given.push(k);
+      }
+      continue;
+    }
+    const v =
+      d.type === 'list'
+        ? settingList(decls, d.name, options, state)
+        : settingString(decls, d.name, options, state);
+    if (v !== undefined) values[d.name] = v;
+    if (settingGiven(options, d.name)) given.push(d.name);
+  }
+  return { values, given: given.sort() };
+}
+
+/** A resolved setting as text (a list joined by commas); undefined when it has no value. */
+export function targetString(t: TargetSettings, name: string): string | undefined {
+  const v = t.values[name];
+  return v === undefined ? undefined : typeof v === 'string' ? v : v.join(',');
+}
+
+/** A resolved list setting's items (a text setting as one item); undefined when it has no value. */
+export function targetList(t: TargetSettings, name: string): readonly string[] | undefined {
+  const v = t.values[name];
+  return v === undefined ? undefined : typeof v === 'string' ? [v] : v;
+}
+
+/** A resolved number setting; undefined when it has no value. */
+export function targetNumber(t: TargetSettings, name: string): number | undefined {
+  const s = targetString(t, name);
+  return s === undefined ? undefined : Number(s);
+}
+
+/** A resolved boolean setting (false when it has no value). */
+export function targetBoolean(t: TargetSettings, name: string): boolean {
+  return targetString(t, name) === 'true';
+}
+
+/** The resolved keys a `prefix.*` declaration covers, sorted, with their values. */
+export function targetPrefix(t: TargetSettings, pattern: string): Array<[string, string]> {
+  const prefix = pattern.slice(0, -1);
+  return Object.keys(t.values)
+    .filter((k) => k.startsWith(prefix) && k.length > prefix.length)
+    .sort()
+    .map((k) => [k, targetString(t, k)!]);
+}
+
+/** The resolved settings of a ConvertContext, resolving them when the caller gave none. */
+export function targetOf(
+  ctx: {
+    readonly target?: TargetSettings;
+    readonly options: ConvertOptions;
+    readonly state: PipelineState;
+  },
+  decls: readonly SettingDecl[] | undefined,
+): TargetSettings {
+  return ctx.target ?? resolveSettings(decls, ctx.options, ctx.state);
+}

@@ -12,7 +12,18 @@ import { DiagnosticSink } from '../../src/diagnostics.js';
 import { pipelineNames } from '../../src/pipeline/index.js';
 import { stateList, stateMap, stateString, StateTypeError } from '../../src/pipeline/state.js';
 import { run, UsageError, type RunOptions, type RuleSummary } from '../../src/run.js';
-import { checkStateSettings, settingList, settingString, settingsProblem } from '../../src/settings.js';
+import {
+  checkStateSettings,
+  resolveSettings,
+  settingList,
+  settingString,
+  settingsProblem,
+  targetList,
+  targetNumber,
+  targetPrefix,
+  targetString,
+} from '../../src/settings.js';
+import { convertLoaded, loadRuleFromText } from '../../src/convert.js';
 
 const RULE = `title: t
 logsource: {product: windows, category: process_creation}
@@ -120,6 +131,32 @@ describe('one precedence rule: --set beats the pipeline state beats the default'
     expect(settingList(e, 'index', { settings: { index: 'x' } }, { index: ['a'] })).toEqual(['x']);
     expect(settingString(e, 'case', {}, {})).toBe('widen');
     expect(() => settingString(e, 'undeclared', {}, {})).toThrow(/not declared/);
+  });
+
+  test('resolved once per rule: every declared setting, list items, given keys, prefixes', async () => {
+    const sp = (await backend('splunk')).settings;
+    const t = resolveSettings(sp, { settings: { index: 'x,y', 'action.email.to': 'a@b' } }, { index: ['a'] });
+    expect(targetList(t, 'index')).toEqual(['x', 'y']);
+    expect(targetString(t, 'index')).toBe('x,y');
+    expect(t.given).toEqual(['action.email.to', 'index']);
+    expect(targetPrefix(t, 'action.*')).toEqual([['action.email.to', 'a@b']]);
+    const fromState = resolveSettings(sp, {}, { index: ['a', 'b'] });
+    expect(targetList(fromState, 'index')).toEqual(['a', 'b']);
+    expect(fromState.given).toEqual([]);
+    const e = (await backend('elastic')).settings;
+    const d = resolveSettings(e, {}, {});
+    expect([targetString(d, 'case'), targetList(d, 'index')]).toEqual(['widen', ['logs-*']]);
+    expect(targetNumber(resolveSettings(e, { settings: { 'max-clauses': '12' } }, {}), 'max-clauses')).toBe(
+      12,
+    );
+  });
+
+  test('convertLoaded resolves the settings once and hands them to the result (for the formats)', async () => {
+    const b = await backend('sentinel');
+    const loaded = loadRuleFromText(RULE, 'r.yml');
+    const r = convertLoaded(loaded, b, [], { settings: { table: 'DeviceProcessEvents' } });
+    expect(targetString(r.target, 'table')).toBe('DeviceProcessEvents');
+    expect(r.target.given).toEqual(['table']);
   });
 
   test('splunk index: list state, string state, --set over state', async () => {
