@@ -102,13 +102,17 @@ chmodSync(join(out, 'cli.js'), 0o755);
 
 // The code cache: one run over the sample rules for every target, as the executable (the V8
 // flags of its shebang are part of the cache's validity).
+// The targets are the registry's (`list targets`), so a new target gets its code cache too.
 const tmp = mkdtempSync(join(tmpdir(), 'sigmantic-build-'));
 try {
-  const r = spawnSync(
-    join(out, 'cli.js'),
-    ['convert', '-q', '-t', 'splunk,sentinel,elastic', '-o', tmp, 'rules'],
-    { env: { ...process.env, SIGMANTIC_CODE_CACHE: 'write' }, encoding: 'utf8' },
-  );
+  const targets = spawnSync(join(out, 'cli.js'), ['list', 'targets'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .map((l) => l.split(' ')[0])
+    .filter((t) => t !== '' && t !== 'ir');
+  const r = spawnSync(join(out, 'cli.js'), ['convert', '-q', '-t', targets.join(','), '-o', tmp, 'rules'], {
+    env: { ...process.env, SIGMANTIC_CODE_CACHE: 'write' },
+    encoding: 'utf8',
+  });
   if (r.error || (r.status !== 0 && r.status !== 1))
     console.warn(`bundle: no code cache (${r.error?.message ?? r.stderr.slice(-300)})`);
 } finally {

@@ -4,7 +4,9 @@
 set -u
 cd "$(dirname "$0")/.."
 status=0
-for target in splunk sentinel elastic; do
+# The targets are the registry's (all but ir, which prints the IR rather than a query).
+targets=$(dist/bundle/cli.js list targets | awk '$1 != "ir" { print $1 }') || exit 2
+for target in $targets; do
   printf '\n=== %s ===\n' "$target"
   dist/bundle/cli.js convert -t "$target" rules || status=$?
 done

@@ -93,10 +93,13 @@ export interface SettingDecl {
   readonly state?: string;
 }
 
+/**
+ * A target's backend. Its aliases and description are not here: they live once, in the registry
+ * (backends/index.ts `TARGETS`), which can list targets without loading them.
+ */
 export interface Backend {
+  /** The target name, as registered (output formats and messages name the target with it). */
   readonly name: string;
-  readonly aliases?: readonly string[];
-  readonly description: string;
   /** Built-in pipelines by name (`-p name`). */
   readonly pipelines: Readonly<Record<string, () => PipelineSpec>>;
   /** Pipelines applied unless `--no-default-pipelines`. */

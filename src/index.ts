@@ -14,7 +14,14 @@ export { loadRuleText, loadRuleDocuments } from './rule/load.js';
 export { buildRule } from './ir/build.js';
 export { parseCondition } from './condition/parser.js';
 export { expandInputs } from './files.js';
-export { loadBackend, targetNames } from '../backends/index.js';
+export {
+  loadBackend,
+  targetNames,
+  registerTarget,
+  TARGETS,
+  type TargetName,
+  type TargetEntry,
+} from '../backends/index.js';
 export type { Backend, ConvertContext, ConvertOptions, OutputFormat, RuleResult } from './backend.js';
 export type { Diagnostic, Label, Severity } from './diagnostics.js';
 export { formatDiagnostic, CODES } from './diagnostics.js';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { loadBackend } from '../backends/index.js';
+import { isRegisteredTarget, loadBackend } from '../backends/index.js';
 import type { Backend, ConvertOptions, OutputFormat, RuleResult } from './backend.js';
 import {
   convertLoaded,
@@ -206,7 +206,9 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
   // Threads are opt-in (-j): on the 2-vCPU machines measured, two threads ran slower than one
   // (worker start-up and JIT warm-up are paid twice; the vCPUs share a core's throughput).
   const jobs = Math.max(1, Math.min(options.jobs ?? 1, availableParallelism(), 8));
-  if (jobs > 1 && paths.length >= PARALLEL_MIN && !paths.includes('-')) {
+  // A target added by registerTarget exists on this thread only.
+  const threads = !paths.includes('-') && !options.targets.some(isRegisteredTarget);
+  if (jobs > 1 && paths.length >= PARALLEL_MIN && threads) {
     const { runParallel } = await import('./parallel.js');
     await runParallel(paths, options, jobs, emit);
   } else {

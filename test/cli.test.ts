@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TARGETS, targetNames } from '../backends/index.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist/bundle/cli.js');
@@ -208,6 +209,13 @@ maybe('sigmantic CLI', () => {
     const r = cli(['list', 'targets']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^ir\s+\S/m);
+    // The first word of each line is the name scripts/bundle.mjs and scripts/demo.sh read: the
+    // registry's names, in its order, with their one description and aliases.
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(targetNames());
+    expect(lines[targetNames().indexOf('sentinel')]).toBe(
+      `sentinel   ${TARGETS.sentinel.description} (aliases: ${TARGETS.sentinel.aliases.join(', ')})`,
+    );
   });
 
   test('--version', () => {

@@ -83,8 +83,6 @@ function clauses(k: K): number {
 
 export const elasticBackend: Backend = {
   name: 'elastic',
-  aliases: ['elastic-kql', 'kibana'],
-  description: 'Elastic KQL (Kibana Query Language) for Kibana and Kibana Security detection rules',
   pipelines,
   defaultPipelines: ['ecs'],
   formats,

@@ -3,7 +3,6 @@ import type { Backend } from '../../src/backend.js';
 
 export const irBackend: Backend = {
   name: 'ir',
-  description: 'the semantic IR as JSON (for inspection and debugging)',
   pipelines: {},
   defaultPipelines: [],
   convert(ctx) {

@@ -110,8 +110,6 @@ function retarget(ctx: ConvertContext, table: string): { ctx: ConvertContext; en
 
 export const sentinelBackend: Backend = {
   name: 'sentinel',
-  aliases: ['sentinel-kql', 'kusto'],
-  description: 'Microsoft Sentinel KQL (Kusto): a `Table | where ...` query per rule',
   pipelines: {
     sentinel: combinedPipeline,
     'sentinel-defender': () => pipelineFor('sentinel-defender'),

@@ -7,8 +7,6 @@ import { SETTINGS } from './settings.js';
 
 export const splunkBackend: Backend = {
   name: 'splunk',
-  aliases: ['spl'],
-  description: 'Splunk SPL: a search, plus an exact `| where` for what search terms cannot say',
   pipelines: {
     windows: () => windowsPipeline(false),
     'windows-xml': () => windowsPipeline(true),

@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:f
 import { join } from 'node:path';
 import { readAsset } from '../assets.js';
 import yargs from 'yargs';
-import { TARGETS, loadBackend } from '../../backends/index.js';
+import { loadBackend, targetEntries, targetNames } from '../../backends/index.js';
 import type { SettingDecl } from '../backend.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import {
@@ -292,13 +292,13 @@ export async function main(argv: string[]): Promise<number> {
             }),
         async (args) => {
           if (args.what === 'targets') {
-            for (const [name, t] of Object.entries(TARGETS))
+            for (const [name, t] of targetEntries())
               process.stdout.write(
                 `${name.padEnd(10)} ${t.description}${t.aliases.length ? ` (aliases: ${t.aliases.join(', ')})` : ''}\n`,
               );
             return;
           }
-          const names = args.target ? [args.target] : Object.keys(TARGETS);
+          const names = args.target ? [args.target] : targetNames();
           for (const n of names) {
             const b = await loadBackend(n);
             if (!b) throw new UsageError(`unknown target '${n}'`);

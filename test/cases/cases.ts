@@ -2,12 +2,15 @@
  * The cross-backend case table. Each case is a rule fragment (the body of `detection:`) with
  * events that must and must not match (checked with the reference evaluator). Every backend gives
  * its exact output for every case in test/cases/expected.<backend>.ts, typed `Expectations`, so a
- * new case is a type error until every backend covers it, and a new backend (add it to
- * `BackendName`) is a type error until it has an expectation file.
+ * new case is a type error until every backend covers it, and a new target in the registry
+ * (backends/index.ts `TARGETS`) is a type error in test/cases.test.ts and test/cases/settings.ts
+ * until it has an expectation file and its case settings.
  */
+import type { TargetName } from '../../backends/index.js';
 import type { Label } from '../../src/diagnostics.js';
 
-export type BackendName = 'splunk' | 'sentinel' | 'elastic';
+/** Every query target of the registry (`ir` prints the IR, it has no query to expect). */
+export type BackendName = Exclude<TargetName, 'ir'>;
 
 export type Event = Readonly<Record<string, unknown>>;
 

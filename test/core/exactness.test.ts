@@ -4,7 +4,10 @@
  * unknown attributes warn (with a suggestion) without changing the label, and a YAML boolean
  * matches a boolean or the string "true"/"false" in any case.
  */
-import { loadBackend } from '../../backends/index.js';
+import { loadBackend, targetNames } from '../../backends/index.js';
+
+/** Every target that writes queries (all but `ir`). */
+const QUERY_TARGETS = targetNames().filter((t) => t !== 'ir');
 import { convertLoaded, loadRuleFromText } from '../../src/convert.js';
 import { compileRule } from '../../src/evaluate/index.js';
 import type { Node, StringMatch } from '../../src/ir/types.js';
@@ -88,7 +91,7 @@ describe('numbers out of range are refused', () => {
     expect(buildSel('a|gt: 1e300').diags).toEqual([]);
   });
 
-  test.each(['splunk', 'sentinel', 'elastic'])('%s: never renders Infinity', async (target) => {
+  test.each(QUERY_TARGETS)('%s: never renders Infinity', async (target) => {
     const l = loadRuleFromText(rule('  sel:\n    a|gt: 1e400\n  condition: sel\n'), 'r.yml');
     const r = convertLoaded(l, (await loadBackend(target))!, [], {});
     expect(r.status).toBe('error');
@@ -118,7 +121,7 @@ describe('an empty value list reads as null (pySigma: "no value: map to none typ
   ])('%s is refused', (item, diag) => {
     expect(buildSel(item).diags).toEqual([diag]);
   });
-  test.each(['splunk', 'sentinel', 'elastic'])('%s: converts as null, label unchanged', async (target) => {
+  test.each(QUERY_TARGETS)('%s: converts as null, label unchanged', async (target) => {
     const l = loadRuleFromText(rule('  sel:\n    FA: []\n    FB: x\n  condition: sel\n'), 'r.yml');
     const r = convertLoaded(l, (await loadBackend(target))!, [], {});
     const n = loadRuleFromText(rule('  sel:\n    FA: null\n    FB: x\n  condition: sel\n'), 'r.yml');
