@@ -4,7 +4,7 @@
  * `fieldTypes`). A field nobody declares is `unknown` and treated as `keyword` (the type
  * Beats/Agent templates give strings); see docs/elastic.md.
  */
-import { readData } from './data.js';
+import { backendData } from '../common/files.js';
 
 /** How KQL behaves on a field, by Elasticsearch type family. */
 export type FieldClass = 'keyword' | 'text' | 'ip' | 'numeric' | 'boolean' | 'date' | 'other' | 'unknown';
@@ -21,8 +21,8 @@ let extraPrefixes: [string, string][] = [];
 
 function load(): void {
   if (ecs) return;
-  ecs = readData<EcsData>('ecs-fields.json');
-  const p = readData<{ fieldTypes: Record<string, string> }>('pipelines.json');
+  ecs = backendData<EcsData>('elastic-kql', 'ecs-fields.json');
+  const p = backendData<{ fieldTypes: Record<string, string> }>('elastic-kql', 'pipelines.json');
   extra = {};
   extraPrefixes = [];
   for (const [k, v] of Object.entries(p.fieldTypes)) {

@@ -8,27 +8,19 @@ import { createRequire } from 'node:module';
 import Handlebars from 'handlebars';
 import type { ConvertOptions, OutputFormat, RuleResult } from '../../src/backend.js';
 import type { SigmaRule } from '../../src/rule/types.js';
-import { template as shared } from '../../src/templates.js';
 import { settingBoolean, settingList } from '../../src/settings.js';
-import { readData } from './data.js';
+import { attackData, attackTags, type AttackData } from '../common/attack.js';
+import { formatTemplates } from '../common/files.js';
 import { SETTINGS } from './settings.js';
 
-function template(name: string): (ctx: unknown) => string {
-  return shared(Handlebars, `templates/elastic/${name}`, { strict: true });
-}
+const template = formatTemplates(Handlebars, 'elastic', { strict: true });
 
 /* ------------------------------------------------------------ ATT&CK threat */
 
-interface Attack {
-  readonly tactics: Readonly<Record<string, { id: string; name: string }>>;
-  readonly techniques: Readonly<Record<string, { name: string | null; tactics: readonly string[] }>>;
-}
-
-function named(a: Attack, id: string): boolean {
+function named(a: AttackData, id: string): boolean {
   const t = Object.hasOwn(a.techniques, id) ? a.techniques[id] : undefined;
   return typeof t?.name === 'string' && t.name !== '';
 }
-let attack: Attack | undefined;
 
 export interface Threat {
   framework: 'MITRE ATT&CK';
@@ -43,21 +35,8 @@ export interface Threat {
 
 /** The Kibana `threat` array for a rule's ATT&CK tags (tactic, technique and sub-technique tags). */
 export function threatOf(tags: readonly string[]): Threat[] {
-  attack ??= readData<Attack>('../../../src/data/attack.json');
-  const a = attack;
-  const tactics: string[] = [];
-  const techniques: string[] = [];
-  for (const raw of tags) {
-    const t = raw.toLowerCase();
-    if (!t.startsWith('attack.')) continue;
-    const v = t.slice(7).replace(/_/g, '-');
-    if (Object.hasOwn(a.tactics, v) && !tactics.includes(v)) tactics.push(v);
-    const m = /^t(\d{4})(?:\.(\d{3}))?$/.exec(v);
-    if (m) {
-      const id = 'T' + m[1] + (m[2] ? '.' + m[2] : '');
-      if (!techniques.includes(id)) techniques.push(id);
-    }
-  }
+  const a = attackData();
+  const { tactics, techniques } = attackTags(tags);
   // Techniques the rule's tactics do not cover go under their own (first) tactic.
   for (const id of techniques) {
     const own = a.techniques[id]?.tactics ?? a.techniques[id.slice(0, 5)]?.tactics ?? [];
@@ -171,11 +150,10 @@ export function detectionRules(result: RuleResult, options: ConvertOptions): obj
 export const formats: Readonly<Record<string, OutputFormat>> & { readonly default: OutputFormat } = {
   default: {
     description: 'KQL queries, one per line (for the Kibana search bar)',
-    rule: (r) => template('default.hbs')({ queries: r.queries }),
+    rule: (r) => template('default')({ queries: r.queries }),
   },
   'detection-rule': {
     description: 'Kibana Security detection rules (custom query, KQL), NDJSON for Import rules',
-    rule: (r, o) =>
-      template('detection-rule.hbs')({ rules: detectionRules(r, o).map((x) => JSON.stringify(x)) }),
+    rule: (r, o) => template('detection-rule')({ rules: detectionRules(r, o).map((x) => JSON.stringify(x)) }),
   },
 };

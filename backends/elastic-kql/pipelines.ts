@@ -2,20 +2,20 @@
  * The built-in ECS pipelines, expressed as pySigma-format processing items from
  * data/pipelines.json and handed to the pipeline engine (`pipelineFromObject`).
  *
- * One entry of the data applies per rule: the most specific logsource match (entries are listed
- * most specific first). The items of an entry record the entry in the `ecs_entry` state and run
- * only while it is the chosen one:
- *   set_state ecs_entry -> detection_item_failure (unsupported fields) -> map_string (value maps)
+ * One entry of the data applies per rule, chosen by the shared entry-table generator
+ * (backends/common/logsource-table.ts: the most specific logsource match, the first listed among
+ * equals), which records it in the `ecs_entry` state. The items of an entry run only while it is
+ * the chosen one:
+ *   detection_item_failure (unsupported fields) -> map_string (value maps)
  *   -> field_name_mapping -> field_name_prefix (winlog.event_data. fallback) or
  *   strict_field_mapping_failure -> add_condition (event.category ...) -> set_state index.
  * The combined `ecs` pipeline (the default) ends with a rule_failure for logsources no entry maps.
  */
 import type { PipelineSpec } from '../../src/pipeline/types.js';
-import { pipelineFromObject } from '../../src/pipeline/index.js';
-import { readData } from './data.js';
+import { backendData } from '../common/files.js';
+import { entryTablePipeline, rowId, type Item, type LogsourceEntry } from '../common/logsource-table.js';
 
-interface Entry {
-  readonly logsource: Readonly<Record<string, string>>;
+interface Entry extends LogsourceEntry {
   readonly index: readonly string[];
   readonly conditions: Readonly<Record<string, string | readonly string[]>>;
   /** Sigma field -> target field, or several (the match becomes an `or` over them). */
@@ -41,7 +41,7 @@ export type EcsPipeline = (typeof ECS_PIPELINES)[number];
 
 let data: Data | undefined;
 function load(): Data {
-  return (data ??= readData<Data>('pipelines.json'));
+  return (data ??= backendData<Data>('elastic-kql', 'pipelines.json'));
 }
 
 const STATE = 'ecs_entry';
@@ -77,35 +77,20 @@ export function domainSplitOf(id: string): Readonly<Record<string, string>> | un
 }
 
 function entryId(set: string, e: Entry): string {
-  return `${set}:${Object.values(e.logsource).join('/')}`;
+  return rowId({ group: set, entry: e });
 }
 
-function entryItems(set: string, e: Entry, n: number): object[] {
-  const id = entryId(set, e);
-  const chosen = [{ type: 'processing_state', key: STATE, val: id }];
-  const items: object[] = [
-    {
-      id: `${set}-${n}-select`,
-      type: 'set_state',
-      key: STATE,
-      val: id,
-      rule_conditions: [
-        { type: 'logsource', ...e.logsource },
-        { type: 'processing_state', key: STATE, val: '' },
-      ],
-      rule_cond_op: 'and',
-    },
-  ];
+/** The items of one entry (the generator runs them only while it is the chosen one). */
+function entryItems(e: Entry): Item[] {
+  const items: Item[] = [];
   for (const [field, why] of Object.entries(e.unsupported ?? {}))
     items.push({
       type: 'detection_item_failure',
       message: `field '${field}' has no faithful ECS mapping: ${why}`,
-      rule_conditions: chosen,
       field_name_conditions: [{ type: 'include_fields', fields: [field] }],
     });
   for (const [field, mapping] of Object.entries(e.valueMaps ?? {})) {
     const only = {
-      rule_conditions: chosen,
       field_name_conditions: [{ type: 'include_fields', fields: [field] }],
     };
     // A YAML boolean (`Initiated: true`) stands for the text the source writes ("true"/"false"):
@@ -132,41 +117,42 @@ function entryItems(set: string, e: Entry, n: number): object[] {
     });
     items.push({ type: 'map_string', mapping, ...only });
   }
-  if (Object.keys(e.fields).length)
-    items.push({ type: 'field_name_mapping', mapping: e.fields, rule_conditions: chosen });
+  if (Object.keys(e.fields).length) items.push({ type: 'field_name_mapping', mapping: e.fields });
   if (e.fieldPrefixes && Object.keys(e.fieldPrefixes).length)
-    items.push({ type: 'field_name_prefix_mapping', mapping: e.fieldPrefixes, rule_conditions: chosen });
+    items.push({ type: 'field_name_prefix_mapping', mapping: e.fieldPrefixes });
   const targets = [...new Set(Object.values(e.fields).flat())];
   if (e.unmappedFieldPrefix !== undefined)
     items.push({
       type: 'field_name_prefix',
       prefix: e.unmappedFieldPrefix,
-      rule_conditions: chosen,
       ...(targets.length ? { field_name_conditions: [{ type: 'exclude_fields', fields: targets }] } : {}),
     });
-  else items.push({ type: 'strict_field_mapping_failure', rule_conditions: chosen });
+  else items.push({ type: 'strict_field_mapping_failure' });
   // The data gives these values exactly as stored (ECS categorisation values are lowercase
   // keywords; channel names as the provider writes them), so they are matched |cased.
   const conditions = Object.fromEntries(Object.entries(e.conditions).map(([k, v]) => [`${k}|cased`, v]));
-  if (Object.keys(conditions).length)
-    items.push({ type: 'add_condition', conditions, rule_conditions: chosen });
-  items.push({ type: 'set_state', key: 'index', val: e.index, rule_conditions: chosen });
+  if (Object.keys(conditions).length) items.push({ type: 'add_condition', conditions });
+  items.push({ type: 'set_state', key: 'index', val: e.index });
   return items;
 }
 
 function spec(name: string, sets: readonly EcsPipeline[], fallback: boolean): PipelineSpec {
   const d = load();
-  // `processing_state` is false for an unset key, so the first item sets it unconditionally.
-  const transformations: object[] = [{ id: `${name}-init`, type: 'set_state', key: STATE, val: '' }];
-  for (const set of sets) d[set].forEach((e, i) => transformations.push(...entryItems(set, e, i)));
-  if (fallback)
-    transformations.push({
-      type: 'rule_failure',
-      message:
-        "no ECS mapping for this rule's logsource (built-in pipelines: ecs-windows, ecs-linux, ecs-cloud, ecs-web); convert with --no-default-pipelines and your own pipeline",
-      rule_conditions: [{ type: 'processing_state', key: STATE, val: '' }],
-    });
-  return pipelineFromObject({ name, priority: 20, transformations }, `builtin:${name}`);
+  return entryTablePipeline<Entry>({
+    name,
+    stateKey: STATE,
+    rows: sets.flatMap((set) => d[set].map((entry) => ({ group: set, entry }))),
+    items: (row) => entryItems(row.entry),
+    unmatched: fallback
+      ? [
+          {
+            type: 'rule_failure',
+            message:
+              "no ECS mapping for this rule's logsource (built-in pipelines: ecs-windows, ecs-linux, ecs-cloud, ecs-web); convert with --no-default-pipelines and your own pipeline",
+          },
+        ]
+      : [],
+  });
 }
 
 export const pipelines: Readonly<Record<string, () => PipelineSpec>> = {

@@ -2,15 +2,12 @@
  * Output formats (Handlebars templates in templates/sentinel/): the bare queries, and Sentinel
  * scheduled analytics rules in the YAML layout of the Azure-Sentinel repository's Detections.
  */
-import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { OutputFormat, RuleResult } from '../../src/backend.js';
-import { template as shared } from '../../src/templates.js';
-import { rootFile } from './data.js';
 import { settingString } from '../../src/settings.js';
+import { attackData, attackTags } from '../common/attack.js';
+import { formatTemplates } from '../common/files.js';
 import { SETTINGS } from './settings.js';
-
-type Template = (ctx: unknown) => string;
 
 const hb = Handlebars.create();
 /** A YAML double-quoted scalar: JSON string syntax, plus the characters YAML reads as line breaks. */
@@ -30,25 +27,13 @@ hb.registerHelper('block', (v: unknown) =>
     .join('\n'),
 );
 
-function template(name: string): Template {
-  return shared(hb, `templates/sentinel/${name}`, { strict: false });
-}
+const template = formatTemplates(hb, 'sentinel', { strict: false });
 
 export const defaultFormat: OutputFormat = {
   description: 'the Kusto queries, one per rule, separated by a blank line',
   separator: '\n',
-  rule: (r) => template('default.hbs')({ queries: r.queries }),
+  rule: (r) => template('default')({ queries: r.queries }),
 };
-
-interface Attack {
-  tactics: Record<string, { id: string; name: string }>;
-  techniques: Record<string, { name: string | null; tactics: string[] }>;
-}
-let attack: Attack | null = null;
-function attackData(): Attack {
-  attack ??= JSON.parse(readFileSync(rootFile('src/data/attack.json'), 'utf8')) as Attack;
-  return attack;
-}
 
 /**
  * Sentinel's tactic names (the `tactics` enum of scheduled analytics rules): CamelCase ATT&CK
@@ -167,15 +152,9 @@ function tagsOf(r: RuleResult): { tactics: string[]; techniques: string[] } {
   const tactics = new Set<string>();
   const techniques = new Set<string>();
   const data = attackData();
-  for (const tag of r.rule?.tags ?? []) {
-    const t = tag.toLowerCase();
-    if (!t.startsWith('attack.')) continue;
-    const name = t.slice(7);
-    if (/^t\d{4}(\.\d{3})?$/.test(name)) {
-      const id = name.toUpperCase();
-      techniques.add(id);
-    } else if (SENTINEL_TACTICS[name]) tactics.add(SENTINEL_TACTICS[name]);
-  }
+  const tags = attackTags(r.rule?.tags ?? []);
+  for (const id of tags.techniques) techniques.add(id);
+  for (const name of tags.tactics) if (SENTINEL_TACTICS[name]) tactics.add(SENTINEL_TACTICS[name]);
   // A rule without tactic tags gets its techniques' tactics.
   if (tactics.size === 0)
     for (const id of techniques)
@@ -197,7 +176,7 @@ export const analyticsRuleFormat: OutputFormat = {
       fields: fields.map(([identifier, column]) => ({ identifier, column })),
     }));
     const frequency = settingString(SETTINGS, 'queryFrequency', options)!;
-    return template('analytics-rule.hbs')({
+    return template('analytics-rule')({
       id: rule?.id ?? '',
       name: rule?.title ?? '',
       description: rule?.description ?? rule?.title ?? '',

@@ -6,22 +6,25 @@
  * (channel / action filters), `detection_item_failure` / `rule_failure` (fields with no faithful
  * column, unsupported log sources).
  *
- * Entry selection: every entry whose logsource is a subset of the rule's sets the state key
- * `sentinel.entry`; entries are ordered by specificity, so the most specific one wins. All other
- * items of an entry are conditioned on that state.
+ * Entry selection is the shared entry-table generator's (backends/common/logsource-table.ts): the
+ * most specific entry whose logsource is a subset of the rule's is recorded in the state key
+ * `sentinel.entry`, and all other items of an entry are conditioned on that state. Among equally
+ * specific entries the one listed LAST in logsources.json (and, across pipelines, in
+ * COMBINED_ORDER) is preferred, so the table hands them to the generator in reverse (`rowsOf`).
  */
-import { readFileSync } from 'node:fs';
 import type { PipelineSpec } from '../../src/pipeline/types.js';
-import { dataFile } from './data.js';
+import { backendData } from '../common/files.js';
+import {
+  chooseRow,
+  entryTablePipeline,
+  rowId,
+  type Item,
+  type LogsourceEntry,
+  type LogsourceKey,
+  type TableRow,
+} from '../common/logsource-table.js';
 
-interface LogsourceKey {
-  readonly product?: string;
-  readonly category?: string;
-  readonly service?: string;
-}
-
-export interface Entry {
-  readonly logsource: LogsourceKey;
+export interface Entry extends LogsourceEntry {
   readonly table: string;
   readonly conditions?: Readonly<Record<string, string | number | readonly (string | number)[]>>;
   readonly fields?: Readonly<Record<string, string>>;
@@ -57,24 +60,16 @@ export interface ValueTables {
   >;
 }
 
-let values: ValueTables | null = null;
 /** data/values.json: the value translations entries refer to. */
 export function valueTables(): ValueTables {
-  values ??= JSON.parse(readFileSync(dataFile('values.json'), 'utf8')) as ValueTables;
-  return values;
+  return backendData<ValueTables>('sentinel-kql', 'values.json');
 }
 
 export type PipelineName = 'sentinel-defender' | 'sentinel-windows' | 'sentinel-linux' | 'sentinel-cloud';
 
-let cache: Record<PipelineName, Entry[]> | null = null;
-
 export function logsourceData(): Record<PipelineName, Entry[]> {
-  cache ??= (
-    JSON.parse(readFileSync(dataFile('logsources.json'), 'utf8')) as {
-      pipelines: Record<PipelineName, Entry[]>;
-    }
-  ).pipelines;
-  return cache;
+  return backendData<{ pipelines: Record<PipelineName, Entry[]> }>('sentinel-kql', 'logsources.json')
+    .pipelines;
 }
 
 /** State keys the backend reads. */
@@ -104,129 +99,103 @@ export function entryById(id: string): { pipeline: PipelineName; entry: Entry } 
 }
 
 /**
- * The most specific entry of any built-in pipeline whose logsource is part of `ls` and whose table
- * is `table` (for `--set table=`); on a tie the combined pipeline's order decides (Defender last).
+ * The entry of any built-in pipeline that the shared rule picks for `ls` among those whose table
+ * is `table` (for `--set table=`); on a tie the combined pipeline's preference decides (Defender).
  */
 export function entryForTable(
   ls: LogsourceKey,
   table: string,
 ): { pipeline: PipelineName; entry: Entry } | null {
-  let best: { pipeline: PipelineName; entry: Entry } | null = null;
-  const data = logsourceData();
-  for (const pipeline of COMBINED_ORDER)
-    for (const entry of data[pipeline]) {
-      if (entry.table !== table || entry.unsupported) continue;
-      const l = entry.logsource;
-      if ((['product', 'category', 'service'] as const).some((k) => l[k] !== undefined && l[k] !== ls[k]))
-        continue;
-      if (!best || specificity(entry) >= specificity(best.entry)) best = { pipeline, entry };
-    }
-  return best;
+  const row = chooseRow(rowsOf(COMBINED_ORDER), ls, (r) => r.entry.table === table && !r.entry.unsupported);
+  return row ? { pipeline: row.group, entry: row.entry } : null;
 }
 
-/** One entry alone as a pipeline (its logsource condition dropped: the caller chose it). */
+/** One entry alone as a pipeline (the caller chose it for the rule's logsource). */
 export function entryPipeline(pipeline: PipelineName, e: Entry): PipelineSpec {
-  return spec(`${pipeline}:${e.table}`, itemsFor([[pipeline, e]], { defenderGuard: false }));
+  return spec(`${pipeline}:${e.table}`, [{ group: pipeline, entry: e }], false);
 }
 
 function entryId(pipeline: string, e: Entry): string {
-  const ls = e.logsource;
-  return `${pipeline}:${ls.product ?? '*'}/${ls.category ?? '*'}/${ls.service ?? '*'}`;
+  return rowId({ group: pipeline, entry: e });
 }
 
-function specificity(e: Entry): number {
-  const ls = e.logsource;
-  return (ls.product ? 1 : 0) + (ls.category ? 1 : 0) + (ls.service ? 1 : 0);
+/**
+ * The rows of these pipelines in the generator's table order (first preferred among equally
+ * specific entries): logsources.json lists the preferred entry last, and so does COMBINED_ORDER.
+ */
+function rowsOf(names: readonly PipelineName[]): Array<TableRow<Entry> & { group: PipelineName }> {
+  const data = logsourceData();
+  return names.flatMap((group) => data[group].map((entry) => ({ group, entry }))).reverse();
 }
 
-type Item = Record<string, unknown>;
-
-/** The processing items for a list of (pipeline, entry) pairs, least specific first. */
-function itemsFor(pairs: ReadonlyArray<readonly [string, Entry]>, opts: { defenderGuard: boolean }): Item[] {
-  const sorted = pairs
-    .map((p, i) => ({ p, i }))
-    .sort((a, b) => specificity(a.p[1]) - specificity(b.p[1]) || a.i - b.i);
+/** The items of one entry (the generator runs them only while it is the chosen one). */
+function entryItems(e: Entry): Item[] {
   const items: Item[] = [];
-  // Entries of several pipelines share logsources: one condition list each, compiled once.
-  const byLogsource = new Map<string, object[]>();
-  for (const { p } of sorted) {
-    const [pipeline, e] = p;
-    const id = entryId(pipeline, e);
-    const ls = { type: 'logsource', ...e.logsource };
-    const lsKey = JSON.stringify(ls);
-    const item: Item = { id: `${id}#select`, type: 'set_state', key: STATE.entry, val: id };
-    const unmapped = Object.keys(e.unmapped ?? {});
-    if (opts.defenderGuard && pipeline === 'sentinel-defender' && unmapped.length > 0) {
-      // In the combined pipeline a rule that needs a field Defender does not record goes to the
-      // Windows event tables instead (when an entry there covers it).
-      item.rule_conditions = {
-        ls,
-        ...Object.fromEntries(unmapped.map((f, k) => [`f${k}`, { type: 'contains_field', field: f }])),
-      };
-      item.rule_cond_expr = `ls and not (${unmapped.map((_, k) => `f${k}`).join(' or ')})`;
-    } else {
-      let conditions = byLogsource.get(lsKey);
-      if (!conditions) byLogsource.set(lsKey, (conditions = [ls]));
-      item.rule_conditions = conditions;
-    }
-    items.push(item);
+  const add = (x: Item) => items.push(x);
+  if (e.unsupported) return [{ type: 'rule_failure', message: `${e.table}: ${e.unsupported}` }];
+  add({ type: 'set_state', key: STATE.table, val: e.table });
+  if (e.keywords) add({ type: 'set_state', key: STATE.keywords, val: e.keywords });
+  for (const [f, reason] of Object.entries(e.unmapped ?? {}))
+    add({
+      type: 'detection_item_failure',
+      message: `field '${f}' has no faithful column in ${e.table}: ${reason}`,
+      field_name_conditions: [{ type: 'include_fields', fields: [f] }],
+    });
+  for (const [f, vm] of Object.entries(e.valueMaps ?? {})) {
+    add({
+      type: 'map_string',
+      mapping: vm.values,
+      field_name_conditions: [{ type: 'include_fields', fields: [f] }],
+    });
   }
-  for (const { p } of sorted) {
-    const [pipeline, e] = p;
-    const id = entryId(pipeline, e);
-    const when = [{ type: 'processing_state', key: STATE.entry, val: id }];
-    const add = (x: Item) => items.push({ ...x, rule_conditions: when });
-    if (e.unsupported) {
-      add({ type: 'rule_failure', message: `${e.table}: ${e.unsupported}` });
-      continue;
-    }
-    add({ type: 'set_state', key: STATE.table, val: e.table });
-    if (e.keywords) add({ type: 'set_state', key: STATE.keywords, val: e.keywords });
-    for (const [f, reason] of Object.entries(e.unmapped ?? {}))
-      add({
-        type: 'detection_item_failure',
-        message: `field '${f}' has no faithful column in ${e.table}: ${reason}`,
-        field_name_conditions: [{ type: 'include_fields', fields: [f] }],
-      });
-    for (const [f, vm] of Object.entries(e.valueMaps ?? {})) {
-      add({
-        type: 'map_string',
-        mapping: vm.values,
-        field_name_conditions: [{ type: 'include_fields', fields: [f] }],
-      });
-    }
-    const fields: Record<string, string> = { ...(e.fields ?? {}) };
-    delete fields[''];
-    for (const [f, vm] of Object.entries(e.valueMaps ?? {})) fields[f] = vm.column;
-    if (e.fallback) {
-      // Any other field is a key of the event data (WindowsEvent: dynamic; SecurityEvent: XML text).
-      const keep = [
-        ...Object.keys(fields),
-        ...Object.keys(e.unmapped ?? {}),
-        ...Object.keys(e.derived ?? {}),
-        ...Object.keys(e.enums ?? {}),
-      ];
-      add({
-        type: 'field_name_prefix',
-        prefix: `${e.fallback.column}.`,
-        field_name_conditions: [{ type: 'include_fields', fields: keep }],
-        field_name_cond_not: true,
-      });
-      if (e.fallback.kind === 'xml') add({ type: 'set_state', key: STATE.xml, val: e.fallback.column });
-    }
-    if (Object.keys(fields).length > 0) add({ type: 'field_name_mapping', mapping: fields });
-    if (e.pathColumns) {
-      const mapping: Record<string, string> = {};
-      for (const [prefix, col] of Object.entries(e.pathColumns)) mapping[prefix] = col + '.';
-      add({ type: 'field_name_prefix_mapping', mapping });
-    }
-    if (e.conditions) add({ type: 'add_condition', conditions: e.conditions });
+  const fields: Record<string, string> = { ...(e.fields ?? {}) };
+  delete fields[''];
+  for (const [f, vm] of Object.entries(e.valueMaps ?? {})) fields[f] = vm.column;
+  if (e.fallback) {
+    // Any other field is a key of the event data (WindowsEvent: dynamic; SecurityEvent: XML text).
+    const keep = [
+      ...Object.keys(fields),
+      ...Object.keys(e.unmapped ?? {}),
+      ...Object.keys(e.derived ?? {}),
+      ...Object.keys(e.enums ?? {}),
+    ];
+    add({
+      type: 'field_name_prefix',
+      prefix: `${e.fallback.column}.`,
+      field_name_conditions: [{ type: 'include_fields', fields: keep }],
+      field_name_cond_not: true,
+    });
+    if (e.fallback.kind === 'xml') add({ type: 'set_state', key: STATE.xml, val: e.fallback.column });
   }
+  if (Object.keys(fields).length > 0) add({ type: 'field_name_mapping', mapping: fields });
+  if (e.pathColumns) {
+    const mapping: Record<string, string> = {};
+    for (const [prefix, col] of Object.entries(e.pathColumns)) mapping[prefix] = col + '.';
+    add({ type: 'field_name_prefix_mapping', mapping });
+  }
+  if (e.conditions) add({ type: 'add_condition', conditions: e.conditions });
   return items;
 }
 
-function spec(name: string, transformations: Item[]): PipelineSpec {
-  return { name, priority: 10, vars: {}, transformations, source: `builtin:${name}` };
+function spec(name: string, rows: ReadonlyArray<TableRow<Entry>>, defenderGuard: boolean): PipelineSpec {
+  return entryTablePipeline<Entry>({
+    name,
+    stateKey: STATE.entry,
+    rows,
+    items: (row) => entryItems(row.entry),
+    guard: (row) => {
+      const unmapped = Object.keys(row.entry.unmapped ?? {});
+      if (!defenderGuard || row.group !== 'sentinel-defender' || unmapped.length === 0) return undefined;
+      // In the combined pipeline a rule that needs a field Defender does not record goes to the
+      // Windows event tables instead (when an entry there covers it).
+      return {
+        conditions: Object.fromEntries(
+          unmapped.map((f, k) => [`f${k}`, { type: 'contains_field', field: f }]),
+        ),
+        expr: `not (${unmapped.map((_, k) => `f${k}`).join(' or ')})`,
+      };
+    },
+  });
 }
 
 const ONE: readonly PipelineName[] = [
@@ -238,14 +207,7 @@ const ONE: readonly PipelineName[] = [
 
 /** One pipeline of logsources.json. */
 export function pipelineFor(name: PipelineName): PipelineSpec {
-  const entries = logsourceData()[name];
-  return spec(
-    name,
-    itemsFor(
-      entries.map((e) => [name, e] as const),
-      { defenderGuard: false },
-    ),
-  );
+  return spec(name, rowsOf([name]), false);
 }
 
 const COMBINED_ORDER: readonly PipelineName[] = [
@@ -261,9 +223,7 @@ const COMBINED_ORDER: readonly PipelineName[] = [
  * (through WindowsEvent) for endpoint categories, unless the rule uses a field Defender lacks.
  */
 export function combinedPipeline(): PipelineSpec {
-  const data = logsourceData();
-  const pairs = COMBINED_ORDER.flatMap((n) => data[n].map((e) => [n, e] as const));
-  return spec('sentinel', itemsFor(pairs, { defenderGuard: true }));
+  return spec('sentinel', rowsOf(COMBINED_ORDER), true);
 }
 
 export const PIPELINE_NAMES = ONE;

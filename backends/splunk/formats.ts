@@ -5,12 +5,10 @@
 import Handlebars from 'handlebars';
 import type { ConvertOptions, OutputFormat, RuleResult } from '../../src/backend.js';
 import { prefixSettings, settingList, settingString } from '../../src/settings.js';
-import { template as shared } from '../../src/templates.js';
+import { formatTemplates } from '../common/files.js';
 import { SETTINGS } from './settings.js';
 
-function template(name: string): (ctx: unknown) => string {
-  return shared(Handlebars, `templates/splunk/${name}.hbs`, { strict: false });
-}
+const template = formatTemplates(Handlebars, 'splunk', { strict: false });
 
 /** One line of a .conf value: no control characters (a raw newline would start a new key). */
 function oneLine(s: string): string {
