@@ -11,9 +11,11 @@
  *   wins (the one naming the most keys); among equally specific entries, the first in table order.
  *
  * The pipeline: `set_state <stateKey> ''` for every rule, then one selecting `set_state` per row
- * (most specific first; its rule conditions: the logsource, "nothing chosen yet" and the guard),
- * then each row's own items, run only while its id is the chosen one, then `unmatched` items, run
- * when no row was chosen. The chosen row's id (`rowId`) is left in the state for the backend, and
+ * (rule conditions: the logsource and the guard) in the reverse of the rule's order, so that the
+ * last one to apply, which is the one that stays, is the rule's choice (no selection depends on
+ * an earlier one: the pipeline planner decides them all from the logsource once), then each row's
+ * own items, run only while its id is the chosen one, then `unmatched` items, run when no row was
+ * chosen. The chosen row's id (`rowId`) is left in the state for the backend, and
  * names the row's items (`<rowId>#<n>`) in `--explain` and in pipeline error messages.
  */
 import { pipelineFromObject } from '../../src/pipeline/index.js';
@@ -109,7 +111,7 @@ export function entryTablePipeline<E extends LogsourceEntry>(t: EntryTable<E>): 
     { id: `${t.name}-init`, type: 'set_state', key: t.stateKey, val: '' },
   ];
   const rows = ranked(t.rows);
-  for (const row of rows) {
+  for (const row of [...rows].reverse()) {
     const id = rowId(row);
     const guard = t.guard?.(row);
     const ls = { type: 'logsource', ...row.entry.logsource };
@@ -118,8 +120,9 @@ export function entryTablePipeline<E extends LogsourceEntry>(t: EntryTable<E>): 
       type: 'set_state',
       key: t.stateKey,
       val: id,
-      rule_conditions: { ls, free, ...(guard?.conditions ?? {}) },
-      rule_cond_expr: guard ? `ls and free and (${guard.expr})` : 'ls and free',
+      ...(guard
+        ? { rule_conditions: { ls, ...guard.conditions }, rule_cond_expr: `ls and (${guard.expr})` }
+        : { rule_conditions: [ls] }),
     });
   }
   // Each item is named after its row (`--explain` lines and error messages say which entry).
