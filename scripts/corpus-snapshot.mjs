@@ -57,9 +57,10 @@ if (args[0] === '--diff') {
   process.exit(differ ? 1 : 0);
 }
 
-const out = resolve(args[0] ?? 'corpus-snapshot');
+// Options first: they are taken out of args, and the folder is what is left.
 const cli = resolve(option('--cli', 'dist/bundle/cli.js'));
 const corpus = resolve(option('--corpus', join('..', 'shared', 'sigma-corpus')));
+const out = resolve(args[0] ?? 'corpus-snapshot');
 if (!existsSync(corpus)) {
   console.error(`no corpus at ${corpus}`);
   process.exit(2);
