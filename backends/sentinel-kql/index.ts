@@ -7,6 +7,7 @@ import type { Backend, ConvertContext } from '../../src/backend.js';
 import { DiagnosticSink } from '../../src/diagnostics.js';
 import { buildRule } from '../../src/ir/build.js';
 import type { Node } from '../../src/ir/types.js';
+import { Lowering } from '../../src/lowering/approximate.js';
 import { applyPipelines } from '../../src/pipeline/index.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../../src/pipeline/types.js';
 import { stateMap, stateString } from '../../src/pipeline/state.js';
@@ -24,7 +25,7 @@ import {
   valueTables,
   type Entry,
 } from './pipelines.js';
-import { KustoRenderer, type EnumField, type TableContext } from './render.js';
+import { KustoRenderer, type EnumField, type SentinelReason, type TableContext } from './render.js';
 import { SETTINGS } from './settings.js';
 
 /** The table `--set table=` names (not the pipelines' one), if any. */
@@ -118,6 +119,8 @@ export const sentinelBackend: Backend = {
     'sentinel-cloud': () => pipelineFor('sentinel-cloud'),
   },
   defaultPipelines: ['sentinel'],
+  // A field-less number is a keyword: its text anywhere (`* contains "4688"`), as a string keyword.
+  capabilities: { keywordNumbersAsText: true },
   formats: { default: defaultFormat, 'analytics-rule': analyticsRuleFormat },
   settings: SETTINGS,
   convert(original) {
@@ -142,6 +145,8 @@ export const sentinelBackend: Backend = {
       );
       return [];
     }
+    // One reporter for the rule's approximations and refusals (the table's and the predicate's).
+    const lowering = new Lowering<SentinelReason>(ctx.sink);
     if (chosen) {
       // The most specific entry whose logsource is a subset of the rule's applied: the rule's own
       // log source (a category or service the data does not list) is not filtered on.
@@ -150,17 +155,21 @@ export const sentinelBackend: Backend = {
         (k) => ls[k] !== undefined && l[k] === undefined,
       );
       if (chosen.entry.widens)
-        ctx.sink.warning(
-          'approximation',
+        lowering.report(
+          undefined,
+          'logsource-widens',
           `${chosen.entry.widens}; the query may match more events than the rule`,
+          'wider',
         );
       if (extra.length > 0)
-        ctx.sink.warning(
-          'approximation',
+        lowering.report(
+          undefined,
+          'logsource-partial',
           `no mapping for the rule's ${extra.map((k) => `${k} '${ls[k]}'`).join(' and ')}: the query searches all of ${t.table} (${[l.product, l.category, l.service].map((x) => x ?? '*').join('/')}), which may match more events than the rule`,
+          'wider',
         );
     }
-    const renderer = new KustoRenderer(t, ctx.sink);
+    const renderer = new KustoRenderer(t, lowering);
     const predicate = renderer.render(ctx.ir);
     if (predicate === null || ctx.sink.hasErrors) return [];
     const ext = [...renderer.extends].map(([name, expr]) => `${kustoName(name)} = ${expr}`);

@@ -1,8 +1,12 @@
 /**
  * IR to a Kusto `where` predicate. Every quirk below cites the Microsoft documentation page it
  * comes from (see NOTES.md for the collected facts).
+ *
+ * The rule's IR is lowered leaf by leaf with its polarity (`lowerLeaves`) into the shared working
+ * tree, whose leaves are rendered Kusto text; then the tree is printed. Approximations and
+ * refusals go through one `Lowering` reporter per rule, with the reasons below.
  */
-import { assertNever, type DiagnosticSink } from '../../src/diagnostics.js';
+import { assertNever } from '../../src/diagnostics.js';
 import { withOp } from '../../src/ir/sigma-string.js';
 import type {
   BooleanMatch,
@@ -18,8 +22,42 @@ import type {
   StringMatch,
   TimeMatch,
 } from '../../src/ir/types.js';
+import type { Lowering } from '../../src/lowering/approximate.js';
+import { keywordNumberAsText } from '../../src/lowering/passes.js';
 import { regexFeatures, sigmaToRegex } from '../../src/lowering/regex.js';
+import { FALSE, TRUE, leaf, lowerLeaves, or, type Tree } from '../../src/lowering/tree.js';
 import { kustoMember, kustoName, kustoString } from './literal.js';
+
+/**
+ * Stable reasons of the Sentinel backend's diagnostics (`Diagnostic.reason`).
+ * Approximations (a Kusto string column reads a missing value as "", "The string data type"):
+ * - `string-exists`: Sigma `*` or `|exists` on a string column (present and missing are not told apart);
+ * - `string-missing`: `null` or `|exists: false` on a string column;
+ * - `string-empty`: an empty value `''` on a string column;
+ * - `string-fieldref`: `|fieldref` with a string side (a missing field compares as "").
+ * Approximations of the table (index.ts):
+ * - `logsource-widens`: the table holds other sources' rows that no filter tells apart;
+ * - `logsource-partial`: the rule's category or service has no mapping, the whole table is searched.
+ * Refusals (`unsupported-construct`):
+ * - `regex`: a regex feature Kusto's RE2 engine lacks;
+ * - `placeholder`: a placeholder inside a larger value or under an operator;
+ * - `translated-field`: a field whose values are translated for the table, in a comparison
+ *   other than a value match (or with a placeholder);
+ * - `translated-value`: none of the rule's values of such a field is one the table records;
+ * - `number`: a number Kusto has no literal for (infinite).
+ */
+export type SentinelReason =
+  | 'string-exists'
+  | 'string-missing'
+  | 'string-empty'
+  | 'string-fieldref'
+  | 'logsource-widens'
+  | 'logsource-partial'
+  | 'regex'
+  | 'placeholder'
+  | 'translated-field'
+  | 'translated-value'
+  | 'number';
 
 /** The Kusto type an operand expression yields. `unknown`: a column of a table without a schema. */
 export type OperandType = 'string' | 'number' | 'bool' | 'datetime' | 'dynamic' | 'other' | 'unknown';
@@ -53,6 +91,7 @@ export interface EnumField {
   readonly table: string;
 }
 
+/** A leaf of the working tree: a rendered predicate. */
 interface Rendered {
   readonly text: string;
   /** Precedence class: `or` needs parentheses inside `and`. */
@@ -60,6 +99,13 @@ interface Rendered {
 }
 
 const atom = (text: string): Rendered => ({ text, prec: 'atom' });
+const atomLeaf = (text: string): Tree<Rendered> => leaf(atom(text));
+
+/**
+ * What a leaf becomes once the rule is refused (reported through `Lowering.unsupported`): the
+ * rule gets no query, so any constant serves; the remaining leaves are not lowered.
+ */
+const REFUSED: Tree<Rendered> = FALSE;
 
 function kindOfType(t: string): OperandType {
   switch (t.toLowerCase()) {
@@ -83,40 +129,34 @@ function kindOfType(t: string): OperandType {
   }
 }
 
-/** Thrown inside rendering for a construct Kusto cannot express; turned into one diagnostic. */
-class Unsupported extends Error {
-  constructor(
-    message: string,
-    readonly m?: Match,
-  ) {
-    super(message);
-  }
-}
-
 export class KustoRenderer {
   private readonly reported = new Set<string>();
+  /** Set by the first refusal: the rule is lost, so the remaining leaves are not lowered (one error). */
+  private refused = false;
   /** `| extend` columns the predicate uses: name -> expression, in first-use order. */
   readonly extends = new Map<string, string>();
   constructor(
     private readonly ctx: TableContext,
-    private readonly sink: DiagnosticSink,
+    private readonly lowering: Lowering<SentinelReason>,
   ) {}
 
   /** The predicate for a tree, or null when a construct is unsupported (reported). */
   render(node: Node): string | null {
-    try {
-      return this.node(node, false).text;
-    } catch (e) {
-      if (!(e instanceof Unsupported)) throw e;
-      this.sink.error('unsupported-construct', e.message, e.m?.origin);
-      return null;
-    }
+    const tree = lowerLeaves(node, (m, negated) => (this.refused ? REFUSED : this.match(m, negated)));
+    return this.refused ? null : print(tree).text;
+  }
+
+  /** Reports a construct Kusto cannot express; the rule gets no query. */
+  private refuse(m: Match, message: string, reason: SentinelReason): null {
+    this.lowering.unsupported(m, message, reason);
+    this.refused = true;
+    return null;
   }
 
   // ---- fields ----
 
-  /** The operand for a field name as it arrives after the pipelines. */
-  operand(field: string, m: Match): Operand {
+  /** The operand for a field name as it arrives after the pipelines; null when refused (reported). */
+  operand(field: string, m: Match): Operand | null {
     const derived = this.ctx.derived[field];
     if (derived !== undefined) {
       // Computed once per row with `| extend` ("extend operator"), named for the Sigma field
@@ -128,9 +168,10 @@ export class KustoRenderer {
       return { expr: kustoName(name), type: 'string' };
     }
     if (this.ctx.enums[field] !== undefined)
-      throw new Unsupported(
-        `field '${field}' takes only the values of ${this.ctx.enums[field].table} and cannot be used in this comparison`,
+      return this.refuse(
         m,
+        `field '${field}' takes only the values of ${this.ctx.enums[field].table} and cannot be used in this comparison`,
+        'translated-field',
       );
     const cols = this.ctx.columns;
     if (!cols) return { expr: kustoName(field), type: 'unknown' };
@@ -156,8 +197,9 @@ export class KustoRenderer {
     const key = `unmapped:${field}`;
     if (!this.reported.has(key)) {
       this.reported.add(key);
-      // A name that is not a column does not bind: the query would not run, so it is refused.
-      this.sink.error(
+      // A name that is not a column does not bind: the query would not run, so it is refused
+      // (a mapping error, not a construct: the rule goes on being lowered, and gets no query).
+      this.lowering.sink.error(
         'unmapped-field',
         `field '${field}' is not a column of ${this.ctx.table}: the query would not run (map the field with a pipeline, or name a table that has it)`,
         m.origin,
@@ -172,53 +214,46 @@ export class KustoRenderer {
     return o.type === 'string' || o.type === 'unknown' ? o.expr : `tostring(${o.expr})`;
   }
 
-  /** The string side of a match: a column, or all columns / the keyword column for keywords. */
-  private stringSide(field: string | null, m: Match): string {
-    if (field !== null) return this.str(this.operand(field, m));
+  /**
+   * The operand a match's string side reads: its field, or for a keyword (field null) the keyword
+   * column; `null` for a keyword that searches all columns (`*`). `false` when refused (reported).
+   */
+  private stringOperand(field: string | null, m: Match): Operand | null | false {
     // `where * contains "x"` tests every column ("where operator": `* has "cow"` searches all columns).
-    if (this.ctx.keywords === '*') return '*';
-    return this.str(this.operand(this.ctx.keywords, m));
+    const f = field ?? (this.ctx.keywords === '*' ? null : this.ctx.keywords);
+    if (f === null) return null;
+    return this.operand(f, m) ?? false;
   }
 
-  // ---- tree ----
+  // ---- leaves ----
 
-  private node(n: Node, neg: boolean): Rendered {
-    if ('field' in n && n.field !== null && this.ctx.enums[n.field] !== undefined)
-      return this.enumMatch(n, this.ctx.enums[n.field]);
-    switch (n.kind) {
-      case 'and':
-      case 'or': {
-        const parts = n.children.map((c) => this.node(c, neg));
-        if (parts.length === 1) return parts[0];
-        return joinBalanced(
-          parts.map((p) => (n.kind === 'and' && p.prec === 'or' ? `(${p.text})` : p.text)),
-          n.kind,
-        );
-      }
-      case 'not':
-        return atom(`not(${this.node(n.child, !neg).text})`);
+  /** One IR match, with its polarity (`negated`: under an odd number of `not`s), as a tree. */
+  private match(m: Match, negated: boolean): Tree<Rendered> {
+    if (m.field !== null && this.ctx.enums[m.field] !== undefined)
+      return this.enumMatch(m, this.ctx.enums[m.field]);
+    switch (m.kind) {
       case 'string':
-        return this.string(n, neg);
+        return this.string(m, negated);
       case 'regex':
-        return this.regex(n);
+        return this.regex(m);
       case 'cidr':
-        return this.cidr(n, neg);
+        return this.cidr(m, negated);
       case 'number':
-        return this.number(n, neg);
+        return this.number(m, negated);
       case 'boolean':
-        return this.boolean(n);
+        return this.boolean(m);
       case 'compare':
-        return this.compare(n, neg);
+        return this.compare(m, negated);
       case 'exists':
-        return atom(this.presence(n.field, n, n.exists, neg));
+        return this.presence(m.field, m, m.exists, negated);
       case 'null':
-        return atom(this.presence(n.field, n, false, neg));
+        return this.presence(m.field, m, false, negated);
       case 'fieldref':
-        return this.fieldref(n, neg);
+        return this.fieldref(m, negated);
       case 'time':
-        return this.time(n, neg);
+        return this.time(m, negated);
       default:
-        return assertNever(n);
+        return assertNever(m);
     }
   }
 
@@ -232,20 +267,24 @@ export class KustoRenderer {
     return neg ? `coalesce(${pred}, false)` : pred;
   }
 
-  // ---- matches ----
-
   /**
    * A field with a closed set of Sigma values, each stored as other values of a column: the rule's
    * values are matched against the Sigma values (with the rule's operator, wildcards and case), and
    * the column is compared with what those are stored as. Exact: the set is closed.
    */
-  private enumMatch(m: Match, e: EnumField): Rendered {
+  private enumMatch(m: Match, e: EnumField): Tree<Rendered> {
     const keys = Object.keys(e.values);
     let test: (k: string) => boolean;
     switch (m.kind) {
       case 'string': {
-        if (m.values.some((v) => v.some((p) => p.kind === 'placeholder')))
-          throw new Unsupported(`placeholder in '${m.field}': its values are translated for ${e.table}`, m);
+        if (m.values.some((v) => v.some((p) => p.kind === 'placeholder'))) {
+          this.refuse(
+            m,
+            `placeholder in '${m.field}': its values are translated for ${e.table}`,
+            'translated-field',
+          );
+          return REFUSED;
+        }
         const res = m.values.map(
           (v) => new RegExp(sigmaToRegex(v, m.op, { cased: m.cased, dialect: 'js' }), m.cased ? 'u' : 'iu'),
         );
@@ -259,61 +298,60 @@ export class KustoRenderer {
       case 'number':
         test = (k) => m.values.some((v) => v.text === k);
         break;
-      default:
-        throw new Unsupported(
-          `'${m.kind}' on '${'field' in m ? m.field : ''}': its values are translated for ${e.table} and only value matches are`,
+      case 'regex':
+      case 'cidr':
+      case 'compare':
+      case 'exists':
+      case 'null':
+      case 'fieldref':
+      case 'time':
+        this.refuse(
           m,
+          `'${m.kind}' on '${m.field}': its values are translated for ${e.table} and only value matches are`,
+          'translated-field',
         );
+        return REFUSED;
+      default:
+        return assertNever(m);
     }
     const hit = keys.filter(test);
-    if (hit.length === 0)
-      throw new Unsupported(
-        `no value of '${m.field}' in the rule is one ${e.table} records (known: ${keys.join(', ')})`,
+    if (hit.length === 0) {
+      this.refuse(
         m,
+        `no value of '${m.field}' in the rule is one ${e.table} records (known: ${keys.join(', ')})`,
+        'translated-value',
       );
+      return REFUSED;
+    }
     const stored = [...new Set(hit.flatMap((k) => e.values[k]))].sort();
-    const col = this.str(this.operandOfColumn(e.column, m));
-    return atom(
+    const o = this.operandOfColumn(e.column, m);
+    if (!o) return REFUSED;
+    const col = this.str(o);
+    return atomLeaf(
       stored.length === 1
         ? `${col} == ${kustoString(stored[0])}`
         : `${col} in (${stored.map((v) => kustoString(v)).join(', ')})`,
     );
   }
 
-  private operandOfColumn(column: string, m: Match): Operand {
+  private operandOfColumn(column: string, m: Match): Operand | null {
     const t = this.ctx.columns?.[column];
     if (t === undefined) return this.operand(column, m);
     return { expr: kustoName(column), type: kindOfType(t) };
   }
 
   /** isnotempty/isempty for strings ("isempty()": an empty string and a missing one are alike), isnotnull/isnull otherwise. */
-  private presence(field: string, m: Match, present: boolean, neg: boolean): string {
+  private presence(field: string, m: Match, present: boolean, neg: boolean): Tree<Rendered> {
     const o = this.operand(field, m);
+    if (!o) return REFUSED;
     if (present) return this.present(o, m, neg);
-    if (o.type === 'string' || o.type === 'unknown') {
-      this.emptyOrMissing(o, m, neg, 'missing');
-      // Narrowing under `not`: isnull() is exact on a dynamic value and false for a string (a
-      // string is never null); widening otherwise: isempty() also takes a present empty string.
-      return neg ? `isnull(${o.expr})` : `isempty(${o.expr})`;
-    }
-    return `isnull(${o.expr})`;
-  }
-
-  /**
-   * Sigma tells a missing field from a present empty one; a Kusto string column does not (a
-   * missing value reads as "", "The string data type"). A test for either is labelled: it widens
-   * (also the other case), or under `not` narrows (neither), so that the whole query widens.
-   */
-  private emptyOrMissing(o: Operand, m: Match, neg: boolean, what: 'empty' | 'missing'): void {
-    const key = `${what}:${o.expr}:${neg}`;
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    const other = what === 'empty' ? 'missing' : 'present but empty';
-    this.sink.warning(
-      'approximation',
-      `'${o.expr}' ${what === 'empty' ? 'empty' : 'missing'}: Kusto reads a missing string as "", so a ${other} value cannot be told apart; ${neg ? `under 'not' the test matches no row (narrowing, so the whole query` : `the test also matches a ${other} value (the query`} may match more events than the rule)`,
-      m.origin,
-    );
+    if (!stringLike(o)) return atomLeaf(`isnull(${o.expr})`);
+    // Widening: isempty() also takes a present empty string. Narrowing under `not`: isnull() is
+    // exact on a dynamic value and false for a string (a string is never null).
+    return this.lowering.bound(m, neg, 'string-missing', emptyOrMissing(o, neg, 'missing'), {
+      wider: atomLeaf(`isempty(${o.expr})`),
+      narrower: atomLeaf(`isnull(${o.expr})`),
+    });
   }
 
   /**
@@ -324,58 +362,65 @@ export class KustoRenderer {
    * under `not` the narrowing `isnotempty()`, and the rule is labelled approximate. A column of
    * unknown type may be a string: the same.
    */
-  private present(o: Operand, m: Match, neg: boolean): string {
-    if (o.type !== 'string' && o.type !== 'unknown') return `isnotnull(${o.expr})`;
-    const key = `present:${o.expr}:${neg}`;
-    if (!this.reported.has(key)) {
-      this.reported.add(key);
-      this.sink.warning(
-        'approximation',
-        neg
-          ? `'${o.expr}' present (any value) under 'not' is written isnotempty(): Kusto reads a missing string as "", so a present empty value is not told from a missing one; the query may match more events than the rule`
-          : `'${o.expr}' present (any value) is written isnotnull(), true for every row: Kusto reads a missing string as "", so a missing value is not told from an empty one; the query may match more events than the rule`,
-        m.origin,
-      );
-    }
-    return neg ? `isnotempty(${o.expr})` : `isnotnull(${o.expr})`;
+  private present(o: Operand, m: Match, neg: boolean): Tree<Rendered> {
+    if (!stringLike(o)) return atomLeaf(`isnotnull(${o.expr})`);
+    return this.lowering.bound(
+      m,
+      neg,
+      'string-exists',
+      neg
+        ? `'${o.expr}' present (any value) under 'not' is written isnotempty(): Kusto reads a missing string as "", so a present empty value is not told from a missing one; the query may match more events than the rule`
+        : `'${o.expr}' present (any value) is written isnotnull(), true for every row: Kusto reads a missing string as "", so a missing value is not told from an empty one; the query may match more events than the rule`,
+      { wider: atomLeaf(`isnotnull(${o.expr})`), narrower: atomLeaf(`isnotempty(${o.expr})`) },
+    );
   }
 
-  private string(m: StringMatch, neg: boolean): Rendered {
-    const side = this.stringSide(m.field, m);
-    const o = m.field !== null ? this.operand(m.field, m) : null;
+  private string(m: StringMatch, neg: boolean): Tree<Rendered> {
+    const o = this.stringOperand(m.field, m);
+    if (o === false) return REFUSED;
+    const side = o === null ? '*' : this.str(o);
     const eqs: string[] = [];
-    const out: string[] = [];
+    // The values' predicates, in order; the plain equalities form one `in~` list, at the place of the first.
+    const out: Tree<Rendered>[] = [];
     let eqAt = -1;
     for (const v of m.values) {
       const r = this.stringValue(side, o, v, m, neg);
-      if (r.eq !== undefined) {
+      if (r === null) return REFUSED;
+      if ('eq' in r) {
         if (eqAt < 0) {
           eqAt = out.length;
-          out.push('');
+          out.push(REFUSED); // replaced below
         }
         eqs.push(r.eq);
-      } else out.push(r.text!);
+      } else out.push(r);
     }
     if (eqAt >= 0) {
       // `in~` / `in`: case-insensitive / case-sensitive membership ("in~ operator", "in operator").
-      out[eqAt] =
+      out[eqAt] = atomLeaf(
         eqs.length === 1
           ? `${side} ${m.cased ? '==' : '=~'} ${eqs[0]}`
-          : `${side} ${m.cased ? 'in' : 'in~'} (${eqs.join(', ')})`;
+          : `${side} ${m.cased ? 'in' : 'in~'} (${eqs.join(', ')})`,
+      );
     }
-    return out.length === 1 ? atom(out[0]) : joinBalanced(out, 'or');
+    return out.length === 1 ? out[0] : or(out);
   }
 
-  /** One value: either a plain equality (its literal, for an `in~` list) or a whole predicate. */
+  /**
+   * One value: either a plain equality (its literal, for an `in~` list) or a whole predicate;
+   * null when refused (reported). `o`: the side's operand, null for all columns (`*`).
+   */
   private stringValue(
     side: string,
     o: Operand | null,
     v: SigmaString,
     m: StringMatch,
     neg: boolean,
-  ): { eq?: string; text?: string } {
+  ): { readonly eq: string } | Tree<Rendered> | null {
     const ph = v.find((p) => p.kind === 'placeholder');
-    if (ph) return { text: this.placeholder(side, v, m) };
+    if (ph) {
+      const p = this.placeholder(side, v, m);
+      return p === null ? null : atomLeaf(p);
+    }
     const s = withOp(v, m.op);
     const lead = s[0]?.kind === 'any';
     const trail = s.length > (lead ? 1 : 0) && s[s.length - 1]?.kind === 'any';
@@ -385,32 +430,39 @@ export class KustoRenderer {
       const text = inner.map((p) => (p.kind === 'text' ? p.text : '')).join('');
       if (text === '') {
         if (lead || trail) {
-          // `*` matches any value of a present field, the empty string included.
-          if (side === '*') return { text: 'true' };
-          return { text: this.present(o!, m, neg) };
+          // `*` matches any value of a present field, the empty string included; every row has
+          // some column.
+          if (o === null) return TRUE;
+          return this.present(o, m, neg);
         }
-        // An empty value: a present, empty field. In a string column empty and missing are one.
-        if (o && o.type === 'dynamic') return { text: `isnotnull(${o.expr}) and ${side} == ""` };
-        if (o && (o.type === 'string' || o.type === 'unknown')) {
-          this.emptyOrMissing(o, m, neg, 'empty');
-          // Under `not` the narrowing form: no row is surely present-and-empty.
-          if (neg) return { text: 'false' };
+        // An empty value: a present, empty field. In a string column empty and missing are one:
+        // `== ""` widens (a missing value too); under `not` the narrowing form is false (no row
+        // is surely present-and-empty).
+        if (o && o.type === 'dynamic') return atomLeaf(`isnotnull(${o.expr}) and ${side} == ""`);
+        if (o && stringLike(o)) {
+          this.lowering.report(
+            m,
+            'string-empty',
+            emptyOrMissing(o, neg, 'empty'),
+            neg ? 'narrower' : 'wider',
+          );
+          if (neg) return FALSE;
         }
         return { eq: '""' };
       }
       const lit = kustoString(text);
-      if (lead && trail) return { text: `${side} contains${cs} ${lit}` };
-      if (trail) return { text: `${side} startswith${cs} ${lit}` };
-      if (lead) return { text: `${side} endswith${cs} ${lit}` };
+      if (lead && trail) return atomLeaf(`${side} contains${cs} ${lit}`);
+      if (trail) return atomLeaf(`${side} startswith${cs} ${lit}`);
+      if (lead) return atomLeaf(`${side} endswith${cs} ${lit}`);
       return { eq: lit };
     }
     // Inner `*` or `?`: an anchored RE2 regex ("matches regex operator": RE2, case-sensitive unless (?i)).
     const re = sigmaToRegex(v, m.op, { cased: m.cased, dialect: 're2' });
-    return { text: `${side} matches regex ${kustoString(re)}` };
+    return atomLeaf(`${side} matches regex ${kustoString(re)}`);
   }
 
   /** `%name%` left by `|expand`: a query_expression_placeholders template, or a watchlist. */
-  private placeholder(side: string, v: SigmaString, m: StringMatch): string {
+  private placeholder(side: string, v: SigmaString, m: StringMatch): string | null {
     if (v.length === 1 && v[0].kind === 'placeholder' && m.op === 'eq' && side !== '*') {
       const name = v[0].name;
       const tpl = this.ctx.placeholderExpressions[name];
@@ -418,13 +470,14 @@ export class KustoRenderer {
       // Sentinel watchlists: `_GetWatchlist('alias')` returns the rows, `SearchKey` the key column.
       return `${side} ${m.cased ? 'in' : 'in~'} (_GetWatchlist(${kustoString(name)}) | project SearchKey)`;
     }
-    throw new Unsupported(
-      `placeholder in '${m.field ?? 'keyword'}' is part of a larger value or under '${m.op}': only a whole-value placeholder maps to a watchlist; supply values with a value_placeholders pipeline`,
+    return this.refuse(
       m,
+      `placeholder in '${m.field ?? 'keyword'}' is part of a larger value or under '${m.op}': only a whole-value placeholder maps to a watchlist; supply values with a value_placeholders pipeline`,
+      'placeholder',
     );
   }
 
-  private regex(m: RegexMatch): Rendered {
+  private regex(m: RegexMatch): Tree<Rendered> {
     const f = regexFeatures(m.pattern);
     const bad = f.lookaround
       ? 'lookaround'
@@ -436,15 +489,21 @@ export class KustoRenderer {
             ? 'an atomic group'
             : unsupportedRe2Escape(m.pattern);
     // "matches regex operator": Kusto regexes are RE2, which has no lookaround or backreferences.
-    if (bad)
-      throw new Unsupported(`regular expression uses ${bad}, which Kusto's RE2 engine does not support`, m);
+    if (bad) {
+      this.refuse(m, `regular expression uses ${bad}, which Kusto's RE2 engine does not support`, 'regex');
+      return REFUSED;
+    }
+    const o = this.stringOperand(m.field, m);
+    if (o === false) return REFUSED;
     const flags = (m.flags.i ? 'i' : '') + (m.flags.m ? 'm' : '') + (m.flags.s ? 's' : '');
     const re = (flags ? `(?${flags})` : '') + m.pattern;
-    return atom(`${this.stringSide(m.field, m)} matches regex ${kustoString(re)}`);
+    return atomLeaf(`${o === null ? '*' : this.str(o)} matches regex ${kustoString(re)}`);
   }
 
-  private cidr(m: CidrMatch, neg: boolean): Rendered {
-    const s = this.str(this.operand(m.field, m));
+  private cidr(m: CidrMatch, neg: boolean): Tree<Rendered> {
+    const o = this.operand(m.field, m);
+    if (!o) return REFUSED;
+    const s = this.str(o);
     const parts: string[] = [];
     for (const v of [4, 6] as const) {
       const nets = m.networks
@@ -458,51 +517,67 @@ export class KustoRenderer {
           : `ipv${v}_is_in_any_range(${s}, ${nets.join(', ')})`;
       parts.push(this.guard(call, neg));
     }
-    return parts.length === 1 ? atom(parts[0]) : { text: parts.join(' or '), prec: 'or' };
+    return parts.length === 1 ? atomLeaf(parts[0]) : leaf({ text: parts.join(' or '), prec: 'or' });
   }
 
-  private numberLiteral(n: NumberValue, m?: Match): string {
+  /** A number's Kusto literal; null when refused (reported). */
+  private numberLiteral(n: NumberValue, m: Match): string | null {
     // Kusto has no literal for an infinite or NaN real: never print `Infinity`.
-    if (!Number.isFinite(n.value)) throw new Unsupported(`number '${n.text}' is not a finite number`, m);
+    if (!Number.isFinite(n.value))
+      return this.refuse(m, `number '${n.text}' is not a finite number`, 'number');
     return /^-?\d+(\.\d+)?$/.test(n.text) ? n.text.replace(/^(-?)0+(?=\d)/, '$1') : String(n.value);
   }
 
-  private number(m: NumberMatch, neg: boolean): Rendered {
-    if (m.field === null) {
-      // A field-less number is a keyword: its text anywhere.
-      const side = this.stringSide(null, m);
-      const parts = m.values.map((v) => `${side} contains ${kustoString(v.text)}`);
-      return parts.length === 1 ? atom(parts[0]) : { text: parts.join(' or '), prec: 'or' };
+  /** The literals of a list of numbers; null when one is refused (reported). */
+  private numberLiterals(values: readonly NumberValue[], m: Match): string[] | null {
+    const out: string[] = [];
+    for (const v of values) {
+      const lit = this.numberLiteral(v, m);
+      if (lit === null) return null;
+      out.push(lit);
     }
+    return out;
+  }
+
+  private number(m: NumberMatch, neg: boolean): Tree<Rendered> {
+    // A field-less number is a keyword: its text anywhere. The backend's `keywordNumbersAsText`
+    // capability rewrites it so before lowering; a renderer used on its own does the same here.
+    if (m.field === null) return this.string(keywordNumberAsText(m) as StringMatch, neg);
     const o = this.operand(m.field, m);
+    if (!o) return REFUSED;
     if (o.type === 'string') {
       // A number in a string column: the text as written.
       const lits = m.values.map((v) => kustoString(v.text));
-      return atom(lits.length === 1 ? `${o.expr} == ${lits[0]}` : `${o.expr} in (${lits.join(', ')})`);
+      return atomLeaf(lits.length === 1 ? `${o.expr} == ${lits[0]}` : `${o.expr} in (${lits.join(', ')})`);
     }
     let lhs = o.expr;
     const integral = m.values.every((v) => Number.isInteger(v.value));
     // A column of unknown type may hold text: Kusto refuses comparing a string with a number ("Cannot compare values of types string and long").
     if (o.type === 'dynamic' || o.type === 'unknown') lhs = `${integral ? 'tolong' : 'toreal'}(${o.expr})`;
     else if (o.type === 'bool' || o.type === 'datetime' || o.type === 'other') lhs = `toreal(${o.expr})`;
-    const lits = m.values.map((v) => this.numberLiteral(v, m));
+    const lits = this.numberLiterals(m.values, m);
+    if (!lits) return REFUSED;
     // "null values": `==` with one null operand is false, so a missing value is safe under not.
-    if (lits.length === 1) return atom(`${lhs} == ${lits[0]}`);
-    return atom(this.guard(`${lhs} in (${lits.join(', ')})`, neg));
+    if (lits.length === 1) return atomLeaf(`${lhs} == ${lits[0]}`);
+    return atomLeaf(this.guard(`${lhs} in (${lits.join(', ')})`, neg));
   }
 
-  private boolean(m: BooleanMatch): Rendered {
+  private boolean(m: BooleanMatch): Tree<Rendered> {
     const o = this.operand(m.field, m);
-    if (o.type === 'bool') return atom(`${o.expr} == ${m.value}`);
-    return atom(`${this.str(o)} =~ ${kustoString(String(m.value))}`);
+    if (!o) return REFUSED;
+    if (o.type === 'bool') return atomLeaf(`${o.expr} == ${m.value}`);
+    return atomLeaf(`${this.str(o)} =~ ${kustoString(String(m.value))}`);
   }
 
-  private compare(m: CompareMatch, neg: boolean): Rendered {
+  private compare(m: CompareMatch, neg: boolean): Tree<Rendered> {
     const o = this.operand(m.field, m);
+    if (!o) return REFUSED;
     // A column of unknown type may be a string, which `>` does not accept (KS106): toreal() binds on any type.
     const lhs = o.type === 'number' ? o.expr : `toreal(${o.expr})`;
     const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[m.op];
-    return atom(this.guard(`${lhs} ${op} ${this.numberLiteral(m.value, m)}`, neg));
+    const lit = this.numberLiteral(m.value, m);
+    if (lit === null) return REFUSED;
+    return atomLeaf(this.guard(`${lhs} ${op} ${lit}`, neg));
   }
 
   /**
@@ -512,9 +587,11 @@ export class KustoRenderer {
    * bare comparison widens; under `not` the string sides are guarded with isnotempty(), which
    * narrows (so that the whole query still widens).
    */
-  private fieldref(m: FieldRefMatch, neg: boolean): Rendered {
+  private fieldref(m: FieldRefMatch, neg: boolean): Tree<Rendered> {
     const oa = this.operand(m.field, m);
+    if (!oa) return REFUSED;
     const ob = this.operand(m.other, m);
+    if (!ob) return REFUSED;
     const a = this.str(oa);
     const b = this.str(ob);
     const cs = m.cased ? '_cs' : '';
@@ -531,28 +608,29 @@ export class KustoRenderer {
       default:
         return assertNever(m.op);
     }
-    // Under `not` the string sides must narrow (so that the whole query widens): isnotempty() drops
-    // the missing ones (and the present empty ones, which Kusto cannot tell apart).
-    const guards = [oa, ob]
-      .filter((o) => neg || !stringLike(o))
-      .map((o) => (stringLike(o) ? `isnotempty(${o.expr})` : `isnotnull(${o.expr})`));
+    const guarded = (guards: readonly string[]): Tree<Rendered> =>
+      guards.length ? leaf({ text: [...guards, cmp].join(' and '), prec: 'and' }) : atomLeaf(cmp);
+    // Exact: a typed side that is missing is null, and isnotnull() drops it.
+    const typed = guarded([oa, ob].filter((o) => !stringLike(o)).map((o) => `isnotnull(${o.expr})`));
     const stringy = [oa, ob].filter(stringLike).map((o) => o.expr);
-    if (stringy.length) {
-      const key = `fieldref:${m.field}:${m.other}:${neg}`;
-      if (!this.reported.has(key)) {
-        this.reported.add(key);
-        this.sink.warning(
-          'approximation',
-          `'${m.field}' compared with field '${m.other}': Kusto reads a missing string as "" (${stringy.map((x) => `'${x}'`).join(', ')}), so a missing field is compared as an empty one; ${neg ? "under 'not' the comparison is narrowed" : 'the comparison is widened'} (the query may match more events than the rule)`,
-          m.origin,
-        );
-      }
-    }
-    return guards.length ? { text: [...guards, cmp].join(' and '), prec: 'and' } : atom(cmp);
+    if (stringy.length === 0) return typed;
+    // The narrower form also drops the missing string sides with isnotempty() (and the present
+    // empty ones, which Kusto cannot tell apart).
+    const narrower = guarded(
+      [oa, ob].map((o) => (stringLike(o) ? `isnotempty(${o.expr})` : `isnotnull(${o.expr})`)),
+    );
+    return this.lowering.bound(
+      m,
+      neg,
+      'string-fieldref',
+      `'${m.field}' compared with field '${m.other}': Kusto reads a missing string as "" (${stringy.map((x) => `'${x}'`).join(', ')}), so a missing field is compared as an empty one; ${neg ? "under 'not' the comparison is narrowed" : 'the comparison is widened'} (the query may match more events than the rule)`,
+      { wider: typed, narrower },
+    );
   }
 
-  private time(m: TimeMatch, neg: boolean): Rendered {
+  private time(m: TimeMatch, neg: boolean): Tree<Rendered> {
     const o = this.operand(m.field, m);
+    if (!o) return REFUSED;
     const dt = o.type === 'datetime' ? o.expr : `todatetime(${o.expr})`;
     // "datetime_part()": week_of_year is the ISO 8601 week number.
     const part = {
@@ -564,9 +642,48 @@ export class KustoRenderer {
       year: 'Year',
     }[m.unit];
     const lhs = `datetime_part(${kustoString(part)}, ${dt})`;
-    const lits = m.values.map((v) => this.numberLiteral(v, m));
+    const lits = this.numberLiterals(m.values, m);
+    if (!lits) return REFUSED;
     const pred = lits.length === 1 ? `${lhs} == ${lits[0]}` : `${lhs} in (${lits.join(', ')})`;
-    return atom(this.guard(pred, neg));
+    return atomLeaf(this.guard(pred, neg));
+  }
+}
+
+/**
+ * The message for a test of an empty or a missing value on a string column: Sigma tells a missing
+ * field from a present empty one; a Kusto string column does not (a missing value reads as "",
+ * "The string data type"). The test widens (also the other case), or under `not` narrows
+ * (neither), so that the whole query widens.
+ */
+function emptyOrMissing(o: Operand, neg: boolean, what: 'empty' | 'missing'): string {
+  const other = what === 'empty' ? 'missing' : 'present but empty';
+  return `'${o.expr}' ${what === 'empty' ? 'empty' : 'missing'}: Kusto reads a missing string as "", so a ${other} value cannot be told apart; ${neg ? `under 'not' the test matches no row (narrowing, so the whole query` : `the test also matches a ${other} value (the query`} may match more events than the rule)`;
+}
+
+/**
+ * Prints the working tree. Constants are printed as `true` / `false`, not folded away: folding
+ * would change the text of queries where an approximated leaf became a constant
+ * (`not(isnull(X) or false)`), and the output is kept byte-identical.
+ */
+function print(t: Tree<Rendered>): Rendered {
+  switch (t.kind) {
+    case 'const':
+      return atom(String(t.value));
+    case 'leaf':
+      return t.leaf;
+    case 'not':
+      return atom(`not(${print(t.child).text})`);
+    case 'and':
+    case 'or': {
+      const parts = t.children.map(print);
+      if (parts.length === 1) return parts[0];
+      return joinBalanced(
+        parts.map((p) => (t.kind === 'and' && p.prec === 'or' ? `(${p.text})` : p.text)),
+        t.kind,
+      );
+    }
+    default:
+      return assertNever(t);
   }
 }
 
