@@ -7,10 +7,15 @@ import yaml from 'js-yaml';
 import { sentinelBackend } from '../backends/sentinel-kql/index.js';
 import { kustoMember, kustoName, kustoString } from '../backends/sentinel-kql/literal.js';
 import type { RuleResult } from '../src/backend.js';
+import { KustoRenderer, type SentinelReason, type TableContext } from '../backends/sentinel-kql/render.js';
 import { convertLoaded, loadRuleFromText } from '../src/convert.js';
+import { DiagnosticSink } from '../src/diagnostics.js';
+import type { Node } from '../src/ir/types.js';
+import { Lowering } from '../src/lowering/approximate.js';
+import { compileRule } from '../src/evaluate/index.js';
 import { resolvePipeline } from '../src/pipeline/index.js';
 import { CASES, caseRule } from './cases/cases.js';
-import { expected } from './cases/expected.sentinel.js';
+import { diagnostics as caseDiagnostics, expected } from './cases/expected.sentinel.js';
 import { CASE_SETTINGS } from './cases/settings.js';
 import { evalKusto } from './support/eval-kusto.js';
 import { bindKusto, parseKusto, re2Compiles, stringLiteralValues } from './support/kusto.js';
@@ -75,6 +80,9 @@ describe('sentinel: case table', () => {
     const want = expected[name as keyof typeof expected];
     expect(r.status).toBe(want.status);
     expect(r.queries[0]).toBe(want.query);
+    expect(r.diagnostics.map((d) => [d.code, d.reason, d.direction].filter((x) => x !== undefined))).toEqual(
+      caseDiagnostics[name as keyof typeof caseDiagnostics] ?? [],
+    );
     if (want.query) checkQuery(want.query, tables);
   });
 });
@@ -220,7 +228,11 @@ describe('sentinel: constructs on typed tables', () => {
   ])('%s (a missing string column reads as "")', (_name, detection, where, status) => {
     const r = convert(rule(sub(detection)), { settings: T });
     expect(r.status).toBe(status);
-    if (status === 'approximate') expect(r.diagnostics.map((d) => d.code)).toEqual(['approximation']);
+    if (status === 'approximate')
+      expect(r.diagnostics.map((d) => [d.code, d.reason, d.direction])).toEqual([
+        ['approximation', 'string-fieldref', detection.includes('not sel') ? 'narrower' : 'wider'],
+      ]);
+    else expect(r.diagnostics).toEqual([]);
     expect(r.queries[0]).toBe(`DeviceFileEvents\n| where ${sub(where)}`);
     checkQuery(r.queries[0], tables);
     // Two missing string fields: Kusto compares "" with "" (true); Sigma compares nothing (false).
@@ -235,7 +247,8 @@ describe('sentinel: constructs on typed tables', () => {
     for (const re of ['a(?=b)', '(a)\\1', 'a\\Z', 'a++']) {
       const r = convert(rule(`  sel:\n    ActionType|re: '${re}'\n  condition: sel`), { settings: T });
       expect(r.status).toBe('unsupported');
-      expect(r.diagnostics.map((d) => d.code)).toContain('unsupported-construct');
+      expect(r.queries).toEqual([]);
+      expect(r.diagnostics.map((d) => [d.code, d.reason])).toEqual([['unsupported-construct', 'regex']]);
     }
   });
 
@@ -341,6 +354,224 @@ describe('sentinel: constructs on typed tables', () => {
     expect(parseKusto(r.queries[0]).errors).toEqual([]);
     expect(bindKusto(r.queries[0], tables).errors).toEqual([]);
   }, 30_000);
+});
+
+describe('sentinel: approximations and refusals go through the lowering kit', () => {
+  const T = { table: 'DeviceFileEvents' };
+  const cols = TABLES.DeviceFileEvents;
+  const diag = (r: RuleResult) => r.diagnostics.map((d) => [d.code, d.reason, d.direction]);
+  // Rows of DeviceFileEvents where ActionType (a string column) and FileName are missing, empty
+  // or set: a missing string reads as "" in Kusto, and is missing for the reference evaluator.
+  const rows: Record<string, string>[] = [
+    {},
+    { ActionType: '' },
+    { ActionType: 'x' },
+    { FileName: '' },
+    { ActionType: '', FileName: '' },
+    { ActionType: 'x', FileName: 'x' },
+    { ActionType: 'x', FileName: 'xy' },
+    { ActionType: 'xy', FileName: 'x' },
+  ];
+
+  // Each approximation, positive and under `not`: its reason, the direction of the changed leaf
+  // (wider, or under not narrower), and that the whole query matches every row the rule matches
+  // and at least one more (so it is labelled rightly, and widens).
+  test.each([
+    ['* on a string column', `ActionType: '*'`, 'string-exists'],
+    ['|exists on a string column', `ActionType|exists: true`, 'string-exists'],
+    ['null on a string column', `ActionType: null`, 'string-missing'],
+    ['|exists: false on a string column', `ActionType|exists: false`, 'string-missing'],
+    ["'' on a string column", `ActionType: ''`, 'string-empty'],
+    ['fieldref of string columns', `ActionType|fieldref: FileName`, 'string-fieldref'],
+    ['fieldref contains of string columns', `ActionType|fieldref|contains: FileName`, 'string-fieldref'],
+  ])('%s', (_name, sel, reason) => {
+    for (const negated of [false, true]) {
+      const text = rule(`  sel:\n    ${sel}\n  condition: ${negated ? 'not ' : ''}sel`);
+      const r = convert(text, { settings: T });
+      expect(r.status).toBe('approximate');
+      expect(diag(r)).toEqual([['approximation', reason, negated ? 'narrower' : 'wider']]);
+      expect(r.diagnostics[0].line).toBe(9);
+      const ruleMatches = compileRule(loadRuleFromText(text, 'r.yml').ir!);
+      const extra = rows.filter((row) => {
+        const q = evalKusto(r.queries[0], row, cols);
+        if (ruleMatches(row)) expect([row, q]).toEqual([row, true]);
+        return q && !ruleMatches(row);
+      });
+      expect(extra.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('on typed and dynamic values the same constructs are exact (no diagnostic)', () => {
+    for (const sel of [
+      `FileSize|exists: true`,
+      `FileSize: null`,
+      `AdditionalFields.k: ''`,
+      `AdditionalFields.k: '*'`,
+    ])
+      for (const c of ['sel', 'not sel']) {
+        const r = convert(rule(`  sel:\n    ${sel}\n  condition: ${c}`), { settings: T });
+        expect([sel, c, r.status, r.diagnostics]).toEqual([sel, c, 'exact', []]);
+      }
+  });
+
+  test('the table approximations: a source the table cannot select, a logsource mapped only in part', () => {
+    for (const c of ['sel', 'not sel']) {
+      const widens = convert(
+        rule(`  sel:\n    SyslogMessage|contains: x\n  condition: ${c}`, 'product: linux\n  service: cron'),
+        {
+          pipelines: ['sentinel-linux'],
+        },
+      );
+      expect(diag(widens)).toEqual([['approximation', 'logsource-widens', 'wider']]);
+      const partial = convert(
+        rule(`  sel:\n    X: 'a'\n  condition: ${c}`, 'product: windows\n  category: file_access'),
+        {
+          pipelines: ['sentinel-windows'],
+        },
+      );
+      expect(diag(partial)).toEqual([['approximation', 'logsource-partial', 'wider']]);
+    }
+  });
+
+  // Each refusal: one error with its reason, no query, no exception (no internal-error).
+  const registry = 'product: windows\n  category: registry_set';
+  test.each([
+    ['a regex feature RE2 lacks', `  sel:\n    ActionType|re: 'a(?=b)'`, 'regex', T, undefined],
+    [
+      'a placeholder inside a value',
+      `  sel:\n    ActionType|expand: 'C:\\\\%dir%\\x'`,
+      'placeholder',
+      T,
+      undefined,
+    ],
+    [
+      'a translated field under a regex',
+      `  sel:\n    EventType|re: 'Set.*'`,
+      'translated-field',
+      undefined,
+      registry,
+    ],
+    [
+      'a translated field compared with a field',
+      `  sel:\n    TargetObject|fieldref: EventType`,
+      'translated-field',
+      undefined,
+      registry,
+    ],
+    [
+      'a translated field with a placeholder',
+      `  sel:\n    EventType|expand: '%x%'`,
+      'translated-field',
+      undefined,
+      registry,
+    ],
+    [
+      'a translated value the table never records',
+      `  sel:\n    EventType: Bogus`,
+      'translated-value',
+      undefined,
+      registry,
+    ],
+  ])('%s', (_name, detection, reason, settings, logsource) => {
+    for (const c of ['sel', 'not sel']) {
+      const r = convert(rule(`${detection}\n  condition: ${c}`, logsource), {
+        settings,
+        pipelines: settings ? [] : ['sentinel-defender'],
+      });
+      expect(r.status).toBe('unsupported');
+      expect(r.queries).toEqual([]);
+      expect(diag(r)).toEqual([['unsupported-construct', reason, undefined]]);
+      expect(r.diagnostics[0].line).toBe(9);
+    }
+  });
+
+  test('a number Kusto has no literal for (only a pipeline could make one: rules refuse it): one error', () => {
+    const ctx: TableContext = {
+      table: 'DeviceFileEvents',
+      columns: cols,
+      xmlColumns: new Set(),
+      keywords: '*',
+      placeholderExpressions: {},
+      strict: false,
+      derived: {},
+      enums: {},
+    };
+    const origin = { line: 9, column: 5 };
+    const inf = { value: Infinity, text: 'inf' };
+    const one = { value: 1, text: '1' };
+    const irs: Node[] = [
+      { kind: 'compare', field: 'FileSize', op: 'gt', value: inf, origin },
+      { kind: 'number', field: 'FileSize', values: [one, inf, { value: -Infinity, text: '-inf' }], origin },
+      { kind: 'not', child: { kind: 'time', field: 'TimeGenerated', unit: 'hour', values: [inf], origin } },
+    ];
+    for (const ir of irs) {
+      const sink = new DiagnosticSink('r.yml');
+      const renderer = new KustoRenderer(ctx, new Lowering<SentinelReason>(sink));
+      expect(
+        renderer.render({ kind: 'or', children: [ir, { ...ir, origin: { line: 10, column: 5 } }] }),
+      ).toBeNull();
+      expect(sink.list.map((d) => [d.code, d.reason, d.line])).toEqual([
+        ['unsupported-construct', 'number', 9],
+      ]);
+    }
+  });
+
+  test('a rule with several unsupported constructs gives one error; nothing after it is reported', () => {
+    const r = convert(
+      rule(
+        `  a:\n    ActionType|re: 'a(?=b)'\n  b:\n    FileName|expand: 'x%p%'\n  c:\n    FileName: null\n  condition: a or b or c`,
+      ),
+      { settings: T },
+    );
+    expect(r.status).toBe('unsupported');
+    expect(r.queries).toEqual([]);
+    expect(diag(r)).toEqual([['unsupported-construct', 'regex', undefined]]);
+  });
+
+  test('an approximation before the refusal stays reported, the rule still gets no query', () => {
+    const r = convert(
+      rule(`  a:\n    FileName: null\n  b:\n    ActionType|re: 'a(?=b)'\n  condition: a or b`),
+      {
+        settings: T,
+      },
+    );
+    expect(r.queries).toEqual([]);
+    expect(diag(r)).toEqual([
+      ['approximation', 'string-missing', 'wider'],
+      ['unsupported-construct', 'regex', undefined],
+    ]);
+  });
+
+  test('a keyword * with --set keywords=<column>: that column present, labelled (was an internal error)', () => {
+    const kw = (c: string) =>
+      convert(rule(`  keywords:\n    - '*'\n  condition: ${c}`), {
+        settings: { ...T, keywords: 'ActionType' },
+      });
+    const a = kw('keywords');
+    expect(a.queries[0]).toBe('DeviceFileEvents\n| where isnotnull(ActionType)');
+    expect(diag(a)).toEqual([['approximation', 'string-exists', 'wider']]);
+    const n = kw('not keywords');
+    expect(n.queries[0]).toBe('DeviceFileEvents\n| where not(isnotempty(ActionType))');
+    expect(diag(n)).toEqual([['approximation', 'string-exists', 'narrower']]);
+    // All columns: every row, exact.
+    const all = convert(rule(`  keywords:\n    - '*'\n  condition: keywords`), { settings: T });
+    expect([all.status, all.queries[0]]).toEqual(['exact', 'DeviceFileEvents\n| where true']);
+  });
+
+  test('field-less numbers: the keywordNumbersAsText pass gives the text search Sentinel wrote', () => {
+    expect(sentinelBackend.capabilities?.keywordNumbersAsText).toBe(true);
+    const text = rule(`  keywords:\n    - 4688\n    - 12\n  condition: keywords`);
+    const r = convert(text, { settings: T });
+    expect(r.queries[0]).toBe('DeviceFileEvents\n| where * contains "4688" or * contains "12"');
+    // `--set table=` over the built-in pipelines rebuilds the IR (no passes): the renderer's own
+    // fallback writes the same.
+    const re = convert(text, { pipelines: sentinelBackend.defaultPipelines, settings: T });
+    expect(re.queries[0]).toBe('DeviceFileEvents\n| where * contains "4688" or * contains "12"');
+    const col = convert(text, { settings: { ...T, keywords: 'FileName' } });
+    expect(col.queries[0]).toBe(
+      'DeviceFileEvents\n| where FileName contains "4688" or FileName contains "12"',
+    );
+  });
 });
 
 describe('sentinel: pipelines', () => {

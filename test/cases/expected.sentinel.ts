@@ -11,7 +11,7 @@
  * - Keywords search every column with `* contains`; `%admins%` under `|expand` is a watchlist.
  * - `regex_lookaround`: RE2 has no lookaround, so the rule is unsupported.
  */
-import type { Expectations } from './cases.js';
+import type { CaseName, Expectations } from './cases.js';
 
 export const expected: Expectations = {
   eq_backslashes: {
@@ -227,4 +227,22 @@ export const expected: Expectations = {
     query:
       'SigmaEvents\n| where (* contains "-enc" or * contains "/enc" or * contains "–enc" or * contains "—enc" or * contains "―enc") and (* contains "-nop" or * contains "/nop" or * contains "–nop" or * contains "—nop" or * contains "―nop")',
   },
+};
+
+/**
+ * What each case reports besides its query: `[code, reason, direction]` of every diagnostic, in
+ * order (reasons: `SentinelReason`, backends/sentinel-kql/render.ts). A case not listed reports
+ * nothing. A string column reads a missing value as "", so presence tests and field comparisons
+ * on one widen.
+ */
+export const diagnostics: Partial<Record<CaseName, readonly (readonly [string, string, string?])[]>> = {
+  regex_lookaround: [['unsupported-construct', 'regex']],
+  null_value: [['approximation', 'string-missing', 'wider']],
+  empty_value: [['approximation', 'string-empty', 'wider']],
+  exists: [
+    ['approximation', 'string-exists', 'wider'],
+    ['approximation', 'string-missing', 'wider'],
+  ],
+  fieldref: [['approximation', 'string-fieldref', 'wider']],
+  fieldref_contains: [['approximation', 'string-fieldref', 'wider']],
 };
