@@ -156,7 +156,7 @@ export class KustoRenderer {
   // ---- fields ----
 
   /** The operand for a field name as it arrives after the pipelines; null when refused (reported). */
-  operand(field: string, m: Match): Operand | null {
+  private operand(field: string, m: Match): Operand | null {
     const derived = this.ctx.derived[field];
     if (derived !== undefined) {
       // Computed once per row with `| extend` ("extend operator"), named for the Sigma field
