@@ -14,6 +14,8 @@ export const splunkBackend: Backend = {
   defaultPipelines: [],
   formats: FORMATS,
   settings: SETTINGS,
+  // Exact wildcard regexes and keyword numbers become string matches, often search terms.
+  capabilities: { regexAsWildcard: true, keywordNumbersAsText: true },
   convert(ctx) {
     const q = renderRule(ctx);
     return q === null ? [] : [q];

@@ -8,7 +8,7 @@ import { withOp } from '../../src/ir/sigma-string.js';
 import type { Match, NumberValue, Part, SigmaString, StringMatch } from '../../src/ir/types.js';
 import { regexAsString, sigmaToRegex } from '../../src/lowering/regex.js';
 import { evalFieldName, pcreSafe, searchFieldName, searchSafeText, splString } from './spl.js';
-import { FALSE, TRUE, leaf, type Tree } from './tree.js';
+import { FALSE, TRUE, leaf, type Tree } from '../../src/lowering/tree.js';
 
 /**
  * The search-term name of a match's field, or null. A match with no rule position was added by a
@@ -183,7 +183,7 @@ function widenValue(v: SigmaString): SigmaString {
  * The widest sound search form of a match (a superset of its events), for the base search when
  * the match is not under `not`. TRUE when nothing better is sound.
  */
-export function widen(m: Match): Tree {
+export function widen(m: Match): Tree<Match> {
   if (searchExact(m)) return leaf(m);
   switch (m.kind) {
     case 'string': {
@@ -205,13 +205,23 @@ export function widen(m: Match): Tree {
       const s = regexAsString(m);
       return s ? widen(s.match) : TRUE;
     }
-    default:
+    // Not search-exact: a directive-named field, a number search would reinterpret, or no search form at all.
+    case 'number':
+    case 'compare':
+    case 'cidr':
+    case 'boolean':
+    case 'exists':
+    case 'null':
+    case 'fieldref':
+    case 'time':
       return TRUE;
+    default:
+      return assertNever(m);
   }
 }
 
 /** The narrowest sound search form (a subset of its events), for a match under `not`. FALSE when nothing is sound. */
-export function narrow(m: Match): Tree {
+export function narrow(m: Match): Tree<Match> {
   if (searchExact(m)) return leaf(m);
   if (m.kind === 'string' && m.field !== null && sf(m) && !m.cased) {
     const values = m.values.filter((v) => solePlaceholder(v, m.op) !== null || searchExactValue(v, m.op));
@@ -253,8 +263,17 @@ export function whereExact(m: Match): boolean {
       return m.values.every((v) => v.every((p) => p.kind !== 'placeholder'));
     case 'time':
       return false;
-    default:
+    case 'regex':
+    case 'number':
+    case 'compare':
+    case 'cidr':
+    case 'boolean':
+    case 'exists':
+    case 'null':
+    case 'fieldref':
       return true;
+    default:
+      return assertNever(m);
   }
 }
 

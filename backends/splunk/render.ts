@@ -7,10 +7,22 @@ import type { ConvertContext } from '../../src/backend.js';
 import { assertNever } from '../../src/diagnostics.js';
 import { toSigmaText } from '../../src/ir/sigma-string.js';
 import type { Match } from '../../src/ir/types.js';
+import { Lowering } from '../../src/lowering/approximate.js';
+import { regexFeatures } from '../../src/lowering/regex.js';
+import {
+  FALSE,
+  and,
+  everyLeaf,
+  fold,
+  fromIR,
+  leaf,
+  mapLeaves,
+  not,
+  type Tree,
+} from '../../src/lowering/tree.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../../src/pipeline/types.js';
 import { checkStateSettings, settingList } from '../../src/settings.js';
 import { stateMap } from '../../src/pipeline/state.js';
-import { regexAsString, regexFeatures } from '../../src/lowering/regex.js';
 import {
   narrow,
   searchExact,
@@ -23,7 +35,29 @@ import {
 } from './leaves.js';
 import { isSafeFieldName, splString, tableFieldName } from './spl.js';
 import { SETTINGS } from './settings.js';
-import { FALSE, everyLeaf, fold, fromIR, leaf, mapLeaves, type Tree } from './tree.js';
+
+/**
+ * Why the Splunk backend approximated or refused part of a rule (Diagnostic.reason; stable, tools
+ * count and match on them):
+ * - `time-part`: a timestamp part (`|minute`, `|hour`, ...) has no SPL form for an unknown time
+ *   format; dropped.
+ * - `keyword-anchor`: a keyword `|startswith` / `|endswith` is searched anywhere in _raw.
+ * - `keyword-regex-anchor`: an anchored keyword regex has no form on _raw; dropped.
+ * - `placeholder`: a placeholder inside a value (not a whole `eq` value) cannot be a macro.
+ * - `where-macro`: a macro placeholder has no eval form inside `| where`; dropped there.
+ * - `field-name` (unsupported): a field name that cannot be written safely.
+ * - `constant-condition` (unsupported): nothing left to search for after approximation.
+ */
+export type SplunkReason =
+  | 'time-part'
+  | 'keyword-anchor'
+  | 'keyword-regex-anchor'
+  | 'placeholder'
+  | 'where-macro'
+  | 'field-name'
+  | 'constant-condition';
+
+type SplTree = Tree<Match>;
 
 function fieldsOf(m: Match): string[] {
   if (m.kind === 'fieldref') return [m.field, m.other];
@@ -37,30 +71,29 @@ function describe(m: Match): string {
       return `${f}|${m.op}${m.cased ? '|cased' : ''} ${m.values.map((v) => `'${toSigmaText(v)}'`).join(', ')}`;
     case 'time':
       return `${f}|${m.unit}`;
-    default:
+    case 'regex':
+    case 'number':
+    case 'compare':
+    case 'cidr':
+    case 'boolean':
+    case 'exists':
+    case 'null':
+    case 'fieldref':
       return `${f} (${m.kind})`;
+    default:
+      return assertNever(m);
   }
 }
 
-/**
- * Regexes that are exactly a wildcard match, and keyword numbers, become string matches (then
- * often search terms).
- */
-function asStringLeaf(m: Match): Tree {
-  if (m.kind === 'regex') {
-    const s = regexAsString(m);
-    if (s && s.exact) return leaf(s.match);
-  }
-  if (m.kind === 'number' && m.field === null)
-    return leaf({
-      kind: 'string',
-      field: null,
-      op: 'contains',
-      values: m.values.map((n) => [{ kind: 'text' as const, text: n.text }]),
-      cased: false,
-      origin: m.origin,
-    });
-  return leaf(m);
+/** What became of a leaf approximated by its search bound, in the message's words. */
+function replaced(t: SplTree, negated: boolean): string {
+  if (t.kind === 'const') return negated ? 'dropped from the negation (narrowed)' : 'dropped (widened)';
+  return `replaced by ${negated ? 'the narrower' : 'the wider'} search term`;
+}
+
+/** The message of an approximation: the match, why, and what became of it. */
+function message(m: Match, why: string, what: string): string {
+  return `${describe(m)}: ${why}; ${what}: the query may match more events than the rule`;
 }
 
 /**
@@ -68,20 +101,20 @@ function asStringLeaf(m: Match): Tree {
  * multi-value match split into its search-exact values and the rest, so that each part lands
  * where it can be said exactly.
  */
-function conjuncts(t: Tree, negated: boolean, out: Tree[]): void {
+function conjuncts(t: SplTree, negated: boolean, out: SplTree[]): void {
   if (t.kind === 'not') return conjuncts(t.child, !negated, out);
   if ((t.kind === 'and' && !negated) || (t.kind === 'or' && negated)) {
     for (const c of t.children) conjuncts(c, negated, out);
     return;
   }
   if (t.kind === 'leaf' && negated) {
-    const parts = splitValues(t.m);
+    const parts = splitValues(t.leaf);
     if (parts) {
-      for (const p of parts) out.push({ kind: 'not', child: leaf(p) });
+      for (const p of parts) out.push(not(leaf(p)));
       return;
     }
   }
-  out.push(negated ? { kind: 'not', child: t } : t);
+  out.push(negated ? not(t) : t);
 }
 
 /** A single `f=v` term, which `NOT` takes without parentheses. */
@@ -105,12 +138,12 @@ function wrapped(s: string): boolean {
 }
 
 /** Search text of a tree whose leaves are all search-exact. Parentheses wherever AND and OR meet: search evaluates OR before AND. */
-function renderSearch(t: Tree, ph: PlaceholderExprs, parent: 'top' | 'and' | 'or' | 'not'): string {
+function renderSearch(t: SplTree, ph: PlaceholderExprs, parent: 'top' | 'and' | 'or' | 'not'): string {
   switch (t.kind) {
     case 'const':
       return t.value ? '*' : 'NOT *';
     case 'leaf': {
-      const s = searchTerm(t.m, ph);
+      const s = searchTerm(t.leaf, ph);
       // "The NOT operator only applies to the term immediately following NOT": group anything but a plain f=v term.
       return parent === 'not' && !SIMPLE_TERM.test(s) && !wrapped(s) ? `(${s})` : s;
     }
@@ -128,12 +161,12 @@ function renderSearch(t: Tree, ph: PlaceholderExprs, parent: 'top' | 'and' | 'or
 }
 
 /** Eval text of a tree, in negation normal form. Parentheses wherever AND and OR meet (where: AND before OR). */
-function renderWhere(t: Tree, negated: boolean, parent: 'top' | 'and' | 'or'): string {
+function renderWhere(t: SplTree, negated: boolean, parent: 'top' | 'and' | 'or'): string {
   switch (t.kind) {
     case 'const':
       return t.value !== negated ? 'true()' : 'false()';
     case 'leaf':
-      return whereExpr(t.m, negated);
+      return whereExpr(t.leaf, negated);
     case 'not':
       return renderWhere(t.child, !negated, parent);
     case 'and':
@@ -148,7 +181,7 @@ function renderWhere(t: Tree, negated: boolean, parent: 'top' | 'and' | 'or'): s
 }
 
 /** The sound over-approximation of a tree by search-exact leaves: wider when positive, narrower under `not`. */
-function overApprox(t: Tree): Tree {
+function overApprox(t: SplTree): SplTree {
   return fold(mapLeaves(t, (m, negated) => (negated ? narrow(m) : widen(m))));
 }
 
@@ -156,98 +189,113 @@ export function renderRule(ctx: ConvertContext): string | null {
   const { sink, rule } = ctx;
   if (!checkStateSettings(SETTINGS, ctx.options, ctx.state, sink)) return null;
   const ph: PlaceholderExprs = stateMap(ctx.state, QUERY_EXPRESSION_PLACEHOLDERS);
+  const lowering = new Lowering<SplunkReason>(sink);
+  const ir = fromIR(ctx.ir);
 
   // 1. Field names that cannot be written safely: refuse the rule (never risk an injection).
   let bad: string | undefined;
-  everyLeaf(fromIR(ctx.ir), (m) => {
+  everyLeaf(ir, (m) => {
     bad ??= fieldsOf(m).find((f) => !isSafeFieldName(f));
     return true;
   });
   if (bad !== undefined) {
-    sink.error('unsupported-construct', `field name ${JSON.stringify(bad)} cannot be written safely in SPL`);
+    lowering.unsupported(
+      undefined,
+      `field name ${JSON.stringify(bad)} cannot be written safely in SPL`,
+      'field-name',
+    );
     return null;
   }
 
-  // 2. Approximate what has no exact SPL at all (time parts; placeholders other than a whole `eq` value).
-  const approx = (m: Match, negated: boolean, why: string): Tree => {
-    const t = negated ? narrow(m) : widen(m);
-    const what =
-      t.kind === 'const'
-        ? negated
-          ? 'dropped from the negation (narrowed)'
-          : 'dropped (widened)'
-        : `replaced by ${negated ? 'the narrower' : 'the wider'} search term`;
-    sink.warning(
-      'approximation',
-      `${describe(m)}: ${why}; ${what}: the query may match more events than the rule`,
-      m.origin,
-    );
-    return t;
+  // A leaf replaced by its search bound: the wider search form, the narrower one under `not`.
+  const searchBound = (m: Match, negated: boolean, reason: SplunkReason, why: string): SplTree => {
+    const bounds = { wider: widen(m), narrower: narrow(m) };
+    const what = replaced(negated ? bounds.narrower : bounds.wider, negated);
+    return lowering.bound(m, negated, reason, message(m, why, what), bounds);
   };
+  // A leaf with no usable form: every event, or none under `not`.
+  const drop = (m: Match, negated: boolean, reason: SplunkReason, why: string): SplTree =>
+    lowering.drop(m, negated, reason, message(m, why, replaced(FALSE, negated)));
+
+  // 2. Approximate what has no exact SPL at all (time parts; placeholders other than a whole `eq` value).
+  // Regexes that are exactly a wildcard match and keyword numbers came here as string matches
+  // (the backend's capabilities: src/lowering/passes.ts).
   let tree = fold(
-    mapLeaves(fromIR(ctx.ir), (m, negated) => {
-      const t = asStringLeaf(m);
-      if (t.kind !== 'leaf') return t;
-      const lm = t.m;
-      if (lm.kind === 'time')
-        return approx(
-          lm,
+    mapLeaves(ir, (m, negated): SplTree => {
+      if (m.kind === 'time')
+        return drop(
+          m,
           negated,
-          `the '${lm.unit}' part of a timestamp has no exact SPL form for an unknown time format`,
+          'time-part',
+          `the '${m.unit}' part of a timestamp has no exact SPL form for an unknown time format`,
         );
       // A keyword is tested on _raw, the whole event: anchoring it to where _raw starts or ends would test
-      // less than "some value starts/ends with" (the reference evaluator's reading); searching anywhere widens.
-      if (lm.kind === 'string' && lm.field === null && lm.op !== 'contains') {
-        sink.warning(
-          'approximation',
-          `${describe(lm)}: a keyword is searched in the raw event text (_raw), where a value's start or end is not marked; searched anywhere in it${negated ? ' (under not: narrowed)' : ''}: the query may match more events than the rule`,
-          lm.origin,
+      // less than "some value starts/ends with" (the reference evaluator's reading); searching anywhere widens
+      // the leaf, also under `not` (where the query narrows: no narrower form exists, and the message says so).
+      if (m.kind === 'string' && m.field === null && m.op !== 'contains') {
+        lowering.report(
+          m,
+          'keyword-anchor',
+          message(
+            m,
+            "a keyword is searched in the raw event text (_raw), where a value's start or end is not marked",
+            `searched anywhere in it${negated ? ' (under not: narrowed)' : ''}`,
+          ),
+          'wider',
         );
-        return leaf({ ...lm, op: 'contains' });
+        return leaf({ ...m, op: 'contains' });
       }
-      if (lm.kind === 'regex' && lm.field === null && regexFeatures(lm.pattern).anchored)
-        return approx(lm, negated, 'an anchored keyword regex has no form on the raw event text (_raw)');
-      if (!whereExact(lm) && !searchExact(lm))
-        return approx(
-          lm,
+      if (m.kind === 'regex' && m.field === null && regexFeatures(m.pattern).anchored)
+        return drop(
+          m,
           negated,
+          'keyword-regex-anchor',
+          'an anchored keyword regex has no form on the raw event text (_raw)',
+        );
+      if (!whereExact(m) && !searchExact(m))
+        return searchBound(
+          m,
+          negated,
+          'placeholder',
           'a placeholder inside a value cannot be a macro (a macro can only stand for a whole list of values)',
         );
-      return t;
+      return leaf(m);
     }),
   );
   if (tree.kind === 'const') {
-    sink.error(
-      'unsupported-construct',
+    lowering.unsupported(
+      undefined,
       `after approximation the condition is always ${tree.value}: nothing left to search for`,
+      'constant-condition',
     );
     return null;
   }
 
   // 3. Split: search-exact conjuncts stay in the base search only; the others are over-approximated there and tested exactly in `| where`.
-  const parts: Tree[] = [];
+  const parts: SplTree[] = [];
   conjuncts(tree, false, parts);
-  const base: Tree[] = [];
-  const residual: Tree[] = [];
+  const base: SplTree[] = [];
+  const residual: SplTree[] = [];
   for (const c of parts) {
-    if (everyLeaf(c, searchExact)) base.push(c);
-    else {
-      // A macro placeholder has no eval form: approximate it inside a residual conjunct.
-      const exact = everyLeaf(c, whereExact)
-        ? c
-        : fold(
-            mapLeaves(c, (m, negated) =>
-              whereExact(m)
-                ? leaf(m)
-                : approx(m, negated, 'a macro placeholder has no eval form inside `| where`'),
-            ),
-          );
-      base.push(overApprox(exact));
-      if (exact.kind !== 'const') residual.push(exact);
-      else if (!exact.value) residual.push(FALSE);
+    if (everyLeaf(c, searchExact)) {
+      base.push(c);
+      continue;
     }
+    base.push(overApprox(c));
+    // A macro placeholder (search-exact, so it stays in the base search) has no eval form: dropped from `| where`.
+    const exact = everyLeaf(c, whereExact)
+      ? c
+      : fold(
+          mapLeaves(c, (m, negated) =>
+            whereExact(m)
+              ? leaf(m)
+              : drop(m, negated, 'where-macro', 'a macro placeholder has no eval form inside `| where`'),
+          ),
+        );
+    if (exact.kind !== 'const') residual.push(exact);
+    else if (!exact.value) residual.push(FALSE);
   }
-  tree = fold({ kind: 'and', children: base });
+  tree = fold(and(base));
 
   // 4. Assemble: [index] base [| where ...] [| table ...]. The query always starts with a search.
   const terms: string[] = [];
@@ -260,8 +308,7 @@ export function renderRule(ctx: ConvertContext): string | null {
   else if (!tree.value) terms.push('NOT *');
   if (terms.length === 0) terms.push('*');
   let q = terms.join(' ');
-  if (residual.length)
-    q += ` | where ${renderWhere(fold({ kind: 'and', children: residual }), false, 'top')}`;
+  if (residual.length) q += ` | where ${renderWhere(fold(and(residual)), false, 'top')}`;
   if (rule.fields.length)
     q += ` | table ${rule.fields.filter(isSafeFieldName).map(tableFieldName).join(', ')}`;
   return q;
