@@ -4,16 +4,21 @@
  * in the output (checked with the evaluator's PCRE-to-JavaScript translation: see docs/splunk.md),
  * settings, pipelines and output formats.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { splunkBackend } from '../backends/splunk/index.js';
 import { isSafeFieldName, isSearchDirective, SEARCH_DIRECTIVES } from '../backends/splunk/spl.js';
 import type { ConvertOptions, RuleResult } from '../src/backend.js';
-import { DiagnosticSink } from '../src/diagnostics.js';
+import { DiagnosticSink, formatDiagnostic, type Diagnostic } from '../src/diagnostics.js';
 import { convertLoaded, loadRuleFromText } from '../src/convert.js';
 import { compileRule, translateRegex } from '../src/evaluate/index.js';
 import { literal } from '../src/ir/sigma-string.js';
 import type { Node, StringOp } from '../src/ir/types.js';
 import { pipelineFromYaml, resolvePipeline } from '../src/pipeline/index.js';
+import { ConversionCache } from '../src/cache.js';
+import { run, type RuleSummary, type RunOptions } from '../src/run.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../src/pipeline/types.js';
 import type { SigmaRule } from '../src/rule/types.js';
 import { evalSpl } from './support/eval-spl.js';
@@ -238,6 +243,8 @@ const TABLE: ReadonlyArray<readonly [string, string, string, ('exact' | 'approxi
     `  keywords: ['mimikatz']\n  sel: {Image: x}\n  condition: keywords and sel`,
     'Image="x" | where match(_raw, "(?i)mimikatz")',
   ],
+  // A keyword number is the text of its digits (capability keywordNumbersAsText).
+  ['keyword number', `  keywords: [4688]\n  condition: keywords`, '* | where match(_raw, "(?i)4688")'],
   // boolean structure
   [
     'and of or',
@@ -326,6 +333,7 @@ describe('splunk: every construct', () => {
     const d = r.diagnostics.find((x) => x.code === 'approximation')!;
     expect(d.severity).toBe('warning');
     expect(d.message).toMatch(/User\|contains '%admins%'.*narrowed.*may match more events/);
+    expect([d.reason, d.direction]).toEqual(['placeholder', 'narrower']);
     expect(convert(`  sel: {Image: x, T|hour: 3}\n  condition: sel`, { strict: true }).status).toBe(
       'unsupported',
     );
@@ -790,4 +798,212 @@ describe('keywords anchored to a value have no form on _raw', () => {
     const e = convert("  kw:\n    '|re': 'x+y'\n  sel:\n    Image: a\n  condition: sel and kw");
     expect(e.status).toBe('exact');
   });
+});
+
+describe('splunk: each approximation has a stable reason and the direction of its changed part', () => {
+  /** The approximation and unsupported diagnostics as [severity, reason, direction, message]. */
+  const lowered = (ds: readonly Diagnostic[]) =>
+    ds
+      .filter((d) => d.code === 'approximation' || d.code === 'unsupported-construct')
+      .map((d) => [d.severity, d.reason, d.direction, d.message]);
+  const more = ': the query may match more events than the rule';
+  const hour = "T|hour: the 'hour' part of a timestamp has no exact SPL form for an unknown time format";
+  const anchor =
+    "keyword|endswith 'abc': a keyword is searched in the raw event text (_raw), where a value's start or end is not marked; searched anywhere in it";
+  const reAnchor = 'keyword (regex): an anchored keyword regex has no form on the raw event text (_raw)';
+  const inValue =
+    "User|contains '%admins%': a placeholder inside a value cannot be a macro (a macro can only stand for a whole list of values)";
+  const macro = "B|eq '%p%': a macro placeholder has no eval form inside `| where`";
+  const sel = `  sel: {Image: x}\n`;
+
+  // [name, detection, query, reason, direction, message]: positive, then under `not` (the changed part narrows).
+  test.each<readonly [string, string, string, string, string, string]>([
+    [
+      'time-part',
+      `${sel}  f: {T|hour: 3}\n  condition: sel and f`,
+      'Image="x"',
+      'time-part',
+      'wider',
+      `${hour}; dropped (widened)${more}`,
+    ],
+    [
+      'time-part under not',
+      `${sel}  f: {T|hour: 3}\n  condition: sel and not f`,
+      'Image="x"',
+      'time-part',
+      'narrower',
+      `${hour}; dropped from the negation (narrowed)${more}`,
+    ],
+    [
+      'keyword-anchor',
+      `${sel}  kw: {'|endswith': abc}\n  condition: sel and kw`,
+      'Image="x" | where match(_raw, "(?i)abc")',
+      'keyword-anchor',
+      'wider',
+      `${anchor}${more}`,
+    ],
+    [
+      // No narrower form exists: the keyword stays wider under `not` too, so the query narrows there,
+      // which the message says ("under not: narrowed") and the direction (of the changed leaf) shows.
+      'keyword-anchor under not',
+      `${sel}  kw: {'|endswith': abc}\n  condition: sel and not kw`,
+      'Image="x" | where NOT match(_raw, "(?i)abc")',
+      'keyword-anchor',
+      'wider',
+      `${anchor} (under not: narrowed)${more}`,
+    ],
+    [
+      'keyword-regex-anchor',
+      `${sel}  kw: {'|re': '^x+y'}\n  condition: sel and kw`,
+      'Image="x"',
+      'keyword-regex-anchor',
+      'wider',
+      `${reAnchor}; dropped (widened)${more}`,
+    ],
+    [
+      'keyword-regex-anchor under not',
+      `${sel}  kw: {'|re': '^x+y'}\n  condition: sel and not kw`,
+      'Image="x"',
+      'keyword-regex-anchor',
+      'narrower',
+      `${reAnchor}; dropped from the negation (narrowed)${more}`,
+    ],
+    [
+      'placeholder',
+      `${sel}  f: {User|contains|expand: '%admins%'}\n  condition: sel and f`,
+      'Image="x" User="*"',
+      'placeholder',
+      'wider',
+      `${inValue}; replaced by the wider search term${more}`,
+    ],
+    [
+      'placeholder under not',
+      `${sel}  f: {User|contains|expand: '%admins%'}\n  condition: sel and not f`,
+      'Image="x"',
+      'placeholder',
+      'narrower',
+      `${inValue}; dropped from the negation (narrowed)${more}`,
+    ],
+    [
+      // The macro stays in the base search (exact there); only the | where loses it.
+      'where-macro',
+      `  a: {A|contains: 'x?y'}\n  b: {B|expand: '%p%'}\n  c: {C: z}\n  condition: (a or b) and c`,
+      '(A="*x*y*" OR B IN (`p`)) C="z"',
+      'where-macro',
+      'wider',
+      `${macro}; dropped (widened)${more}`,
+    ],
+    [
+      'where-macro under not',
+      `  a: {A|contains: 'x?y'}\n  b: {B|expand: '%p%'}\n  c: {C: z}\n  condition: c and not (a and b)`,
+      'C="z"',
+      'where-macro',
+      'narrower',
+      `${macro}; dropped from the negation (narrowed)${more}`,
+    ],
+  ])('%s', (_name, detection, query, reason, direction, message) => {
+    const r = convert(detection);
+    expect(r.status).toBe('approximate');
+    expect(r.queries).toEqual([query]);
+    expect(lowered(r.diagnostics)).toEqual([['warning', reason, direction, message]]);
+    // The text form names the reason after the code; the message is unchanged.
+    const d = r.diagnostics.find((x) => x.code === 'approximation')!;
+    expect(formatDiagnostic(d)).toBe(
+      `t.yml:${d.line}:${d.column}: warning approximation [${reason}]: ${message}`,
+    );
+  });
+
+  test("every approximation stays sound: the rule's matching events are matched (placeholders aside)", () => {
+    // Events the rule matches, checked on the query with the SPL interpreter (wider never misses one).
+    const cases: [string, Record<string, string>][] = [
+      [`${sel}  f: {T|hour: 3}\n  condition: sel and f`, { Image: 'x', T: '2020-01-01T03:00:00Z' }],
+      [
+        `${sel}  kw: {'|endswith': abc}\n  condition: sel and kw`,
+        { Image: 'x', y: 'zabc', _raw: 'y=zabc Image=x' },
+      ],
+      [`${sel}  kw: {'|re': '^x+y'}\n  condition: sel and kw`, { Image: 'x', _raw: 'xxy Image=x' }],
+      [`${sel}  kw: {'|re': '^x+y'}\n  condition: sel and not kw`, { Image: 'x', _raw: 'Image=x' }],
+    ];
+    for (const [detection, event] of cases) {
+      const ir = loadRuleFromText(rule(detection), 't.yml').ir!;
+      expect(compileRule(ir)(event)).toBe(true);
+      expect(evalSpl(convert(detection).queries[0], event)).toBe(true);
+    }
+  });
+
+  test('refusals name their reason and no direction', () => {
+    const bad = convert(`  sel: {'a"b': x}\n  condition: sel`);
+    expect(bad.status).toBe('unsupported');
+    expect(lowered(bad.diagnostics)).toEqual([
+      ['error', 'field-name', undefined, 'field name "a\\"b" cannot be written safely in SPL'],
+    ]);
+    expect(formatDiagnostic(bad.diagnostics[0])).toBe(
+      't.yml:1:1: error unsupported-construct [field-name]: field name "a\\"b" cannot be written safely in SPL',
+    );
+    const none = convert(`  f: {T|hour: 3}\n  condition: f`);
+    expect(none.status).toBe('unsupported');
+    expect(lowered(none.diagnostics)).toEqual([
+      ['warning', 'time-part', 'wider', `${hour}; dropped (widened)${more}`],
+      [
+        'error',
+        'constant-condition',
+        undefined,
+        'after approximation the condition is always true: nothing left to search for',
+      ],
+    ]);
+  });
+
+  test('one match lowered twice is reported once', () => {
+    // The same selection under both polarities: one report per polarity, not one per use.
+    const r = convert(`${sel}  f: {T|hour: 3}\n  condition: sel and (f or not f) and (f or sel)`);
+    expect(lowered(r.diagnostics).map((d) => d[2])).toEqual(['wider', 'narrower']);
+  });
+});
+
+describe('splunk: --cache keeps reasons and directions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sigmantic-splunk-cache-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const rules: Record<string, string> = {
+    'time.yml': `  sel: {Image: x}\n  f: {T|hour: 3}\n  condition: sel and not f`,
+    'placeholder.yml': `  sel: {Image: x}\n  f: {User|contains|expand: '%admins%'}\n  condition: sel and f`,
+    'anchor.yml': `  sel: {Image: x}\n  kw: {'|endswith': abc}\n  condition: sel and not kw`,
+    'field.yml': `  sel: {'a"b': x}\n  condition: sel`,
+  };
+  for (const [name, detection] of Object.entries(rules)) writeFileSync(join(dir, name), rule(detection));
+
+  async function convertAll(options: RunOptions) {
+    const out: string[] = [];
+    const results: RuleSummary[] = [];
+    await run(options, { write: (t, s) => out.push(`${t}:${s}`), onResult: (_t, r) => results.push(r) });
+    return { out: out.join(''), results };
+  }
+  const shape = (rs: readonly RuleSummary[]) =>
+    rs.flatMap((r) =>
+      r.diagnostics.map((d) => [d.severity, d.code, d.reason, d.direction, formatDiagnostic(d)]),
+    );
+
+  test.each([false, true])(
+    'detail mode %s: a cached run restores the same reasons and directions',
+    async (cacheDetail) => {
+      const base: RunOptions = { targets: ['splunk'], inputs: [dir] };
+      const cache = join(dir, `cache-${cacheDetail}`);
+      const plain = await convertAll(base);
+      const first = await convertAll({ ...base, cache, cacheDetail });
+      const second = await convertAll({ ...base, cache, cacheDetail });
+      // What the cache must carry: each reason with its direction (none for a refusal).
+      const want = shape(plain.results).map((d) => [d[2], d[3]]);
+      expect(want).toEqual([
+        ['keyword-anchor', 'wider'],
+        ['field-name', undefined],
+        ['placeholder', 'wider'],
+        ['time-part', 'narrower'],
+      ]);
+      expect(shape(first.results)).toEqual(shape(plain.results));
+      expect(shape(second.results)).toEqual(shape(plain.results));
+      expect(second.out).toBe(plain.out);
+      // The second run read them from the cache.
+      const c = ConversionCache.open(cache, { ...base, cache }, cacheDetail);
+      expect(c.get(join(dir, 'time.yml'), rule(rules['time.yml']))).toBeDefined();
+    },
+  );
 });
