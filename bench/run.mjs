@@ -184,6 +184,7 @@ const { buildRule } = await import('../dist/src/ir/build.js');
 const { DiagnosticSink } = await import('../dist/src/diagnostics.js');
 const { applyPipelines } = await import('../dist/src/pipeline/index.js');
 const { prepare } = await import('../dist/src/run.js');
+const { runPasses } = await import('../dist/src/lowering/passes.js');
 const { paths } = await expandInputs(activeDirs);
 const prepared = [];
 for (const t of targetList) prepared.push({ t, ...(await prepare(t, {})) });
@@ -234,7 +235,14 @@ for (let pass = 0; pass < 2; pass++) {
         const b = performance.now();
         let queries = [];
         if (!s2.hasErrors)
-          queries = pr.backend.convert({ rule: o.rule, ir: o.ir, state: o.state, sink: s2, options: {} });
+          // The shared passes the backend's capabilities select run before it, as in convert.ts.
+          queries = pr.backend.convert({
+            rule: o.rule,
+            ir: runPasses(o.ir, pr.backend.capabilities),
+            state: o.state,
+            sink: s2,
+            options: {},
+          });
         const c = performance.now();
         if (queries.length)
           pr.format.rule(
