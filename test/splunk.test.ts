@@ -21,6 +21,8 @@ import { ConversionCache } from '../src/cache.js';
 import { run, type RuleSummary, type RunOptions } from '../src/run.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../src/pipeline/types.js';
 import type { SigmaRule } from '../src/rule/types.js';
+import { CASES, caseRule, type CaseName } from './cases/cases.js';
+import { diagnostics as caseDiagnostics } from './cases/expected.splunk.js';
 import { evalSpl } from './support/eval-spl.js';
 import { splCommands, splStringLiterals, tokenizeSpl } from './support/spl.js';
 
@@ -1006,4 +1008,18 @@ describe('splunk: --cache keeps reasons and directions', () => {
       expect(c.get(join(dir, 'time.yml'), rule(rules['time.yml']))).toBeDefined();
     },
   );
+});
+
+describe('splunk: the case table reports only the diagnostics it lists', () => {
+  test.each(Object.keys(CASES) as CaseName[])('%s', (name) => {
+    const r = convertLoaded(
+      loadRuleFromText(caseRule(name, CASES[name]), `${name}.yml`),
+      splunkBackend,
+      [],
+      {},
+    );
+    expect(r.diagnostics.map((d) => [d.code, d.reason, d.direction].filter((x) => x !== undefined))).toEqual(
+      caseDiagnostics[name] ?? [],
+    );
+  });
 });

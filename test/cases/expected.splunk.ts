@@ -2,7 +2,7 @@
  * Splunk SPL for every case (reviewed by hand: see docs/splunk.md for the base search / where split).
  * `inner_wildcard`: `\\*` is a literal backslash followed by a wildcard, which a search term says exactly.
  */
-import type { Expectations } from './cases.js';
+import type { CaseName, Expectations } from './cases.js';
 
 export const expected: Expectations = {
   eq_backslashes: {
@@ -202,3 +202,10 @@ export const expected: Expectations = {
       '* | where match(_raw, "(?i)(?:-enc|\\\\/enc|–enc|—enc|―enc)") AND match(_raw, "(?i)(?:-nop|\\\\/nop|–nop|—nop|―nop)")',
   },
 };
+
+/**
+ * What each case reports besides its query: `[code, reason, direction]` of every diagnostic, in
+ * order (reasons: `SplunkReason`, backends/splunk/render.ts). A case not listed reports nothing:
+ * every case has an exact SPL form today (the approximations are pinned in test/splunk.test.ts).
+ */
+export const diagnostics: Partial<Record<CaseName, readonly (readonly [string, string, string?])[]>> = {};
