@@ -18,7 +18,7 @@ import type {
 } from '../../src/ir/types.js';
 import { withOp } from '../../src/ir/sigma-string.js';
 import { ipv4CidrToPrefixes } from '../../src/lowering/cidr.js';
-import { regexFeatures, regexAsString } from '../../src/lowering/regex.js';
+import { regexFeatures, regexAsString } from '../../src/regex/index.js';
 import {
   exactTokens,
   hasCase,

@@ -24,7 +24,7 @@ import type {
 } from '../../src/ir/types.js';
 import type { Lowering } from '../../src/lowering/approximate.js';
 import { keywordNumberAsText } from '../../src/lowering/passes.js';
-import { regexFeatures, sigmaToRegex } from '../../src/lowering/regex.js';
+import { regexFeatures, sigmaToRegex, unsupportedRe2Escape } from '../../src/regex/index.js';
 import { FALSE, TRUE, leaf, lowerLeaves, or, type Tree } from '../../src/lowering/tree.js';
 import { kustoMember, kustoName, kustoString } from './literal.js';
 
@@ -704,31 +704,6 @@ function joinBalanced(parts: readonly string[], op: 'and' | 'or'): Rendered {
     level = next;
   }
   return { text: level.join(` ${op} `), prec: op };
-}
-
-/** PCRE escapes RE2 lacks (RE2 syntax reference): `\Z \h \R \K \G \X \e \u ...`. */
-function unsupportedRe2Escape(pattern: string): string | null {
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') {
-      const n = pattern[i + 1] ?? '';
-      if ('ZhHRKGXeuNVcoO'.includes(n) && n !== '') return `the escape \\${n}`;
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    if (c === '(' && pattern[i + 1] === '?') {
-      const r = pattern.slice(i + 2);
-      if (/^(#|\||R|\d|\(|&|P>|P=)/.test(r)) return `the group '(?${r.slice(0, 2)}'`;
-    }
-    if (c === '(' && pattern[i + 1] === '*') return "a '(*VERB)'";
-  }
-  return null;
 }
 
 /** A string column, or one of unknown type (which may be a string): a missing value reads as "". */

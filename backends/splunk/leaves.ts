@@ -6,7 +6,7 @@ import { assertNever } from '../../src/diagnostics.js';
 import { networkText } from '../../src/ir/cidr.js';
 import { withOp } from '../../src/ir/sigma-string.js';
 import type { Match, NumberValue, Part, SigmaString, StringMatch } from '../../src/ir/types.js';
-import { regexAsString, sigmaToRegex } from '../../src/lowering/regex.js';
+import { regexAsString, sigmaToRegex } from '../../src/regex/index.js';
 import { evalFieldName, pcreSafe, searchFieldName, searchSafeText, splString } from './spl.js';
 import { FALSE, TRUE, leaf, type Tree } from '../../src/lowering/tree.js';
 

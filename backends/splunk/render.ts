@@ -8,7 +8,7 @@ import { assertNever } from '../../src/diagnostics.js';
 import { toSigmaText } from '../../src/ir/sigma-string.js';
 import type { Match } from '../../src/ir/types.js';
 import { Lowering } from '../../src/lowering/approximate.js';
-import { regexFeatures } from '../../src/lowering/regex.js';
+import { regexFeatures } from '../../src/regex/index.js';
 import {
   FALSE,
   and,

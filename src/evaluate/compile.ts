@@ -10,7 +10,7 @@ import type { Node, NumberValue, Part, SigmaString, StringOp, TimeUnit } from '.
 import { flattenEvent, scalarValues, type FlatEvent, type Json, type JsonObject } from './events.js';
 import { fold } from './fold.js';
 import { deeperThan, TOO_DEEP } from '../ir/depth.js';
-import { translateRegex } from './regex.js';
+import { translateRegex } from '../regex/index.js';
 
 /** An event prepared for evaluation: flattened once, with a cache of case folds. */
 export class PreparedEvent {

@@ -21,7 +21,7 @@ export {
   type JsonObject,
 } from './events.js';
 export { fold } from './fold.js';
-export { translateRegex, type RegexResult } from './regex.js';
+export { translateRegex, type RegexResult } from '../regex/index.js';
 export {
   explain,
   explainer,

@@ -8,7 +8,7 @@ import type { Condition } from '../condition/ast.js';
 import { parseCondition } from '../condition/parser.js';
 import type { SigmaRule } from '../rule/types.js';
 import { YamlNumber, type PosNode } from '../rule/yaml.js';
-import { translateRegex } from '../evaluate/regex.js';
+import { translateRegex } from '../regex/index.js';
 import { networkText, parseCidr } from './cidr.js';
 import { base64, base64Offsets, encodeUtf16, windash, windashCount, type Encoded } from './encodings.js';
 import { classifyModifiers, type ModifierSet } from './modifiers.js';

@@ -1,6 +1,6 @@
 /** CIDR lowerings for targets without a range test on a field. */
 import type { Network } from '../ir/types.js';
-import { escapeRegex } from './regex.js';
+import { escapeRegex } from '../regex/index.js';
 
 export interface Ipv4Prefix {
   /** The dotted text: a prefix ending in `.` (use startswith) or a full address (use eq). */

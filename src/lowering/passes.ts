@@ -7,7 +7,7 @@
 import { assertNever } from '../diagnostics.js';
 import { isMatch } from '../ir/kinds.js';
 import type { Match, Node } from '../ir/types.js';
-import { regexAsString } from './regex.js';
+import { regexAsString } from '../regex/index.js';
 
 /** What a backend wants the shared passes to do before it lowers a rule. */
 export interface Capabilities {

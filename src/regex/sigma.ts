@@ -1,6 +1,6 @@
 /**
- * Regular expressions for Sigma strings, and Sigma strings for regular expressions.
- * Output is written in the common subset of PCRE (Splunk), RE2 (Kusto) and JavaScript.
+ * Regular expressions for Sigma strings, and Sigma strings for regular expressions (the backends'
+ * regex helpers). Output is written in the common subset of PCRE (Splunk), RE2 (Kusto) and JavaScript.
  */
 import type { Part, RegexMatch, SigmaString, StringMatch, StringOp } from '../ir/types.js';
 
@@ -50,66 +50,6 @@ function partRegex(p: Part): string {
     case 'placeholder':
       throw new Error(`placeholder %${p.name}% must be resolved before building a regex`);
   }
-}
-
-export interface RegexFeatures {
-  readonly lookaround: boolean;
-  readonly backreference: boolean;
-  readonly possessive: boolean;
-  readonly atomic: boolean;
-  /** Inline flag groups such as `(?i)` (not at the very start) or `(?i:...)`. */
-  readonly inlineFlags: boolean;
-  /** A leading `(?i)`/`(?s)`... group; the flags it sets. */
-  readonly leadingFlags: string;
-  readonly namedGroup: boolean;
-  /** An anchor outside a character class (`^`, `$`, `\A`, `\z`, `\Z`, `\G`): the match depends on where the value starts or ends. */
-  readonly anchored: boolean;
-}
-
-/** Scans a PCRE-like pattern for constructs not every dialect has (RE2: no lookaround, backrefs). */
-export function regexFeatures(pattern: string): RegexFeatures {
-  let lookaround = false;
-  let backreference = false;
-  let possessive = false;
-  let atomic = false;
-  let inlineFlags = false;
-  let namedGroup = false;
-  let anchored = false;
-  let leadingFlags = '';
-  const lead = /^\(\?([imsx]+)\)/.exec(pattern);
-  if (lead) leadingFlags = lead[1];
-  let inClass = false;
-  for (let i = lead ? lead[0].length : 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') {
-      const n = pattern[i + 1] ?? '';
-      if (!inClass && (/[1-9]/.test(n) || n === 'k' || n === 'g')) backreference = true;
-      if (!inClass && /[AzZG]/.test(n)) anchored = true;
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') {
-      inClass = true;
-      if (pattern[i + 1] === ']') i++;
-      else if (pattern[i + 1] === '^' && pattern[i + 2] === ']') i += 2;
-      continue;
-    }
-    if (c === '^' || c === '$') anchored = true;
-    if (c === '(' && pattern[i + 1] === '?') {
-      const rest = pattern.slice(i + 2);
-      if (/^(=|!|<=|<!)/.test(rest)) lookaround = true;
-      else if (rest.startsWith('>')) atomic = true;
-      else if (/^(P?<[A-Za-z_]|')/.test(rest)) namedGroup = true;
-      else if (/^[imsxU-]+[):]/.test(rest)) inlineFlags = true;
-    }
-    if ((c === '*' || c === '+' || c === '?' || c === '}') && pattern[i + 1] === '+' && i > 0)
-      possessive = true;
-  }
-  return { lookaround, backreference, possessive, atomic, inlineFlags, leadingFlags, namedGroup, anchored };
 }
 
 export interface SigmaForm {
