@@ -12,6 +12,7 @@ export {
   pipelineFromYaml,
   pipelineNames,
   resolvePipeline,
+  type PipelineSource,
 } from './load.js';
 export { QUERY_EXPRESSION_PLACEHOLDERS } from './types.js';
 export type { PipelineOutcome, PipelineSpec } from './types.js';

@@ -1,6 +1,5 @@
 /** Pipelines from pySigma YAML files, from objects (backends' built-ins), and by name. */
 import { readFileSync } from 'node:fs';
-import type { Backend } from '../backend.js';
 import { parseYaml, YamlError } from '../rule/yaml.js';
 import { specFromDocument } from './compile.js';
 import { PipelineError } from './errors.js';
@@ -48,8 +47,18 @@ export function loadPipelineFile(path: string): PipelineSpec {
   return pipelineFromYaml(text, path.startsWith('builtin:') ? `./${path}` : path);
 }
 
-/** Built-in pipeline specs made so far, per backend and name (a spec is immutable). */
-const builtins = new WeakMap<Backend, Map<string, PipelineSpec>>();
+/**
+ * What a target offers the pipeline layer: its name (for messages), its built-in pipelines by name
+ * (`-p name`) and the ones it applies by default. A backend is one; this layer knows no more of it.
+ */
+export interface PipelineSource {
+  readonly name: string;
+  readonly pipelines: Readonly<Record<string, () => PipelineSpec>>;
+  readonly defaultPipelines: readonly string[];
+}
+
+/** Built-in pipeline specs made so far, per built-in record and name (a spec is immutable). */
+const builtins = new WeakMap<PipelineSource['pipelines'], Map<string, PipelineSpec>>();
 
 /**
  * The pipelines a run applies for a target, in order. One rule: naming a built-in pipeline of the
@@ -57,28 +66,32 @@ const builtins = new WeakMap<Backend, Map<string, PipelineSpec>>();
  * the target; stacking it on the default would map names twice); pipeline files run after the
  * defaults, unless `useDefaults` is false (`--no-default-pipelines`). A name given twice runs once.
  */
-export function pipelineNames(backend: Backend, given: readonly string[], useDefaults = true): string[] {
-  const namesBuiltin = given.some((n) => Object.hasOwn(backend.pipelines, n));
-  const defaults = useDefaults && !namesBuiltin ? backend.defaultPipelines : [];
+export function pipelineNames(
+  target: PipelineSource,
+  given: readonly string[],
+  useDefaults = true,
+): string[] {
+  const namesBuiltin = given.some((n) => Object.hasOwn(target.pipelines, n));
+  const defaults = useDefaults && !namesBuiltin ? target.defaultPipelines : [];
   return [...new Set([...defaults, ...given])];
 }
 
-/** A backend's built-in pipeline by name, else a `.yml`/`.yaml` file. Throws PipelineError. */
-export function resolvePipeline(nameOrPath: string, backend: Backend): PipelineSpec {
-  const builtin = Object.hasOwn(backend.pipelines, nameOrPath) ? backend.pipelines[nameOrPath] : undefined;
+/** A target's built-in pipeline by name, else a `.yml`/`.yaml` file. Throws PipelineError. */
+export function resolvePipeline(nameOrPath: string, target: PipelineSource): PipelineSpec {
+  const builtin = Object.hasOwn(target.pipelines, nameOrPath) ? target.pipelines[nameOrPath] : undefined;
   if (builtin) {
     // Built-ins are made on first use, once (a fully cached run needs none); their items compile
     // lazily, and the backends' tests compile every one, so a broken one fails in CI.
-    let made = builtins.get(backend);
-    if (!made) builtins.set(backend, (made = new Map()));
+    let made = builtins.get(target.pipelines);
+    if (!made) builtins.set(target.pipelines, (made = new Map()));
     let spec = made.get(nameOrPath);
     if (!spec) made.set(nameOrPath, (spec = builtin()));
     return spec;
   }
   if (/\.ya?ml$/i.test(nameOrPath)) return loadPipelineFile(nameOrPath);
-  const names = Object.keys(backend.pipelines);
+  const names = Object.keys(target.pipelines);
   throw new PipelineError(
-    `unknown pipeline '${nameOrPath}' for target '${backend.name}': ${
+    `unknown pipeline '${nameOrPath}' for target '${target.name}': ${
       names.length ? `built-in pipelines are ${names.join(', ')}` : 'it has no built-in pipelines'
     }; a pipeline file must end in .yml or .yaml`,
   );
