@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readAsset } from './assets.js';
 import type { Diagnostic, Direction } from './diagnostics.js';
-import type { RuleOutput, RunOptions } from './run.js';
+import type { RuleOutput, RunOptions } from './batch.js';
 
 /**
  * The file: this first line, a line of JSON (the strings that diagnostics use, and per entry

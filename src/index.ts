@@ -9,7 +9,8 @@ export {
   type LoadedRule,
   type LoadedFile,
 } from './convert.js';
-export { run, prepare, reportEntry, type RunOptions, type RunSummary, type ReportRule } from './run.js';
+export { run, prepare } from './run.js';
+export { reportEntry, type RunOptions, type RunSummary, type ReportRule } from './batch.js';
 export { loadRuleText, loadRuleDocuments } from './rule/load.js';
 export { buildRule } from './ir/build.js';
 export { parseCondition } from './condition/parser.js';

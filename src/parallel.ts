@@ -4,8 +4,7 @@
  * stays bounded: only a few batches are in flight at a time.
  */
 import { Worker } from 'node:worker_threads';
-import type { RuleOutput, RunOptions } from './run.js';
-import { UsageError } from './run.js';
+import { UsageError, type RuleOutput, type RunOptions } from './batch.js';
 
 const BATCH = 64;
 /** Batches in flight per worker. */

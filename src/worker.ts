@@ -2,7 +2,8 @@
 import { parentPort } from 'node:worker_threads';
 import { loadRulesFile } from './convert.js';
 import type { WorkerReply, WorkerRequest } from './parallel.js';
-import { convertForTargets, prepare, UsageError, type PreparedTarget, type RunOptions } from './run.js';
+import { UsageError, type RunOptions } from './batch.js';
+import { convertForTargets, prepare, type PreparedTarget } from './run.js';
 
 let options: RunOptions | undefined;
 let prepared: PreparedTarget[] = [];

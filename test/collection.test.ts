@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConversionCache } from '../src/cache.js';
 import { runTestCommand } from '../src/cli/test-command.js';
-import { reportEntry, run, type RunOptions, type RuleSummary } from '../src/run.js';
+import { reportEntry, type RunOptions, type RuleSummary } from '../src/batch.js';
+import { run } from '../src/run.js';
 
 const FILE = 'test/fixtures/core/collection/collection.yml';
 const dir = mkdtempSync(join(tmpdir(), 'sigmantic-collection-'));

@@ -6,16 +6,8 @@ import yargs from 'yargs';
 import { loadBackend, targetEntries, targetNames } from '../../backends/index.js';
 import type { SettingDecl } from '../backend.js';
 import { formatDiagnostic } from '../diagnostics.js';
-import {
-  checkSettings,
-  missingDiagnostic,
-  prepare,
-  reportEntry,
-  run,
-  UsageError,
-  type ReportRule,
-  type RuleSummary,
-} from '../run.js';
+import { reportEntry, UsageError, type ReportRule, type RuleSummary } from '../batch.js';
+import { checkSettings, missingDiagnostic, prepare, run } from '../run.js';
 import { testCommand } from './test-command.js';
 
 function version(): string {

@@ -23,7 +23,7 @@ import {
   type TestResult,
 } from '../evaluate/testing.js';
 import { expandInputs } from '../files.js';
-import { UsageError } from '../run.js';
+import { UsageError } from '../batch.js';
 
 interface TestArgs {
   inputs?: string[];

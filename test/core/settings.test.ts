@@ -11,7 +11,8 @@ import type { Backend } from '../../src/backend.js';
 import { DiagnosticSink } from '../../src/diagnostics.js';
 import { pipelineNames } from '../../src/pipeline/index.js';
 import { stateList, stateMap, stateString, StateTypeError } from '../../src/pipeline/state.js';
-import { run, UsageError, type RunOptions, type RuleSummary } from '../../src/run.js';
+import { UsageError, type RunOptions, type RuleSummary } from '../../src/batch.js';
+import { run } from '../../src/run.js';
 import {
   checkStateSettings,
   resolveSettings,

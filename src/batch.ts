@@ -1,0 +1,98 @@
+/**
+ * What a batch run takes and gives, as plain data (it crosses worker threads and the cache):
+ * options, each rule's output and summary, the `--report` entries, and the usage error. Its own
+ * file so that run.ts and its helpers (parallel.ts, cache.ts, worker.ts) import it, not each other.
+ */
+import type { ConvertOptions, RuleResult } from './backend.js';
+import type { Diagnostic } from './diagnostics.js';
+
+export interface RunOptions extends ConvertOptions {
+  /** One or more targets: each rule is loaded once and converted for each. */
+  readonly targets: readonly string[];
+  readonly inputs: readonly string[];
+  readonly pipelines?: readonly string[];
+  readonly defaultPipelines?: boolean;
+  readonly format?: string;
+  /** A directory for `--cache`: results of earlier runs are reused for unchanged rules. */
+  readonly cache?: string;
+  /** With `cache`: keep what reports and --explain need (ids, queries, applied lines) too. */
+  readonly cacheDetail?: boolean;
+}
+
+export type Counts = Record<RuleResult['status'], number>;
+
+export interface RunSummary {
+  /** Per target, how many rules got each label. */
+  readonly counts: Record<string, Counts>;
+  readonly missing: string[];
+}
+
+/** The per-rule entry of `--report`. */
+export interface ReportRule {
+  readonly path: string;
+  readonly id: string | null;
+  readonly title: string | null;
+  readonly status: RuleResult['status'];
+  readonly queries: readonly string[];
+  readonly diagnostics: ReadonlyArray<{
+    severity: string;
+    code: string;
+    message: string;
+    line: number | null;
+    column: number | null;
+    /** Approximations: a stable reason and the changed part's direction (wider, or narrower under not). */
+    reason?: string;
+    direction?: string;
+  }>;
+}
+
+export class UsageError extends Error {}
+
+/** What a run reports of one rule and target: plain data (it crosses worker threads). */
+export interface RuleSummary {
+  readonly path: string;
+  readonly id: string | null;
+  readonly title: string | null;
+  readonly status: RuleResult['status'];
+  readonly queries: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly applied: readonly string[];
+}
+
+export function summarize(r: RuleResult): RuleSummary {
+  return {
+    path: r.path,
+    id: r.rule?.id ?? null,
+    title: r.rule?.title ?? null,
+    status: r.status,
+    queries: r.queries,
+    diagnostics: r.diagnostics,
+    applied: r.applied,
+  };
+}
+
+export function reportEntry(r: RuleSummary): ReportRule {
+  return {
+    path: r.path,
+    id: r.id,
+    title: r.title,
+    status: r.status,
+    queries: r.queries,
+    diagnostics: r.diagnostics.map((d) => ({
+      severity: d.severity,
+      code: d.code,
+      message: d.message,
+      line: d.line ?? null,
+      column: d.column ?? null,
+      // Absent (not null) when the diagnostic has none: JSON.stringify leaves undefined out.
+      reason: d.reason,
+      direction: d.direction,
+    })),
+  };
+}
+
+/** One rule's output for one target: the formatted text (null when it has no query) and a summary. */
+export interface RuleOutput {
+  readonly text: string | null;
+  readonly summary: RuleSummary;
+}
