@@ -1,8 +1,10 @@
 /**
  * Bundles the CLI (and the conversion worker) into dist/bundle with esbuild: one CommonJS file
  * to load at start-up instead of hundreds of modules, minified, started by the launcher
- * (src/cli/launcher.cjs, the `sigmantic` executable) with a V8 code cache made here.
+ * (src/cli/startup/launcher.cjs, the `sigmantic` executable) with a V8 code cache made here.
  * Backends and other lazily imported modules stay lazy: esbuild evaluates them on first import.
+ * Every start-up special case made here (the yargs patch, the aliases, the code cache) is listed
+ * in src/cli/startup/NOTES.md.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,6 +13,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { yargsLazyColumns } from '../src/cli/startup/yargs-columns.mjs';
 
 const out = 'dist/bundle';
 
@@ -30,27 +33,6 @@ for (const dir of readdirSync('templates'))
   }
 rmSync(out, { recursive: true, force: true });
 
-// yargs reads process.stdout.columns when it loads, which makes Node set up the stdout stream
-// (about 9 ms: node:stream and its dependencies); help layout is the only use: read it then.
-const yargsLazyColumns = {
-  name: 'yargs-lazy-columns',
-  setup(b) {
-    b.onLoad({ filter: /yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      const eager =
-        "stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null";
-      if (!text.includes(eager))
-        return {
-          contents: text,
-          loader: 'js',
-          warnings: [{ text: 'yargs shim changed: columns read eagerly' }],
-        };
-      const lazy = `get stdColumns() { return ${eager.slice('stdColumns: '.length)}; }`;
-      return { contents: text.replace(eager, lazy), loader: 'js' };
-    });
-  },
-};
-
 await build({
   plugins: [yargsLazyColumns],
   entryPoints: { main: 'src/cli/main.ts', worker: 'src/worker.ts' },
@@ -66,13 +48,13 @@ await build({
   },
   banner: { js: "const __sigmanticModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   // string-width builds a Unicode emoji regex when loaded (about 20 ms of start-up); the
-  // replacement measures ASCII help text directly (src/cli/string-width.ts).
+  // replacement measures ASCII help text directly (src/cli/startup/string-width.ts).
   // Templates come precompiled: the Handlebars runtime is enough (its compiler is 0.1 MB).
-  // yargs takes two functions from node:assert, which costs 4 ms to load (src/cli/assert.ts).
+  // yargs takes two functions from node:assert, which costs 4 ms to load (src/cli/startup/assert.ts).
   alias: {
-    'string-width': './src/cli/string-width.ts',
+    'string-width': './src/cli/startup/string-width.ts',
     handlebars: 'handlebars/runtime',
-    assert: './src/cli/assert.ts',
+    assert: './src/cli/startup/assert.ts',
   },
   // Less source to read and compile (1.3 MB -> 0.65 MB). No keepNames: it wraps every closure
   // creation in a defineProperty call (about 10% of a corpus run).
@@ -95,7 +77,7 @@ const digest = createHash('sha256')
   .slice(0, 16);
 writeFileSync(
   join(out, 'cli.js'),
-  readFileSync('src/cli/launcher.cjs', 'utf8').replace('__SIGMANTIC_BUNDLE_DIGEST__', digest),
+  readFileSync('src/cli/startup/launcher.cjs', 'utf8').replace('__SIGMANTIC_BUNDLE_DIGEST__', digest),
 );
 // Executable, so that its shebang (with the heap cap) applies when run directly.
 chmodSync(join(out, 'cli.js'), 0o755);

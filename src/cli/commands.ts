@@ -8,6 +8,7 @@ import type { SettingDecl } from '../backend.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { reportEntry, UsageError, type ReportRule, type RuleSummary } from '../batch.js';
 import { checkSettings, missingDiagnostic, prepare, run } from '../run.js';
+import { skipHelpCache } from './startup/yargs-help.js';
 import { testCommand } from './test-command.js';
 
 function version(): string {
@@ -87,21 +88,6 @@ function parseSettings(list: readonly string[] | undefined): Record<string, stri
     out[s.slice(0, eq)] = s.slice(eq + 1);
   }
   return out;
-}
-
-/**
- * yargs renders and caches the whole help text after every command handler starts, in case a
- * later failure shows it (about 30 ms, a tenth of a small run's start-up). sigmantic never shows
- * help on failure (it prints a hint), so the cache is skipped; `--help` renders as usual.
- */
-function skipHelpCache<T>(y: T): T {
-  const usage = (
-    y as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }
-  )
-    .getInternalMethods?.()
-    ?.getUsageInstance?.();
-  if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => {};
-  return y;
 }
 
 /** yargs drops a lone `-` (stdin) from positionals: it travels under this name instead. */

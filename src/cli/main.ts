@@ -1,6 +1,6 @@
 /**
  * The sigmantic command line: a thin layer over the library (src/run.ts). In the package this
- * module is bundled as dist/bundle/main.js and started by the launcher (src/cli/launcher.cjs),
+ * module is bundled as dist/bundle/main.js and started by the launcher (src/cli/startup/launcher.cjs),
  * which also answers `--version` by itself.
  */
 import { writeSync } from 'node:fs';
