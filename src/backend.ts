@@ -8,7 +8,6 @@ import type { Node } from './ir/types.js';
 import type { SigmaRule } from './rule/types.js';
 import type { PipelineSpec } from './pipeline/types.js';
 import type { Capabilities } from './lowering/passes.js';
-import type { TargetSettings } from './settings.js';
 
 export interface ConvertOptions {
   /** Approximations become errors. */
@@ -91,6 +90,18 @@ export interface SettingDecl {
   readonly formats?: readonly string[];
   /** The pipeline state key (`set_state`) that may give the value when `--set` does not. */
   readonly state?: string;
+}
+
+/**
+ * Every declared setting of a target for one rule, resolved once by the one precedence rule
+ * (`--set`, else the pipeline state, else the default): what the backend and its output formats
+ * read (ConvertContext.target, RuleResult.target). Plain data (src/settings.ts resolveSettings makes it).
+ */
+export interface TargetSettings {
+  /** Each setting with a value: a list setting as its items, any other as text. */
+  readonly values: Readonly<Record<string, string | readonly string[]>>;
+  /** The keys `--set` gave (they beat the pipeline state). */
+  readonly given: readonly string[];
 }
 
 /**

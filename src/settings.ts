@@ -3,7 +3,7 @@
  * `SettingDecl`), and reading a setting for one rule with the one precedence rule every setting
  * follows: `--set` beats the pipeline state, which beats the declared default.
  */
-import type { Backend, ConvertOptions, SettingDecl } from './backend.js';
+import type { Backend, ConvertOptions, SettingDecl, TargetSettings } from './backend.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import {
   splitList,
@@ -14,6 +14,9 @@ import {
   type PipelineState,
 } from './pipeline/state.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from './pipeline/types.js';
+
+// Declared with the backend contract (src/backend.ts imports nothing from here: no import circle).
+export type { TargetSettings } from './backend.js';
 
 /** The declaration of a key (an exact name, else the longest `prefix.*` that covers it). */
 export function findSetting(decls: readonly SettingDecl[] | undefined, key: string): SettingDecl | undefined {
@@ -198,18 +201,6 @@ export function checkStateSettings(
     }
   }
   return ok;
-}
-
-/**
- * Every declared setting of a target for one rule, resolved once by the one precedence rule
- * (`--set`, else the pipeline state, else the default): what the backend and its output formats
- * read (ConvertContext.target, RuleResult.target). Plain data.
- */
-export interface TargetSettings {
-  /** Each setting with a value: a list setting as its items, any other as text. */
-  readonly values: Readonly<Record<string, string | readonly string[]>>;
-  /** The keys `--set` gave (they beat the pipeline state). */
-  readonly given: readonly string[];
 }
 
 /** Resolves every declared setting (call after checkStateSettings passed: a bad state value throws). */
