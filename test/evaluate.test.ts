@@ -107,7 +107,24 @@ table('numbers and string/number crossover', [
   ["{EventID: '4688'}", { EventID: 4688 }, true],
   ["{EventID|startswith: '46'}", { EventID: 4688 }, true],
   ['{a: 1.5}', { a: 1.5 }, true],
-  ['{a: 1.5}', { a: '1.50' }, true],
+  // A number matches a text only as its canonical decimal spelling (src/ir/number.ts).
+  ['{a: 1.5}', { a: '1.50' }, false],
+  ['{a: 1.50}', { a: '1.5' }, true],
+  ['{a: 1.50}', { a: '1.50' }, false],
+  ['{EventID: 2000}', { EventID: '02000' }, false],
+  ['{EventID: 2000}', { EventID: '2000.0' }, false],
+  ['{EventID: 2000}', { EventID: ' 2000' }, false],
+  ['{EventID: 2000}', { EventID: '2000 ' }, false],
+  ['{EventID: 2000}', { EventID: '+2000' }, false],
+  ['{EventID: 2000}', { EventID: '0x7D0' }, false],
+  ['{EventID: 2000}', { EventID: '2e3' }, false],
+  ['{EventID: 2000}', { EventID: 2000.0 }, true],
+  ['{EventID: 2e3}', { EventID: '2000' }, true],
+  ['{EventID: +2000}', { EventID: '2000' }, true],
+  ['{EventID: -0}', { EventID: '0' }, true],
+  ['{EventID: -5}', { EventID: '-5' }, true],
+  ['{EventID: [1, 2000]}', { EventID: ['x', '2000'] }, true],
+  ['{EventID: 2000}', { EventID: ['02000', '2000.0'] }, false],
   ['{a: 0x10}', { a: '0x10' }, true],
   ['{a: 0x10}', { a: 16 }, false], // the loader keeps 0x10 as the string '0x10'
   ['{a: 5}', { a: true }, false],
@@ -216,6 +233,14 @@ table('comparisons', [
   ['{a|lt: 5}', { a: 4.5 }, true],
   ['{a|lte: 5}', { a: 6 }, false],
   ['{a|lt: 5}', { a: 'four' }, false],
+  // An ordering reads a decimal text as its number (leading zeros, sign, fraction, exponent), as
+  // the targets' numeric comparisons do; spaces or hex make it no number.
+  ['{a|gt: 5}', { a: '06' }, true],
+  ['{a|gt: 5}', { a: '6.0' }, true],
+  ['{a|gt: 5}', { a: '+6' }, true],
+  ['{a|gt: 5}', { a: '6e0' }, true],
+  ['{a|gt: 5}', { a: ' 6' }, false],
+  ['{a|gt: 5}', { a: '0x7' }, false],
   ['{a|lt: 5}', {}, false],
 ]);
 

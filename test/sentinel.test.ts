@@ -146,7 +146,7 @@ describe('sentinel: constructs on typed tables', () => {
     ['number on long', `  sel:\n    N: 5\n  condition: sel`, 'N == 5'],
     ['numeric text on long', `  sel:\n    N: '5'\n  condition: sel`, 'tostring(N) =~ "5"'],
     ['number on string column: the text', `  sel:\n    S: 5\n  condition: sel`, 'S == "5"'],
-    ['number on dynamic', `  sel:\n    D: [1, 2]\n  condition: sel`, 'tolong(D) in (1, 2)'],
+    ['number on dynamic', `  sel:\n    D: [1, 2]\n  condition: sel`, 'tostring(D) in ("1", "2")'],
     [
       'number list under not is guarded',
       `  sel:\n    N: [1, 2]\n  condition: not sel`,
@@ -338,7 +338,7 @@ describe('sentinel: constructs on typed tables', () => {
     const r = convert(rule(`  sel:\n    Weird Field: x\n    N: 3\n  condition: sel`), {
       settings: { table: 'MyLogs_CL' },
     });
-    expect(r.queries[0]).toBe(`MyLogs_CL\n| where ['Weird Field'] =~ "x" and tolong(N) == 3`);
+    expect(r.queries[0]).toBe(`MyLogs_CL\n| where ['Weird Field'] =~ "x" and tostring(N) == "3"`);
     expect(r.diagnostics).toEqual([]);
   });
 

@@ -186,7 +186,7 @@ const TABLE: ReadonlyArray<readonly [string, string, string, ('exact' | 'approxi
   [
     'number in where',
     `  a: {EventID: [1, 2]}\n  b: {CommandLine|re: 'x+'}\n  condition: a or b`,
-    '* | where (EventID==1 OR EventID==2) OR match(CommandLine, "x+")',
+    '* | where match(EventID, "(?:^1\\\\z|^2\\\\z)") OR match(CommandLine, "x+")',
   ],
   ['lt lte gt gte', `  sel: {A|lt: 1, B|lte: 2, C|gt: 3, D|gte: 4}\n  condition: sel`, 'A<1 B<=2 C>3 D>=4'],
   [
@@ -453,7 +453,7 @@ describe('splunk: names and values the search command would not read as a field 
       expect(r.queries[0]).toBe(`* | where match(${name}, "(?i)^0\\\\z")`);
     }
     expect(convert(`  sel: {earliest: 0, latest|gt: 5}\n  condition: sel`).queries[0]).toBe(
-      '* | where earliest==0 AND latest>5',
+      '* | where match(earliest, "^0\\\\z") AND latest>5',
     );
     expect(convert(`  sel: {index: '*'}\n  f: {tag: x}\n  condition: sel and not f`).queries[0]).toBe(
       '* | where match(index, "(?i)^[\\\\s\\\\S]*\\\\z") AND (isnull(tag) OR NOT match(tag, "(?i)^x\\\\z"))',

@@ -4,6 +4,7 @@
  * and narrows one under `not` (dropping a value is the narrowest), so the query as a whole only
  * ever matches more events than the rule.
  */
+import { canonicalNumber } from '../../src/ir/number.js';
 import ipaddr from 'ipaddr.js';
 import { assertNever } from '../../src/diagnostics.js';
 import type {
@@ -196,7 +197,7 @@ function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
       // Elasticsearch compares the terms as text ("10" < "5"), so the range would miss events.
       if (cls === 'numeric') {
         const op = ({ lt: '<', lte: '<=', gt: '>', gte: '>=' } as const)[m.op];
-        return { t: 'range', field: m.field, op, value: numberText(m.value) };
+        return { t: 'range', field: m.field, op, value: String(m.value.value) };
       }
       return giveUp(
         m,
@@ -249,8 +250,14 @@ function asciiCaseSpellings(word: string): string[] {
 }
 
 function numberText(n: NumberValue): string {
-  // An unquoted number goes through JS Number() in KQL; print it canonically.
-  return String(n.value);
+  // A Sigma number matches the text of its canonical spelling (src/ir/number.ts), which a term
+  // query on a keyword field compares ("must exactly match the field value, including whitespace":
+  // https://www.elastic.co/guide/en/elasticsearch/reference/7.8/query-dsl-term-query.html); a
+  // numeric field holds the parsed number (https://www.elastic.co/docs/reference/elasticsearch/mapping-reference/coerce).
+  // An unquoted number goes through JS Number() in KQL: printed bare when that keeps the
+  // spelling (`4688`), quoted otherwise (`"1000000000000000000000"`).
+  const c = canonicalNumber(n);
+  return String(Number(c)) === c ? c : `"${c}"`;
 }
 
 function lowerNumber(m: Extract<Match, { kind: 'number' }>, env: LowerEnv, negated: boolean): K {

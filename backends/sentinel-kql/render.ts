@@ -6,6 +6,7 @@
  * tree, whose leaves are rendered Kusto text; then the tree is printed. Approximations and
  * refusals go through one `Lowering` reporter per rule, with the reasons below.
  */
+import { canonicalNumber } from '../../src/ir/number.js';
 import { assertNever } from '../../src/diagnostics.js';
 import { withOp } from '../../src/ir/sigma-string.js';
 import type {
@@ -296,7 +297,7 @@ export class KustoRenderer {
         test = (k) => k.toLowerCase() === String(m.value);
         break;
       case 'number':
-        test = (k) => m.values.some((v) => v.text === k);
+        test = (k) => m.values.some((v) => canonicalNumber(v) === k);
         break;
       case 'regex':
       case 'cidr':
@@ -545,18 +546,21 @@ export class KustoRenderer {
     if (m.field === null) return this.string(keywordNumberAsText(m) as StringMatch, neg);
     const o = this.operand(m.field, m);
     if (!o) return REFUSED;
-    if (o.type === 'string') {
-      // A number in a string column: the text as written.
-      const lits = m.values.map((v) => kustoString(v.text));
-      return atomLeaf(lits.length === 1 ? `${o.expr} == ${lits[0]}` : `${o.expr} in (${lits.join(', ')})`);
-    }
-    let lhs = o.expr;
-    const integral = m.values.every((v) => Number.isInteger(v.value));
-    // A column of unknown type may hold text: Kusto refuses comparing a string with a number ("Cannot compare values of types string and long").
-    if (o.type === 'dynamic' || o.type === 'unknown') lhs = `${integral ? 'tolong' : 'toreal'}(${o.expr})`;
-    else if (o.type === 'bool' || o.type === 'datetime' || o.type === 'other') lhs = `toreal(${o.expr})`;
-    const lits = this.numberLiterals(m.values, m);
+    const lits = this.numberLiterals(m.values, m); // refuses a non-finite number (reported)
     if (!lits) return REFUSED;
+    if (o.type !== 'number') {
+      // A Sigma number matches a text only as its canonical spelling (src/ir/number.ts), which
+      // tolong() does not keep: it converts any text it reads as a number, null otherwise
+      // (https://learn.microsoft.com/en-us/kusto/query/tolong-function). A string column compares
+      // the text; any other column its text: tostring() of a long or real is its spelling, of a
+      // dynamic string the string, of a bool or datetime never digits, and of null ""
+      // (https://learn.microsoft.com/en-us/kusto/query/tostring-function), so the test is never
+      // null and needs no guard under not.
+      const lhs = o.type === 'string' ? o.expr : `tostring(${o.expr})`;
+      const texts = m.values.map((v) => kustoString(canonicalNumber(v)));
+      return atomLeaf(texts.length === 1 ? `${lhs} == ${texts[0]}` : `${lhs} in (${texts.join(', ')})`);
+    }
+    const lhs = o.expr;
     // "null values": `==` with one null operand is false, so a missing value is safe under not.
     if (lits.length === 1) return atomLeaf(`${lhs} == ${lits[0]}`);
     return atomLeaf(this.guard(`${lhs} in (${lits.join(', ')})`, neg));

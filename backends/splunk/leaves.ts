@@ -4,6 +4,7 @@
  */
 import { assertNever } from '../../src/diagnostics.js';
 import { networkText } from '../../src/ir/cidr.js';
+import { canonicalNumber } from '../../src/ir/number.js';
 import { withOp } from '../../src/ir/sigma-string.js';
 import type { Match, NumberValue, Part, SigmaString, StringMatch } from '../../src/ir/types.js';
 import { regexAsString, sigmaToRegex } from '../../src/regex/index.js';
@@ -70,9 +71,9 @@ export function searchExact(m: Match): boolean {
       if (m.field === null || !sf(m) || m.cased) return false;
       return m.values.every((v) => solePlaceholder(v, m.op) !== null || searchExactValue(v, m.op));
     case 'number':
-      return m.field !== null && !!sf(m) && m.values.every((n) => PLAIN_NUMBER.test(n.text));
+      return m.field !== null && !!sf(m) && m.values.every((n) => PLAIN_NUMBER.test(numberText(n)));
     case 'compare':
-      return !!sf(m) && PLAIN_NUMBER.test(m.value.text);
+      return !!sf(m) && PLAIN_NUMBER.test(numberText(m.value));
     case 'cidr': // "The search command supports IPv4 and IPv6 addresses and subnets that use CIDR notation."
     case 'boolean':
     case 'exists':
@@ -94,8 +95,13 @@ function searchValue(v: SigmaString): string {
   return splString(s.replace(/\*{2,}/g, '*'));
 }
 
+/**
+ * A number as the search command and eval write it: the canonical decimal spelling, the only text
+ * a Sigma number matches (src/ir/number.ts). `f=4688` compares the field's text, with wildcards
+ * (`status=4*` matches 404: https://help.splunk.com/splunk-enterprise/search/spl2-search-reference/search-command/search-command-examples).
+ */
 function numberText(n: NumberValue): string {
-  return PLAIN_NUMBER.test(n.text) ? n.text : String(n.value);
+  return canonicalNumber(n);
 }
 
 /** The search term of a match that `searchExact` accepts. */
@@ -297,8 +303,11 @@ export function whereExpr(m: Match, negated: boolean): string {
       return guard(t.length === 1 ? t[0] : `(${t.join(' OR ')})`);
     }
     case 'number': {
-      const t = m.values.map((n) => `${f}==${numberText(n)}`);
-      return guard(t.length === 1 ? t[0] : `(${t.join(' OR ')})`);
+      // Not `f==4688`: eval compares a numeric-looking text as a number ("04688", "4688.0" and,
+      // read by eval, " 4688" equal 4688), and a Sigma number matches only its canonical text.
+      const values = m.values.map((n): SigmaString => [{ kind: 'text', text: numberText(n) }]);
+      const re = stringRegex({ kind: 'string', field: m.field, op: 'eq', values, cased: true });
+      return guard(`match(${f}, ${splString(re)})`);
     }
     case 'compare': {
       const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[m.op];

@@ -10,6 +10,7 @@ import type { Node, NumberValue, Part, SigmaString, StringOp, TimeUnit } from '.
 import { flattenEvent, scalarValues, type FlatEvent, type Json, type JsonObject } from './events.js';
 import { fold } from './fold.js';
 import { deeperThan, TOO_DEEP } from '../ir/depth.js';
+import { canonicalNumber } from '../ir/number.js';
 import { translateRegex } from '../regex/index.js';
 
 /** An event prepared for evaluation: flattened once, with a cache of case folds. */
@@ -308,16 +309,16 @@ function inNetwork(
   return true;
 }
 
+/**
+ * A Sigma number matches a numeric value equal to it, or a text that is its canonical decimal
+ * spelling (src/ir/number.ts): `4688` matches 4688 and "4688", not "04688", "4688.0" or " 4688".
+ */
 function numberTester(values: readonly NumberValue[]): (v: Json | undefined) => boolean {
   const nums = new Set(values.map((n) => n.value));
-  const texts = new Set(values.map((n) => fold(n.text)));
+  const texts = new Set(values.map(canonicalNumber));
   const one = (v: Json | undefined): boolean => {
     if (typeof v === 'number') return nums.has(v);
-    if (typeof v === 'string') {
-      if (texts.has(fold(v))) return true;
-      const n = numberOf(v);
-      return n !== undefined && nums.has(n);
-    }
+    if (typeof v === 'string') return texts.has(v);
     if (Array.isArray(v)) return v.some(one);
     return false;
   };

@@ -6,6 +6,7 @@
  */
 import { assertNever } from '../diagnostics.js';
 import { isMatch } from '../ir/kinds.js';
+import { canonicalNumber } from '../ir/number.js';
 import type { Match, Node } from '../ir/types.js';
 import { regexAsString } from '../regex/index.js';
 
@@ -18,8 +19,8 @@ export interface Capabilities {
    */
   readonly regexAsWildcard?: boolean;
   /**
-   * A field-less number (a keyword `4688`) becomes the text keyword of its written form: a
-   * keyword searches the event's text, where a number is its digits.
+   * A field-less number (a keyword `4688`) becomes the text keyword of its canonical spelling
+   * (src/ir/number.ts): a keyword searches the event's text, where a number is its digits.
    */
   readonly keywordNumbersAsText?: boolean;
 }
@@ -64,14 +65,14 @@ export function regexAsWildcard(m: Match): Match {
   return s && s.exact ? s.match : m;
 }
 
-/** Pass: a keyword number becomes a text keyword (contains) of the number as written. */
+/** Pass: a keyword number becomes a text keyword (contains) of its canonical spelling. */
 export function keywordNumberAsText(m: Match): Match {
   if (m.kind !== 'number' || m.field !== null) return m;
   return {
     kind: 'string',
     field: null,
     op: 'contains',
-    values: m.values.map((n) => [{ kind: 'text' as const, text: n.text }]),
+    values: m.values.map((n) => [{ kind: 'text' as const, text: canonicalNumber(n) }]),
     cased: false,
     origin: m.origin,
   };

@@ -102,11 +102,11 @@ export const expected: Expectations = {
   number: {
     status: 'exact',
     // Unknown column type: tolong() binds on text too (Kusto refuses string == long at run time).
-    query: 'SigmaEvents\n| where tolong(EventID) == 4688',
+    query: 'SigmaEvents\n| where tostring(EventID) == "4688"',
   },
   number_list: {
     status: 'exact',
-    query: 'SigmaEvents\n| where tolong(EventID) in (4688, 1)',
+    query: 'SigmaEvents\n| where tostring(EventID) in ("4688", "1")',
   },
   number_as_text: {
     status: 'exact',
