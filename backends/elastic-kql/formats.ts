@@ -113,7 +113,11 @@ export function detectionRules(result: RuleResult, options: ConvertOptions): obj
   const ruleId = rule?.id ?? derivedId(rule, result.path);
   const notes = result.diagnostics
     .filter((d) => d.severity !== 'info')
-    .map((d) => `- ${d.code}${d.line ? ` (line ${d.line})` : ''}: ${d.message}`);
+    // The reason leads the message, as the note has always shown it (`[case] KQL compares ...`).
+    .map(
+      (d) =>
+        `- ${d.code}${d.line ? ` (line ${d.line})` : ''}: ${d.reason ? `[${d.reason}] ` : ''}${d.message}`,
+    );
   const note =
     `Converted from Sigma by sigmantic: ${result.status}.` + (notes.length ? `\n\n${notes.join('\n')}` : '');
   const authors = (rule?.author ?? '')

@@ -4,12 +4,13 @@
  * documented in docs/elastic.md.
  */
 import type { Backend, ConvertContext } from '../../src/backend.js';
+import { Lowering } from '../../src/lowering/approximate.js';
 import { formats } from './formats.js';
 import { lowerNode, type CaseMode, type LowerEnv } from './lower.js';
 import { domainSplitOf, lowercaseFields, pipelines, widenFieldsOf } from './pipelines.js';
 import { SETTINGS } from './settings.js';
 import { checkStateSettings, settingNumber, settingString } from '../../src/settings.js';
-import { render, simplify, type K } from './tree.js';
+import { clauses, render, simplify } from './tree.js';
 
 const CASE_MODES: readonly CaseMode[] = ['widen', 'caseless'];
 
@@ -24,29 +25,21 @@ function convert(ctx: ConvertContext): string[] {
     return [];
   }
   const entry = typeof ctx.state.ecs_entry === 'string' ? ctx.state.ecs_entry : '';
+  const lowering: LowerEnv['lowering'] = new Lowering(ctx.sink);
   const env: LowerEnv = {
     caseMode: setting as CaseMode,
-    issues: [],
+    lowering,
     // Set by the built-in ECS entries (pipelines.ts): the data is written by Elastic's integrations.
     lowercase: ctx.state.ecs_entry ? lowercaseFields() : undefined,
     domainSplit: entry ? domainSplitOf(entry) : undefined,
     widen: entry ? widenFieldsOf(entry) : undefined,
   };
   const tree = simplify(lowerNode(ctx.ir, env));
-  const seen = new Set<string>();
-  for (const i of env.issues) {
-    const key = `${i.kind}\0${i.message}\0${i.match?.origin?.line}\0${i.match?.origin?.column}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const pos = i.match?.origin;
-    if (i.kind === 'unsupported') ctx.sink.error('unsupported-construct', i.message, pos);
-    else ctx.sink.warning('approximation', `[${i.reason}] ${i.message}`, pos);
-  }
-  if (ctx.sink.hasErrors) return [];
-  if (tree.t === 'const') {
-    ctx.sink.error(
-      'unsupported-construct',
-      tree.v
+  if (lowering.failed) return [];
+  if (tree.kind === 'const') {
+    lowering.unsupported(
+      undefined,
+      tree.value
         ? 'after approximation the rule matches every event, which a KQL query cannot say'
         : 'the rule can never match an event, which a KQL query cannot say',
     );
@@ -57,28 +50,13 @@ function convert(ctx: ConvertContext): string[] {
   const limit = settingNumber(SETTINGS, 'max-clauses', ctx.options, ctx.state)!;
   const n = clauses(tree);
   if (Number.isFinite(limit) && n > limit) {
-    ctx.sink.error(
-      'unsupported-construct',
+    lowering.unsupported(
+      undefined,
       `the query has ${n} clauses, more than ${limit} (Elasticsearch indices.query.bool.max_clause_count): split the rule, or raise the limit with --set max-clauses=N`,
     );
     return [];
   }
   return [render(tree)];
-}
-
-function clauses(k: K): number {
-  switch (k.t) {
-    case 'is':
-      return k.values.length;
-    case 'range':
-    case 'const':
-      return 1;
-    case 'not':
-      return clauses(k.c);
-    case 'and':
-    case 'or':
-      return k.c.reduce((a, c) => a + clauses(c), 0);
-  }
 }
 
 export const elasticBackend: Backend = {
@@ -87,5 +65,7 @@ export const elasticBackend: Backend = {
   defaultPipelines: ['ecs'],
   formats,
   settings: SETTINGS,
+  // The exact regex-to-wildcard rewrite is shared; inexact forms are approximated in lower.ts.
+  capabilities: { regexAsWildcard: true },
   convert,
 };

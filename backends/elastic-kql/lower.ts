@@ -1,8 +1,9 @@
 /**
  * IR -> KQL tree, with every gap between Sigma and KQL decided here (docs/elastic.md). Each
- * match is lowered knowing its polarity: an approximation widens a match that is not negated
- * and narrows one under `not` (dropping a value is the narrowest), so the query as a whole only
- * ever matches more events than the rule.
+ * match is lowered knowing its polarity (the kit's `lowerLeaves`): an approximation widens a
+ * match that is not negated and narrows one under `not` (dropping a value is the narrowest), so
+ * the query as a whole only ever matches more events than the rule. Every approximation and
+ * every construct KQL cannot express is reported through the rule's `Lowering`.
  */
 import { canonicalNumber } from '../../src/ir/number.js';
 import ipaddr from 'ipaddr.js';
@@ -18,8 +19,10 @@ import type {
   StringOp,
 } from '../../src/ir/types.js';
 import { withOp } from '../../src/ir/sigma-string.js';
+import type { Lowering } from '../../src/lowering/approximate.js';
 import { ipv4CidrToPrefixes } from '../../src/lowering/cidr.js';
 import { regexFeatures, regexAsString } from '../../src/regex/index.js';
+import { lowerLeaves } from '../../src/lowering/tree.js';
 import {
   exactTokens,
   hasCase,
@@ -34,13 +37,13 @@ import {
 } from './case.js';
 import { phrase, phraseChar, unquotedChar, wildcardValue, WHITESPACE } from './escape.js';
 import { caselessField, fieldClass, type FieldClass } from './fields.js';
-import { and, FALSE, is, not, or, TRUE, type K } from './tree.js';
-import { isMatch } from '../../src/ir/kinds.js';
+import { and, FALSE, not, or, TRUE } from '../../src/lowering/tree.js';
+import { is, range, type K } from './tree.js';
 
 /** How case-insensitive matching on keyword fields is handled (`--set case=...`). */
 export type CaseMode = 'widen' | 'caseless';
 
-/** Stable reasons of approximations (counted by the corpus report). */
+/** Stable reasons of approximations (a diagnostic's `reason`, counted by the corpus report). */
 export type Reason =
   | 'case'
   | 'one-char-wildcard'
@@ -53,16 +56,13 @@ export type Reason =
   | 'time'
   | 'field-less';
 
-export interface Issue {
-  readonly kind: 'approximate' | 'unsupported';
-  readonly reason: Reason | 'placeholder' | 'regex' | 'match-all' | 'match-nothing';
-  readonly message: string;
-  readonly match?: Match;
-}
+/** Stable reasons of unsupported constructs that are not also reasons of approximations. */
+export type UnsupportedReason = 'placeholder';
 
 export interface LowerEnv {
   readonly caseMode: CaseMode;
-  readonly issues: Issue[];
+  /** The rule's reporter: every approximation and unsupported construct goes through it. */
+  readonly lowering: Lowering<Reason | UnsupportedReason>;
   /**
    * Fields whose values the data source writes as lowercase constants (data/pipelines.json
    * `lowercaseFields`, in force while a built-in ECS entry is chosen): a case-insensitive value is
@@ -81,26 +81,13 @@ export interface LowerEnv {
 /** Budget of patterns for one match's case superset. */
 const SUPERSET_BUDGET = 64;
 
-function approx(env: LowerEnv, m: Match, reason: Reason, message: string): void {
-  env.issues.push({ kind: 'approximate', reason, message, match: m });
-}
-
 function where(m: Match): string {
   return m.field === null ? 'a keyword' : `field '${m.field}'`;
 }
 
-export function lowerNode(n: Node, env: LowerEnv, negated = false): K {
-  if (isMatch(n)) return lowerMatch(n, env, negated);
-  switch (n.kind) {
-    case 'and':
-      return and(n.children.map((c) => lowerNode(c, env, negated)));
-    case 'or':
-      return or(n.children.map((c) => lowerNode(c, env, negated)));
-    case 'not':
-      return not(lowerNode(n.child, env, !negated));
-    default:
-      return assertNever(n);
-  }
+/** The rule's IR as a KQL tree, each match lowered with its polarity (not yet simplified). */
+export function lowerNode(n: Node, env: LowerEnv): K {
+  return lowerLeaves(n, (m, negated) => lowerMatch(m, env, negated));
 }
 
 /** Where KQL cannot test a match: widen to "the field exists" or, under `not`, narrow to nothing. */
@@ -111,65 +98,62 @@ function giveUp(
   reason: Reason,
   what: string,
 ): K {
-  approx(
-    env,
+  return env.lowering.bound(
     m,
+    negated,
     reason,
     negated
       ? `${what}; under 'not' the test is dropped (the negated part matches nothing, so the query matches more events)`
       : `${what}; the query tests only that ${where(m)} exists (matches more events)`,
+    { wider: is(m.field, ['*']), narrower: FALSE },
   );
-  return negated ? FALSE : is(m.field, ['*']);
 }
 
 function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
   if (m.field !== null && env.widen && Object.hasOwn(env.widen, m.field)) {
     const why = env.widen[m.field];
-    if (negated) {
-      approx(
-        env,
+    if (negated)
+      return env.lowering.drop(
         m,
+        negated,
         'field-type',
         `${why}: under 'not' the test of '${m.field}' is dropped (the query matches more events)`,
       );
-      return FALSE;
-    }
-    approx(env, m, 'field-type', `${why} (matches more events)`);
+    env.lowering.report(m, 'field-type', `${why} (matches more events)`, 'wider');
   }
   switch (m.kind) {
     case 'string':
       return lowerString(m, env, negated);
     case 'regex': {
+      // A regex with an exact wildcard form arrives as that string match (the shared pass,
+      // `capabilities.regexAsWildcard`); the form is taken here too for a caller that skips the
+      // passes. An inexact form (its '*' also matches newlines) is a widening: not under `not`.
       const form = regexAsString(m);
       if (form && (form.exact || !negated)) {
         if (!form.exact)
-          approx(
-            env,
+          env.lowering.report(
             m,
             'regex',
             `regex /${m.pattern}/ on ${where(m)} became a wildcard match whose '*' also matches newlines (matches more events)`,
+            'wider',
           );
         return lowerString(form.match, env, negated);
       }
-      if (negated) {
-        approx(
-          env,
+      if (negated)
+        return env.lowering.drop(
           m,
+          negated,
           'regex',
           `KQL has no regular expressions: regex /${m.pattern}/ on ${where(m)} under 'not' is dropped (the query matches more events)`,
         );
-        return FALSE;
-      }
       const f = regexFeatures(m.pattern);
-      env.issues.push({
-        kind: 'unsupported',
-        reason: 'regex',
-        message:
-          `KQL has no regular expressions and /${m.pattern}/ on ${where(m)} has no wildcard equivalent` +
+      env.lowering.unsupported(
+        m,
+        `KQL has no regular expressions and /${m.pattern}/ on ${where(m)} has no wildcard equivalent` +
           (f.lookaround || f.backreference ? ' (it uses lookaround or backreferences)' : '') +
           ': use an EQL or Lucene (regexp query) rule for it',
-        match: m,
-      });
+        'regex',
+      );
       return FALSE;
     }
     case 'cidr':
@@ -197,7 +181,7 @@ function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
       // Elasticsearch compares the terms as text ("10" < "5"), so the range would miss events.
       if (cls === 'numeric') {
         const op = ({ lt: '<', lte: '<=', gt: '>', gte: '>=' } as const)[m.op];
-        return { t: 'range', field: m.field, op, value: String(m.value.value) };
+        return range(m.field, op, String(m.value.value));
       }
       return giveUp(
         m,
@@ -216,22 +200,15 @@ function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
       // Elasticsearch does not index null, so "absent or null" is "not exists".
       return not(is(m.field, ['*']));
     case 'fieldref':
-      if (negated) {
-        approx(
-          env,
-          m,
-          'fieldref',
-          `KQL cannot compare two fields ('${m.field}' with '${m.other}'): under 'not' the comparison is dropped (the query matches more events)`,
-        );
-        return FALSE;
-      }
-      approx(
-        env,
+      return env.lowering.bound(
         m,
+        negated,
         'fieldref',
-        `KQL cannot compare two fields: '${m.field}' ${m.op} '${m.other}' became "both fields exist" (matches more events)`,
+        negated
+          ? `KQL cannot compare two fields ('${m.field}' with '${m.other}'): under 'not' the comparison is dropped (the query matches more events)`
+          : `KQL cannot compare two fields: '${m.field}' ${m.op} '${m.other}' became "both fields exist" (matches more events)`,
+        { wider: and([is(m.field, ['*']), is(m.other, ['*'])]), narrower: FALSE },
       );
-      return and([is(m.field, ['*']), is(m.other, ['*'])]);
     case 'time':
       return giveUp(m, env, negated, 'time', `KQL cannot extract the ${m.unit} of '${m.field}'`);
     default:
@@ -264,7 +241,7 @@ function lowerNumber(m: Extract<Match, { kind: 'number' }>, env: LowerEnv, negat
   const cls = m.field === null ? 'unknown' : fieldClass(m.field);
   if (cls === 'numeric' || cls === 'keyword' || cls === 'unknown') {
     const values = m.values.map(numberText);
-    if (m.field === null) approx(env, m, 'field-less', fieldLessMessage);
+    if (m.field === null) env.lowering.report(m, 'field-less', fieldLessMessage, 'wider');
     return is(m.field, values);
   }
   return giveUp(
@@ -312,18 +289,16 @@ function toPattern(s: SigmaString, op: StringOp): { segs: string[]; one: boolean
 function lowerString(m: StringMatch, env: LowerEnv, negated: boolean, split = true): K {
   const cls: FieldClass = m.field === null ? 'unknown' : fieldClass(m.field);
   if (m.field === null) {
-    if (negated) {
-      // Kibana's default-field search is not a superset of the keyword match, so under `not`
-      // the keyword is dropped (the query matches more events).
-      approx(
-        env,
+    // Kibana's default-field search is not a superset of the keyword match, so under `not`
+    // the keyword is dropped (the query matches more events).
+    if (negated)
+      return env.lowering.drop(
         m,
+        negated,
         'field-less',
         `${fieldLessMessage}: under 'not' the keyword is dropped (the query matches more events)`,
       );
-      return FALSE;
-    }
-    approx(env, m, 'field-less', fieldLessMessage);
+    env.lowering.report(m, 'field-less', fieldLessMessage, 'wider');
     const byWord = fieldLessByWord(m, env);
     if (byWord) return byWord;
   }
@@ -332,24 +307,22 @@ function lowerString(m: StringMatch, env: LowerEnv, negated: boolean, split = tr
   for (const v of m.values)
     for (const p of v)
       if (p.kind === 'text' && CONTROL.test(p.text)) {
-        env.issues.push({
-          kind: 'unsupported',
-          reason: 'field-type',
-          message: `a value of ${where(m)} holds a control character (U+${p.text.match(CONTROL)![0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, e.g. from |wide): KQL has no escape for it and Elasticsearch stores decoded text`,
-          match: m,
-        });
+        env.lowering.unsupported(
+          m,
+          `a value of ${where(m)} holds a control character (U+${p.text.match(CONTROL)![0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, e.g. from |wide): KQL has no escape for it and Elasticsearch stores decoded text`,
+          'field-type',
+        );
         return FALSE;
       }
   const pats: { segs: string[]; one: boolean }[] = [];
   for (const v of m.values) {
     const p = toPattern(v, m.op);
     if (!p) {
-      env.issues.push({
-        kind: 'unsupported',
-        reason: 'placeholder',
-        message: `an unresolved placeholder in ${where(m)}: give it a value with a pipeline`,
-        match: m,
-      });
+      env.lowering.unsupported(
+        m,
+        `an unresolved placeholder in ${where(m)}: give it a value with a pipeline`,
+        'placeholder',
+      );
       return FALSE;
     }
     pats.push(p);
@@ -433,11 +406,11 @@ function fieldLessByWord(m: StringMatch, env: LowerEnv): K | null {
       ),
     );
   }
-  approx(
-    env,
+  env.lowering.report(
     m,
     'field-less',
     `an analysed text field matches a wildcard term token by token, so a keyword value with separators became "each of its words occurs"${none ? ' (a value without letters or digits matches every event)' : ''} (matches more events)`,
+    'wider',
   );
   return or(alts);
 }
@@ -560,46 +533,46 @@ function keywordString(
   }
   const w = where(m);
   if (reasons.has('one'))
-    approx(
-      env,
+    env.lowering.report(
       m,
       'one-char-wildcard',
       `KQL has no single-character wildcard: '?' in ${w} became '*' (matches more events)`,
+      'wider',
     );
   if (reasons.has('one-neg'))
-    approx(
-      env,
+    env.lowering.report(
       m,
       'one-char-wildcard',
       `KQL has no single-character wildcard: under 'not', values of ${w} with '?' are dropped (the query matches more events)`,
+      'narrower',
     );
   if (reasons.has('case'))
-    approx(
-      env,
+    env.lowering.report(
       m,
       'case',
       `KQL compares keyword values case-sensitively: ${w} matches every case variant of the first ${expand} letters and any text in place of later letters (matches more events)`,
+      'wider',
     );
   if (reasons.has('case-neg'))
-    approx(
-      env,
+    env.lowering.report(
       m,
       'case',
       `KQL compares keyword values case-sensitively: under 'not', ${w} is excluded only as written, in lowercase and in uppercase (the query matches more events)`,
+      'narrower',
     );
   if (reasons.has('ws'))
-    approx(
-      env,
+    env.lowering.report(
       m,
       'wildcard-whitespace',
       `Kibana splits wildcard values at whitespace (Kibana #23001): whitespace in ${w} became '*' (matches more events)`,
+      'wider',
     );
   if (reasons.has('ws-neg'))
-    approx(
-      env,
+    env.lowering.report(
       m,
       'wildcard-whitespace',
       `Kibana splits wildcard values at whitespace (Kibana #23001): under 'not', wildcard values of ${w} with whitespace are dropped (the query matches more events)`,
+      'narrower',
     );
   if (out.length === 0) return FALSE;
   return is(field, out);
@@ -616,15 +589,13 @@ function textString(
   env: LowerEnv,
   negated: boolean,
 ): K {
-  if (negated) {
-    approx(
-      env,
+  if (negated)
+    return env.lowering.drop(
       m,
+      negated,
       'text-field',
       `'${m.field}' is an analysed text field, matched by token: under 'not' the test is dropped (the query matches more events)`,
     );
-    return FALSE;
-  }
   const alts: K[] = [];
   for (const { segs } of pats) {
     const chunks: string[] = [];
@@ -654,11 +625,11 @@ function textString(
       );
     alts.push(is(m.field, chunks.map(phrase), 'and'));
   }
-  approx(
-    env,
+  env.lowering.report(
     m,
     'text-field',
     `'${m.field}' is an analysed text field: it is matched by token, case-insensitively, on the whole words of each value (matches more events)`,
+    'wider',
   );
   return or(alts);
 }
@@ -732,35 +703,34 @@ function lowerCidr(m: CidrMatch, env: LowerEnv, negated: boolean): K {
       }
     } else v6 = true;
   }
+  const direction = negated ? 'narrower' : 'wider';
   if (prefixes)
-    approx(
-      env,
+    env.lowering.report(
       m,
       'cidr',
       negated
         ? `'${m.field}' is not an ip field: under 'not', its IPv4 networks that need a text prefix are dropped (the query matches more events)`
         : `'${m.field}' is not an ip field: its IPv4 networks became text prefixes such as '10.*', which also match text like '10.0.0.1:443' or '10.example.org' (matches more events)`,
+      direction,
     );
   if (v6) {
     if (negated) {
-      approx(
-        env,
+      env.lowering.report(
         m,
         'cidr',
         `'${m.field}' is not an ip field and IPv6 text has many forms: under 'not', its IPv6 networks are dropped (the query matches more events)`,
+        direction,
       );
     } else {
       // Every textual IPv6 address holds a ':'.
-      approx(
-        env,
+      env.lowering.report(
         m,
         'cidr',
         `'${m.field}' is not an ip field and IPv6 text has many forms: its IPv6 networks became "holds a ':'" (matches more events)`,
+        direction,
       );
       out.push(wildcardValue(['', ':', '']));
     }
   }
   return out.length ? is(m.field, out) : FALSE;
 }
-
-export { TRUE };

@@ -1,80 +1,45 @@
 /**
- * A small KQL syntax tree: what the lowering produces and the renderer prints. Constants
- * (`true`/`false`) come from approximations that drop a value; they fold away before printing.
+ * KQL on the shared working tree (src/lowering/tree.ts): its leaves are KQL terms, what the
+ * lowering produces and the renderer prints. Constants (`true`/`false`) come from approximations
+ * that drop a value; they fold away before printing.
  */
 import { assertNever } from '../../src/diagnostics.js';
+import { FALSE, fold, leaf, TRUE, type Tree } from '../../src/lowering/tree.js';
 import { fieldName } from './escape.js';
 
-export type K =
-  | { readonly t: 'const'; readonly v: boolean }
-  | { readonly t: 'and' | 'or'; readonly c: readonly K[] }
-  | { readonly t: 'not'; readonly c: K }
+/** A KQL term. */
+export type KqlLeaf =
   /** `field: v` or `field: (v1 or v2 ...)`; values are rendered value tokens; null field = field-less. */
   | {
-      readonly t: 'is';
+      readonly kind: 'is';
       readonly field: string | null;
       readonly values: readonly string[];
-      readonly join?: 'and' | 'or';
+      readonly join: 'and' | 'or';
     }
   | {
-      readonly t: 'range';
+      readonly kind: 'range';
       readonly field: string;
       readonly op: '<' | '<=' | '>' | '>=';
       readonly value: string;
     };
 
-export const TRUE: K = { t: 'const', v: true };
-export const FALSE: K = { t: 'const', v: false };
+export type K = Tree<KqlLeaf>;
+
+type Is = Extract<KqlLeaf, { kind: 'is' }>;
 
 export function is(field: string | null, values: readonly string[], join: 'and' | 'or' = 'or'): K {
   if (values.length === 0) return join === 'or' ? FALSE : TRUE;
-  return { t: 'is', field, values: [...new Set(values)], join };
+  const unique = [...new Set(values)];
+  return leaf({ kind: 'is', field, values: unique, join: unique.length === 1 ? 'or' : join });
 }
-export function and(c: readonly K[]): K {
-  return { t: 'and', c };
-}
-export function or(c: readonly K[]): K {
-  return { t: 'or', c };
-}
-export function not(c: K): K {
-  return { t: 'not', c };
+
+export function range(field: string, op: '<' | '<=' | '>' | '>=', value: string): K {
+  return leaf({ kind: 'range', field, op, value });
 }
 
 /** Folds constants, flattens nested and/or, merges same-field value lists. */
 export function simplify(k: K): K {
-  switch (k.t) {
-    case 'const':
-    case 'range':
-      return k;
-    case 'is':
-      return k.values.length === 1 && k.join === 'and' ? { ...k, join: 'or' } : k;
-    case 'not': {
-      const c = simplify(k.c);
-      if (c.t === 'const') return { t: 'const', v: !c.v };
-      if (c.t === 'not') return c.c;
-      return { t: 'not', c };
-    }
-    case 'and':
-    case 'or': {
-      const absorb = k.t === 'and' ? false : true; // the constant that decides the whole node
-      const out: K[] = [];
-      for (const raw of k.c) {
-        const c = simplify(raw);
-        if (c.t === 'const') {
-          if (c.v === absorb) return c;
-          continue;
-        }
-        if (c.t === k.t) out.push(...c.c);
-        else out.push(c);
-      }
-      const merged = mergeSameField(out, k.t);
-      if (merged.length === 0) return { t: 'const', v: !absorb };
-      if (merged.length === 1) return merged[0];
-      return { t: k.t, c: merged };
-    }
-    default:
-      return assertNever(k);
-  }
+  return fold(k, mergeSameField);
 }
 
 /** `f: a or f: b` -> `f: (a or b)`; `f: a and f: b` -> `f: (a and b)` (same field, same join). */
@@ -82,12 +47,12 @@ function mergeSameField(list: readonly K[], join: 'and' | 'or'): K[] {
   const out: K[] = [];
   const at = new Map<string, number>();
   for (const c of list) {
-    if (c.t === 'is' && (c.values.length === 1 || c.join === join)) {
-      const key = c.field === null ? '\u0000' : 'f' + c.field;
+    if (c.kind === 'leaf' && c.leaf.kind === 'is' && (c.leaf.values.length === 1 || c.leaf.join === join)) {
+      const key = c.leaf.field === null ? '\u0000' : 'f' + c.leaf.field;
       const i = at.get(key);
       if (i !== undefined) {
-        const prev = out[i] as Extract<K, { t: 'is' }>;
-        out[i] = { ...prev, values: [...new Set([...prev.values, ...c.values])], join };
+        const prev = (out[i] as { readonly leaf: Is }).leaf;
+        out[i] = leaf({ ...prev, values: [...new Set([...prev.values, ...c.leaf.values])], join });
         continue;
       }
       at.set(key, out.length);
@@ -99,26 +64,61 @@ function mergeSameField(list: readonly K[], join: 'and' | 'or'): K[] {
 
 /** Prints a simplified tree (no constants). Nested groups get explicit parentheses. */
 export function render(k: K, top = true): string {
-  switch (k.t) {
+  switch (k.kind) {
     case 'const':
       throw new Error('constant in a simplified KQL tree');
-    case 'is': {
-      const f = k.field === null ? '' : fieldName(k.field) + ': ';
-      if (k.values.length === 1) return f + k.values[0];
-      const list = '(' + k.values.join(` ${k.join ?? 'or'} `) + ')';
-      return f + list;
-    }
-    case 'range':
-      return `${fieldName(k.field)} ${k.op} ${k.value}`;
+    case 'leaf':
+      return renderLeaf(k.leaf);
     case 'not':
       return (
-        'not ' + (k.c.t === 'and' || k.c.t === 'or' ? '(' + render(k.c, true) + ')' : render(k.c, false))
+        'not ' +
+        (k.child.kind === 'and' || k.child.kind === 'or'
+          ? '(' + render(k.child, true) + ')'
+          : render(k.child, false))
       );
     case 'and':
     case 'or': {
-      const s = k.c.map((c) => render(c, false)).join(` ${k.t} `);
+      const s = k.children.map((c) => render(c, false)).join(` ${k.kind} `);
       return top ? s : '(' + s + ')';
     }
+    default:
+      return assertNever(k);
+  }
+}
+
+function renderLeaf(l: KqlLeaf): string {
+  switch (l.kind) {
+    case 'is': {
+      const f = l.field === null ? '' : fieldName(l.field) + ': ';
+      if (l.values.length === 1) return f + l.values[0];
+      return f + '(' + l.values.join(` ${l.join} `) + ')';
+    }
+    case 'range':
+      return `${fieldName(l.field)} ${l.op} ${l.value}`;
+    default:
+      return assertNever(l);
+  }
+}
+
+/** The boolean clauses Elasticsearch counts for a tree: each value alternative and each range. */
+export function clauses(k: K): number {
+  switch (k.kind) {
+    case 'const':
+      return 1;
+    case 'leaf':
+      switch (k.leaf.kind) {
+        case 'is':
+          return k.leaf.values.length;
+        case 'range':
+          return 1;
+        default:
+          return assertNever(k.leaf);
+      }
+    case 'not':
+      return clauses(k.child);
+    case 'and':
+    case 'or':
+      return k.children.reduce((a, c) => a + clauses(c), 0);
     default:
       return assertNever(k);
   }

@@ -21,7 +21,7 @@ function reasonsOf(r: RuleResult): string[] {
       ...new Set(
         r.diagnostics
           .filter((x) => x.code === 'approximation' && x.severity === 'warning')
-          .map((x) => /^\[([\w-]+)\]/.exec(x.message)?.[1] ?? 'other'),
+          .map((x) => x.reason ?? 'other'),
       ),
     ];
   const err = r.diagnostics.find((x) => x.severity === 'error');
