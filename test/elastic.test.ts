@@ -12,8 +12,10 @@ import fc from 'fast-check';
 import { elasticBackend } from '../backends/elastic-kql/index.js';
 import { ASCII_FOLD_EXTRAS, caseClass, caseClassByScan } from '../backends/elastic-kql/case.js';
 import { threatOf } from '../backends/elastic-kql/formats.js';
+import type { Reason } from '../backends/elastic-kql/lower.js';
 import type { RuleResult } from '../src/backend.js';
 import { convertLoaded, loadRuleFromText } from '../src/convert.js';
+import { formatDiagnostic } from '../src/diagnostics.js';
 import { compileRule } from '../src/evaluate/index.js';
 import type { Node } from '../src/ir/types.js';
 import { resolvePipeline } from '../src/pipeline/index.js';
@@ -472,6 +474,100 @@ describe('constructs and modifiers', () => {
     expect({ status: r.status, query: r.queries[0] }).toEqual({ status: row.status, query: row.query });
     if (row.message) expect(r.diagnostics.map((d) => d.message).join('\n')).toContain(row.message);
     for (const q of r.queries) checkQuery(q);
+  });
+});
+
+/* ------------------------------------------------------------------ reasons and directions */
+
+/**
+ * Every approximation reason, with a selection body that needs it: lowered as the rule's only
+ * selection (the approximation widens) and under `not` next to an exact selection (it narrows the
+ * negated part). A `Record` over `Reason`, so a new reason is a compile error until it has a row.
+ */
+const REASONS: Readonly<
+  Record<Reason, { readonly body: string; readonly pipelines?: string[]; readonly logsource?: string }>
+> = {
+  case: { body: "    B: 'Hello World'" },
+  'one-char-wildcard': { body: "    B: '1?'" },
+  'wildcard-whitespace': { body: "    B|contains|cased: 'a b'" },
+  regex: { body: "    B|re: '^1.2$'" },
+  cidr: { body: "    B|cidr:\n      - '10.0.0.0/8'\n      - '::1/128'" },
+  // ECS `message` is match_only_text, an analysed text field.
+  'text-field': { body: "    message|cased: 'foo bar baz'" },
+  'field-type': { body: '    B|gt: 5' },
+  fieldref: { body: '    B|fieldref: C' },
+  time: { body: '    B|hour: 3' },
+  'field-less': { body: "    - 'x4'" },
+};
+
+describe('approximations: reason and direction on the diagnostic', () => {
+  const approximations = (r: RuleResult) => r.diagnostics.filter((d) => d.code === 'approximation');
+
+  test.each(Object.entries(REASONS))('%s: wider as the only selection, narrower under not', (reason, row) => {
+    const positive = convertDetection(`  f:\n${row.body}\n  condition: f`);
+    const negated = convertDetection(`  sel:\n    A: '1'\n  f:\n${row.body}\n  condition: sel and not f`);
+    for (const [r, direction] of [
+      [positive, 'wider'],
+      [negated, 'narrower'],
+    ] as const) {
+      expect(r.status).toBe('approximate');
+      const found = approximations(r);
+      expect(found.map((d) => d.reason)).toContain(reason);
+      // Every approximation of the part carries its polarity's direction, and a reason.
+      for (const d of found) {
+        expect({ reason: d.reason, direction: d.direction }).toEqual({
+          reason: expect.any(String),
+          direction,
+        });
+        expect(d.message).not.toMatch(/^\[/);
+        expect(formatDiagnostic(d)).toContain(`warning approximation [${d.reason}]: ${d.message}`);
+      }
+    }
+  });
+
+  test('a field the ECS entry declares wider (widenFields): field-type, wider; under not dropped, narrower', () => {
+    const head =
+      'title: t\nid: 00000000-0000-4000-8000-000000000004\nstatus: test\nlogsource:\n  product: linux\n  service: auditd\ndetection:\n';
+    const det = (cond: string) =>
+      `  sel:\n    type: EXECVE\n  f:\n    a1: '-c'\n  condition: ${cond}\nlevel: low\n`;
+    const widened = (r: RuleResult) =>
+      approximations(r)
+        .filter((d) => d.message.includes('process.args array'))
+        .map((d) => [d.reason, d.direction]);
+    expect(widened(convertText(head + det('sel and f'), { pipelines: ['ecs'] }))).toEqual([
+      ['field-type', 'wider'],
+    ]);
+    expect(widened(convertText(head + det('sel and not f'), { pipelines: ['ecs'] }))).toEqual([
+      ['field-type', 'narrower'],
+    ]);
+  });
+
+  test('one report per distinct approximation: a match lowered twice reports once per polarity', () => {
+    // The condition copies selection f into two branches: two lowerings of one match.
+    const sels = "  f:\n    B: '1?'\n  g:\n    C: '2'\n";
+    const reports = (cond: string) =>
+      approximations(convertDetection(`${sels}  condition: ${cond}`)).map((d) => [
+        d.reason,
+        d.direction,
+        d.line,
+      ]);
+    expect(reports('(f and g) or (f and not g)')).toEqual([['one-char-wildcard', 'wider', 9]]);
+    expect(reports('(f and g) or not f')).toEqual([
+      ['one-char-wildcard', 'wider', 9],
+      ['one-char-wildcard', 'narrower', 9],
+    ]);
+  });
+
+  test.each([
+    ['regex', "    B|re: '[0-9]+'"],
+    ['placeholder', "    B|expand: '%x%'"],
+    ['field-type', "    B|wide: 'ab'"],
+  ])('unsupported construct with reason %s', (reason, body) => {
+    const r = convertDetection(`  f:\n${body}\n  condition: f`);
+    expect(r.status).toBe('unsupported');
+    expect(
+      r.diagnostics.filter((d) => d.code === 'unsupported-construct').map((d) => [d.reason, d.direction]),
+    ).toEqual([[reason, undefined]]);
   });
 });
 
