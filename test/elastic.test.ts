@@ -15,9 +15,10 @@ import { threatOf } from '../backends/elastic-kql/formats.js';
 import type { Reason } from '../backends/elastic-kql/lower.js';
 import type { RuleResult } from '../src/backend.js';
 import { convertLoaded, loadRuleFromText } from '../src/convert.js';
-import { formatDiagnostic } from '../src/diagnostics.js';
+import { DiagnosticSink, formatDiagnostic } from '../src/diagnostics.js';
 import { compileRule } from '../src/evaluate/index.js';
 import type { Node } from '../src/ir/types.js';
+import type { SigmaRule } from '../src/rule/types.js';
 import { resolvePipeline } from '../src/pipeline/index.js';
 import { CASES, caseRule, type Event } from './cases/cases.js';
 import { expected } from './cases/expected.elastic.js';
@@ -556,6 +557,32 @@ describe('approximations: reason and direction on the diagnostic', () => {
       ['one-char-wildcard', 'wider', 9],
       ['one-char-wildcard', 'narrower', 9],
     ]);
+  });
+
+  test('a field-less number (an IR from a library caller) under not is dropped, like a keyword string', () => {
+    // Rule files give keywords as strings; a number keyword only comes from a built IR.
+    const kw: Node = { kind: 'number', field: null, values: [{ value: 4688, text: '4688' }] };
+    const a: Node = {
+      kind: 'string',
+      field: 'A',
+      op: 'eq',
+      values: [[{ kind: 'text', text: '1' }]],
+      cased: true,
+    };
+    const run = (ir: Node) => {
+      const sink = new DiagnosticSink('r.yml');
+      const q = elasticBackend.convert({ rule: {} as SigmaRule, ir, state: {}, sink, options: {} });
+      return { q, d: sink.list.map((d) => [d.reason, d.direction]) };
+    };
+    expect(run({ kind: 'and', children: [a, kw] })).toEqual({
+      q: ['A: "1" and 4688'],
+      d: [['field-less', 'wider']],
+    });
+    // Before: `A: "1" and not 4688`, which excludes events the rule keeps (a text field token 4688).
+    expect(run({ kind: 'and', children: [a, { kind: 'not', child: kw }] })).toEqual({
+      q: ['A: "1"'],
+      d: [['field-less', 'narrower']],
+    });
   });
 
   test.each([

@@ -241,7 +241,17 @@ function lowerNumber(m: Extract<Match, { kind: 'number' }>, env: LowerEnv, negat
   const cls = m.field === null ? 'unknown' : fieldClass(m.field);
   if (cls === 'numeric' || cls === 'keyword' || cls === 'unknown') {
     const values = m.values.map(numberText);
-    if (m.field === null) env.lowering.report(m, 'field-less', fieldLessMessage, 'wider');
+    if (m.field === null) {
+      // As for a field-less string: the default-field search is no superset under `not`.
+      if (negated)
+        return env.lowering.drop(
+          m,
+          negated,
+          'field-less',
+          `${fieldLessMessage}: under 'not' the keyword is dropped (the query matches more events)`,
+        );
+      env.lowering.report(m, 'field-less', fieldLessMessage, 'wider');
+    }
     return is(m.field, values);
   }
   return giveUp(
