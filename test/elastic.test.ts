@@ -21,7 +21,7 @@ import type { Node } from '../src/ir/types.js';
 import type { SigmaRule } from '../src/rule/types.js';
 import { resolvePipeline } from '../src/pipeline/index.js';
 import { CASES, caseRule, type Event } from './cases/cases.js';
-import { expected } from './cases/expected.elastic.js';
+import { diagnostics as caseDiagnostics, expected } from './cases/expected.elastic.js';
 import { evalKql as evalKqlDoc } from './support/eval-kql.js';
 import { for7x, kqlFieldValues, kqlToDsl, parseKql, WILDCARD_SYMBOL, type KueryNode } from './support/kql.js';
 
@@ -149,6 +149,9 @@ describe('cases: expected KQL, parsed by Kibana, checked against the reference e
     const r = convertText(text);
     const want = expected[name as keyof typeof expected];
     expect({ status: r.status, query: r.queries[0] }).toEqual({ status: want.status, query: want.query });
+    expect(r.diagnostics.map((d) => [d.code, d.reason, d.direction].filter((x) => x !== undefined))).toEqual(
+      caseDiagnostics[name as keyof typeof caseDiagnostics] ?? [],
+    );
     if (r.queries.length === 0) return;
     const q = r.queries[0];
     checkQuery(q);

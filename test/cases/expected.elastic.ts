@@ -12,7 +12,7 @@
  * - regexes without a wildcard form are unsupported; fieldrefs become "both fields exist";
  * - IPv4 CIDR on a non-ip field: exact dotted prefixes; IPv6: "holds a ':'" (widens).
  */
-import type { Expectations } from './cases.js';
+import type { CaseName, Expectations } from './cases.js';
 
 export const expected: Expectations = {
   eq_backslashes: {
@@ -235,4 +235,81 @@ export const expected: Expectations = {
     query:
       '(*enc* or *enC* or *eNc* or *eNC* or *Enc* or *EnC* or *ENc* or *ENC*) and (*nop* or *noP* or *nOp* or *nOP* or *Nop* or *NoP* or *NOp* or *NOP*)',
   },
+};
+
+/**
+ * What each case reports besides its query: `[code, reason, direction]` of every diagnostic, in
+ * order (reasons: `Reason` in backends/elastic-kql/lower.ts; an unsupported construct has no
+ * direction). A case not listed reports nothing. With no pipeline every field is an untyped
+ * keyword field: case-insensitive values with many letters widen (`case`), a range widens to
+ * "exists" (`field-type`), and under `not` each of them narrows instead.
+ */
+export const diagnostics: Partial<Record<CaseName, readonly (readonly [string, string, string?])[]>> = {
+  eq_backslashes: [['approximation', 'case', 'wider']],
+  eq_trailing_backslash: [['approximation', 'case', 'wider']],
+  contains: [
+    ['approximation', 'case', 'wider'],
+    ['approximation', 'wildcard-whitespace', 'wider'],
+  ],
+  startswith_endswith: [
+    ['approximation', 'case', 'wider'],
+    ['approximation', 'case', 'wider'],
+  ],
+  inner_wildcard: [['approximation', 'case', 'wider']],
+  one_char_wildcard: [['approximation', 'one-char-wildcard', 'wider']],
+  backslash_then_wildcard: [['approximation', 'case', 'wider']],
+  value_list: [['approximation', 'case', 'wider']],
+  all_modifier: [['approximation', 'case', 'wider']],
+  regex: [['unsupported-construct', 'regex']],
+  regex_i: [['unsupported-construct', 'regex']],
+  regex_as_wildcard: [['approximation', 'case', 'wider']],
+  regex_lookaround: [['unsupported-construct', 'regex']],
+  regex_under_or: [['unsupported-construct', 'regex']],
+  cidr_v4: [['approximation', 'cidr', 'wider']],
+  cidr_v6: [['approximation', 'cidr', 'wider']],
+  not_cidr: [['approximation', 'cidr', 'narrower']],
+  compare: [
+    ['approximation', 'field-type', 'wider'],
+    ['approximation', 'field-type', 'wider'],
+  ],
+  fieldref: [['approximation', 'fieldref', 'wider']],
+  fieldref_contains: [['approximation', 'fieldref', 'wider']],
+  keywords: [
+    ['approximation', 'field-less', 'wider'],
+    ['approximation', 'case', 'wider'],
+    ['approximation', 'field-less', 'wider'],
+  ],
+  not_filter: [
+    ['approximation', 'case', 'wider'],
+    ['approximation', 'case', 'narrower'],
+  ],
+  one_of_pattern: [
+    ['approximation', 'case', 'wider'],
+    ['approximation', 'case', 'narrower'],
+    ['approximation', 'case', 'narrower'],
+    ['approximation', 'wildcard-whitespace', 'narrower'],
+  ],
+  windash: [['approximation', 'wildcard-whitespace', 'wider']],
+  base64offset: [['approximation', 'case', 'wider']],
+  wide_base64offset: [['approximation', 'case', 'wider']],
+  expand_placeholder: [['unsupported-construct', 'placeholder']],
+  hostile_value: [
+    ['approximation', 'case', 'wider'],
+    ['approximation', 'wildcard-whitespace', 'wider'],
+  ],
+  non_ascii: [
+    ['approximation', 'case', 'wider'],
+    ['approximation', 'wildcard-whitespace', 'wider'],
+  ],
+  not_one_char: [['approximation', 'one-char-wildcard', 'narrower']],
+  keywords_all: [
+    ['approximation', 'field-less', 'wider'],
+    ['approximation', 'case', 'wider'],
+    ['approximation', 'field-less', 'wider'],
+  ],
+  keywords_cased: [['approximation', 'field-less', 'wider']],
+  keywords_windash_all: [
+    ['approximation', 'field-less', 'wider'],
+    ['approximation', 'field-less', 'wider'],
+  ],
 };
