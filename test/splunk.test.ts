@@ -783,16 +783,25 @@ describe('splunk: output formats', () => {
 });
 
 describe('keywords anchored to a value have no form on _raw', () => {
-  test('keyword |startswith is searched anywhere in _raw, labelled, and widens (narrows under not)', () => {
+  test('keyword |startswith is searched anywhere in _raw, labelled, and widens (dropped under not)', () => {
     const r = convert("  keywords:\n    '|startswith': ['abc']\n  condition: keywords");
     expect(r.status).toBe('approximate');
     expect(r.queries).toEqual(['* | where match(_raw, "(?i)abc")']);
     // An event whose raw text holds the value mid-text but no value starts with it: matched (wider), never missed.
     expect(evalSpl(r.queries[0], { _raw: 'x=1 y=abc', y: 'abc' })).toBe(true);
     expect(evalSpl(r.queries[0], { _raw: 'y=zabc', y: 'zabc' })).toBe(true);
-    const n = convert("  keywords:\n    '|endswith': ['abc']\n  condition: not keywords");
+    // Under not the leaf must narrow and no narrower form exists: it is dropped, so the query keeps
+    // every event the rule keeps (an event with a value ending in abc elsewhere in _raw included).
+    const n = convert(
+      "  sel:\n    Image: x\n  keywords:\n    '|endswith': ['abc']\n  condition: sel and not keywords",
+    );
     expect(n.status).toBe('approximate');
-    expect(n.queries).toEqual(['* | where NOT match(_raw, "(?i)abc")']);
+    expect(n.queries).toEqual(['Image="x"']);
+    expect(evalSpl(n.queries[0], { _raw: 'Image=x y=zabcq', Image: 'x', y: 'zabcq' })).toBe(true);
+    // `not keywords` alone would match every event: refused, never an empty search.
+    expect(convert("  keywords:\n    '|endswith': ['abc']\n  condition: not keywords").status).toBe(
+      'unsupported',
+    );
   });
   test('an anchored keyword regex is approximated (dropped), an unanchored one stays exact', () => {
     const r = convert("  kw:\n    '|re': '^x+y'\n  sel:\n    Image: a\n  condition: sel and kw");
@@ -811,8 +820,9 @@ describe('splunk: each approximation has a stable reason and the direction of it
       .map((d) => [d.severity, d.reason, d.direction, d.message]);
   const more = ': the query may match more events than the rule';
   const hour = "T|hour: the 'hour' part of a timestamp has no exact SPL form for an unknown time format";
-  const anchor =
-    "keyword|endswith 'abc': a keyword is searched in the raw event text (_raw), where a value's start or end is not marked; searched anywhere in it";
+  const anchorWhy =
+    "keyword|endswith 'abc': a keyword is searched in the raw event text (_raw), where a value's start or end is not marked";
+  const anchor = `${anchorWhy}; searched anywhere in it`;
   const reAnchor = 'keyword (regex): an anchored keyword regex has no form on the raw event text (_raw)';
   const inValue =
     "User|contains '%admins%': a placeholder inside a value cannot be a macro (a macro can only stand for a whole list of values)";
@@ -846,14 +856,13 @@ describe('splunk: each approximation has a stable reason and the direction of it
       `${anchor}${more}`,
     ],
     [
-      // No narrower form exists: the keyword stays wider under `not` too, so the query narrows there,
-      // which the message says ("under not: narrowed") and the direction (of the changed leaf) shows.
+      // No narrower form exists: under `not` the keyword is dropped, so the whole query still widens.
       'keyword-anchor under not',
       `${sel}  kw: {'|endswith': abc}\n  condition: sel and not kw`,
-      'Image="x" | where NOT match(_raw, "(?i)abc")',
+      'Image="x"',
       'keyword-anchor',
-      'wider',
-      `${anchor} (under not: narrowed)${more}`,
+      'narrower',
+      `${anchorWhy}; dropped from the negation (narrowed)${more}`,
     ],
     [
       'keyword-regex-anchor',
@@ -996,7 +1005,7 @@ describe('splunk: --cache keeps reasons and directions', () => {
       // What the cache must carry: each reason with its direction (none for a refusal).
       const want = shape(plain.results).map((d) => [d[2], d[3]]);
       expect(want).toEqual([
-        ['keyword-anchor', 'wider'],
+        ['keyword-anchor', 'narrower'],
         ['field-name', undefined],
         ['placeholder', 'wider'],
         ['time-part', 'narrower'],

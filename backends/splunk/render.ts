@@ -231,18 +231,12 @@ export function renderRule(ctx: ConvertContext): string | null {
         );
       // A keyword is tested on _raw, the whole event: anchoring it to where _raw starts or ends would test
       // less than "some value starts/ends with" (the reference evaluator's reading); searching anywhere widens
-      // the leaf, also under `not` (where the query narrows: no narrower form exists, and the message says so).
+      // the leaf. Under `not` the leaf must narrow instead, and no narrower form exists: it is dropped there.
       if (m.kind === 'string' && m.field === null && m.op !== 'contains') {
-        lowering.report(
-          m,
-          'keyword-anchor',
-          message(
-            m,
-            "a keyword is searched in the raw event text (_raw), where a value's start or end is not marked",
-            `searched anywhere in it${negated ? ' (under not: narrowed)' : ''}`,
-          ),
-          'wider',
-        );
+        const why =
+          "a keyword is searched in the raw event text (_raw), where a value's start or end is not marked";
+        if (negated) return drop(m, negated, 'keyword-anchor', why);
+        lowering.report(m, 'keyword-anchor', message(m, why, 'searched anywhere in it'), 'wider');
         return leaf({ ...m, op: 'contains' });
       }
       if (m.kind === 'regex' && m.field === null && regexFeatures(m.pattern).anchored)
