@@ -261,14 +261,21 @@ export function targetPrefix(t: TargetSettings, pattern: string): Array<[string,
     .map((k) => [k, targetString(t, k)!]);
 }
 
-/** The resolved settings of a ConvertContext, resolving them when the caller gave none. */
+/**
+ * The resolved settings of a ConvertContext: the ones convertLoaded resolved, or, for a caller
+ * of `convert` itself that gave none, resolved here after checking the state (a bad state value
+ * is reported to the sink and gives null: no query).
+ */
 export function targetOf(
   ctx: {
     readonly target?: TargetSettings;
     readonly options: ConvertOptions;
     readonly state: PipelineState;
+    readonly sink: DiagnosticSink;
   },
   decls: readonly SettingDecl[] | undefined,
-): TargetSettings {
-  return ctx.target ?? resolveSettings(decls, ctx.options, ctx.state);
+): TargetSettings | null {
+  if (ctx.target) return ctx.target;
+  if (!checkStateSettings(decls, ctx.options, ctx.state, ctx.sink)) return null;
+  return resolveSettings(decls, ctx.options, ctx.state);
 }

@@ -768,7 +768,9 @@ describe('splunk: output formats', () => {
         'action.email.to': 'soc@example.com',
       },
     };
-    const out = f.header!(o) + f.rule(result, o) + f.separator + f.rule(result, o);
+    // The settings reach the format through the result: resolved once by the conversion.
+    const r = convertLoaded(loadRuleFromText(text, 'a.yml'), splunkBackend, [], o);
+    const out = f.header!(o) + f.rule(r, o) + f.separator + f.rule(r, o);
     expect(out).toContain('[t]\ndescription = line one \\\nends in C:\\  \\\nthree\nsearch = Image="x"\n');
     expect(out).toContain('[t (2)]');
     expect(out).toContain(

@@ -6,12 +6,11 @@
  */
 import { createRequire } from 'node:module';
 import Handlebars from 'handlebars';
-import type { ConvertOptions, OutputFormat, RuleResult } from '../../src/backend.js';
+import type { OutputFormat, RuleResult } from '../../src/backend.js';
 import type { SigmaRule } from '../../src/rule/types.js';
-import { settingBoolean, settingList } from '../../src/settings.js';
+import { targetBoolean, targetList } from '../../src/settings.js';
 import { attackData, attackTags, type AttackData } from '../common/attack.js';
 import { formatTemplates } from '../common/files.js';
-import { SETTINGS } from './settings.js';
 
 const template = formatTemplates(Handlebars, 'elastic', { strict: true });
 
@@ -101,13 +100,13 @@ function derivedId(rule: SigmaRule | undefined, path: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** `--set index=`, else the pipeline's `index` state, else `logs-*` (src/settings.ts). */
-function indexOf(result: RuleResult, options: ConvertOptions): string[] {
-  return [...(settingList(SETTINGS, 'index', options, result.state) ?? [])];
+/** `--set index=`, else the pipeline's `index` state, else `logs-*` (resolved once: src/settings.ts). */
+function indexOf(result: RuleResult): string[] {
+  return [...(targetList(result.target, 'index') ?? [])];
 }
 
 /** The Kibana detection rules (one per query) for a converted rule. */
-export function detectionRules(result: RuleResult, options: ConvertOptions): object[] {
+export function detectionRules(result: RuleResult): object[] {
   const rule = result.rule;
   const level = Object.hasOwn(LEVELS, rule?.level ?? '') ? LEVELS[rule!.level!] : LEVELS.medium;
   const ruleId = rule?.id ?? derivedId(rule, result.path);
@@ -133,9 +132,9 @@ export function detectionRules(result: RuleResult, options: ConvertOptions): obj
     type: 'query',
     language: 'kuery',
     query,
-    index: indexOf(result, options),
+    index: indexOf(result),
     // Imported rules start disabled: enable them after review (`--set enabled=true`).
-    enabled: settingBoolean(SETTINGS, 'enabled', options),
+    enabled: targetBoolean(result.target, 'enabled'),
     from: 'now-6m',
     interval: '5m',
     max_signals: 100,
@@ -158,6 +157,6 @@ export const formats: Readonly<Record<string, OutputFormat>> & { readonly defaul
   },
   'detection-rule': {
     description: 'Kibana Security detection rules (custom query, KQL), NDJSON for Import rules',
-    rule: (r, o) => template('detection-rule')({ rules: detectionRules(r, o).map((x) => JSON.stringify(x)) }),
+    rule: (r) => template('detection-rule')({ rules: detectionRules(r).map((x) => JSON.stringify(x)) }),
   },
 };

@@ -9,14 +9,15 @@ import { formats } from './formats.js';
 import { lowerNode, type CaseMode, type LowerEnv } from './lower.js';
 import { domainSplitOf, lowercaseFields, pipelines, widenFieldsOf } from './pipelines.js';
 import { SETTINGS } from './settings.js';
-import { checkStateSettings, settingNumber, settingString } from '../../src/settings.js';
+import { targetNumber, targetOf, targetString } from '../../src/settings.js';
 import { clauses, render, simplify } from './tree.js';
 
 const CASE_MODES: readonly CaseMode[] = ['widen', 'caseless'];
 
 function convert(ctx: ConvertContext): string[] {
-  if (!checkStateSettings(SETTINGS, ctx.options, ctx.state, ctx.sink)) return [];
-  const setting = settingString(SETTINGS, 'case', ctx.options, ctx.state)!;
+  const target = targetOf(ctx, SETTINGS);
+  if (!target) return [];
+  const setting = targetString(target, 'case')!;
   if (!(CASE_MODES as readonly string[]).includes(setting)) {
     ctx.sink.error(
       'unsupported-construct',
@@ -47,7 +48,7 @@ function convert(ctx: ConvertContext): string[] {
   }
   // Elasticsearch rejects queries with more boolean clauses than indices.query.bool.max_clause_count
   // (1024 in 7.x, derived from the heap in 8.x); Kibana's recursive KQL parser also has limits.
-  const limit = settingNumber(SETTINGS, 'max-clauses', ctx.options, ctx.state)!;
+  const limit = targetNumber(target, 'max-clauses')!;
   const n = clauses(tree);
   if (Number.isFinite(limit) && n > limit) {
     lowering.unsupported(

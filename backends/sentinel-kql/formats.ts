@@ -4,10 +4,9 @@
  */
 import Handlebars from 'handlebars';
 import type { OutputFormat, RuleResult } from '../../src/backend.js';
-import { settingString } from '../../src/settings.js';
+import { targetString } from '../../src/settings.js';
 import { attackData, attackTags } from '../common/attack.js';
 import { formatTemplates } from '../common/files.js';
-import { SETTINGS } from './settings.js';
 
 const hb = Handlebars.create();
 /** A YAML double-quoted scalar: JSON string syntax, plus the characters YAML reads as line breaks. */
@@ -167,15 +166,15 @@ export const analyticsRuleFormat: OutputFormat = {
   description:
     'Sentinel scheduled analytics rules (YAML, Azure-Sentinel Detections layout), one document per rule',
   separator: '---\n',
-  rule(r, options) {
-    const settingsTable = settingString(SETTINGS, 'table', options, r.state) ?? '';
+  rule(r) {
+    const settingsTable = targetString(r.target, 'table') ?? '';
     const { tactics, techniques } = tagsOf(r);
     const rule = r.rule;
     const entities = (ENTITIES[settingsTable] ?? []).map(([type, fields]) => ({
       type,
       fields: fields.map(([identifier, column]) => ({ identifier, column })),
     }));
-    const frequency = settingString(SETTINGS, 'queryFrequency', options)!;
+    const frequency = targetString(r.target, 'queryFrequency')!;
     return template('analytics-rule')({
       id: rule?.id ?? '',
       name: rule?.title ?? '',
@@ -184,7 +183,7 @@ export const analyticsRuleFormat: OutputFormat = {
       connector: CONNECTORS[settingsTable],
       table: settingsTable,
       frequency: yamlString(frequency),
-      period: yamlString(settingString(SETTINGS, 'queryPeriod', options) ?? frequency),
+      period: yamlString(targetString(r.target, 'queryPeriod') ?? frequency),
       tactics,
       techniques,
       query: r.queries.join('\n'),

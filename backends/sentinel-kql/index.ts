@@ -11,7 +11,7 @@ import { Lowering } from '../../src/lowering/approximate.js';
 import { applyPipelines } from '../../src/pipeline/index.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../../src/pipeline/types.js';
 import { stateMap, stateString } from '../../src/pipeline/state.js';
-import { checkStateSettings, settingGiven, settingString } from '../../src/settings.js';
+import { targetOf, targetString, type TargetSettings } from '../../src/settings.js';
 import { tableSchemas } from './data.js';
 import { analyticsRuleFormat, defaultFormat } from './formats.js';
 import { kustoName, kustoString } from './literal.js';
@@ -29,8 +29,8 @@ import { KustoRenderer, type EnumField, type SentinelReason, type TableContext }
 import { SETTINGS } from './settings.js';
 
 /** The table `--set table=` names (not the pipelines' one), if any. */
-function setTable(ctx: ConvertContext): string | undefined {
-  return settingGiven(ctx.options, 'table') ? settingString(SETTINGS, 'table', ctx.options) : undefined;
+function setTable(target: TargetSettings): string | undefined {
+  return target.given.includes('table') ? targetString(target, 'table') : undefined;
 }
 
 /** An entry's derived fields as Kusto expressions, with their values.json rewrites applied. */
@@ -67,8 +67,9 @@ function enumsOf(e: Entry | null): Record<string, EnumField> {
 
 /** The table and its schema for one rule: `--set table=` wins over the pipelines' `table` state. */
 export function tableContext(ctx: ConvertContext, entry: Entry | null = null): TableContext | null {
-  const table = settingString(SETTINGS, 'table', ctx.options, ctx.state);
-  if (!table) return null;
+  const target = targetOf(ctx, SETTINGS);
+  const table = target && targetString(target, 'table');
+  if (!target || !table) return null;
   const schemas = tableSchemas();
   const known = Object.prototype.hasOwnProperty.call(schemas, table) ? schemas[table] : null;
   const xml = stateString(ctx.state, STATE.xml);
@@ -77,7 +78,7 @@ export function tableContext(ctx: ConvertContext, entry: Entry | null = null): T
     // A table outside tables.json (a custom `_CL` table): field names are kept, types unknown.
     columns: known,
     xmlColumns: new Set(xml ? [xml] : []),
-    keywords: settingString(SETTINGS, 'keywords', ctx.options, ctx.state)!,
+    keywords: targetString(target, 'keywords')!,
     placeholderExpressions: stateMap(ctx.state, QUERY_EXPRESSION_PLACEHOLDERS),
     strict: ctx.options.strict === true,
     derived: derivedOf(entry),
@@ -102,11 +103,11 @@ function retarget(ctx: ConvertContext, table: string): { ctx: ConvertContext; en
       'unmapped-logsource',
       `--set table=${table}: no built-in mapping for this log source on ${table}; the rule's field names are kept and no log-source conditions are added`,
     );
-    return { ctx: { ...ctx, ir, state: {} }, entry: null };
+    return { ctx: { ...ctx, ir, state: {}, target: undefined }, entry: null };
   }
   const out = applyPipelines([entryPipeline(alt.pipeline, alt.entry)], ctx.rule, ir, ctx.sink);
   if (ctx.sink.hasErrors) return null;
-  return { ctx: { ...ctx, ir: out.ir, state: out.state }, entry: alt.entry };
+  return { ctx: { ...ctx, ir: out.ir, state: out.state, target: undefined }, entry: alt.entry };
 }
 
 export const sentinelBackend: Backend = {
@@ -125,9 +126,10 @@ export const sentinelBackend: Backend = {
   settings: SETTINGS,
   convert(original) {
     let ctx = original;
-    if (!checkStateSettings(SETTINGS, ctx.options, ctx.state, ctx.sink)) return [];
+    const target = targetOf(ctx, SETTINGS);
+    if (!target) return [];
     const ls = ctx.rule.logsource;
-    const named = setTable(ctx);
+    const named = setTable(target);
     const entryState = stateString(ctx.state, STATE.entry);
     let chosen = entryState ? entryById(entryState) : null;
     if (named && chosen && chosen.entry.table !== named) {

@@ -3,10 +3,9 @@
  * stanza per rule). Handlebars templates in templates/splunk/, compiled once, lazily, noEscape.
  */
 import Handlebars from 'handlebars';
-import type { ConvertOptions, OutputFormat, RuleResult } from '../../src/backend.js';
-import { prefixSettings, settingList, settingString } from '../../src/settings.js';
+import type { OutputFormat, RuleResult } from '../../src/backend.js';
+import { targetList, targetPrefix, targetString, type TargetSettings } from '../../src/settings.js';
 import { formatTemplates } from '../common/files.js';
-import { SETTINGS } from './settings.js';
 
 const template = formatTemplates(Handlebars, 'splunk', { strict: false });
 
@@ -46,17 +45,18 @@ function stanzaName(title: string): string {
 }
 
 /** A savedsearches setting (declared in settings.ts, with its default), on one line. */
-function setting(o: ConvertOptions, key: string): string {
-  return oneLine(settingString(SETTINGS, key, o) ?? '');
+function setting(t: TargetSettings, key: string): string {
+  return oneLine(targetString(t, key) ?? '');
 }
 
-function savedSearch(r: RuleResult, o: ConvertOptions): string {
+function savedSearch(r: RuleResult): string {
+  const o = r.target;
   const rule = r.rule!;
   const actions: Array<{ key: string; value: string }> = [];
-  for (const a of (settingList(SETTINGS, 'actions', o) ?? []).filter((s) => /^[\w.-]+$/.test(s)))
+  for (const a of (targetList(o, 'actions') ?? []).filter((s) => /^[\w.-]+$/.test(s)))
     actions.push({ key: `action.${a}`, value: '1' });
   // `actions = <list>` is not in the spec: `action.<name> = 1` keys instead (NOTES section 3).
-  for (const [k, v] of prefixSettings(SETTINGS, 'action.*', o))
+  for (const [k, v] of targetPrefix(o, 'action.*'))
     if (/^action\.[\w.-]+$/.test(k)) actions.push({ key: k, value: oneLine(v) });
   const text = template('savedsearches')({
     path: oneLine(r.path),

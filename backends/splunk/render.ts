@@ -21,7 +21,7 @@ import {
   type Tree,
 } from '../../src/lowering/tree.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../../src/pipeline/types.js';
-import { checkStateSettings, settingList } from '../../src/settings.js';
+import { targetList, targetOf } from '../../src/settings.js';
 import { stateMap } from '../../src/pipeline/state.js';
 import {
   narrow,
@@ -187,7 +187,8 @@ function overApprox(t: SplTree): SplTree {
 
 export function renderRule(ctx: ConvertContext): string | null {
   const { sink, rule } = ctx;
-  if (!checkStateSettings(SETTINGS, ctx.options, ctx.state, sink)) return null;
+  const target = targetOf(ctx, SETTINGS);
+  if (!target) return null;
   const ph: PlaceholderExprs = stateMap(ctx.state, QUERY_EXPRESSION_PLACEHOLDERS);
   const lowering = new Lowering<SplunkReason>(sink);
   const ir = fromIR(ctx.ir);
@@ -294,9 +295,7 @@ export function renderRule(ctx: ConvertContext): string | null {
   // 4. Assemble: [index] base [| where ...] [| table ...]. The query always starts with a search.
   const terms: string[] = [];
   // `--set index=` beats the pipeline's `index` state (a string or a list), which beats none.
-  const idx = (settingList(SETTINGS, 'index', ctx.options, ctx.state) ?? []).map(
-    (s) => `index=${splString(s)}`,
-  );
+  const idx = (targetList(target, 'index') ?? []).map((s) => `index=${splString(s)}`);
   if (idx.length) terms.push(idx.length === 1 ? idx[0] : `(${idx.join(' OR ')})`);
   if (tree.kind !== 'const') terms.push(renderSearch(tree, ph, 'top'));
   else if (!tree.value) terms.push('NOT *');
