@@ -7,13 +7,26 @@
 import { loadBackend } from '../backends/index.js';
 import { convertLoaded, loadRuleFromText } from '../src/convert.js';
 import { compileRule } from '../src/evaluate/index.js';
-import { CASES, caseRule, type BackendName, type CaseName, type Expectations } from './cases/cases.js';
-import { expected as elastic } from './cases/expected.elastic.js';
-import { expected as sentinel } from './cases/expected.sentinel.js';
-import { expected as splunk } from './cases/expected.splunk.js';
+import {
+  CASES,
+  caseRule,
+  type BackendName,
+  type CaseDiagnostics,
+  type CaseName,
+  type Expectations,
+} from './cases/cases.js';
+import { diagnostics as elasticDiagnostics, expected as elastic } from './cases/expected.elastic.js';
+import { diagnostics as sentinelDiagnostics, expected as sentinel } from './cases/expected.sentinel.js';
+import { diagnostics as splunkDiagnostics, expected as splunk } from './cases/expected.splunk.js';
 import { CASE_SETTINGS } from './cases/settings.js';
 
 const ALL: Readonly<Record<BackendName, Expectations>> = { splunk, sentinel, elastic };
+/** Each backend's approximation reasons and unsupported codes per case (none when absent). */
+const DIAGNOSTICS: Readonly<Record<BackendName, CaseDiagnostics>> = {
+  splunk: splunkDiagnostics,
+  sentinel: sentinelDiagnostics,
+  elastic: elasticDiagnostics,
+};
 const names = Object.keys(CASES) as CaseName[];
 
 function load(name: CaseName) {
@@ -41,5 +54,10 @@ describe.each(Object.keys(ALL) as BackendName[])('%s', (backendName) => {
       ...(result.queries.length ? { query: result.queries.join('\n') } : {}),
     };
     expect(got).toEqual({ status: want.status, ...(want.query !== undefined ? { query: want.query } : {}) });
+    // The approximations' reasons and directions and the unsupported constructs' reasons, pinned.
+    const pins = result.diagnostics
+      .filter((d) => d.code === 'approximation' || d.code === 'unsupported-construct')
+      .map((d) => [d.code, d.reason, d.direction].filter((x) => x !== undefined));
+    expect(pins).toEqual(DIAGNOSTICS[backendName][name] ?? []);
   });
 });

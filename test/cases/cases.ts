@@ -24,6 +24,18 @@ export interface Case {
   readonly noMatch: readonly Event[];
 }
 
+/**
+ * One diagnostic a conversion gives, pinned: `[code, reason, direction]` (an approximation's
+ * reason and the direction of its changed part; an unsupported construct's reason).
+ */
+export type DiagnosticPin = readonly [string, string, string?];
+
+/**
+ * The approximation and unsupported diagnostics of each case for one backend, in order; a case
+ * not listed gives none. Every backend exports one (test/backends' case table checks them).
+ */
+export type CaseDiagnostics = Partial<Record<CaseName, readonly DiagnosticPin[]>>;
+
 export interface Expected {
   readonly status: Exclude<Label, 'error'>;
   /** The single query, for exact and approximate conversions. */

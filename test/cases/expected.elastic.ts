@@ -12,7 +12,7 @@
  * - regexes without a wildcard form are unsupported; fieldrefs become "both fields exist";
  * - IPv4 CIDR on a non-ip field: exact dotted prefixes; IPv6: "holds a ':'" (widens).
  */
-import type { CaseName, Expectations } from './cases.js';
+import type { CaseDiagnostics, Expectations } from './cases.js';
 
 export const expected: Expectations = {
   eq_backslashes: {
@@ -244,7 +244,7 @@ export const expected: Expectations = {
  * keyword field: case-insensitive values with many letters widen (`case`), a range widens to
  * "exists" (`field-type`), and under `not` each of them narrows instead.
  */
-export const diagnostics: Partial<Record<CaseName, readonly (readonly [string, string, string?])[]>> = {
+export const diagnostics: CaseDiagnostics = {
   eq_backslashes: [['approximation', 'case', 'wider']],
   eq_trailing_backslash: [['approximation', 'case', 'wider']],
   contains: [

@@ -11,7 +11,7 @@
  * - Keywords search every column with `* contains`; `%admins%` under `|expand` is a watchlist.
  * - `regex_lookaround`: RE2 has no lookaround, so the rule is unsupported.
  */
-import type { CaseName, Expectations } from './cases.js';
+import type { CaseDiagnostics, Expectations } from './cases.js';
 
 export const expected: Expectations = {
   eq_backslashes: {
@@ -235,7 +235,7 @@ export const expected: Expectations = {
  * nothing. A string column reads a missing value as "", so presence tests and field comparisons
  * on one widen.
  */
-export const diagnostics: Partial<Record<CaseName, readonly (readonly [string, string, string?])[]>> = {
+export const diagnostics: CaseDiagnostics = {
   regex_lookaround: [['unsupported-construct', 'regex']],
   null_value: [['approximation', 'string-missing', 'wider']],
   empty_value: [['approximation', 'string-empty', 'wider']],

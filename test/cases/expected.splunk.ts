@@ -2,7 +2,7 @@
  * Splunk SPL for every case (reviewed by hand: see docs/splunk.md for the base search / where split).
  * `inner_wildcard`: `\\*` is a literal backslash followed by a wildcard, which a search term says exactly.
  */
-import type { CaseName, Expectations } from './cases.js';
+import type { CaseDiagnostics, Expectations } from './cases.js';
 
 export const expected: Expectations = {
   eq_backslashes: {
@@ -208,4 +208,4 @@ export const expected: Expectations = {
  * order (reasons: `SplunkReason`, backends/splunk/render.ts). A case not listed reports nothing:
  * every case has an exact SPL form today (the approximations are pinned in test/splunk.test.ts).
  */
-export const diagnostics: Partial<Record<CaseName, readonly (readonly [string, string, string?])[]>> = {};
+export const diagnostics: CaseDiagnostics = {};
