@@ -1,6 +1,6 @@
 /**
  * Kusto string literals and names. Every value must round-trip exactly: the parsed literal equals
- * the intended text (checked with Microsoft's parser in test/sentinel.test.ts, "literals round-trip through the parser").
+ * the intended text (checked with Microsoft's parser in test/backends/sentinel/sentinel.test.ts, "literals round-trip through the parser").
  */
 
 // Characters a literal must not hold raw: C0/C1 controls, DEL, line/paragraph separators, BOM,

@@ -3,7 +3,7 @@
  * events that must and must not match (checked with the reference evaluator). Every backend gives
  * its exact output for every case in test/cases/expected.<backend>.ts, typed `Expectations`, so a
  * new case is a type error until every backend covers it, and a new target in the registry
- * (backends/index.ts `TARGETS`) is a type error in test/cases.test.ts and test/cases/settings.ts
+ * (backends/index.ts `TARGETS`) is a type error in test/backends/cases.test.ts and test/cases/settings.ts
  * until it has an expectation file and its case settings.
  */
 import type { TargetName } from '../../backends/index.js';

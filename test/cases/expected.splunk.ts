@@ -206,6 +206,6 @@ export const expected: Expectations = {
 /**
  * What each case reports besides its query: `[code, reason, direction]` of every diagnostic, in
  * order (reasons: `SplunkReason`, backends/splunk/render.ts). A case not listed reports nothing:
- * every case has an exact SPL form today (the approximations are pinned in test/splunk.test.ts).
+ * every case has an exact SPL form today (the approximations are pinned in test/backends/splunk/splunk.test.ts).
  */
 export const diagnostics: CaseDiagnostics = {};

@@ -119,7 +119,7 @@ describe('declared settings', () => {
       ),
     ).rejects.toThrow(UsageError);
     expect(written).toBe(0);
-    // The CLI's exit 2 and `list settings`: test/cli.test.ts.
+    // The CLI's exit 2 and `list settings`: test/core/cli.test.ts.
   });
 });
 

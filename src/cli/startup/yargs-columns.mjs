@@ -3,7 +3,7 @@
  * yargs' ESM platform shim reads process.stdout.columns when it loads, which makes Node set up the
  * stdout stream (about 9 ms: node:stream and its dependencies); help layout is the only use, so
  * the patched shim reads it then. Plain JavaScript: the build runs it without a TypeScript step.
- * test/startup.test.ts runs it on the installed yargs and fails when it no longer applies.
+ * test/core/startup.test.ts runs it on the installed yargs and fails when it no longer applies.
  */
 import { readFileSync } from 'node:fs';
 
@@ -29,7 +29,7 @@ export const yargsLazyColumns = {
         return {
           contents: text,
           loader: 'js',
-          warnings: [{ text: 'yargs shim changed: columns read eagerly (test/startup.test.ts fails)' }],
+          warnings: [{ text: 'yargs shim changed: columns read eagerly (test/core/startup.test.ts fails)' }],
         };
       return { contents: patched, loader: 'js' };
     });

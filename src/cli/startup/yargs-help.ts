@@ -3,7 +3,7 @@
  * yargs renders and caches the whole help text after every command handler starts, in case a
  * later failure shows it (about 30 ms, a tenth of a small run's start-up). sigmantic never shows
  * help on failure (it prints a hint), so the cache is skipped; `--help` renders as usual.
- * test/startup.test.ts fails when the hook is gone or yargs no longer calls it.
+ * test/core/startup.test.ts fails when the hook is gone or yargs no longer calls it.
  */
 
 type UsageInstance = { cacheHelpMessage?: () => void };

@@ -3,10 +3,10 @@
  * Splunk documents (each case names the page), then on the backend's own output: a converted
  * rule keeps exactly the events the reference evaluator says the rule matches.
  */
-import { splunkBackend } from '../backends/splunk/index.js';
-import { convertLoaded, loadRuleFromText } from '../src/convert.js';
-import { compileRule } from '../src/evaluate/index.js';
-import { evalSpl } from './support/eval-spl.js';
+import { splunkBackend } from '../../../backends/splunk/index.js';
+import { convertLoaded, loadRuleFromText } from '../../../src/convert.js';
+import { compileRule } from '../../../src/evaluate/index.js';
+import { evalSpl } from '../../support/eval-spl.js';
 
 type Case = readonly [query: string, event: Record<string, unknown>, expected: boolean, why: string];
 

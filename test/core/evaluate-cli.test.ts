@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runTestCommand } from '../src/cli/test-command.js';
+import { runTestCommand } from '../../src/cli/test-command.js';
 
 const FIX = join(process.cwd(), 'test', 'fixtures', 'events');
 

@@ -1,4 +1,4 @@
-import { disputedReadings, hasDisputed, undisputed } from './support/case-conventions.js';
+import { disputedReadings, hasDisputed, undisputed } from '../support/case-conventions.js';
 
 describe('disputed characters (case folding no vendor documents)', () => {
   test.each([

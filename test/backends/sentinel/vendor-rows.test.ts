@@ -6,16 +6,16 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sentinelBackend } from '../backends/sentinel-kql/index.js';
-import { logsourceData, PIPELINE_NAMES, type Entry } from '../backends/sentinel-kql/pipelines.js';
-import { convertLoaded, loadRuleFromText } from '../src/convert.js';
-import { resolvePipeline } from '../src/pipeline/index.js';
-import { evalKusto } from './support/eval-kusto.js';
-import { bindKusto } from './support/kusto.js';
-import tablesJson from '../backends/sentinel-kql/data/tables.json' with { type: 'json' };
+import { sentinelBackend } from '../../../backends/sentinel-kql/index.js';
+import { logsourceData, PIPELINE_NAMES, type Entry } from '../../../backends/sentinel-kql/pipelines.js';
+import { convertLoaded, loadRuleFromText } from '../../../src/convert.js';
+import { resolvePipeline } from '../../../src/pipeline/index.js';
+import { evalKusto } from '../../support/eval-kusto.js';
+import { bindKusto } from '../../support/kusto.js';
+import tablesJson from '../../../backends/sentinel-kql/data/tables.json' with { type: 'json' };
 
 const TABLES = tablesJson as Record<string, Record<string, string>>;
-const DIR = new URL('./fixtures/vendor-rows/sentinel/', import.meta.url).pathname;
+const DIR = new URL('../../fixtures/vendor-rows/sentinel/', import.meta.url).pathname;
 
 interface Case {
   readonly detection: string;

@@ -7,11 +7,11 @@
  * approximate query may also fire on a document the rule does not match, never miss one.
  */
 import { readFileSync } from 'node:fs';
-import { elasticBackend } from '../backends/elastic-kql/index.js';
-import { esType } from '../backends/elastic-kql/fields.js';
-import { convertLoaded, loadRuleFromText } from '../src/convert.js';
-import { resolvePipeline } from '../src/pipeline/index.js';
-import { evalKql } from './support/eval-kql.js';
+import { elasticBackend } from '../../../backends/elastic-kql/index.js';
+import { esType } from '../../../backends/elastic-kql/fields.js';
+import { convertLoaded, loadRuleFromText } from '../../../src/convert.js';
+import { resolvePipeline } from '../../../src/pipeline/index.js';
+import { evalKql } from '../../support/eval-kql.js';
 
 interface Fixture {
   readonly source: string;
@@ -20,14 +20,14 @@ interface Fixture {
 }
 
 const fixtures = JSON.parse(
-  readFileSync(new URL('./fixtures/vendor-rows/elastic/documents.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../fixtures/vendor-rows/elastic/documents.json', import.meta.url), 'utf8'),
 ).entries as Record<string, Fixture>;
 
 interface Entry {
   readonly logsource: Record<string, string>;
 }
 const data = JSON.parse(
-  readFileSync(new URL('../backends/elastic-kql/data/pipelines.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../backends/elastic-kql/data/pipelines.json', import.meta.url), 'utf8'),
 ) as Record<string, Entry[]>;
 const SETS = ['ecs-windows', 'ecs-linux', 'ecs-cloud', 'ecs-web'] as const;
 const entries = SETS.flatMap((set) =>

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { loadRuleFromText } from '../src/convert.js';
-import { DiagnosticSink } from '../src/diagnostics.js';
-import type { Node } from '../src/ir/types.js';
+import { loadRuleFromText } from '../../src/convert.js';
+import { DiagnosticSink } from '../../src/diagnostics.js';
+import type { Node } from '../../src/ir/types.js';
 import {
   applyPipelines,
   pipelineFromObject,
   pipelineFromYaml,
   PipelineError,
   loadPipelineFile,
-} from '../src/pipeline/index.js';
-import type { PipelineSpec } from '../src/pipeline/types.js';
-import type { SigmaRule } from '../src/rule/types.js';
+} from '../../src/pipeline/index.js';
+import type { PipelineSpec } from '../../src/pipeline/types.js';
+import type { SigmaRule } from '../../src/rule/types.js';
 
 const RULE = `title: t
 id: 11111111-1111-1111-1111-111111111111

@@ -6,9 +6,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TARGETS, targetNames } from '../backends/index.js';
+import { TARGETS, targetNames } from '../../backends/index.js';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = new URL('../..', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist/bundle/cli.js');
 const FIX = 'test/fixtures/core/cli';
 const GOOD = `${FIX}/a-good.yml`;

@@ -4,9 +4,9 @@
  * are right; the expected queries are reviewed by hand and checked by each backend's own tests
  * with a real parser where one exists.
  */
-import { loadBackend } from '../backends/index.js';
-import { convertLoaded, loadRuleFromText } from '../src/convert.js';
-import { compileRule } from '../src/evaluate/index.js';
+import { loadBackend } from '../../backends/index.js';
+import { convertLoaded, loadRuleFromText } from '../../src/convert.js';
+import { compileRule } from '../../src/evaluate/index.js';
 import {
   CASES,
   caseRule,
@@ -14,11 +14,11 @@ import {
   type CaseDiagnostics,
   type CaseName,
   type Expectations,
-} from './cases/cases.js';
-import { diagnostics as elasticDiagnostics, expected as elastic } from './cases/expected.elastic.js';
-import { diagnostics as sentinelDiagnostics, expected as sentinel } from './cases/expected.sentinel.js';
-import { diagnostics as splunkDiagnostics, expected as splunk } from './cases/expected.splunk.js';
-import { CASE_SETTINGS } from './cases/settings.js';
+} from '../cases/cases.js';
+import { diagnostics as elasticDiagnostics, expected as elastic } from '../cases/expected.elastic.js';
+import { diagnostics as sentinelDiagnostics, expected as sentinel } from '../cases/expected.sentinel.js';
+import { diagnostics as splunkDiagnostics, expected as splunk } from '../cases/expected.splunk.js';
+import { CASE_SETTINGS } from '../cases/settings.js';
 
 const ALL: Readonly<Record<BackendName, Expectations>> = { splunk, sentinel, elastic };
 /** Each backend's approximation reasons and unsupported codes per case (none when absent). */

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs from 'yargs';
-import { lazyColumns, YARGS_SHIM } from '../src/cli/startup/yargs-columns.mjs';
-import { skipHelpCache, usageInstance } from '../src/cli/startup/yargs-help.js';
+import { lazyColumns, YARGS_SHIM } from '../../src/cli/startup/yargs-columns.mjs';
+import { skipHelpCache, usageInstance } from '../../src/cli/startup/yargs-help.js';
 
 const yargsDir = join(process.cwd(), 'node_modules', 'yargs');
 

@@ -1,8 +1,8 @@
-import { parseSigmaString } from '../src/ir/sigma-string.js';
-import { parseCidr } from '../src/ir/cidr.js';
-import type { Network } from '../src/ir/types.js';
-import { cidrRegex, ipv4CidrToPrefixes } from '../src/lowering/cidr.js';
-import { regexFeatures, regexToSigma, sigmaToRegex } from '../src/regex/index.js';
+import { parseSigmaString } from '../../src/ir/sigma-string.js';
+import { parseCidr } from '../../src/ir/cidr.js';
+import type { Network } from '../../src/ir/types.js';
+import { cidrRegex, ipv4CidrToPrefixes } from '../../src/lowering/cidr.js';
+import { regexFeatures, regexToSigma, sigmaToRegex } from '../../src/regex/index.js';
 
 const net = (s: string): Network => {
   const r = parseCidr(s);

@@ -9,21 +9,28 @@ import { readFileSync } from 'node:fs';
 import { fromKueryExpression } from '@cybernetex/kbn-es-query';
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
-import { elasticBackend } from '../backends/elastic-kql/index.js';
-import { ASCII_FOLD_EXTRAS, caseClass, caseClassByScan } from '../backends/elastic-kql/case.js';
-import { threatOf } from '../backends/elastic-kql/formats.js';
-import type { Reason } from '../backends/elastic-kql/lower.js';
-import type { RuleResult } from '../src/backend.js';
-import { convertLoaded, loadRuleFromText } from '../src/convert.js';
-import { DiagnosticSink, formatDiagnostic } from '../src/diagnostics.js';
-import { compileRule } from '../src/evaluate/index.js';
-import type { Node } from '../src/ir/types.js';
-import type { SigmaRule } from '../src/rule/types.js';
-import { resolvePipeline } from '../src/pipeline/index.js';
-import { CASES, caseRule, type Event } from './cases/cases.js';
-import { diagnostics as caseDiagnostics, expected } from './cases/expected.elastic.js';
-import { evalKql as evalKqlDoc } from './support/eval-kql.js';
-import { for7x, kqlFieldValues, kqlToDsl, parseKql, WILDCARD_SYMBOL, type KueryNode } from './support/kql.js';
+import { elasticBackend } from '../../../backends/elastic-kql/index.js';
+import { ASCII_FOLD_EXTRAS, caseClass, caseClassByScan } from '../../../backends/elastic-kql/case.js';
+import { threatOf } from '../../../backends/elastic-kql/formats.js';
+import type { Reason } from '../../../backends/elastic-kql/lower.js';
+import type { RuleResult } from '../../../src/backend.js';
+import { convertLoaded, loadRuleFromText } from '../../../src/convert.js';
+import { DiagnosticSink, formatDiagnostic } from '../../../src/diagnostics.js';
+import { compileRule } from '../../../src/evaluate/index.js';
+import type { Node } from '../../../src/ir/types.js';
+import type { SigmaRule } from '../../../src/rule/types.js';
+import { resolvePipeline } from '../../../src/pipeline/index.js';
+import { CASES, caseRule, type Event } from '../../cases/cases.js';
+import { diagnostics as caseDiagnostics, expected } from '../../cases/expected.elastic.js';
+import { evalKql as evalKqlDoc } from '../../support/eval-kql.js';
+import {
+  for7x,
+  kqlFieldValues,
+  kqlToDsl,
+  parseKql,
+  WILDCARD_SYMBOL,
+  type KueryNode,
+} from '../../support/kql.js';
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -931,7 +938,7 @@ test('ASCII case classes without the scan equal the scan (ASCII_FOLD_EXTRAS is c
 
 describe('detection-rule format', () => {
   const schema = JSON.parse(
-    readFileSync(new URL('./support/kibana-rule.schema.json', import.meta.url), 'utf8'),
+    readFileSync(new URL('../../support/kibana-rule.schema.json', import.meta.url), 'utf8'),
   );
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 

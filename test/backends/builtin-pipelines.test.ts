@@ -2,9 +2,9 @@
  * Every built-in pipeline of every target compiles in full: at run time their items are compiled
  * lazily (a rule needs a few), so a mistake in an item would otherwise show only for some rules.
  */
-import { loadBackend, targetNames } from '../backends/index.js';
-import { compilePipelines } from '../src/pipeline/compile.js';
-import { resolvePipeline } from '../src/pipeline/index.js';
+import { loadBackend, targetNames } from '../../backends/index.js';
+import { compilePipelines } from '../../src/pipeline/compile.js';
+import { resolvePipeline } from '../../src/pipeline/index.js';
 
 test.each(targetNames())('%s: built-in pipelines compile', async (name) => {
   const backend = (await loadBackend(name))!;

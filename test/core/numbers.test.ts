@@ -5,16 +5,16 @@
  * backend's output run through its dialect interpreter on the same events, which must agree with
  * the evaluator whenever the conversion is labelled exact.
  */
-import { elasticBackend } from '../backends/elastic-kql/index.js';
-import { sentinelBackend } from '../backends/sentinel-kql/index.js';
-import { splunkBackend } from '../backends/splunk/index.js';
-import type { Backend, RuleResult } from '../src/backend.js';
-import { convertLoaded, loadRuleFromText } from '../src/convert.js';
-import { compileRule } from '../src/evaluate/index.js';
-import { canonicalNumber } from '../src/ir/number.js';
-import { evalKql } from './support/eval-kql.js';
-import { evalKusto } from './support/eval-kusto.js';
-import { evalSpl } from './support/eval-spl.js';
+import { elasticBackend } from '../../backends/elastic-kql/index.js';
+import { sentinelBackend } from '../../backends/sentinel-kql/index.js';
+import { splunkBackend } from '../../backends/splunk/index.js';
+import type { Backend, RuleResult } from '../../src/backend.js';
+import { convertLoaded, loadRuleFromText } from '../../src/convert.js';
+import { compileRule } from '../../src/evaluate/index.js';
+import { canonicalNumber } from '../../src/ir/number.js';
+import { evalKql } from '../support/eval-kql.js';
+import { evalKusto } from '../support/eval-kusto.js';
+import { evalSpl } from '../support/eval-spl.js';
 
 function ruleText(detection: string, logsource = 'product: windows'): string {
   return `title: t\nid: 11111111-1111-4111-8111-111111111111\nlogsource:\n  ${logsource}\ndetection:\n${detection}\nlevel: high\n`;

@@ -5,9 +5,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadRuleFromText } from '../src/convert.js';
-import { compileRule } from '../src/evaluate/index.js';
-import type { Node } from '../src/ir/types.js';
+import { loadRuleFromText } from '../../src/convert.js';
+import { compileRule } from '../../src/evaluate/index.js';
+import type { Node } from '../../src/ir/types.js';
 import {
   formatTable,
   formatViolations,
@@ -19,8 +19,8 @@ import {
   elasticStore,
   type Dialect,
   type RuleCheck,
-} from './support/semantic-check.js';
-import { KEYWORD_NAMED_FIELD, RAW_FIELD, synthesize } from './support/synth.js';
+} from '../support/semantic-check.js';
+import { KEYWORD_NAMED_FIELD, RAW_FIELD, synthesize } from '../support/synth.js';
 
 function rule(detection: string): string {
   return `title: t\nlogsource: {product: windows}\ndetection:\n${detection

@@ -2,7 +2,7 @@
  * The Kusto interpreter (test/support/eval-kusto.ts) on hand-written queries whose answers the
  * Kusto documentation gives (Microsoft Learn, "Kusto Query Language" reference; page per line).
  */
-import { evalKusto } from './support/eval-kusto.js';
+import { evalKusto } from '../../support/eval-kusto.js';
 
 const S = { s: 'string', t: 'string', n: 'long', r: 'real', b: 'bool', d: 'dynamic' };
 const q = (pred: string) => `T\n| where ${pred}`;

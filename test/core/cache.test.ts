@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConversionCache } from '../src/cache.js';
-import type { RunOptions, RuleSummary } from '../src/batch.js';
-import { run } from '../src/run.js';
+import { ConversionCache } from '../../src/cache.js';
+import type { RunOptions, RuleSummary } from '../../src/batch.js';
+import { run } from '../../src/run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sigmantic-cache-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

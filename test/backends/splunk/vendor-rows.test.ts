@@ -8,12 +8,12 @@
  * with the SPL test interpreter (test/support/eval-spl.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { splunkBackend } from '../backends/splunk/index.js';
-import { convertLoaded, loadRuleFromText } from '../src/convert.js';
-import { resolvePipeline } from '../src/pipeline/index.js';
-import { evalSpl } from './support/eval-spl.js';
+import { splunkBackend } from '../../../backends/splunk/index.js';
+import { convertLoaded, loadRuleFromText } from '../../../src/convert.js';
+import { resolvePipeline } from '../../../src/pipeline/index.js';
+import { evalSpl } from '../../support/eval-spl.js';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = new URL('../../..', import.meta.url).pathname;
 const DIR = `${ROOT}test/fixtures/vendor-rows/splunk`;
 
 interface Row {

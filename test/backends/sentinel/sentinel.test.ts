@@ -4,22 +4,26 @@
  */
 import fc from 'fast-check';
 import yaml from 'js-yaml';
-import { sentinelBackend } from '../backends/sentinel-kql/index.js';
-import { kustoMember, kustoName, kustoString } from '../backends/sentinel-kql/literal.js';
-import type { RuleResult } from '../src/backend.js';
-import { KustoRenderer, type SentinelReason, type TableContext } from '../backends/sentinel-kql/render.js';
-import { convertLoaded, loadRuleFromText } from '../src/convert.js';
-import { DiagnosticSink } from '../src/diagnostics.js';
-import type { Node } from '../src/ir/types.js';
-import { Lowering } from '../src/lowering/approximate.js';
-import { compileRule } from '../src/evaluate/index.js';
-import { resolvePipeline } from '../src/pipeline/index.js';
-import { CASES, caseRule } from './cases/cases.js';
-import { diagnostics as caseDiagnostics, expected } from './cases/expected.sentinel.js';
-import { CASE_SETTINGS } from './cases/settings.js';
-import { evalKusto } from './support/eval-kusto.js';
-import { bindKusto, parseKusto, re2Compiles, stringLiteralValues } from './support/kusto.js';
-import tablesJson from '../backends/sentinel-kql/data/tables.json' with { type: 'json' };
+import { sentinelBackend } from '../../../backends/sentinel-kql/index.js';
+import { kustoMember, kustoName, kustoString } from '../../../backends/sentinel-kql/literal.js';
+import type { RuleResult } from '../../../src/backend.js';
+import {
+  KustoRenderer,
+  type SentinelReason,
+  type TableContext,
+} from '../../../backends/sentinel-kql/render.js';
+import { convertLoaded, loadRuleFromText } from '../../../src/convert.js';
+import { DiagnosticSink } from '../../../src/diagnostics.js';
+import type { Node } from '../../../src/ir/types.js';
+import { Lowering } from '../../../src/lowering/approximate.js';
+import { compileRule } from '../../../src/evaluate/index.js';
+import { resolvePipeline } from '../../../src/pipeline/index.js';
+import { CASES, caseRule } from '../../cases/cases.js';
+import { diagnostics as caseDiagnostics, expected } from '../../cases/expected.sentinel.js';
+import { CASE_SETTINGS } from '../../cases/settings.js';
+import { evalKusto } from '../../support/eval-kusto.js';
+import { bindKusto, parseKusto, re2Compiles, stringLiteralValues } from '../../support/kusto.js';
+import tablesJson from '../../../backends/sentinel-kql/data/tables.json' with { type: 'json' };
 
 const TABLES = tablesJson as Record<string, Record<string, string>>;
 

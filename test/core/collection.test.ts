@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConversionCache } from '../src/cache.js';
-import { runTestCommand } from '../src/cli/test-command.js';
-import { reportEntry, type RunOptions, type RuleSummary } from '../src/batch.js';
-import { run } from '../src/run.js';
+import { ConversionCache } from '../../src/cache.js';
+import { runTestCommand } from '../../src/cli/test-command.js';
+import { reportEntry, type RunOptions, type RuleSummary } from '../../src/batch.js';
+import { run } from '../../src/run.js';
 
 const FILE = 'test/fixtures/core/collection/collection.yml';
 const dir = mkdtempSync(join(tmpdir(), 'sigmantic-collection-'));

@@ -1,4 +1,4 @@
-import { splCommands, splQuote, splStringLiterals, tokenizeSpl, type SplToken } from './support/spl.js';
+import { splCommands, splQuote, splStringLiterals, tokenizeSpl, type SplToken } from '../../support/spl.js';
 
 const w = (value: string): SplToken => ({ type: 'word', value });
 const op = (value: '=' | '==' | '!=' | '<' | '<=' | '>' | '>=' | ','): SplToken => ({ type: 'op', value });

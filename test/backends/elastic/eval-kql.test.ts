@@ -9,7 +9,7 @@
  * [BOOL] Elasticsearch reference, "Boolean field type": "true"/"false" strings are accepted.
  * [EXISTS] Elasticsearch reference, "Exists query": null values are not indexed.
  */
-import { evalKql, tokens } from './support/eval-kql.js';
+import { evalKql, tokens } from '../../support/eval-kql.js';
 
 const T = {
   'process.name': 'keyword',

@@ -1,4 +1,4 @@
-import { loadRuleFromText } from '../src/convert.js';
+import { loadRuleFromText } from '../../src/convert.js';
 
 test('a minimal rule builds', () => {
   const r = loadRuleFromText(

@@ -1,7 +1,7 @@
 /** The reference evaluator, node by node and modifier by modifier: tables of (selection, event, expected). */
-import { loadRuleFromText } from '../src/convert.js';
-import { compileRule, flattenEvent, fold, readEvents, translateRegex } from '../src/evaluate/index.js';
-import type { Node } from '../src/ir/types.js';
+import { loadRuleFromText } from '../../src/convert.js';
+import { compileRule, flattenEvent, fold, readEvents, translateRegex } from '../../src/evaluate/index.js';
+import type { Node } from '../../src/ir/types.js';
 
 function ruleIr(detection: string): Node {
   const text = `title: t\nlogsource: {product: x}\ndetection:\n${detection

@@ -1,5 +1,5 @@
-import { loadRuleFromText } from '../src/convert.js';
-import { CASES, caseRule } from './cases/cases.js';
+import { loadRuleFromText } from '../../src/convert.js';
+import { CASES, caseRule } from '../cases/cases.js';
 
 describe('every case builds into IR with no diagnostics', () => {
   test.each(Object.entries(CASES))('%s', (name, c) => {
