@@ -14,12 +14,11 @@ import { ASCII_FOLD_EXTRAS, caseClass, caseClassByScan } from '../../../backends
 import { threatOf } from '../../../backends/elastic-kql/formats.js';
 import type { Reason } from '../../../backends/elastic-kql/lower.js';
 import type { RuleResult } from '../../../src/backend.js';
-import { convertLoaded, loadRuleFromText } from '../../../src/convert.js';
+import { loadRuleFromText } from '../../../src/convert.js';
 import { DiagnosticSink, formatDiagnostic } from '../../../src/diagnostics.js';
 import { compileRule } from '../../../src/evaluate/index.js';
 import type { Node } from '../../../src/ir/types.js';
 import type { SigmaRule } from '../../../src/rule/types.js';
-import { resolvePipeline } from '../../../src/pipeline/index.js';
 import { CASES, caseRule, type Event } from '../../cases/cases.js';
 import { diagnostics as caseDiagnostics, expected } from '../../cases/expected.elastic.js';
 import { evalKql as evalKqlDoc } from '../../support/eval-kql.js';
@@ -31,6 +30,7 @@ import {
   WILDCARD_SYMBOL,
   type KueryNode,
 } from '../../support/kql.js';
+import { convertWith } from '../../support/convert.js';
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -116,9 +116,7 @@ function convertText(
   text: string,
   opts: { pipelines?: string[]; settings?: Record<string, string> } = {},
 ): RuleResult {
-  const loaded = loadRuleFromText(text, 'r.yml');
-  const pipes = (opts.pipelines ?? []).map((n) => resolvePipeline(n, elasticBackend));
-  return convertLoaded(loaded, elasticBackend, pipes, { settings: opts.settings ?? {} });
+  return convertWith(elasticBackend, text, { pipelines: opts.pipelines, settings: opts.settings ?? {} });
 }
 
 function convertDetection(

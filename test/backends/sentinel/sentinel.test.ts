@@ -17,13 +17,13 @@ import { DiagnosticSink } from '../../../src/diagnostics.js';
 import type { Node } from '../../../src/ir/types.js';
 import { Lowering } from '../../../src/lowering/approximate.js';
 import { compileRule } from '../../../src/evaluate/index.js';
-import { resolvePipeline } from '../../../src/pipeline/index.js';
 import { CASES, caseRule } from '../../cases/cases.js';
 import { diagnostics as caseDiagnostics, expected } from '../../cases/expected.sentinel.js';
 import { CASE_SETTINGS } from '../../cases/settings.js';
 import { evalKusto } from '../../support/eval-kusto.js';
 import { bindKusto, parseKusto, re2Compiles, stringLiteralValues } from '../../support/kusto.js';
 import tablesJson from '../../../backends/sentinel-kql/data/tables.json' with { type: 'json' };
+import { convertWith, ruleText } from '../../support/convert.js';
 
 const TABLES = tablesJson as Record<string, Record<string, string>>;
 
@@ -32,18 +32,14 @@ function rule(
   logsource = 'product: windows\n  category: process_creation',
   extra = '',
 ): string {
-  return `title: t\nid: 11111111-1111-4111-8111-111111111111\nstatus: test\nlogsource:\n  ${logsource}\ndetection:\n${detection}\nlevel: high\n${extra}`;
+  return ruleText(detection, { logsource: `  ${logsource}`, status: 'test', extra });
 }
 
 function convert(
   text: string,
   opts: { pipelines?: readonly string[]; settings?: Record<string, string>; strict?: boolean } = {},
 ): RuleResult {
-  const pipelines = (opts.pipelines ?? []).map((n) => resolvePipeline(n, sentinelBackend));
-  return convertLoaded(loadRuleFromText(text, 'r.yml'), sentinelBackend, pipelines, {
-    settings: opts.settings,
-    strict: opts.strict,
-  });
+  return convertWith(sentinelBackend, text, opts);
 }
 
 /** `matches regex` literals of a query, in order. */

@@ -16,7 +16,7 @@ import { convertLoaded, loadRuleFromText } from '../../../src/convert.js';
 import { compileRule, translateRegex } from '../../../src/evaluate/index.js';
 import { literal } from '../../../src/ir/sigma-string.js';
 import type { Node, StringOp } from '../../../src/ir/types.js';
-import { pipelineFromYaml, resolvePipeline } from '../../../src/pipeline/index.js';
+import { pipelineFromYaml } from '../../../src/pipeline/index.js';
 import { ConversionCache } from '../../../src/cache.js';
 import { run } from '../../../src/run.js';
 import type { RuleSummary, RunOptions } from '../../../src/batch.js';
@@ -26,13 +26,10 @@ import { CASES, caseRule, type CaseName } from '../../cases/cases.js';
 import { diagnostics as caseDiagnostics } from '../../cases/expected.splunk.js';
 import { evalSpl } from '../../support/eval-spl.js';
 import { splCommands, splStringLiterals, tokenizeSpl } from '../../support/spl.js';
+import { convertWith, PROCESS_CREATION, ruleText } from '../../support/convert.js';
 
-function rule(
-  detection: string,
-  extra = '',
-  logsource = '  product: windows\n  category: process_creation',
-): string {
-  return `title: t\nid: 11111111-1111-4111-8111-111111111111\nlogsource:\n${logsource}\ndetection:\n${detection}\n${extra}level: high\n`;
+function rule(detection: string, extra = '', logsource = PROCESS_CREATION): string {
+  return ruleText(detection, { extra, logsource });
 }
 
 function convert(
@@ -42,13 +39,11 @@ function convert(
   extra = '',
   logsource?: string,
 ): RuleResult {
-  const specs = pipelines.map((p) => resolvePipeline(p, splunkBackend));
-  return convertLoaded(
-    loadRuleFromText(rule(detection, extra, logsource), 't.yml'),
-    splunkBackend,
-    specs,
-    options,
-  );
+  return convertWith(splunkBackend, rule(detection, extra, logsource), {
+    ...options,
+    pipelines,
+    path: 't.yml',
+  });
 }
 
 /** Every regex literal given to match(): the string after `match(<field>,`. */
