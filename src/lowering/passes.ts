@@ -3,6 +3,12 @@
  * the pipelines and before the backend's own lowering. Each pass keeps the rule's meaning
  * exactly (a pass that would approximate belongs in a backend, where the field types are known,
  * with the Lowering reporter), so running one never changes a label.
+ *
+ * Two lowerings stay in the backends on purpose: IPv4 CIDR as text prefixes (Elastic, on fields not
+ * typed `ip`) approximates and depends on the field's type, which only the backend knows
+ * (src/lowering/cidr.ts gives it the prefixes); and a value with inner wildcards as a regex is a
+ * per-dialect leaf choice (Splunk keeps `*` in the search and tests `?` in `| where`, Sentinel
+ * writes `matches regex`), made with the shared src/regex/sigma.ts.
  */
 import { assertNever } from '../diagnostics.js';
 import { isMatch } from '../ir/kinds.js';
