@@ -28,7 +28,9 @@
  * A disagreement that disappears when the event's disputed characters (long s, Kelvin sign, final
  * sigma, ... : test/support/case-conventions.ts) are replaced by their simple fold is about a case
  * folding no vendor documents: it is counted in its own column and is not a violation (the
- * exactness claim covers text without those characters; docs/testing-rules.md).
+ * exactness claim covers text without those characters; docs/testing-rules.md). So is one that
+ * disappears when an address written with surrounding spaces or an IPv6 zone is written plainly
+ * (no vendor documents how its CIDR test reads those).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -251,7 +251,7 @@ describe('semantic check', () => {
     expect(c.violationCount).toBeGreaterThan(0);
     expect(c.judgedViolationCount).toBe(0);
     expect(c.violations[0]).toMatchObject({ undocumentedFolding: true });
-    expect(summarize([c])).toMatchObject({ violationsExact: 0, violationsFoldingOnly: 1 });
+    expect(summarize([c])).toMatchObject({ violationsExact: 0, violationsUndocumentedOnly: 1 });
     // The same convention plus a real defect (case-sensitive strings) is still caught.
     const both: Dialect = {
       ...lowerDialect,
@@ -262,6 +262,25 @@ describe('semantic check', () => {
       `title: t\nlogsource: {product: windows}\ndetection:\n  s: {Image|endswith: '\\\\powershell.exe'}\n  condition: s\n`,
     );
     expect(d.judgedViolationCount).toBeGreaterThan(0);
+  });
+
+  test('a dialect that trims address text differs only where no vendor documents the reading', async () => {
+    // The Splunk and Kusto interpreters read " 127.0.0.1" as an address; the reference evaluator does not.
+    const trimming: Dialect = {
+      name: 'fake: trims values',
+      target: 'ir',
+      evaluate: (query, event) => {
+        const e = Object.fromEntries(
+          Object.entries(event).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v]),
+        );
+        return compileRule(JSON.parse(query) as Node)(e as never);
+      },
+    };
+    const text = `title: t\nlogsource: {category: network_connection, product: windows}\ndetection:\n  s: {DestinationIp|cidr: '127.0.0.0/8'}\n  condition: not s\n`;
+    const c = (await makeChecker(trimming))(text);
+    expect(c.violationCount).toBeGreaterThan(0);
+    expect(c.judgedViolationCount).toBe(0);
+    expect(c.violations[0]).toMatchObject({ undocumentedAddress: true, undocumentedFolding: false });
   });
 
   test('a dialect that drops `not` is caught', async () => {
