@@ -243,14 +243,8 @@ function lowerNumber(m: Extract<Match, { kind: 'number' }>, env: LowerEnv, negat
     const values = m.values.map(numberText);
     if (m.field === null) {
       // As for a field-less string: the default-field search is no superset under `not`.
-      if (negated)
-        return env.lowering.drop(
-          m,
-          negated,
-          'field-less',
-          `${fieldLessMessage}: under 'not' the keyword is dropped (the query matches more events)`,
-        );
-      env.lowering.report(m, 'field-less', fieldLessMessage, 'wider');
+      const dropped = fieldLess(m, env, negated);
+      if (dropped) return dropped;
     }
     return is(m.field, values);
   }
@@ -266,6 +260,23 @@ function lowerNumber(m: Extract<Match, { kind: 'number' }>, env: LowerEnv, negat
 /** Control characters other than TAB, LF, CR (which KQL escapes): NUL from |wide, ... */
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/**
+ * Reports a field-less match (a keyword) searched through Kibana's default fields: wider when
+ * positive; under `not` the default-field search is no superset of the keyword match, so it is
+ * dropped (the query matches more events) and the constant is returned. Null: go on lowering.
+ */
+function fieldLess(m: Match, env: LowerEnv, negated: boolean): K | null {
+  if (negated)
+    return env.lowering.drop(
+      m,
+      negated,
+      'field-less',
+      `${fieldLessMessage}: under 'not' the keyword is dropped (the query matches more events)`,
+    );
+  env.lowering.report(m, 'field-less', fieldLessMessage, 'wider');
+  return null;
+}
 
 const fieldLessMessage =
   "a keyword (field-less) term: Kibana matches it against the index's default fields (index.query.default_field), analysed text fields by token";
@@ -299,16 +310,8 @@ function toPattern(s: SigmaString, op: StringOp): { segs: string[]; one: boolean
 function lowerString(m: StringMatch, env: LowerEnv, negated: boolean, split = true): K {
   const cls: FieldClass = m.field === null ? 'unknown' : fieldClass(m.field);
   if (m.field === null) {
-    // Kibana's default-field search is not a superset of the keyword match, so under `not`
-    // the keyword is dropped (the query matches more events).
-    if (negated)
-      return env.lowering.drop(
-        m,
-        negated,
-        'field-less',
-        `${fieldLessMessage}: under 'not' the keyword is dropped (the query matches more events)`,
-      );
-    env.lowering.report(m, 'field-less', fieldLessMessage, 'wider');
+    const dropped = fieldLess(m, env, negated);
+    if (dropped) return dropped;
     const byWord = fieldLessByWord(m, env);
     if (byWord) return byWord;
   }

@@ -8,6 +8,7 @@ import { DiagnosticSink } from '../../src/diagnostics.js';
 import { buildRule } from '../../src/ir/build.js';
 import type { Node } from '../../src/ir/types.js';
 import { Lowering } from '../../src/lowering/approximate.js';
+import { runPasses, type Capabilities } from '../../src/lowering/passes.js';
 import { applyPipelines } from '../../src/pipeline/index.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../../src/pipeline/types.js';
 import { stateMap, stateString } from '../../src/pipeline/state.js';
@@ -27,6 +28,9 @@ import {
 } from './pipelines.js';
 import { KustoRenderer, type EnumField, type SentinelReason, type TableContext } from './render.js';
 import { SETTINGS } from './settings.js';
+
+// A field-less number is a keyword: its text anywhere (`* contains "4688"`), as a string keyword.
+const CAPABILITIES: Capabilities = { keywordNumbersAsText: true };
 
 /** The table `--set table=` names (not the pipelines' one), if any. */
 function setTable(target: TargetSettings): string | undefined {
@@ -103,11 +107,13 @@ function retarget(ctx: ConvertContext, table: string): { ctx: ConvertContext; en
       'unmapped-logsource',
       `--set table=${table}: no built-in mapping for this log source on ${table}; the rule's field names are kept and no log-source conditions are added`,
     );
-    return { ctx: { ...ctx, ir, state: {}, target: undefined }, entry: null };
+    return { ctx: { ...ctx, ir: runPasses(ir, CAPABILITIES), state: {}, target: undefined }, entry: null };
   }
   const out = applyPipelines([entryPipeline(alt.pipeline, alt.entry)], ctx.rule, ir, ctx.sink);
   if (ctx.sink.hasErrors) return null;
-  return { ctx: { ...ctx, ir: out.ir, state: out.state, target: undefined }, entry: alt.entry };
+  // The rebuilt IR gets the shared passes convert.ts gives every rule before the backend.
+  const passed = runPasses(out.ir, CAPABILITIES);
+  return { ctx: { ...ctx, ir: passed, state: out.state, target: undefined }, entry: alt.entry };
 }
 
 export const sentinelBackend: Backend = {
@@ -120,8 +126,7 @@ export const sentinelBackend: Backend = {
     'sentinel-cloud': () => pipelineFor('sentinel-cloud'),
   },
   defaultPipelines: ['sentinel'],
-  // A field-less number is a keyword: its text anywhere (`* contains "4688"`), as a string keyword.
-  capabilities: { keywordNumbersAsText: true },
+  capabilities: CAPABILITIES,
   formats: { default: defaultFormat, 'analytics-rule': analyticsRuleFormat },
   settings: SETTINGS,
   convert(original) {

@@ -542,7 +542,8 @@ export class KustoRenderer {
 
   private number(m: NumberMatch, neg: boolean): Tree<Rendered> {
     // A field-less number is a keyword: its text anywhere. The backend's `keywordNumbersAsText`
-    // capability rewrites it so before lowering; a renderer used on its own does the same here.
+    // capability rewrites it so before lowering (convert.ts, and retarget in index.ts); a renderer
+    // used on its own, as tests do, gets the same rewrite here.
     if (m.field === null) return this.string(keywordNumberAsText(m) as StringMatch, neg);
     const o = this.operand(m.field, m);
     if (!o) return REFUSED;
