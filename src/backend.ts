@@ -8,6 +8,7 @@ import type { Node } from './ir/types.js';
 import type { SigmaRule } from './rule/types.js';
 import type { PipelineSpec } from './pipeline/types.js';
 import type { Capabilities } from './lowering/passes.js';
+import type { Correlation } from './ir/correlation.js';
 
 export interface ConvertOptions {
   /** Approximations become errors. */
@@ -33,6 +34,19 @@ export interface ConvertContext {
    * more events than the rule, never fewer); a construct the target cannot express is an error
    * with code 'unsupported-construct' (and no query).
    */
+  readonly sink: DiagnosticSink;
+  readonly options: ConvertOptions;
+}
+
+/**
+ * What a backend receives for one correlation rule (src/ir/correlation.ts): the referenced rules'
+ * IR with their state, the aggregation, and where to report. Same reporting contract as
+ * ConvertContext (approximations widen; what the target cannot say is 'unsupported-construct').
+ */
+export interface CorrelationContext {
+  readonly correlation: Correlation;
+  /** The correlation document's own target settings (formats read them as for a rule). */
+  readonly target?: TargetSettings;
   readonly sink: DiagnosticSink;
   readonly options: ConvertOptions;
 }
@@ -125,4 +139,9 @@ export interface Backend {
   readonly capabilities?: Capabilities;
   /** Renders the queries for one rule. Reports problems to ctx.sink; never throws for a rule's content. */
   convert(ctx: ConvertContext): string[];
+  /**
+   * Renders the queries for one correlation rule (Sigma correlation specification). A backend
+   * without it refuses correlations with 'unsupported-rule-type'.
+   */
+  convertCorrelation?(ctx: CorrelationContext): string[];
 }
