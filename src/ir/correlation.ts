@@ -7,7 +7,6 @@
  */
 import type { Node } from './types.js';
 import type { SigmaRule } from '../rule/types.js';
-import type { TargetSettings } from '../backend.js';
 
 export type CorrelationType =
   | 'event_count'
@@ -42,10 +41,8 @@ export interface CorrelatedRule {
   readonly rule: SigmaRule;
   /** The rule's IR after its pipelines (the events this rule matches). */
   readonly ir: Node;
-  /** Its pipeline state (index, table, ...). */
+  /** Its pipeline state (index, table, ...): a backend resolves its settings from it as for a rule (src/settings.ts). */
   readonly state: Readonly<Record<string, unknown>>;
-  /** Its target settings, resolved like a plain rule's (when convertLoaded resolves them). */
-  readonly target?: TargetSettings;
 }
 
 /** A correlation: an aggregation over the events of `rules`, per group, within `timespan`. */
