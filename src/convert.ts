@@ -8,7 +8,7 @@ import { DiagnosticSink, type Diagnostic, type Label } from './diagnostics.js';
 import { buildRule } from './ir/build.js';
 import { deeperThan, TOO_DEEP } from './ir/depth.js';
 import type { Node } from './ir/types.js';
-import { applyPipelines } from './pipeline/index.js';
+import { applyPipelines, hasPostprocessing, postprocessQueries } from './pipeline/index.js';
 import { runPasses } from './lowering/passes.js';
 import { checkStateSettings, resolveSettings, type TargetSettings } from './settings.js';
 
@@ -198,13 +198,16 @@ export function convertLoaded(
         sink,
         options,
       });
+    // pySigma post-processing of the pipelines (src/pipeline/postprocess.ts), on query text.
+    if (!sink.hasErrors && queries.length > 0 && hasPostprocessing(pipelines))
+      queries = postprocessQueries(pipelines, outcome.rule, state, queries, sink, applied);
   } catch (e) {
     internal(sink, e);
   }
   let diagnostics = [...loaded.diagnostics, ...sink.list];
   if (options.strict) {
     diagnostics = diagnostics.map((d) =>
-      d.code === 'approximation' && d.severity === 'warning'
+      (d.code === 'approximation' || d.code === 'query-rewritten') && d.severity === 'warning'
         ? {
             ...d,
             severity: 'error' as const,

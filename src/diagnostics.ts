@@ -71,6 +71,8 @@ export const CODES = {
   'too-deep': 'a condition or rule nests deeper than the limit',
   'unresolved-placeholder': 'a placeholder has no value',
   'pipeline-error': 'a processing pipeline failed',
+  'query-rewritten':
+    "a pipeline's post-processing rewrote the query text (the label covers the query before it)",
   approximation: 'the query is an approximation of the rule (see message)',
   'unsupported-construct': 'the target cannot express a construct of the rule',
   'unmapped-field': 'a field has no mapping for the target',

@@ -24,7 +24,7 @@ import {
 } from './batch.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
 import { expandInputs } from './files.js';
-import { pipelineNames, resolvePipeline } from './pipeline/index.js';
+import { finalize, hasFinalizers, pipelineNames, resolvePipeline } from './pipeline/index.js';
 import { settingsProblem } from './settings.js';
 import type { PipelineSpec } from './pipeline/types.js';
 
@@ -41,7 +41,18 @@ export interface Prepared {
   readonly backend: Backend;
   readonly pipelines: PipelineSpec[];
   readonly format: OutputFormat;
+  /** The pipelines' finalizers make the output (`format` gives each rule's queries as JSON). */
+  readonly finalized?: boolean;
 }
+
+/**
+ * The per-rule text of a run whose pipelines have finalizers: the rule's queries as a JSON line
+ * (kept by the cache and sent by worker threads like any output), finalized at the end of the run.
+ */
+const FINALIZED_FORMAT: OutputFormat = {
+  description: "the pipelines' finalizers",
+  rule: (r) => `${JSON.stringify(r.queries)}\n`,
+};
 
 /** Loads a target's backend, its pipelines and the output format, or throws a UsageError. */
 export async function prepare(
@@ -58,6 +69,14 @@ export async function prepare(
     } catch (e) {
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
+  }
+  if (hasFinalizers(pipelines)) {
+    // pySigma finalizers make the whole output from every query: they are the output format.
+    if (options.format !== undefined && options.format !== 'default')
+      throw new UsageError(
+        `the pipelines have finalizers, which make the output themselves: leave out -f ${options.format}`,
+      );
+    return { backend, pipelines, format: FINALIZED_FORMAT, finalized: true };
   }
   const format = backend.formats[options.format ?? 'default'];
   if (!format)
@@ -103,6 +122,7 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
   const { paths, missing } = await expandInputs(options.inputs);
   const counts: Record<string, Counts> = {};
   const first = new Map<string, boolean>();
+  const collected = new Map<string, string[]>(prepared.map((p) => [p.target, []]));
   for (const p of prepared) {
     counts[p.target] = { exact: 0, approximate: 0, unsupported: 0, error: 0 };
     first.set(p.target, true);
@@ -113,7 +133,8 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
     outputs.forEach((o, i) => {
       const p = prepared[i];
       counts[p.target][o.summary.status]++;
-      if (o.text !== null) {
+      if (o.text !== null && p.finalized) collected.get(p.target)!.push(...(JSON.parse(o.text) as string[]));
+      else if (o.text !== null) {
         if (!first.get(p.target) && p.format.separator) hooks.write(p.target, p.format.separator);
         hooks.write(p.target, o.text);
         first.set(p.target, false);
@@ -166,6 +187,17 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
     cache?.save();
   }
   for (const p of prepared) {
+    if (p.finalized) {
+      let out: string;
+      try {
+        out = finalize(p.pipelines, collected.get(p.target)!);
+      } catch (e) {
+        throw new UsageError(
+          `the pipelines' finalizers failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+      if (out) hooks.write(p.target, out.endsWith('\n') ? out : `${out}\n`);
+    }
     const footer = p.format.footer?.(options);
     if (footer) hooks.write(p.target, footer);
   }

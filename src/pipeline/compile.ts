@@ -8,7 +8,8 @@ import type { PosNode } from '../rule/yaml.js';
 import { compileConditions } from './conditions.js';
 import { pipelineError } from './errors.js';
 import type { CompileEnv, CompiledItem, TransformFactory } from './item.js';
-import { describe, isMapping, Params } from './params.js';
+import { describe, isMapping, Params, scalarText } from './params.js';
+import { checkPostprocessing } from './postprocess.js';
 import { FIELD_TRANSFORMATIONS } from './transform-fields.js';
 import { RULE_TRANSFORMATIONS } from './transform-rule.js';
 import { VALUE_TRANSFORMATIONS } from './transform-values.js';
@@ -115,12 +116,6 @@ export function compileItems(
   });
 }
 
-/** Keys of a pipeline document. */
-const UNSUPPORTED_KEYS: Readonly<Record<string, string>> = {
-  postprocessing: 'query post-processing works on query strings; sigmantic pipelines transform the IR only',
-  finalizers: 'finalizers work on query strings; use an output format instead',
-};
-
 /** Checks a pipeline document and returns its spec (items are compiled once and cached). */
 export function specFromDocument(obj: unknown, source: string, root: PosNode | undefined): PipelineSpec {
   if (!isMapping(obj))
@@ -142,16 +137,20 @@ export function specFromDocument(obj: unknown, source: string, root: PosNode | u
     if (!Number.isFinite(n)) p.fail(`'priority' must be a number, not ${describe(prio)}`, 'priority');
     priority = n;
   }
-  const vars: Record<string, string[]> = {};
-  if (p.has('vars')) {
-    const m = p.stringMap('vars');
-    for (const [k, v] of m) vars[k] = v;
-  } else p.allow('vars');
-  for (const [k, why] of Object.entries(UNSUPPORTED_KEYS)) {
+  // pySigma keeps any YAML value in vars (templates read mappings); value_placeholders take a
+  // value or a list of values and say so when a placeholder names anything else.
+  const rawVars = p.raw('vars');
+  if (rawVars !== undefined && rawVars !== null && !isMapping(rawVars))
+    p.fail(`'vars' must be a mapping, not ${describe(rawVars)}`, 'vars');
+  const vars: Record<string, unknown> = isMapping(rawVars) ? { ...rawVars } : {};
+  const list = (k: 'postprocessing' | 'finalizers'): unknown[] => {
     const v = p.raw(k);
-    if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0))
-      p.fail(`'${k}' is not supported: ${why}`, k);
-  }
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) return p.fail(`'${k}' must be a list, not ${describe(v)}`, k);
+    return v;
+  };
+  const postprocessing = list('postprocessing');
+  const finalizers = list('finalizers');
   p.allow('allowed_backends', 'description');
   const transformations = p.raw('transformations') ?? [];
   p.done('a pipeline');
@@ -162,8 +161,13 @@ export function specFromDocument(obj: unknown, source: string, root: PosNode | u
     transformations: transformations as unknown[],
     source,
     positions: p.node('transformations'),
+    postprocessing,
+    postprocessingPositions: p.node('postprocessing'),
+    finalizers,
+    finalizersPositions: p.node('finalizers'),
   };
   compiledItems(spec);
+  checkPostprocessing(spec);
   return spec;
 }
 
@@ -183,7 +187,8 @@ export interface CompiledPipelines {
   readonly items: readonly CompiledItem[];
   /** Some item tests processing_item_applied on detection items or field names. */
   readonly track: boolean;
-  readonly vars: ReadonlyMap<string, readonly SigmaString[]>;
+  /** Values of each var for placeholders, or why the var cannot be one. */
+  readonly vars: ReadonlyMap<string, readonly SigmaString[] | string>;
 }
 
 const listCache = new WeakMap<readonly PipelineSpec[], CompiledPipelines>();
@@ -207,19 +212,27 @@ function testsAppliedItems(items: unknown): boolean {
   );
 }
 
+/**
+ * A var as the values of a placeholder: a value or a list of values (strings or numbers), each a
+ * Sigma string; anything else is the text of the error a placeholder naming it gets.
+ */
+function placeholderValues(name: string, v: unknown): SigmaString[] | string {
+  const list = Array.isArray(v) ? v : [v];
+  const texts = list.map((x) => (typeof x === 'boolean' ? undefined : scalarText(x)));
+  if (texts.length === 0 || texts.some((t) => t === undefined))
+    return `the variable '${name}' is ${describe(v)}, not a value or a list of values (only templates can read it)`;
+  return (texts as string[]).map((t) => parseSigmaString(t));
+}
+
 /** Specs in priority order (stable), their items concatenated and their vars merged. */
 export function compilePipelines(specs: readonly PipelineSpec[]): CompiledPipelines {
   let c = listCache.get(specs);
   if (c) return c;
   const ordered = specs.map((s, i) => ({ s, i })).sort((a, b) => a.s.priority - b.s.priority || a.i - b.i);
-  const vars = new Map<string, SigmaString[]>();
+  const vars = new Map<string, SigmaString[] | string>();
   const items: CompiledItem[] = [];
   for (const { s } of ordered) {
-    for (const [k, v] of Object.entries(s.vars))
-      vars.set(
-        k,
-        v.map((x) => parseSigmaString(String(x))),
-      );
+    for (const [k, v] of Object.entries(s.vars)) vars.set(k, placeholderValues(k, v));
     items.push(...compiledItems(s));
   }
   const track = specs.some((s) => testsAppliedItems(s.transformations));

@@ -351,7 +351,10 @@ export function compileConditions<K extends ConditionKind>(item: Params, kind: K
   const exprText = item.str(exprKey, true);
   const negate = item.bool(notKey, false);
   const opGiven = item.has(opKey);
-  const op = item.oneOf(opKey, ['and', 'or'], 'and');
+  // `any`/`all` are read as `or`/`and`: pySigma maps only and/or and silently takes any other
+  // word for `and`, which no author of `any` means (docs/pipelines.md).
+  const opWord = item.oneOf(opKey, ['and', 'or', 'all', 'any'], 'and');
+  const op = opWord === 'any' ? 'or' : opWord === 'all' ? 'and' : opWord;
   if (raw === undefined || raw === null) {
     if (exprText !== undefined)
       item.fail(`'${exprKey}' needs '${key}' as a mapping of names to conditions`, exprKey);

@@ -14,8 +14,11 @@ export interface RuleCtx {
   readonly state: Record<string, unknown>;
   readonly applied: string[];
   readonly sink: DiagnosticSink;
-  /** Pipeline variables (merged over all pipelines, later ones win), parsed as Sigma strings. */
-  readonly vars: ReadonlyMap<string, readonly SigmaString[]>;
+  /**
+   * Pipeline variables (merged over all pipelines, later ones win), parsed as Sigma strings; a
+   * var that is not a value or list of values holds the text of the error its placeholder gets.
+   */
+  readonly vars: ReadonlyMap<string, readonly SigmaString[] | string>;
   /** Ids of items whose rule conditions matched (`processing_item_applied` on rules). */
   readonly ruleApplied: Set<string>;
   /** Ids of items applied to a match node (`processing_item_applied` on detection items). */

@@ -16,3 +16,4 @@ export {
 } from './load.js';
 export { QUERY_EXPRESSION_PLACEHOLDERS } from './types.js';
 export type { PipelineOutcome, PipelineSpec } from './types.js';
+export { finalize, hasFinalizers, hasPostprocessing, postprocessQueries } from './postprocess.js';

@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import { parseYaml, YamlError } from '../rule/yaml.js';
 import { specFromDocument } from './compile.js';
 import { PipelineError } from './errors.js';
+import { setExternalFileReader } from './external.js';
 import type { PipelineSpec } from './types.js';
+
+// file_placeholders read their files through the core's reader hook (src/pipeline/external.ts).
+setExternalFileReader((path) => readFileSync(path, 'utf8'));
 
 /** A pipeline file may not exceed this size. */
 const MAX_FILE_SIZE = 16 * 1024 * 1024;

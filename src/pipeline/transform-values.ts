@@ -5,6 +5,7 @@ import { or, posOf, RuleFailure, where } from './context.js';
 import { rewriteItems, STATE_EFFECTS, UNKNOWN_VALUE, type Transform, type TransformFactory } from './item.js';
 import { describe, scalar, scalarText, type Params } from './params.js';
 import { compileRegex, pythonReplacement } from './regex.js';
+import { fileValues, refuseExternal } from './external.js';
 import { expandPlaceholders, fromSigmaText, rewriteStrings, sigmaText } from './strings.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from './types.js';
 
@@ -210,6 +211,8 @@ export const VALUE_TRANSFORMATIONS: Record<string, TransformFactory> = {
               posOf(m),
               'unresolved-placeholder',
             );
+          if (typeof v === 'string')
+            throw new RuleFailure(`placeholder %${name}%: ${v}`, posOf(m), 'unresolved-placeholder');
           return v;
         });
         if (!r) return undefined;
@@ -219,6 +222,23 @@ export const VALUE_TRANSFORMATIONS: Record<string, TransformFactory> = {
         return { ...m, values: r.values };
       });
   },
+  file_placeholders(p) {
+    const handled = placeholderFilter(p);
+    const values = fileValues(p);
+    const path = p.text('path')!;
+    return (ctx, item) =>
+      rewriteItems(ctx, item, (m) => {
+        if (m.kind !== 'string') return undefined;
+        const r = expandPlaceholders(m, (name) => (handled(name) ? values() : null));
+        if (!r) return undefined;
+        ctx.applied.push(
+          `${item.label}: placeholder ${r.names.map((n) => `%${n}%`).join(', ')} -> values from ${path}${where(m)}`,
+        );
+        return { ...m, values: r.values };
+      });
+  },
+  http_placeholders: (p) => refuseExternal('http_placeholders', p),
+  command_placeholders: (p) => refuseExternal('command_placeholders', p),
   wildcard_placeholders(p) {
     const handled = placeholderFilter(p);
     return (ctx, item) =>

@@ -11,8 +11,11 @@ export interface PipelineSpec {
   readonly name: string;
   /** Lower runs first; equal priorities keep the order given. */
   readonly priority: number;
-  /** Values for `value_placeholders` (`%name%` under `|expand`). */
-  readonly vars: Readonly<Record<string, readonly string[]>>;
+  /**
+   * `vars`: values for `value_placeholders` (`%name%` under `|expand`: a value or a list of
+   * values) and for templates (`pipeline.vars`, any YAML value, mappings included).
+   */
+  readonly vars: Readonly<Record<string, unknown>>;
   /** The processing items as written (pySigma YAML objects), checked when the spec was made. */
   readonly transformations: readonly unknown[];
   /**
@@ -22,6 +25,12 @@ export interface PipelineSpec {
   readonly source: string;
   /** Source positions of the `transformations` list (files only), for error messages. */
   readonly positions?: PosNode;
+  /** pySigma `postprocessing` items as written (checked when the spec was made; src/pipeline/postprocess.ts). */
+  readonly postprocessing: readonly unknown[];
+  readonly postprocessingPositions?: PosNode;
+  /** pySigma `finalizers` as written (checked when the spec was made). */
+  readonly finalizers: readonly unknown[];
+  readonly finalizersPositions?: PosNode;
 }
 
 export interface PipelineOutcome {

@@ -568,7 +568,7 @@ describe('malformed pipelines', () => {
     [
       'postprocessing',
       `name: x\npostprocessing:\n  - type: wrap\ntransformations: []\n`,
-      /'postprocessing' is not supported/,
+      /unknown post-processing type 'wrap' \(supported: embed, simple_template, template, json, replace, nest\)/,
     ],
     [
       'bad add_condition',
