@@ -1,5 +1,5 @@
 /** Pipelines from pySigma YAML files, from objects (backends' built-ins), and by name. */
-import { readFileSync } from 'node:fs';
+import { host } from '../host.js';
 import { parseYaml, YamlError } from '../rule/yaml.js';
 import { specFromDocument } from './compile.js';
 import { PipelineError } from './errors.js';
@@ -34,9 +34,9 @@ export function pipelineFromYaml(text: string, source: string): PipelineSpec {
 export function loadPipelineFile(path: string): PipelineSpec {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = host().readTextFile(path)!;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = (e as { code?: string }).code;
     throw new PipelineError(
       `${path}: cannot read the pipeline file${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`,
     );
