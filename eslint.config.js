@@ -21,6 +21,21 @@ const NO = {
     "a backend's own files (only the registry, backends/index.ts)",
   ],
   publicApi: [String.raw`(^|/)src/index\.js$`, 'the public API (src/index.ts)'],
+  node: [String.raw`^node:|^(fs|path|url|os|crypto|module|worker_threads|child_process)$`, 'a Node module'],
+  // The Node side (file and process I/O): src/node/, the batch run, inputs, cache, threads, the
+  // Node API (src/index.ts), `sigmantic test`'s file reading; as written from src/, a src/ folder, backends/.
+  nodeSideTop: [
+    String.raw`^\./(node/.*|run|files|cache|parallel|worker|index)\.js$`,
+    'the Node side (file and process I/O)',
+  ],
+  nodeSideSub: [
+    String.raw`^\.\./(node/.*|run|files|cache|parallel|worker|index)\.js$|(^|/)testing\.js$`,
+    'the Node side (file and process I/O)',
+  ],
+  nodeSideBackend: [
+    String.raw`(^|/)src/(node/.*|run|files|cache|parallel|worker|index|evaluate/testing)\.js$`,
+    'the Node side (file and process I/O)',
+  ],
   otherBackend: [String.raw`^\.\./(?!\.\./|common/|src/)`, 'another backend'],
   outsideRegex: [String.raw`^\.\./(?!ir/types\.js$)`, 'anything but the IR types'],
 };
@@ -56,7 +71,19 @@ const BASE = [
   'src/templates.ts',
 ];
 /** The core files that load the backend registry by design: the batch run, the CLI, the public API. */
-const REGISTRY_USERS = ['src/run.ts', 'src/cli/commands.ts', 'src/index.ts'];
+const REGISTRY_USERS = ['src/run.ts', 'src/prepare.ts', 'src/core.ts', 'src/cli/commands.ts', 'src/index.ts'];
+/** The Node side: file and process I/O over the core (everything else in src/ and backends/ is the core). */
+const NODE_SIDE = [
+  'src/node/**',
+  'src/cli/**',
+  'src/run.ts',
+  'src/files.ts',
+  'src/cache.ts',
+  'src/parallel.ts',
+  'src/worker.ts',
+  'src/index.ts',
+  'src/evaluate/testing.ts',
+];
 const ABOVE_IR = ['pipeline', 'lowering', 'evaluate', 'backendTs', 'settings', 'batch', 'cli', 'backends'];
 
 const floors = [
@@ -86,6 +113,44 @@ const floors = [
   ),
   floor('a core file', REGISTRY_USERS, ['backendsBeyondRegistry']),
   floor('a backend', ['backends/**'], ['batch', 'cli', 'evaluate', 'publicApi', 'otherBackend']),
+  // The core (src/core.ts and all it reaches: conversion from text to results) runs in the
+  // browser too (web/, src/host.ts): no Node module and nothing of the Node side. Its file and
+  // process I/O is the Node side's: src/node/, the batch run, inputs, cache, threads, the Node API.
+];
+
+/**
+ * The core floor: src/core.ts and all it reaches (conversion from text to results) runs in the
+ * browser too (web/, src/host.ts), so it imports no Node module and nothing of the Node side. A
+ * rule of its own (`@typescript-eslint/no-restricted-imports`, static imports and re-exports) so
+ * that it adds to the floors above instead of replacing them; a dynamic `import('node:...')`
+ * fails the browser bundle of test/web/core-bundle.test.ts.
+ */
+function coreFloor(files, forbidden, ignores = []) {
+  const message = (what) => `the core must not import ${what}: it runs in the browser (src/host.ts)`;
+  return {
+    files,
+    ignores,
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['Buffer', 'process', 'require', '__dirname', '__filename', 'global', 'setImmediate'].map(
+          (name) => ({
+            name,
+            message: `the core must not use Node's ${name}: it runs in the browser (src/host.ts)`,
+          }),
+        ),
+      ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: forbidden.map((k) => ({ regex: NO[k][0], message: message(NO[k][1]) })) },
+      ],
+    },
+  };
+}
+const coreFloors = [
+  coreFloor(['src/*.ts'], ['node', 'nodeSideTop'], NODE_SIDE),
+  coreFloor(['src/*/**'], ['node', 'nodeSideSub'], NODE_SIDE),
+  coreFloor(['backends/**'], ['node', 'nodeSideBackend']),
 ];
 
 export default tseslint.config(
@@ -117,4 +182,5 @@ export default tseslint.config(
     },
   },
   ...floors,
+  ...coreFloors,
 );

@@ -10,6 +10,7 @@ export default {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/support/node-host.ts'],
   testPathIgnorePatterns: process.env.SIGMANTIC_CORPUS
     ? ['/node_modules/']
     : ['/node_modules/', '/test/corpus/'],

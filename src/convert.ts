@@ -2,9 +2,9 @@
  * The conversion of one rule, end to end: load, build IR, apply pipelines, render. Never throws
  * for a rule's content: every problem is a diagnostic and the batch goes on.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import type { Backend, ConvertOptions, RuleResult } from './backend.js';
 import { DiagnosticSink, type Diagnostic, type Label } from './diagnostics.js';
+import { host } from './host.js';
 import { buildRule } from './ir/build.js';
 import { deeperThan, TOO_DEEP } from './ir/depth.js';
 import type { Node } from './ir/types.js';
@@ -87,31 +87,10 @@ export function loadRuleFromText(text: string, path: string): LoadedRule {
   return firstOf(loadRulesFromText(text, path));
 }
 
-/** A reusable read buffer, one byte larger than the size limit (so an oversized file shows). */
-let readBuffer: Buffer | undefined;
-
-/** Reads a file of at most LIMITS.fileSize bytes; null when it is larger. One open, no stat. */
-function readLimited(path: string): string | null {
-  readBuffer ??= Buffer.allocUnsafe(LIMITS.fileSize + 1);
-  const fd = openSync(path, 'r');
-  try {
-    let n = 0;
-    for (;;) {
-      const got = readSync(fd, readBuffer, n, readBuffer.length - n, null);
-      if (got === 0) break;
-      n += got;
-      if (n === readBuffer.length) return null;
-    }
-    return readBuffer.toString('utf8', 0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Reads a rule file's text, or the failed LoadedRule (too large, unreadable) to report. */
 export function readRuleFile(path: string): string | LoadedRule {
   try {
-    const text = readLimited(path);
+    const text = host().readTextFile(path, LIMITS.fileSize);
     if (text !== null) return text;
     const sink = new DiagnosticSink(path);
     sink.error('file-too-large', `file is larger than the limit of ${LIMITS.fileSize} bytes`, {

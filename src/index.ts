@@ -1,4 +1,5 @@
-/** The public library API of sigmantic. */
+/** The public library API of sigmantic (under Node: src/core.ts is the part without I/O). */
+import './node/host.js';
 export {
   loadRuleFile,
   loadRuleFromText,
@@ -38,3 +39,10 @@ export {
   renderExplanation,
   type CompiledRule,
 } from './evaluate/index.js';
+export {
+  convertText,
+  type ConvertTextOptions,
+  type PipelineText,
+  type TextConversion,
+  type TextResult,
+} from './core.js';

@@ -4,13 +4,13 @@
  * and serialised with JSON.stringify). Text goes through Handlebars templates in
  * templates/elastic/.
  */
-import { createRequire } from 'node:module';
 import Handlebars from 'handlebars';
 import type { OutputFormat, RuleResult } from '../../src/backend.js';
 import type { SigmaRule } from '../../src/rule/types.js';
 import { targetBoolean, targetList } from '../../src/settings.js';
 import { attackData, attackTags, type AttackData } from '../common/attack.js';
 import { formatTemplates } from '../common/files.js';
+import { sha256Hex } from '../common/sha256.js';
 
 const template = formatTemplates(Handlebars, 'elastic', { strict: true });
 
@@ -88,15 +88,9 @@ const LEVELS: Readonly<Record<string, { severity: 'low' | 'medium' | 'high' | 'c
   critical: { severity: 'critical', risk: 99 },
 };
 
-// node:crypto takes about 6 ms to load, a run needs it only for a detection rule without an id.
-const require = createRequire(import.meta.url);
-
 /** A stable UUID-shaped id for rules without one (from the title and path). */
 function derivedId(rule: SigmaRule | undefined, path: string): string {
-  const { createHash } = require('node:crypto') as typeof import('node:crypto');
-  const h = createHash('sha256')
-    .update((rule?.title ?? '') + '\0' + path)
-    .digest('hex');
+  const h = sha256Hex((rule?.title ?? '') + '\0' + path);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 

@@ -35,12 +35,30 @@ export function encodeUtf16(v: Encoded, variant: 'le' | 'be' | 'bom'): Encoded {
   return { parts: normalize(parts), bytes: true };
 }
 
-function toBuffer(text: string, bytes: boolean): Buffer {
-  return Buffer.from(text, bytes ? 'latin1' : 'utf8');
+/** The bytes of a text: byte strings as latin1 (the low byte of each char), otherwise UTF-8. */
+function toBytes(text: string, bytes: boolean): Uint8Array {
+  if (!bytes) return new TextEncoder().encode(text);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Standard base64 with padding (RFC 4648), in plain JavaScript: the core runs in the browser too. */
+function toBase64(b: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < b.length; i += 3) {
+    const n = (b[i] << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0);
+    out += B64[(n >> 18) & 63] + B64[(n >> 12) & 63];
+    out += i + 1 < b.length ? B64[(n >> 6) & 63] : '=';
+    out += i + 2 < b.length ? B64[n & 63] : '=';
+  }
+  return out;
 }
 
 export function base64(text: string, bytes: boolean): string {
-  return toBuffer(text, bytes).toString('base64');
+  return toBase64(toBytes(text, bytes));
 }
 
 /**
@@ -48,12 +66,15 @@ export function base64(text: string, bytes: boolean): string {
  * trimmed of the characters that depend on the unknown neighbouring bytes.
  */
 export function base64Offsets(text: string, bytes: boolean): string[] {
-  const val = toBuffer(text, bytes);
+  const val = toBytes(text, bytes);
   const start = [0, 2, 3];
   const end: Array<number | null> = [null, -3, -2];
   const out: string[] = [];
   for (let i = 0; i < 3; i++) {
-    const enc = Buffer.concat([Buffer.alloc(i, 0x20), val]).toString('base64');
+    const shifted = new Uint8Array(i + val.length);
+    shifted.fill(0x20, 0, i);
+    shifted.set(val, i);
+    const enc = toBase64(shifted);
     const e = end[(val.length + i) % 3];
     out.push(enc.slice(start[i], e === null ? undefined : enc.length + e));
   }

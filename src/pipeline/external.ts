@@ -5,21 +5,15 @@
  * network or runs commands would not be reproducible or offline (write the values into a file).
  * As in pySigma, reading external sources is off unless the item says `allow_external_sources:
  * true` or the environment sets PYSIGMA_ALLOW_EXTERNAL_SOURCES=1 (or SIGMANTIC_ALLOW_EXTERNAL_SOURCES=1).
- * The core reads no file itself: the Node entry installs the reader (setExternalFileReader).
+ * Files are read through the host (src/host.ts): none in a browser.
  */
 import yaml from 'js-yaml';
 import { parseSigmaString } from '../ir/sigma-string.js';
 import type { SigmaString } from '../ir/types.js';
+import { host } from '../host.js';
 import { RuleFailure } from './context.js';
 import { describe, scalarText, type Params } from './params.js';
 import { compileRegex } from './regex.js';
-
-/** Reads a text file for `file_placeholders`; unset where there are no files (a browser). */
-let readFile: ((path: string) => string) | undefined;
-
-export function setExternalFileReader(reader: ((path: string) => string) | undefined): void {
-  readFile = reader;
-}
 
 const FORMATS = ['plaintext', 'csv', 'json', 'yaml'] as const;
 /** pySigma's cap on the data taken from an external source (10 MiB). */
@@ -27,9 +21,13 @@ const MAX_BYTES = 10 * 1024 * 1024;
 
 function allowed(p: Params): boolean {
   if (p.bool('allow_external_sources', false)) return true;
-  const env = typeof process === 'undefined' ? {} : process.env;
+  const env = host().env;
   return ['1', 'true'].includes(
-    (env.SIGMANTIC_ALLOW_EXTERNAL_SOURCES ?? env.PYSIGMA_ALLOW_EXTERNAL_SOURCES ?? '').toLowerCase(),
+    (
+      env?.('SIGMANTIC_ALLOW_EXTERNAL_SOURCES') ??
+      env?.('PYSIGMA_ALLOW_EXTERNAL_SOURCES') ??
+      ''
+    ).toLowerCase(),
   );
 }
 
@@ -65,16 +63,16 @@ export function fileValues(p: Params): () => SigmaString[] {
       throw new RuleFailure(
         `file_placeholders reads '${path}': external sources are off by default, as in pySigma; allow them with 'allow_external_sources: true' on the item or SIGMANTIC_ALLOW_EXTERNAL_SOURCES=1`,
       );
-    if (!readFile) throw new RuleFailure(`file_placeholders: no files can be read here ('${path}')`);
-    let text: string;
+    let text: string | null;
     try {
-      text = readFile(path);
+      text = host().readTextFile(path, MAX_BYTES);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new RuleFailure(`file_placeholders: cannot read '${path}'${code ? ` (${code})` : ''}`);
+      const code = (e as { code?: string }).code;
+      throw new RuleFailure(
+        `file_placeholders: cannot read '${path}'${code ? ` (${code})` : `: ${(e as Error).message}`}`,
+      );
     }
-    if (text.length > MAX_BYTES)
-      throw new RuleFailure(`file_placeholders: '${path}' exceeds ${MAX_BYTES} bytes`);
+    if (text === null) throw new RuleFailure(`file_placeholders: '${path}' exceeds ${MAX_BYTES} bytes`);
     let values: string[];
     if (format === 'plaintext')
       values = text

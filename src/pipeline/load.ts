@@ -1,13 +1,9 @@
 /** Pipelines from pySigma YAML files, from objects (backends' built-ins), and by name. */
-import { readFileSync } from 'node:fs';
+import { host } from '../host.js';
 import { parseYaml, YamlError } from '../rule/yaml.js';
 import { specFromDocument } from './compile.js';
 import { PipelineError } from './errors.js';
-import { setExternalFileReader } from './external.js';
 import type { PipelineSpec } from './types.js';
-
-// file_placeholders read their files through the core's reader hook (src/pipeline/external.ts).
-setExternalFileReader((path) => readFileSync(path, 'utf8'));
 
 /** A pipeline file may not exceed this size. */
 const MAX_FILE_SIZE = 16 * 1024 * 1024;
@@ -38,9 +34,9 @@ export function pipelineFromYaml(text: string, source: string): PipelineSpec {
 export function loadPipelineFile(path: string): PipelineSpec {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = host().readTextFile(path)!;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = (e as { code?: string }).code;
     throw new PipelineError(
       `${path}: cannot read the pipeline file${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`,
     );

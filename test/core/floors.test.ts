@@ -113,6 +113,46 @@ describe('floor plan (eslint.config.js)', () => {
   });
 });
 
+/** The core floor's messages (its own rule, so that it adds to the floors above). */
+async function coreMessages(path: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path });
+  return result.messages
+    .filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports')
+    .map((m) => m.message);
+}
+
+// [core file, an import of Node or of the Node side, an import the core may make]
+const coreCases: ReadonlyArray<readonly [string, string, string]> = [
+  ['src/convert.ts', "import { readFileSync } from 'node:fs';", "import { host } from './host.js';"],
+  ['src/pipeline/probe.ts', "import { readFileSync } from 'fs';", "import { host } from '../host.js';"],
+  ['src/core.ts', "import { run } from './run.js';", "import { prepare } from './prepare.js';"],
+  ['src/ir/probe.ts', "import { nodeHost } from '../node/host.js';", "import { a } from './kinds.js';"],
+  ['src/evaluate/probe.ts', "import { t } from './testing.js';", "import { c } from './compile.js';"],
+  [
+    'backends/elastic-kql/probe.ts',
+    "import { createHash } from 'node:crypto';",
+    "import { sha256Hex } from '../common/sha256.js';",
+  ],
+  [
+    'backends/splunk/probe.ts',
+    "import { expandInputs } from '../../src/files.js';",
+    "import { backendData } from '../common/files.js';",
+  ],
+];
+
+describe('the core floor: no Node in what the browser runs (eslint.config.js)', () => {
+  test.each(coreCases)('%s: %s is refused; %s is not', async (path, bad, allowed) => {
+    const refused = await coreMessages(path, `${bad}\n`);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatch(/the core must not import .*: it runs in the browser/);
+    expect(await coreMessages(path, `${allowed}\n`)).toEqual([]);
+  });
+  test('the Node side may use Node', async () => {
+    expect(await coreMessages('src/node/host.ts', "import { readFileSync } from 'node:fs';\n")).toEqual([]);
+    expect(await coreMessages('src/run.ts', "import { readFileSync } from 'node:fs';\n")).toEqual([]);
+  });
+});
+
 describe('import circles (scripts/check-cycles.mjs)', () => {
   function check(files: Record<string, string>): { status: number | null; stderr: string } {
     const root = mkdtempSync(join(tmpdir(), 'sigmantic-cycles-'));
