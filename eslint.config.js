@@ -151,12 +151,15 @@ const coreFloors = [
   coreFloor(['src/*.ts'], ['node', 'nodeSideTop'], NODE_SIDE),
   coreFloor(['src/*/**'], ['node', 'nodeSideSub'], NODE_SIDE),
   coreFloor(['backends/**'], ['node', 'nodeSideBackend']),
+  // The playground's page and worker use the core only (src/core.ts), never the Node API.
+  coreFloor(['web/**'], ['node', 'nodeSideBackend']),
 ];
 
 export default tseslint.config(
   {
     ignores: [
       'dist/',
+      'web/dist/',
       'scratch/',
       'node_modules/',
       'coverage/',
