@@ -9,6 +9,7 @@ import type { ConvertOptions } from './backend.js';
 import { UsageError, type RuleSummary } from './batch.js';
 import { loadRulesFromText } from './convert.js';
 import type { Label } from './diagnostics.js';
+import { finalize } from './pipeline/index.js';
 import { pipelineFromYaml } from './pipeline/load.js';
 import { checkSettings, convertForTargets, prepare } from './prepare.js';
 
@@ -103,25 +104,42 @@ export async function convertText(text: string, options: ConvertTextOptions): Pr
   const names = (options.pipelines ?? []).filter((p): p is string => typeof p === 'string');
   const texts = (options.pipelines ?? []).filter((p): p is PipelineText => typeof p !== 'string');
   try {
-    const prepared = await prepare(target, { ...options, pipelines: names });
-    checkSettings([prepared.backend], options.settings);
-    for (const t of texts) {
+    const specs = texts.map((t) => {
       try {
-        prepared.pipelines.push(pipelineFromYaml(t.yaml, t.name ?? 'pipeline.yml'));
+        return pipelineFromYaml(t.yaml, t.name ?? 'pipeline.yml');
       } catch (e) {
         throw new UsageError(e instanceof Error ? e.message : String(e));
       }
-    }
+    });
+    const prepared = await prepare(target, { ...options, pipelines: names }, specs);
+    checkSettings([prepared.backend], options.settings);
     const rules: RuleSummary[] = [];
     let output = prepared.format.header?.(options) ?? '';
     let first = true;
+    const queries: string[] = [];
     for (const rule of loadRulesFromText(text, options.path ?? 'rule.yml').rules) {
       const [o] = convertForTargets(rule, [{ ...prepared, target }], options);
       rules.push(o.summary);
       if (o.text === null) continue;
-      if (!first && prepared.format.separator) output += prepared.format.separator;
-      output += o.text;
+      // With finalizers (src/prepare.ts) a rule's text is its queries as JSON, finalized below.
+      if (prepared.finalized) queries.push(...(JSON.parse(o.text) as string[]));
+      else {
+        if (!first && prepared.format.separator) output += prepared.format.separator;
+        output += o.text;
+      }
       first = false;
+    }
+    if (prepared.finalized) {
+      // As src/run.ts does at the end of a run.
+      let out: string;
+      try {
+        out = finalize(prepared.pipelines, queries);
+      } catch (e) {
+        throw new UsageError(
+          `the pipelines' finalizers failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+      if (out) output += out.endsWith('\n') ? out : `${out}\n`;
     }
     output += prepared.format.footer?.(options) ?? '';
     return { target, output, status: rules[0]?.status ?? 'error', rules };

@@ -28,10 +28,14 @@ const FINALIZED_FORMAT: OutputFormat = {
   rule: (r) => `${JSON.stringify(r.queries)}\n`,
 };
 
-/** Loads a target's backend, its pipelines and the output format, or throws a UsageError. */
+/**
+ * Loads a target's backend, its pipelines and the output format, or throws a UsageError.
+ * `extra`: pipelines given as specs (pasted YAML, src/core.ts convertText), run after the named ones.
+ */
 export async function prepare(
   target: string,
   options: Omit<RunOptions, 'targets' | 'inputs'>,
+  extra: readonly PipelineSpec[] = [],
 ): Promise<Prepared> {
   const backend = await loadBackend(target);
   if (!backend) throw new UsageError(`unknown target '${target}' (see 'sigmantic list targets')`);
@@ -44,6 +48,7 @@ export async function prepare(
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
   }
+  pipelines.push(...extra);
   if (hasFinalizers(pipelines)) {
     // pySigma finalizers make the whole output from every query: they are the output format.
     if (options.format !== undefined && options.format !== 'default')

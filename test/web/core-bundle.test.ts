@@ -5,7 +5,8 @@
  * rules of rules/ to every target and format exactly as the library does under Node.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import { build } from 'esbuild';
@@ -13,6 +14,7 @@ import { browserCoreOptions } from '../../scripts/web-core.mjs';
 import {
   convertText,
   loadBackend,
+  run,
   targetNames,
   type ConvertTextOptions,
   type TextResult,
@@ -102,6 +104,28 @@ describe('the browser bundle in a context without Node converts as the library d
       );
     }
   });
+});
+
+test('convertText with a pasted pipeline that has finalizers gives what a run writes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sigmantic-finalize-'));
+  try {
+    const yaml =
+      "name: p\ntransformations: []\nfinalizers:\n  - {type: concat, separator: ' | '}\n  - {type: json}\n";
+    const pfile = join(dir, 'p.yml');
+    writeFileSync(pfile, yaml);
+    const text = readFileSync('rules/windows/proc_creation_win_whoami_all_execution.yml', 'utf8');
+    writeFileSync(join(dir, 'rule.yml'), text);
+    let written = '';
+    await run(
+      { targets: ['splunk'], inputs: [join(dir, 'rule.yml')], pipelines: [pfile] },
+      { write: (_t, c) => (written += c) },
+    );
+    const r = await convertText(text, { target: 'splunk', pipelines: [{ yaml }] });
+    expect('output' in r && r.output).toBe(written);
+    expect(written).toMatch(/^\["/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('the plain-JavaScript replacements of node:crypto and Buffer', () => {
