@@ -54,6 +54,9 @@ export function browserCoreOptions(root = '.') {
     platform: 'browser',
     target: 'es2022',
     define: {
+      // src/pipeline/postprocess.ts reaches nunjucks through createRequire(import.meta.url) only
+      // outside a bundle; in a bundle esbuild's require serves it.
+      'import.meta.url': '""',
       __SIGMANTIC_ASSETS__: JSON.stringify(shippedAssets(root)),
       __SIGMANTIC_TEMPLATES__: JSON.stringify(precompiledTemplates(root)),
     },
