@@ -269,3 +269,20 @@ describe('finalizers', () => {
     );
   });
 });
+
+describe('finalizers through the library (convertText, as the playground converts)', () => {
+  it('a pasted pipeline with finalizers makes the output', async () => {
+    const { convertText } = await import('../../src/core.js');
+    const r = await convertText(RULE, {
+      target: 'splunk',
+      pipelines: [{ yaml: 'name: f\ntransformations: []\nfinalizers:\n  - {type: json}\n' }],
+    });
+    expect(r).toMatchObject({ output: `[${JSON.stringify(QUERY)}]\n`, status: 'exact' });
+    const bad = await convertText(RULE, {
+      target: 'splunk',
+      format: 'savedsearches',
+      pipelines: [{ yaml: 'name: f\ntransformations: []\nfinalizers:\n  - {type: json}\n' }],
+    });
+    expect(bad).toMatchObject({ usageError: expect.stringMatching(/leave out -f savedsearches/) });
+  });
+});

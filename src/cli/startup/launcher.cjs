@@ -1,17 +1,27 @@
-#!/usr/bin/env -S node --max-old-space-size=192
-// The `sigmantic` executable (copied to dist/bundle/cli.js by scripts/bundle.mjs).
-// The heap cap keeps memory bounded on large batches: V8 otherwise grows the heap with garbage
-// (189,000 rules: 461 MB without it; the live set stays small, the cap costs about 5% time).
+#!/usr/bin/env node
+// The `sigmantic` executable (copied to dist/bundle/cli.js by scripts/bundle.mjs). A plain
+// `env node` shebang: `env -S` (for V8 flags) is missing from BusyBox (Alpine images) and npm's
+// Windows shims read only the interpreter, so the executable takes no V8 flags of its own.
 //
 // It runs the bundled CLI (main.js) with a V8 code cache: compiling the bundle and the functions
 // a run needs costs a small run a quarter of its start-up, and Node 20 caches no compiled code
-// by itself. The cache is made when the package is built (scripts/bundle.mjs runs the CLI once
-// with SIGMANTIC_CODE_CACHE=write) and again whenever V8 refuses it (another Node version or
-// other V8 flags: those are part of the file name, with a digest of main.js that the build writes
-// into this file, as V8 checks only the source's length). Failing to read or write it only costs
-// time.
+// by itself. The cache belongs to one Node version, platform and set of V8 flags, so it is not
+// shipped: it is made at the first run, in the user's cache folder (SIGMANTIC_CACHE_DIR, else
+// $XDG_CACHE_HOME or ~/.cache, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows; under
+// sigmantic/v8), and again whenever V8 refuses it (another Node version or other V8 flags: those
+// are part of the file name, with a digest of main.js that the build writes into this file, as V8
+// checks only the source's length). SIGMANTIC_CODE_CACHE=off turns it off. Failing to read or
+// write it only costs time; at most 8 files are kept.
 'use strict';
-const { readFileSync, writeFileSync, renameSync, mkdirSync } = require('node:fs');
+const {
+  readFileSync,
+  writeFileSync,
+  renameSync,
+  mkdirSync,
+  readdirSync,
+  statSync,
+  rmSync,
+} = require('node:fs');
 const { createRequire, wrap } = require('node:module');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
@@ -29,19 +39,36 @@ const file = join(__dirname, 'main.js');
 // FNV-1a of the V8/Node flags (node:crypto would cost more to load than the rest of this file).
 let flags = 0x811c9dc5;
 for (const c of process.execArgv.join('\0')) flags = Math.imul(flags ^ c.charCodeAt(0), 0x01000193) >>> 0;
-const cacheDir = join(__dirname, '.v8-cache');
+const env = process.env;
+const cacheRoot =
+  env.SIGMANTIC_CACHE_DIR ||
+  (process.platform === 'win32'
+    ? env.LOCALAPPDATA
+    : process.platform === 'darwin'
+      ? env.HOME && join(env.HOME, 'Library', 'Caches')
+      : env.XDG_CACHE_HOME || (env.HOME && join(env.HOME, '.cache')));
+const cacheDir =
+  env.SIGMANTIC_CODE_CACHE === 'off' || !cacheRoot
+    ? undefined
+    : env.SIGMANTIC_CACHE_DIR
+      ? join(cacheRoot, 'v8')
+      : join(cacheRoot, 'sigmantic', 'v8');
 const bundle = '__SIGMANTIC_BUNDLE_DIGEST__';
-const cacheFile = join(cacheDir, `${bundle}-${process.version}-${process.arch}-${flags.toString(16)}.bin`);
+const cacheFile =
+  cacheDir && join(cacheDir, `${bundle}-${process.version}-${process.arch}-${flags.toString(16)}.bin`);
 let cachedData;
 try {
-  cachedData = readFileSync(cacheFile);
+  cachedData = cacheFile ? readFileSync(cacheFile) : undefined;
 } catch {
   cachedData = undefined;
 }
 // The bundle is ASCII (esbuild escapes the rest; the build checks): latin1 reads it exactly, in
 // less than half the time of utf8.
 const script = new Script(wrap(readFileSync(file, 'latin1')), { filename: file, cachedData });
-if (cachedData === undefined || script.cachedDataRejected || process.env.SIGMANTIC_CODE_CACHE === 'write') {
+if (
+  cacheFile &&
+  (cachedData === undefined || script.cachedDataRejected || env.SIGMANTIC_CODE_CACHE === 'write')
+) {
   // After the run, so that the cache holds the functions the run compiled too.
   process.once('exit', () => {
     try {
@@ -49,8 +76,15 @@ if (cachedData === undefined || script.cachedDataRejected || process.env.SIGMANT
       const tmp = `${cacheFile}.${process.pid}`;
       writeFileSync(tmp, script.createCachedData());
       renameSync(tmp, cacheFile);
+      // Each build (and Node version) has its own file: keep the 8 most recent.
+      const old = readdirSync(cacheDir)
+        .filter((f) => f.endsWith('.bin'))
+        .map((f) => ({ f, t: statSync(join(cacheDir, f)).mtimeMs }))
+        .sort((a, b) => b.t - a.t)
+        .slice(8);
+      for (const { f } of old) rmSync(join(cacheDir, f), { force: true });
     } catch {
-      // A read-only install: run without the cache.
+      // No writable cache folder: run without the cache.
     }
   });
 }
