@@ -11,7 +11,10 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   setupFiles: ['<rootDir>/test/support/node-host.ts'],
-  testPathIgnorePatterns: process.env.SIGMANTIC_CORPUS
-    ? ['/node_modules/']
-    : ['/node_modules/', '/test/corpus/'],
+  // The corpus tests and the packed-package test run in .ci/run (npm run test:corpus, test:package).
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    ...(process.env.SIGMANTIC_CORPUS ? [] : ['/test/corpus/']),
+    ...(process.env.SIGMANTIC_PACKAGE ? [] : ['/test/package/']),
+  ],
 };
