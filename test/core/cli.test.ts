@@ -224,13 +224,17 @@ maybe('sigmantic CLI', () => {
   });
 
   test('a damaged or missing V8 code cache costs time, not correctness: same output, cache made again', () => {
-    // As a user runs it: the executable, whose shebang flags are part of the cache's validity.
-    const run = () => spawnSync(CLI, ['convert', '-t', 'splunk', GOOD], { cwd: ROOT, encoding: 'utf8' });
+    // As a user runs it: the executable, with its cache in a folder of its own (SIGMANTIC_CACHE_DIR).
+    const cacheRoot = mkdtempSync(join(tmpdir(), 'sigmantic-v8-'));
+    const env = { ...process.env, SIGMANTIC_CACHE_DIR: cacheRoot };
+    const run = () => spawnSync(CLI, ['convert', '-t', 'splunk', GOOD], { cwd: ROOT, encoding: 'utf8', env });
     const want = run();
     expect(want.status).toBe(0);
-    const dir = join(ROOT, 'dist/bundle/.v8-cache');
+    const dir = join(cacheRoot, 'v8');
     const files = readdirSync(dir).filter((f) => f.endsWith('.bin'));
     expect(files.length).toBeGreaterThan(0);
+    // Never in the package (it serves one Node version and platform).
+    expect(existsSync(join(ROOT, 'dist/bundle/.v8-cache'))).toBe(false);
     for (const f of files) writeFileSync(join(dir, f), 'not a code cache');
     const damaged = run();
     expect([damaged.status, damaged.stdout, damaged.stderr]).toEqual([0, want.stdout, want.stderr]);
@@ -239,6 +243,17 @@ maybe('sigmantic CLI', () => {
     rmSync(dir, { recursive: true, force: true });
     const missing = run();
     expect([missing.status, missing.stdout, missing.stderr]).toEqual([0, want.stdout, want.stderr]);
+    // SIGMANTIC_CODE_CACHE=off: no cache written.
+    rmSync(dir, { recursive: true, force: true });
+    const off = spawnSync(CLI, ['convert', '-t', 'splunk', GOOD], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...env, SIGMANTIC_CODE_CACHE: 'off' },
+    });
+    expect([off.status, off.stdout]).toEqual([0, want.stdout]);
+    expect(existsSync(dir)).toBe(false);
+    const again = run();
+    expect(again.status).toBe(0);
     expect(readdirSync(dir).some((f) => f.endsWith('.bin'))).toBe(true);
   });
 });
