@@ -61,6 +61,8 @@ export interface Correlation {
   readonly condition: {
     /** `field` of value_count, value_sum, value_avg, value_percentile. */
     readonly field?: CorrelatedField;
+    /** `percentile` of value_percentile (1-100; pySigma's sigma/correlations.py reads it as an integer). */
+    readonly percentile?: number;
     readonly bounds: readonly Bound[];
   };
   /** `generate`: whether the referenced rules also produce queries of their own. */
