@@ -17,6 +17,8 @@ export interface RunOptions extends ConvertOptions {
   readonly cache?: string;
   /** With `cache`: keep what reports and --explain need (ids, queries, applied lines) too. */
   readonly cacheDetail?: boolean;
+  /** `--filter`: filter files or directories, added to the rules they apply to (Sigma filters). */
+  readonly filters?: readonly string[];
 }
 
 export type Counts = Record<RuleResult['status'], number>;

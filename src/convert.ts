@@ -17,6 +17,8 @@ const NO_SETTINGS: TargetSettings = { values: {}, given: [] };
 import type { PipelineSpec } from './pipeline/types.js';
 import { LIMITS, loadRuleDocuments, type LoadResult } from './rule/load.js';
 import type { SigmaRule } from './rule/types.js';
+import { parseCorrelation, parseFilter, type CorrelationSpec, type FilterSpec } from './correlation/parse.js';
+import { buildCorrelation, type ReferenceIndex } from './correlation/build.js';
 
 /** A rule loaded and built into IR (or the diagnostics that stopped it). */
 export interface LoadedRule {
@@ -29,6 +31,12 @@ export interface LoadedRule {
    * every document of the file, this one first. Absent for a file of one rule.
    */
   readonly documents?: readonly LoadedRule[];
+  /** A correlation document: its section as read (converted with the rules it names: convertCorrelationLoaded). */
+  readonly correlation?: CorrelationSpec;
+  /** A filter document: its section and the IR of its detection (added to the rules it applies to). */
+  readonly filter?: FilterSpec & { readonly ir: Node };
+  /** The filters added to this rule's condition (src/correlation/link.ts), for --explain. */
+  readonly filtersApplied?: readonly string[];
 }
 
 /**
@@ -51,9 +59,14 @@ function buildLoaded(loaded: LoadResult, path: string): LoadedRule {
   try {
     const rule = loaded.rule;
     if (!rule) return { path, diagnostics: sink.list };
-    if (rule.type !== 'rule') {
-      sink.error('unsupported-rule-type', `${rule.type} rules are not converted yet`, rule.pos);
-      return { path, rule, diagnostics: sink.list };
+    if (rule.type === 'correlation') {
+      const correlation = parseCorrelation(rule, sink);
+      return { path, rule, correlation, diagnostics: sink.list };
+    }
+    if (rule.type === 'filter') {
+      const spec = parseFilter(rule, sink);
+      const ir = spec && buildRule(spec.detectionRule, sink);
+      return { path, rule, filter: spec && ir ? { ...spec, ir } : undefined, diagnostics: sink.list };
     }
     const ir = buildRule(rule, sink);
     return { path, rule, ir, diagnostics: sink.list };
@@ -138,6 +151,29 @@ export function convertLoaded(
     target: NO_SETTINGS,
     applied: [] as string[],
   };
+  if (
+    loaded.rule &&
+    (loaded.correlation || loaded.filter) &&
+    !loaded.diagnostics.some((d) => d.severity === 'error')
+  ) {
+    // Converted only with the other documents of a run (run.ts): alone, a correlation names
+    // rules it cannot see, and a filter gives no query of its own.
+    const sink = new DiagnosticSink(loaded.path);
+    if (loaded.correlation)
+      sink.error(
+        'unsupported-rule-type',
+        'a correlation is converted together with the rules it names (run, or convertCorrelationLoaded)',
+        loaded.rule.pos,
+      );
+    else
+      sink.info(
+        'filter-applied',
+        'a filter gives no query of its own: it is added to the rules it names',
+        loaded.rule.pos,
+      );
+    const diagnostics = [...loaded.diagnostics, ...sink.list];
+    return { ...base, status: loaded.correlation ? 'unsupported' : 'exact', queries: [], diagnostics };
+  }
   if (!loaded.rule || !loaded.ir) {
     const unsupportedType = loaded.diagnostics.some((d) => d.code === 'unsupported-rule-type');
     const failed = loaded.diagnostics.some((d) => d.severity === 'error');
@@ -162,7 +198,7 @@ export function convertLoaded(
       ? { rule: loaded.rule, ir: loaded.ir, state, applied }
       : applyPipelines(pipelines, loaded.rule, loaded.ir, sink);
     state = outcome.state;
-    applied = outcome.applied;
+    applied = loaded.filtersApplied ? [...loaded.filtersApplied, ...outcome.applied] : outcome.applied;
     if (!sink.hasErrors && deeperThan(outcome.ir)) deep();
     // The backend's settings, resolved once for the rule: a pipeline state value of the wrong
     // type is a pipeline-error (and no query).
@@ -200,4 +236,64 @@ export function convertLoaded(
   const status = internalError ? 'error' : labelOf(false, diagnostics);
   if (status === 'unsupported' || status === 'error') queries = [];
   return { ...base, state, target, applied, status, queries, diagnostics };
+}
+
+/** --strict: approximations become errors. */
+function strictly(diagnostics: Diagnostic[], options: ConvertOptions): Diagnostic[] {
+  if (!options.strict) return diagnostics;
+  return diagnostics.map((d) =>
+    d.code === 'approximation' && d.severity === 'warning'
+      ? {
+          ...d,
+          severity: 'error' as const,
+          code: 'strict-approximation',
+          message: `${d.message} (refused by --strict)`,
+        }
+      : d,
+  );
+}
+
+/**
+ * Converts a correlation document with a backend: the rules it names are looked up in `index`
+ * (every document of the run), each goes through the pipelines, and the backend's
+ * convertCorrelation renders the aggregation. A backend without it refuses ('unsupported-rule-type').
+ */
+export function convertCorrelationLoaded(
+  loaded: LoadedRule,
+  index: ReferenceIndex,
+  backend: Backend,
+  pipelines: readonly PipelineSpec[],
+  options: ConvertOptions = {},
+): RuleResult {
+  const base = { path: loaded.path, rule: loaded.rule, state: {}, applied: [] as string[] };
+  const spec = loaded.correlation;
+  if (!loaded.rule || !spec)
+    return { ...base, target: NO_SETTINGS, status: 'error', queries: [], diagnostics: loaded.diagnostics };
+  const sink = new DiagnosticSink(loaded.path);
+  let queries: string[] = [];
+  let target: TargetSettings = NO_SETTINGS;
+  try {
+    const c = buildCorrelation(
+      { rule: loaded.rule, correlation: spec },
+      index,
+      { pipelines, passes: (ir) => runPasses(ir, backend.capabilities) },
+      sink,
+    );
+    if (c && !sink.hasErrors) {
+      target = resolveSettings(backend.settings, options, {});
+      if (!backend.convertCorrelation)
+        sink.error(
+          'unsupported-rule-type',
+          `target '${backend.name}' does not convert correlation rules`,
+          loaded.rule.pos,
+        );
+      else queries = backend.convertCorrelation({ correlation: c, target, sink, options });
+    }
+  } catch (e) {
+    internal(sink, e);
+  }
+  const diagnostics = strictly([...loaded.diagnostics, ...sink.list], options);
+  const status = diagnostics.some((d) => d.code === 'internal-error') ? 'error' : labelOf(false, diagnostics);
+  if (status === 'unsupported' || status === 'error') queries = [];
+  return { ...base, target, status, queries, diagnostics };
 }

@@ -7,8 +7,16 @@ import { availableParallelism } from 'node:os';
 // The Node host (shipped files and user files from the file system): the CLI and workers run here.
 import './node/host.js';
 import { isRegisteredTarget } from '../backends/index.js';
-import { loadRulesFromText, readRuleFile, type LoadedFile } from './convert.js';
 import {
+  convertCorrelationLoaded,
+  convertLoaded,
+  loadRulesFromText,
+  readRuleFile,
+  type LoadedFile,
+  type LoadedRule,
+} from './convert.js';
+import {
+  summarize,
   UsageError,
   type Counts,
   type RuleOutput,
@@ -20,6 +28,8 @@ import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
 import { expandInputs } from './files.js';
 import { checkSettings, convertForTargets, prepare, type PreparedTarget } from './prepare.js';
 import { finalize } from './pipeline/index.js';
+import type { ConvertOptions } from './backend.js';
+import { link, type Linked } from './correlation/link.js';
 
 // Moved to src/prepare.ts (the core, without I/O); still exported here.
 export { checkSettings, convertForTargets, prepare, type Prepared, type PreparedTarget } from './prepare.js';
@@ -31,6 +41,75 @@ export interface RunHooks {
   onResult?(target: string, result: RuleSummary): void;
   /** Reads standard input (for `-`). */
   readStdin?(): string;
+}
+
+/** Converts one document of a linked run (correlations, filters) for every target. */
+function convertLinked(
+  loaded: LoadedRule,
+  linked: Linked,
+  prepared: readonly PreparedTarget[],
+  options: ConvertOptions,
+): RuleOutput[] {
+  return prepared.map((p) => {
+    let result = loaded.correlation
+      ? convertCorrelationLoaded(loaded, linked.index, p.backend, p.pipelines, options)
+      : convertLoaded(loaded, p.backend, p.pipelines, options);
+    if (linked.correlationOnly.has(loaded) && result.queries.length > 0) {
+      const s = new DiagnosticSink(loaded.path);
+      s.info(
+        'correlation-only',
+        'named by a correlation with generate: false: converted as part of it, no query of its own',
+        loaded.rule?.pos,
+      );
+      result = { ...result, queries: [], diagnostics: [...result.diagnostics, ...s.list] };
+    }
+    const text = result.queries.length > 0 ? p.format.rule(result, options) : null;
+    return { text, summary: summarize(result) };
+  });
+}
+
+/** A document kind that links documents across files (correlations and filters name other rules). */
+const LINKING = /^(?:correlation|filter):/m;
+
+/**
+ * The linked run: when an input holds a correlation or a filter, or `--filter` is given, every
+ * input is loaded first (one pass that indexes names and ids), then converted in input order, so
+ * a reference resolves whatever the order of files; on the calling thread, without the cache.
+ */
+async function runLinked(
+  paths: readonly string[],
+  options: RunOptions,
+  prepared: readonly PreparedTarget[],
+  texts: ReadonlyMap<string, string | LoadedRule>,
+  emit: (outputs: readonly RuleOutput[]) => void,
+): Promise<void> {
+  const files: LoadedFile[] = paths.map((path) => {
+    const text = texts.get(path)!;
+    return typeof text === 'string'
+      ? loadRulesFromText(text, path === '-' ? '<stdin>' : path)
+      : { path, rules: [text] };
+  });
+  const filterDocs: LoadedRule[] = [];
+  const filterReports: LoadedRule[] = [];
+  if (options.filters?.length) {
+    const { paths: fpaths, missing } = await expandInputs(options.filters);
+    for (const m of missing) throw new UsageError(`--filter ${m}: no such file, directory or matching glob`);
+    for (const fp of fpaths) {
+      const text = readRuleFile(fp);
+      const docs = typeof text === 'string' ? loadRulesFromText(text, fp).rules : [text];
+      for (const d of docs) {
+        if (d.filter) filterDocs.push(d);
+        // A --filter file that is not a filter (or failed) is reported like an input.
+        else filterReports.push(d);
+      }
+    }
+  }
+  const linked = link(
+    files.flatMap((f) => f.rules),
+    filterDocs,
+  );
+  for (const d of filterReports) emit(convertForTargets(d, prepared, options));
+  for (const d of linked.documents) emit(convertLinked(d, linked, prepared, options));
 }
 
 /** Rule files at which a run starts worker threads (below it, start-up costs more than it saves). */
@@ -73,7 +152,24 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
   const jobs = Math.max(1, Math.min(options.jobs ?? 1, availableParallelism(), 8));
   // A target added by registerTarget exists on this thread only.
   const threads = !paths.includes('-') && !options.targets.some(isRegisteredTarget);
-  if (jobs > 1 && paths.length >= PARALLEL_MIN && threads) {
+  // Correlations and filters link documents across files: a first pass reads every input and,
+  // when one of them (or --filter) needs it, the run goes linked (runLinked). Without them the
+  // texts are not kept (rules stream through as before).
+  const texts = new Map<string, string | LoadedRule>();
+  let linkedRun = (options.filters?.length ?? 0) > 0;
+  if (paths.includes('-')) texts.set('-', hooks.readStdin ? hooks.readStdin() : readFileSync(0, 'utf8'));
+  if (!linkedRun)
+    for (const path of paths) {
+      const text = texts.get(path) ?? readRuleFile(path);
+      if (typeof text === 'string' && LINKING.test(text)) {
+        linkedRun = true;
+        break;
+      }
+    }
+  if (linkedRun) {
+    for (const path of paths) if (!texts.has(path)) texts.set(path, readRuleFile(path));
+    await runLinked(paths, options, prepared, texts, emit);
+  } else if (jobs > 1 && paths.length >= PARALLEL_MIN && threads) {
     const { runParallel } = await import('./parallel.js');
     await runParallel(paths, options, jobs, emit);
   } else {
@@ -87,8 +183,7 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
     for (const path of paths) {
       let file: LoadedFile;
       if (path === '-') {
-        const text = hooks.readStdin ? hooks.readStdin() : readFileSync(0, 'utf8');
-        file = loadRulesFromText(text, '<stdin>');
+        file = loadRulesFromText(texts.get('-') as string, '<stdin>');
       } else {
         const text = readRuleFile(path);
         if (typeof text !== 'string') file = { path, rules: [text] };

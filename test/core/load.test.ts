@@ -163,12 +163,15 @@ describe('loading errors', () => {
     ]);
   });
 
-  test('correlation and filter rules are reported as unsupported types', () => {
+  test('correlation and filter sections are read with positions; their problems are diagnostics', () => {
     expect(diags('title: t\ncorrelation: {type: event_count}\n')).toEqual([
-      '1:1 unsupported-rule-type: correlation rules are not converted yet',
+      "2:1 invalid-correlation: 'correlation.rules' must be a non-empty list of rule names or ids",
+      "2:1 invalid-timespan: 'correlation.timespan' is required (e.g. 5m)",
+      "2:1 invalid-correlation: 'correlation.condition' is required for event_count",
     ]);
-    expect(diags('title: t\nfilter: {rules: []}\n')).toEqual([
-      '1:1 unsupported-rule-type: filter rules are not converted yet',
+    expect(diags('title: t\nlogsource: {product: windows}\nfilter: {rules: []}\n')).toEqual([
+      "3:17 invalid-filter: 'filter.rules' must be a non-empty list of rule names or ids (or 'any')",
+      "3:1 invalid-filter: 'filter' needs a 'condition'",
     ]);
   });
 
