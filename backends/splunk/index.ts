@@ -2,6 +2,7 @@
 import type { Backend } from '../../src/backend.js';
 import { FORMATS } from './formats.js';
 import { windowsPipeline } from './pipelines.js';
+import { renderCorrelation } from './correlation.js';
 import { renderRule } from './render.js';
 import { SETTINGS } from './settings.js';
 
@@ -18,6 +19,10 @@ export const splunkBackend: Backend = {
   capabilities: { regexAsWildcard: true, keywordNumbersAsText: true },
   convert(ctx) {
     const q = renderRule(ctx);
+    return q === null ? [] : [q];
+  },
+  convertCorrelation(ctx) {
+    const q = renderCorrelation(ctx);
     return q === null ? [] : [q];
   },
 };

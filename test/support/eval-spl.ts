@@ -321,12 +321,32 @@ function evalNot(ts: Tokens): Expr {
   return evalCompare(ts);
 }
 
+/** `a - b`, `a + b` on numbers (Search Reference "eval", arithmetic operators); written with spaces. */
+function evalAdditive(ts: Tokens): Expr {
+  let left = evalPrimary(ts);
+  while (ts.isWord('-') || ts.isWord('+')) {
+    const op = (ts.next() as { value: string }).value;
+    const l = left;
+    const r = evalPrimary(ts);
+    left = (e) => {
+      const a = l(e);
+      const b = r(e);
+      if (a === null || b === null) return null;
+      const x = typeof a === 'number' ? a : asNumber(String(a));
+      const y = typeof b === 'number' ? b : asNumber(String(b));
+      if (x === null || y === null) throw new Error(`eval-spl: ${op} on text is not modelled`);
+      return op === '-' ? x - y : x + y;
+    };
+  }
+  return left;
+}
+
 function evalCompare(ts: Tokens): Expr {
-  const left = evalPrimary(ts);
+  const left = evalAdditive(ts);
   const op = ts.peek();
   if (op?.type !== 'op' || op.value === ',') return left;
   ts.next();
-  const right = evalPrimary(ts);
+  const right = evalAdditive(ts);
   return (e) => {
     const a = left(e);
     const b = right(e);
@@ -405,6 +425,17 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
   },
   true: () => true,
   false: () => false,
+  // Search Reference "Comparison and Conditional functions": if(<predicate>,<true>,<false>),
+  // case(<predicate>,<value>,...) (the first true predicate; none: null), null().
+  if([c, a, b]) {
+    return truth(c) === true ? a : b;
+  },
+  case(args) {
+    if (args.length % 2 !== 0) throw new Error('eval-spl: case() takes pairs');
+    for (let i = 0; i < args.length; i += 2) if (truth(args[i]) === true) return args[i + 1];
+    return null;
+  },
+  null: () => null,
 };
 
 function evalPrimary(ts: Tokens): Expr {
@@ -496,4 +527,273 @@ export function evalSpl(query: string, event: Record<string, unknown>): boolean 
     else throw new Error(`eval-spl: command ${name.value} is not supported`);
   }
   return stages.every((s) => s(event));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Searches over several events (correlation searches): a result set flows through the commands.
+
+type Row = Record<string, unknown>;
+
+/** Splits tokens at top-level pipes (brackets nest). */
+function topCommands(tokens: readonly SplToken[]): SplToken[][] {
+  const out: SplToken[][] = [[]];
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.type === 'comment') continue;
+    if (t.type === 'lbracket') depth++;
+    if (t.type === 'rbracket') depth--;
+    if (depth < 0) throw new Error('eval-spl: unbalanced ]');
+    if (t.type === 'pipe' && depth === 0) out.push([]);
+    else out[out.length - 1].push(t);
+  }
+  if (depth !== 0) throw new Error('eval-spl: unbalanced [');
+  return out;
+}
+
+/** A row's value as eval reads it. */
+function rowValue(row: Row, name: string): Value {
+  return fieldText(row, name);
+}
+
+function num(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'string') return asNumber(v);
+  return null;
+}
+
+/** `eval a=<expr>, b=<expr>`: each assignment in turn (a null value removes the field). */
+function evalCommand(body: SplToken[]): (row: Row) => Row {
+  const ts = new Tokens(body);
+  const assigns: Array<[string, Expr]> = [];
+  for (;;) {
+    const name = ts.next();
+    if (name.type !== 'word' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name.value))
+      throw new Error(`eval-spl: eval target ${describe(name)} is not modelled`);
+    const eq = ts.next();
+    if (!(eq.type === 'op' && eq.value === '='))
+      throw new Error(`eval-spl: eval expects =, found ${describe(eq)}`);
+    assigns.push([name.value, evalOr(ts)]);
+    if (ts.done()) break;
+    const sep = ts.next();
+    if (!(sep.type === 'op' && sep.value === ','))
+      throw new Error(`eval-spl: eval expects , found ${describe(sep)}`);
+  }
+  return (row) => {
+    const out = { ...row };
+    for (const [name, e] of assigns) {
+      const v = e(out);
+      if (v === null) delete out[name];
+      else out[name] = v;
+    }
+    return out;
+  };
+}
+
+interface Agg {
+  readonly fn: 'count' | 'dc' | 'sum' | 'avg' | 'max';
+  readonly field?: string;
+  readonly as: string;
+}
+
+function aggregate(a: Agg, rows: readonly Row[]): Value {
+  if (a.fn === 'count') return rows.length;
+  const vals = rows.map((r) => rowValue(r, a.field!)).filter((v): v is string => v !== null);
+  if (a.fn === 'dc') return new Set(vals).size;
+  // Numeric functions use the values that are numbers (Search Reference "Statistical and charting functions").
+  const nums = vals.map((v) => asNumber(v)).filter((n): n is number => n !== null);
+  if (nums.length === 0) return null;
+  if (a.fn === 'max') return Math.max(...nums);
+  const sum = nums.reduce((x, y) => x + y, 0);
+  return a.fn === 'sum' ? sum : sum / nums.length;
+}
+
+/**
+ * `streamstats [time_window=<N>s] [current=t|f] <agg> [as <name>] ... [by <fields>]`: for each
+ * row, the aggregate of the earlier rows of its group (and itself unless current=f) whose _time is
+ * at least its _time - N (Search Reference "streamstats"; the window needs ascending _time here,
+ * which the correlation searches make with `sort 0 _time`). A by-field missing from a row is not
+ * modelled (the searches drop such rows first).
+ */
+function streamstats(body: SplToken[], rows: Row[]): Row[] {
+  const ts = new Tokens(body);
+  let window: number | undefined;
+  let current = true;
+  const aggs: Agg[] = [];
+  const by: string[] = [];
+  while (!ts.done()) {
+    const t = ts.next();
+    if (t.type !== 'word') throw new Error(`eval-spl: streamstats: unexpected ${describe(t)}`);
+    if (ts.peek()?.type === 'op' && (ts.peek() as { value: string }).value === '=') {
+      ts.next();
+      const v = ts.next();
+      if (v.type !== 'word') throw new Error(`eval-spl: streamstats ${t.value}= ${describe(v)}`);
+      if (t.value === 'time_window') {
+        const m = /^(\d+)s$/.exec(v.value);
+        if (!m) throw new Error(`eval-spl: time_window=${v.value} is not modelled (only <N>s)`);
+        window = Number(m[1]);
+      } else if (t.value === 'current') {
+        if (!['t', 'f', 'true', 'false'].includes(v.value)) throw new Error(`eval-spl: current=${v.value}`);
+        current = v.value.startsWith('t');
+      } else throw new Error(`eval-spl: streamstats option ${t.value} is not modelled`);
+      continue;
+    }
+    if (t.value === 'by') {
+      while (!ts.done()) {
+        const f = ts.next();
+        if (f.type !== 'word') throw new Error(`eval-spl: streamstats by ${describe(f)}`);
+        by.push(f.value);
+      }
+      break;
+    }
+    if (!['count', 'dc', 'sum', 'avg', 'max'].includes(t.value))
+      throw new Error(`eval-spl: streamstats function ${t.value} is not modelled`);
+    let field: string | undefined;
+    if (ts.peek()?.type === 'lparen') {
+      ts.next();
+      const f = ts.next();
+      if (f.type !== 'word' && f.type !== 'quotedField')
+        throw new Error(`eval-spl: ${t.value}(${describe(f)})`);
+      field = f.value;
+      ts.expect('rparen');
+    } else if (t.value !== 'count') throw new Error(`eval-spl: ${t.value} needs a field`);
+    let as = field === undefined ? t.value : `${t.value}(${field})`;
+    if (ts.isWord('as') || ts.isWord('AS')) {
+      ts.next();
+      const n = ts.next();
+      if (n.type !== 'word') throw new Error(`eval-spl: as ${describe(n)}`);
+      as = n.value;
+    }
+    aggs.push({ fn: t.value as Agg['fn'], field, as });
+  }
+  if (aggs.length === 0) throw new Error('eval-spl: streamstats without a function');
+  const groups = new Map<string, Row[]>();
+  let last = -Infinity;
+  return rows.map((row) => {
+    const key = by.map((f) => {
+      const v = rowValue(row, f);
+      if (v === null) throw new Error(`eval-spl: streamstats by ${f} on a row without it is not modelled`);
+      return v;
+    });
+    const time = num(row._time);
+    if (window !== undefined) {
+      if (time === null) throw new Error('eval-spl: time_window on a row without a numeric _time');
+      if (time < last) throw new Error('eval-spl: time_window over rows not in ascending _time');
+      last = time;
+    }
+    const k = JSON.stringify(key);
+    const seen = groups.get(k) ?? [];
+    groups.set(k, seen);
+    const inWindow = (r: Row) => window === undefined || num(r._time)! >= time! - window;
+    const win = [...seen.filter(inWindow), ...(current ? [row] : [])];
+    const out = { ...row };
+    for (const a of aggs) {
+      const v = aggregate(a, win);
+      if (v === null) delete out[a.as];
+      else out[a.as] = v;
+    }
+    seen.push(row);
+    return out;
+  });
+}
+
+/** Applies one command (after the first) to a result set. */
+function applyCommand(cmd: SplToken[], rows: Row[]): Row[] {
+  const name = cmd[0];
+  if (name?.type !== 'word') throw new Error('eval-spl: a pipe not followed by a command');
+  const body = cmd.slice(1);
+  switch (name.value) {
+    case 'where': {
+      const ts = new Tokens(body);
+      const e = evalOr(ts);
+      if (!ts.done()) throw new Error(`eval-spl: trailing ${describe(ts.peek())} after where expression`);
+      return rows.filter((r) => truth(e(r)) === true);
+    }
+    case 'search': {
+      const p = searchAnd(new Tokens(body), (t) => t === undefined);
+      return rows.filter((r) => p(r));
+    }
+    case 'eval':
+      return rows.map(evalCommand(body));
+    case 'sort': {
+      // Only `sort 0 _time` (ascending, every result); a stable sort.
+      if (!(
+        body.length === 2 &&
+        body[0].type === 'word' &&
+        body[0].value === '0' &&
+        body[1].type === 'word' &&
+        body[1].value === '_time'
+      ))
+        throw new Error('eval-spl: only `sort 0 _time` is modelled');
+      return rows
+        .map((r, i) => ({ r, i, t: num(r._time) }))
+        .map((x) => {
+          if (x.t === null) throw new Error('eval-spl: sort on a row without a numeric _time');
+          return x;
+        })
+        .sort((a, b) => a.t! - b.t! || a.i - b.i)
+        .map((x) => x.r);
+    }
+    case 'streamstats':
+      return streamstats(body, rows);
+    case 'table':
+      return rows;
+    default:
+      throw new Error(`eval-spl: command ${name.value} is not modelled over several events`);
+  }
+}
+
+/** Rows of a subsearch `[search <base> | <commands>]` over the events. */
+function subsearch(tokens: SplToken[], events: readonly Row[]): Row[][] {
+  const [first, ...rest] = topCommands(tokens);
+  if (!(first[0]?.type === 'word' && first[0].value === 'search'))
+    throw new Error('eval-spl: a subsearch that does not start with search');
+  const p = searchAnd(new Tokens(first.slice(1)), (t) => t === undefined);
+  // Per event (so that multisearch can keep input order): [] or [the row].
+  return events.map((e) => {
+    let rows: Row[] = p(e) ? [{ ...e }] : [];
+    for (const cmd of rest) rows = applyCommand(cmd, rows);
+    return rows;
+  });
+}
+
+/**
+ * The results of an SPL search over several events (in the order given): a base search, or
+ * `| multisearch [search ...] ...` (each event once per subsearch that keeps it, in event order,
+ * then subsearch order), followed by where, search, eval, sort 0 _time, streamstats, table.
+ * Throws on anything else.
+ */
+export function evalSplSearch(query: string, events: readonly Record<string, unknown>[]): Row[] {
+  const cmds = topCommands(tokenizeSpl(query));
+  let rows: Row[];
+  let rest: SplToken[][];
+  if (cmds[0].length === 0) {
+    const ms = cmds[1] ?? [];
+    if (!(ms[0]?.type === 'word' && ms[0].value === 'multisearch'))
+      throw new Error('eval-spl: a leading pipe that is not multisearch');
+    const subs: SplToken[][] = [];
+    let depth = 0;
+    let cur: SplToken[] = [];
+    for (const t of ms.slice(1)) {
+      if (t.type === 'lbracket' && depth++ === 0) {
+        cur = [];
+        continue;
+      }
+      if (t.type === 'rbracket' && --depth === 0) {
+        subs.push(cur);
+        continue;
+      }
+      if (depth === 0) throw new Error(`eval-spl: multisearch: ${describe(t)} outside a subsearch`);
+      cur.push(t);
+    }
+    if (subs.length < 2) throw new Error('eval-spl: multisearch needs two subsearches');
+    const per = subs.map((s) => subsearch(s, events));
+    rows = events.flatMap((_, i) => per.flatMap((p) => p[i]));
+    rest = cmds.slice(2);
+  } else {
+    const [base, ...others] = cmds;
+    rows = subsearch([{ type: 'word', value: 'search' }, ...base], events).flat();
+    rest = others;
+  }
+  for (const cmd of rest) rows = applyCommand(cmd, rows);
+  return rows;
 }

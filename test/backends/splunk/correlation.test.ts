@@ -1,0 +1,298 @@
+/**
+ * Splunk correlation searches held to the reference evaluator (src/evaluate/correlation.ts) on
+ * event streams that do and do not trigger: exactly at the threshold, one second outside the span,
+ * the wrong order, another group. The searches run in test/support/eval-spl.ts (evalSplSearch).
+ */
+import { splunkBackend } from '../../../backends/splunk/index.js';
+import { buildCorrelation } from '../../../src/correlation/build.js';
+import { link } from '../../../src/correlation/link.js';
+import { convertCorrelationLoaded, loadRulesFromText } from '../../../src/convert.js';
+import { DiagnosticSink } from '../../../src/diagnostics.js';
+import { evaluateCorrelation } from '../../../src/evaluate/correlation.js';
+import type { Correlation } from '../../../src/ir/correlation.js';
+import { evalSplSearch } from '../../support/eval-spl.js';
+
+type Event = Record<string, unknown>;
+
+const RULES = `
+title: Failed logon
+name: failed
+id: 11111111-1111-4111-8111-111111111111
+logsource: {product: windows, service: security}
+detection:
+  sel: {EventID: 4625}
+  condition: sel
+---
+title: Successful logon
+name: success
+logsource: {product: windows, service: security}
+detection:
+  sel: {EventID: 4624}
+  condition: sel
+---
+title: Transfer
+name: transfer
+logsource: {category: proxy}
+detection:
+  sel: {method: POST}
+  condition: sel
+`;
+
+function correlation(section: string): string {
+  return `title: The correlation\nid: 22222222-2222-4222-8222-222222222222\nlevel: high\ncorrelation:\n${section}\n---${RULES}`;
+}
+
+interface Converted {
+  readonly query: string;
+  readonly status: string;
+  readonly diagnostics: string[];
+  readonly correlation?: Correlation;
+}
+
+export function convertCorrelationText(text: string): Converted {
+  const docs = loadRulesFromText(text, 'c.yml').rules;
+  const linked = link(docs);
+  const doc = linked.documents.find((d) => d.correlation && !linked.correlationOnly.has(d));
+  if (!doc) throw new Error('no correlation: ' + JSON.stringify(docs.flatMap((d) => d.diagnostics)));
+  const r = convertCorrelationLoaded(doc, linked.index, splunkBackend, [], {});
+  const sink = new DiagnosticSink('c.yml');
+  const c = buildCorrelation(
+    { rule: doc.rule!, correlation: doc.correlation! },
+    linked.index,
+    { pipelines: [], passes: (ir) => ir },
+    sink,
+  );
+  return {
+    query: r.queries[0] ?? '',
+    status: r.status,
+    diagnostics: r.diagnostics.map((d) => `${d.code}${d.reason ? `[${d.reason}]` : ''}: ${d.message}`),
+    correlation: c,
+  };
+}
+
+/** Events with `_time` (seconds) and an `idx` to name them in results. */
+function stream(...events: Event[]): Event[] {
+  return events.map((e, idx) => ({ ...e, idx }));
+}
+const fail = (t: number, user = 'alice', extra: Event = {}): Event => ({
+  _time: t,
+  EventID: 4625,
+  User: user,
+  ...extra,
+});
+const ok = (t: number, user = 'alice', extra: Event = {}): Event => ({
+  _time: t,
+  EventID: 4624,
+  User: user,
+  ...extra,
+});
+const other = (t: number, user = 'alice'): Event => ({ _time: t, EventID: 4688, User: user });
+
+/** The evaluator's matching events, and the Splunk search's: the same list. */
+function check(c: Converted, events: Event[], expected: boolean): void {
+  const oracle = evaluateCorrelation(c.correlation!, events, { timeField: '_time' });
+  expect(oracle.errors).toEqual([]);
+  const want = oracle.matches.map((m) => m.index);
+  expect(want.length > 0).toBe(expected);
+  const rows = evalSplSearch(c.query, events);
+  expect(rows.map((r) => r.idx)).toEqual(want);
+}
+
+describe('event_count', () => {
+  const c = convertCorrelationText(
+    correlation(
+      '  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 1m\n  condition: {gte: 3}',
+    ),
+  );
+  test('the search', () => {
+    expect(c.status).toBe('exact');
+    expect(c.query).toBe(
+      'EventID=4625 | eval sigma_rule="failed" | where isnotnull(User) | sort 0 _time | streamstats time_window=60s count as sigma_value by User | where sigma_value>=3',
+    );
+  });
+  test.each([
+    ['exactly the threshold, the first and last exactly the span apart', [fail(0), fail(30), fail(60)], true],
+    ['one second outside the span', [fail(0), fail(30), fail(61)], false],
+    ['another group', [fail(0), fail(30, 'bob'), fail(60)], false],
+    ['events of no referenced rule do not count', [fail(0), other(10), fail(20)], false],
+    ['a sliding window: across any bucket boundary', [fail(50), fail(70), fail(100)], true],
+    [
+      'events without the group-by field form no group',
+      [fail(0), { _time: 1, EventID: 4625 }, fail(2)],
+      false,
+    ],
+    ['input order does not matter (time order)', [fail(60), fail(0), fail(30)], true],
+  ])('%s', (_, events, expected) => check(c, stream(...(events as Event[])), expected as boolean));
+});
+
+describe('event_count with a range and without group-by', () => {
+  const c = convertCorrelationText(
+    correlation(
+      '  type: event_count\n  rules: [failed, success]\n  timespan: 10s\n  condition: {gt: 1, lte: 2}',
+    ),
+  );
+  test('the search', () =>
+    expect(c.query).toBe(
+      '| multisearch [search EventID=4625 | eval sigma_rule="failed"] [search EventID=4624 | eval sigma_rule="success"] | sort 0 _time | streamstats time_window=10s count as sigma_value | where sigma_value>1 AND sigma_value<=2',
+    ));
+  test.each([
+    ['two events of two rules', [fail(0), ok(10)], true],
+    ['three in the span: only the second is within the range', [fail(0), ok(5), fail(9)], true],
+    ['one event', [fail(0)], false],
+    ['one second outside', [fail(0), ok(11)], false],
+  ])('%s', (_, events, expected) => check(c, stream(...(events as Event[])), expected as boolean));
+});
+
+describe('value_count', () => {
+  const c = convertCorrelationText(
+    correlation(
+      '  type: value_count\n  rules: [failed]\n  group-by: [IpAddress]\n  timespan: 5m\n  condition: {field: User, gte: 3}',
+    ),
+  );
+  test('the search', () =>
+    expect(c.query).toBe(
+      'EventID=4625 | eval sigma_rule="failed" | where isnotnull(IpAddress) | sort 0 _time | streamstats time_window=300s dc(User) as sigma_value by IpAddress | where sigma_value>=3',
+    ));
+  const ip = { IpAddress: '10.0.0.1' };
+  test.each([
+    ['three users at the threshold', [fail(0, 'a', ip), fail(100, 'b', ip), fail(300, 'c', ip)], true],
+    ['one second outside', [fail(0, 'a', ip), fail(100, 'b', ip), fail(301, 'c', ip)], false],
+    ['the same user again', [fail(0, 'a', ip), fail(100, 'b', ip), fail(200, 'a', ip)], false],
+    [
+      'another source address',
+      [fail(0, 'a', ip), fail(100, 'b', { IpAddress: '10.0.0.2' }), fail(200, 'c', ip)],
+      false,
+    ],
+  ])('%s', (_, events, expected) => check(c, stream(...(events as Event[])), expected as boolean));
+});
+
+describe('value_sum and value_avg', () => {
+  const sum = convertCorrelationText(
+    correlation(
+      '  type: value_sum\n  rules: [transfer]\n  group-by: [src]\n  timespan: 1h\n  condition: {field: bytes, gt: 1000}',
+    ),
+  );
+  const avg = convertCorrelationText(
+    correlation(
+      '  type: value_avg\n  rules: [transfer]\n  group-by: [src]\n  timespan: 1h\n  condition: {field: bytes, gte: 500}',
+    ),
+  );
+  const post = (t: number, bytes: unknown, src = 'h1'): Event => ({ _time: t, method: 'POST', src, bytes });
+  test('the searches', () => {
+    expect(sum.query).toBe(
+      'method="POST" | eval sigma_rule="transfer" | where isnotnull(src) | sort 0 _time | streamstats time_window=3600s sum(bytes) as sigma_value by src | where sigma_value>1000',
+    );
+    expect(avg.query).toContain(
+      'streamstats time_window=3600s avg(bytes) as sigma_value by src | where sigma_value>=500',
+    );
+  });
+  test.each([
+    ['sum over the threshold within the span', [post(0, 600), post(3600, 401)], true],
+    ['exactly the threshold is not over it', [post(0, 600), post(3600, 400)], false],
+    ['one second outside', [post(0, 600), post(3601, 401)], false],
+    ['another source', [post(0, 600), post(10, 600, 'h2')], false],
+    ['text values that are not numbers do not count', [post(0, 'lots'), post(10, 1001)], true],
+  ])('sum: %s', (_, events, expected) => check(sum, stream(...(events as Event[])), expected as boolean));
+  test.each([
+    ['average exactly at the threshold', [post(0, 400), post(10, 600)], true],
+    ['below', [post(0, 400), post(10, 599)], false],
+    ['an average needs numbers', [post(0, 'x')], false],
+    ['the early small value left the window', [post(0, 1), post(3601, 500)], true],
+  ])('avg: %s', (_, events, expected) => check(avg, stream(...(events as Event[])), expected as boolean));
+});
+
+describe('temporal', () => {
+  const c = convertCorrelationText(
+    correlation('  type: temporal\n  rules: [failed, success]\n  group-by: [User]\n  timespan: 30s'),
+  );
+  test('the search: every rule within the span by default', () =>
+    expect(c.query).toBe(
+      '| multisearch [search EventID=4625 | eval sigma_rule="failed"] [search EventID=4624 | eval sigma_rule="success"] | where isnotnull(User) | sort 0 _time | streamstats time_window=30s dc(sigma_rule) as sigma_value by User | where sigma_value>=2',
+    ));
+  test.each([
+    ['both, exactly the span apart', [fail(0), ok(30)], true],
+    ['in either order', [ok(0), fail(30)], true],
+    ['one second outside', [fail(0), ok(31)], false],
+    ['another group', [fail(0), ok(10, 'bob')], false],
+    ['one rule twice', [fail(0), fail(10)], false],
+  ])('%s', (_, events, expected) => check(c, stream(...(events as Event[])), expected as boolean));
+});
+
+describe('temporal_ordered', () => {
+  const c = convertCorrelationText(
+    correlation(
+      '  type: temporal_ordered\n  rules: [failed, success, transfer]\n  group-by: [User]\n  timespan: 1m',
+    ),
+  );
+  const post = (t: number, user = 'alice'): Event => ({ _time: t, method: 'POST', User: user });
+  test('the search', () =>
+    expect(c.query).toBe(
+      '| multisearch [search EventID=4625 | eval sigma_rule="failed"] [search EventID=4624 | eval sigma_rule="success"] [search method="POST" | eval sigma_rule="transfer"] | where isnotnull(User) | sort 0 _time | eval sigma_t1=if(sigma_rule=="failed", _time, null()) | streamstats time_window=60s current=f max(sigma_t1) as sigma_c1 by User | eval sigma_t2=if(sigma_rule=="success" AND isnotnull(sigma_c1) AND _time - sigma_c1 <= 60, sigma_c1, null()) | streamstats time_window=60s current=f max(sigma_t2) as sigma_c2 by User | eval sigma_t3=if(sigma_rule=="transfer" AND isnotnull(sigma_c2) AND _time - sigma_c2 <= 60, sigma_c2, null()) | eval sigma_value=case(isnotnull(sigma_t3), 3, isnotnull(sigma_t2), 2, isnotnull(sigma_t1), 1, true(), 0) | where sigma_value>=3',
+    ));
+  test.each([
+    ['in order, first and last exactly the span apart', [fail(0), ok(30), post(60)], true],
+    ['in order, one second outside', [fail(0), ok(30), post(61)], false],
+    ['the wrong order', [ok(0), fail(10), post(20)], false],
+    ['a later first step keeps the chain in the span', [fail(0), fail(40), ok(50), post(90)], true],
+    ['another group in the middle', [fail(0), ok(10, 'bob'), post(20)], false],
+    ['the chain restarts after the wrong order', [ok(0), fail(10), ok(20), post(30)], true],
+  ])('%s', (_, events, expected) => check(c, stream(...(events as Event[])), expected as boolean));
+});
+
+describe('aliases: group-by fields named differently per rule', () => {
+  const c = convertCorrelationText(
+    correlation(
+      '  type: temporal\n  rules: [failed, transfer]\n  group-by: [who]\n  timespan: 1m\n  aliases:\n    who: {failed: TargetUserName, transfer: user}',
+    ),
+  );
+  test('each subsearch names its field', () =>
+    expect(c.query).toBe(
+      '| multisearch [search EventID=4625 | eval sigma_rule="failed", sigma_group1=TargetUserName] [search method="POST" | eval sigma_rule="transfer", sigma_group1=user] | where isnotnull(sigma_group1) | sort 0 _time | streamstats time_window=60s dc(sigma_rule) as sigma_value by sigma_group1 | where sigma_value>=2',
+    ));
+  test.each([
+    [
+      'the same person in both fields',
+      [
+        { _time: 0, EventID: 4625, TargetUserName: 'al' },
+        { _time: 5, method: 'POST', user: 'al' },
+      ],
+      true,
+    ],
+    [
+      'different people',
+      [
+        { _time: 0, EventID: 4625, TargetUserName: 'al' },
+        { _time: 5, method: 'POST', user: 'bo' },
+      ],
+      false,
+    ],
+    [
+      'the field of the other rule does not count',
+      [
+        { _time: 0, EventID: 4625, user: 'al' },
+        { _time: 5, method: 'POST', user: 'al' },
+      ],
+      false,
+    ],
+  ])('%s', (_, events, expected) => check(c, stream(...(events as Event[])), expected as boolean));
+});
+
+describe('what Splunk refuses', () => {
+  test('value_percentile: no agreed meaning', () => {
+    const c = convertCorrelationText(
+      correlation(
+        '  type: value_percentile\n  rules: [transfer]\n  group-by: [src]\n  timespan: 1d\n  condition: {field: bytes, percentile: 95, gte: 1}',
+      ),
+    );
+    expect(c.status).toBe('unsupported');
+    expect(c.diagnostics[0]).toMatch(/^unsupported-construct\[percentile\]/);
+  });
+  test('a count beyond max_stream_window', () => {
+    const c = convertCorrelationText(
+      correlation(
+        '  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 1d\n  condition: {gte: 20000}',
+      ),
+    );
+    expect(c.diagnostics[0]).toMatch(/^unsupported-construct\[stream-window\]/);
+  });
+});
