@@ -195,7 +195,6 @@ export function evaluateCorrelation(
     else byGroup.set(o.key, [o]);
   }
   const matches: CorrelationMatch[] = [];
-  const n = c.rules.length;
   for (const list of byGroup.values()) {
     let start = 0;
     for (let i = 0; i < list.length; i++) {
@@ -226,10 +225,9 @@ export function evaluateCorrelation(
         case 'temporal_ordered': {
           // The longest chain of rules 1..k ending at o: walk back from o, taking for each earlier
           // rule the latest occurrence before the one after it (the latest keeps the chain shortest).
-          value = 0;
           if (o.rule === 0) value = 1;
           else {
-            let k = o.rule;
+            const k = o.rule;
             let pos = window.length - 1;
             let ok = true;
             for (let want = k - 1; want >= 0; want--) {
