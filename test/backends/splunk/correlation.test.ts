@@ -4,13 +4,11 @@
  * the wrong order, another group. The searches run in test/support/eval-spl.ts (evalSplSearch).
  */
 import { splunkBackend } from '../../../backends/splunk/index.js';
-import { buildCorrelation } from '../../../src/correlation/build.js';
-import { link } from '../../../src/correlation/link.js';
-import { convertCorrelationLoaded, loadRulesFromText } from '../../../src/convert.js';
-import { DiagnosticSink } from '../../../src/diagnostics.js';
 import { evaluateCorrelation } from '../../../src/evaluate/correlation.js';
-import type { Correlation } from '../../../src/ir/correlation.js';
+import { convertCorrelationWith, type Converted } from '../../support/correlation.js';
 import { evalSplSearch } from '../../support/eval-spl.js';
+
+const convertCorrelationText = (text: string): Converted => convertCorrelationWith(splunkBackend, text);
 
 type Event = Record<string, unknown>;
 
@@ -40,34 +38,6 @@ detection:
 
 function correlation(section: string): string {
   return `title: The correlation\nid: 22222222-2222-4222-8222-222222222222\nlevel: high\ncorrelation:\n${section}\n---${RULES}`;
-}
-
-interface Converted {
-  readonly query: string;
-  readonly status: string;
-  readonly diagnostics: string[];
-  readonly correlation?: Correlation;
-}
-
-export function convertCorrelationText(text: string): Converted {
-  const docs = loadRulesFromText(text, 'c.yml').rules;
-  const linked = link(docs);
-  const doc = linked.documents.find((d) => d.correlation && !linked.correlationOnly.has(d));
-  if (!doc) throw new Error('no correlation: ' + JSON.stringify(docs.flatMap((d) => d.diagnostics)));
-  const r = convertCorrelationLoaded(doc, linked.index, splunkBackend, [], {});
-  const sink = new DiagnosticSink('c.yml');
-  const c = buildCorrelation(
-    { rule: doc.rule!, correlation: doc.correlation! },
-    linked.index,
-    { pipelines: [], passes: (ir) => ir },
-    sink,
-  );
-  return {
-    query: r.queries[0] ?? '',
-    status: r.status,
-    diagnostics: r.diagnostics.map((d) => `${d.code}${d.reason ? `[${d.reason}]` : ''}: ${d.message}`),
-    correlation: c,
-  };
 }
 
 /** Events with `_time` (seconds) and an `idx` to name them in results. */
