@@ -173,6 +173,12 @@ export async function main(argv: string[]): Promise<number> {
               type: 'number',
               describe: 'worker threads for large inputs (default 1: no threads)',
             })
+            .option('filter', {
+              type: 'string',
+              array: true,
+              describe:
+                'Sigma filter files or directories: each filter is added (and not) to the rules it names whose log source it covers',
+            })
             .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only errors' }),
         async (args) => {
           const inputs = ((args.inputs ?? []) as string[]).map((i) => (i === STDIN_ARG ? '-' : i));
@@ -199,6 +205,7 @@ export async function main(argv: string[]): Promise<number> {
             jobs: args.jobs,
             cache: args.cache ? args['cache-location'] : undefined,
             cacheDetail: Boolean(args.report) || args.explain,
+            filters: list(args.filter),
           };
           // Check targets, pipelines and formats before opening any output.
           const outs = new Map<string, Out>();
