@@ -98,7 +98,10 @@ const COLUMNS = { Image: 'string', User: 'string' };
 
 const rule = compileRule(loadRuleFromText(RULE, 'r.yml').ir!);
 const filter = compileRule(
-  loadRuleFromText(RULE.replace(/detection:[\s\S]*/, "detection:\n  sel:\n    User|startswith: 'adm_'\n  condition: sel\n"), 'f.yml').ir!,
+  loadRuleFromText(
+    RULE.replace(/detection:[\s\S]*/, "detection:\n  sel:\n    User|startswith: 'adm_'\n  condition: sel\n"),
+    'f.yml',
+  ).ir!,
 );
 
 describe('--filter', () => {
@@ -106,30 +109,41 @@ describe('--filter', () => {
     ['splunk', (q: string, e: Record<string, unknown>) => evalSpl(q, e)],
     ['sentinel', (q: string, e: Record<string, unknown>) => evalKusto(q, e, COLUMNS)],
     ['elastic', (q: string, e: Record<string, unknown>) => evalKql(q, e)],
-  ] as const)('%s: the rule minus the filter, and only the named rule of a covered log source', async (target, evaluate) => {
-    const { results } = await convert(target, [FILTER], { 'rar.yml': RULE, 'other.yml': OTHER, 'linux.yml': LINUX });
-    const [rar, other, linux] = results;
-    // Elastic keyword values compare case-sensitively: its conversions are labelled approximate
-    // (docs/elastic.md), and then may match more events, never fewer.
-    const exact = target !== 'elastic';
-    expect(rar.status).toBe(exact ? 'exact' : 'approximate');
-    expect(rar.diagnostics.map((d) => d.code).filter((c) => c !== 'approximation')).toEqual(['filter-applied']);
-    expect(rar.applied[0]).toMatch(/^filter 'Filter Administrator account' \(.*mf_filter_0\.yml:1\): added as 'and not'/);
-    // Not named: untouched. Named but of a log source the filter does not cover (linux): untouched.
-    expect(other.diagnostics.filter((d) => d.code !== 'approximation')).toEqual([]);
-    expect(linux.diagnostics.filter((d) => d.code !== 'approximation')).toEqual([]);
-    for (const e of EVENTS) {
-      const want = rule(e) && !filter(e);
-      if (exact) {
-        expect([e, evaluate(rar.queries[0], e)]).toEqual([e, want]);
-        expect([e, evaluate(other.queries[0], e)]).toEqual([e, rule(e)]);
-      } else if (want) expect([e, evaluate(rar.queries[0], e)]).toEqual([e, true]);
-    }
-    // The exactly-cased excluded event is excluded by every target.
-    expect(evaluate(rar.queries[0], EVENTS[1])).toBe(false);
-    // The filter removes some events the rule keeps (the test is not vacuous).
-    expect(EVENTS.filter((e) => rule(e) && filter(e)).length).toBe(2);
-  });
+  ] as const)(
+    '%s: the rule minus the filter, and only the named rule of a covered log source',
+    async (target, evaluate) => {
+      const { results } = await convert(target, [FILTER], {
+        'rar.yml': RULE,
+        'other.yml': OTHER,
+        'linux.yml': LINUX,
+      });
+      const [rar, other, linux] = results;
+      // Elastic keyword values compare case-sensitively: its conversions are labelled approximate
+      // (docs/elastic.md), and then may match more events, never fewer.
+      const exact = target !== 'elastic';
+      expect(rar.status).toBe(exact ? 'exact' : 'approximate');
+      expect(rar.diagnostics.map((d) => d.code).filter((c) => c !== 'approximation')).toEqual([
+        'filter-applied',
+      ]);
+      expect(rar.applied[0]).toMatch(
+        /^filter 'Filter Administrator account' \(.*mf_filter_0\.yml:1\): added as 'and not'/,
+      );
+      // Not named: untouched. Named but of a log source the filter does not cover (linux): untouched.
+      expect(other.diagnostics.filter((d) => d.code !== 'approximation')).toEqual([]);
+      expect(linux.diagnostics.filter((d) => d.code !== 'approximation')).toEqual([]);
+      for (const e of EVENTS) {
+        const want = rule(e) && !filter(e);
+        if (exact) {
+          expect([e, evaluate(rar.queries[0], e)]).toEqual([e, want]);
+          expect([e, evaluate(other.queries[0], e)]).toEqual([e, rule(e)]);
+        } else if (want) expect([e, evaluate(rar.queries[0], e)]).toEqual([e, true]);
+      }
+      // The exactly-cased excluded event is excluded by every target.
+      expect(evaluate(rar.queries[0], EVENTS[1])).toBe(false);
+      // The filter removes some events the rule keeps (the test is not vacuous).
+      expect(EVENTS.filter((e) => rule(e) && filter(e)).length).toBe(2);
+    },
+  );
 
   test('a filter document among the inputs applies too, and gives no query of its own', async () => {
     const { results } = await convert('splunk', [], { 'rar.yml': RULE, 'mf.yml': FILTER });
@@ -146,6 +160,10 @@ describe('--filter', () => {
       'other.yml': OTHER,
       'linux.yml': LINUX,
     });
-    expect(results.map((r) => r.diagnostics.map((d) => d.code))).toEqual([['filter-applied'], ['filter-applied'], []]);
+    expect(results.map((r) => r.diagnostics.map((d) => d.code))).toEqual([
+      ['filter-applied'],
+      ['filter-applied'],
+      [],
+    ]);
   });
 });
