@@ -37,7 +37,9 @@ export {
   explain,
   explainer,
   renderExplanation,
+  evaluateCorrelation,
   type CompiledRule,
+  type CorrelationMatch,
 } from './evaluate/index.js';
 export {
   convertText,
@@ -46,3 +48,12 @@ export {
   type TextConversion,
   type TextResult,
 } from './core.js';
+export type {
+  Correlation,
+  CorrelatedRule,
+  CorrelatedField,
+  CorrelationType,
+  Bound,
+} from './ir/correlation.js';
+export { buildCorrelation, ReferenceIndex } from './correlation/build.js';
+export { link } from './correlation/link.js';

@@ -23,10 +23,16 @@ import {
   type TestResult,
 } from '../evaluate/testing.js';
 import { expandInputs } from '../files.js';
+import { buildCorrelation } from '../correlation/build.js';
+import { link } from '../correlation/link.js';
+import { DiagnosticSink } from '../diagnostics.js';
+import { evaluateCorrelation } from '../evaluate/correlation.js';
+import type { Correlation } from '../ir/correlation.js';
 import { UsageError } from '../batch.js';
 
 interface TestArgs {
   inputs?: string[];
+  'time-field'?: string;
   events?: string[];
   report?: string;
   quiet: boolean;
@@ -78,12 +84,31 @@ export async function runTestCommand(
       for (const r of docs) {
         for (const d of r.diagnostics)
           if (d.severity === 'error' || !args.quiet) err(formatDiagnostic(d) + '\n');
+        if (r.loaded.correlation) continue;
         if (!r.compiled || !r.compiled.exact) failed = true;
       }
     }
     return docs;
   };
   for (const p of rulePaths) rulesOf(p);
+
+  // Correlations: their references resolve across every rule input (src/correlation/link.ts).
+  const allDocs = rulePaths.flatMap(rulesOf);
+  const linked = link(allDocs.map((r) => r.loaded));
+  const correlations = new Map<TestableRule, Correlation>();
+  for (const r of allDocs) {
+    if (!r.loaded.correlation || !r.loaded.rule) continue;
+    const sink = new DiagnosticSink(r.loaded.path);
+    const c = buildCorrelation(
+      { rule: r.loaded.rule, correlation: r.loaded.correlation },
+      linked.index,
+      { pipelines: [], passes: (ir) => ir },
+      sink,
+    );
+    for (const d of sink.list) err(formatDiagnostic(d) + '\n');
+    if (c) correlations.set(r, c);
+    else failed = true;
+  }
 
   if (!args.events?.length && testPaths.size === 0)
     throw new UsageError(
@@ -124,9 +149,26 @@ export async function runTestCommand(
       }
     }
     for (const r of rulePaths.flatMap(rulesOf)) {
-      const matches = r.compiled
-        ? events.filter((e) => r.compiled!(e.event)).map((e) => ({ file: e.file, index: e.index }))
-        : [];
+      const c = correlations.get(r);
+      let matches: EventMatch[] = [];
+      if (c) {
+        // A correlation over the events in time order (--time-field, default @timestamp): the
+        // events at which it triggers.
+        const res = evaluateCorrelation(
+          c,
+          events.map((e) => e.event.raw),
+          { timeField: args['time-field'] ?? '@timestamp' },
+        );
+        for (const e of res.errors) err(`sigmantic: ${r.loaded.path}: ${e}\n`);
+        if (res.errors.length) failed = true;
+        const seen = new Set<number>();
+        for (const m of res.matches)
+          if (!seen.has(m.index)) {
+            seen.add(m.index);
+            matches.push({ file: events[m.index].file, index: events[m.index].index });
+          }
+      } else if (r.compiled)
+        matches = events.filter((e) => r.compiled!(e.event)).map((e) => ({ file: e.file, index: e.index }));
       report.rules.push({ path: r.loaded.path, id: r.loaded.rule?.id ?? null, matches });
       if (!args.quiet || matches.length) {
         out(
@@ -223,6 +265,10 @@ export function testCommand(setCode: (code: number) => void): CommandModule<obje
         .option('report', {
           type: 'string',
           describe: 'write a JSON report of the matches and expectations to this file',
+        })
+        .option('time-field', {
+          type: 'string',
+          describe: 'the timestamp field correlations order events by (default @timestamp)',
         })
         .option('quiet', {
           alias: 'q',

@@ -31,3 +31,9 @@ export {
   type ExplainNode,
   type SelectionResult,
 } from './explain.js';
+export {
+  evaluateCorrelation,
+  type CorrelationEvalOptions,
+  type CorrelationEvalResult,
+  type CorrelationMatch,
+} from './correlation.js';

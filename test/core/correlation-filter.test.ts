@@ -87,7 +87,7 @@ async function convert(target: string, filters: string[], files: Record<string, 
   return { results, out };
 }
 
-const EVENTS = [
+const EVENTS: Array<Record<string, string>> = [
   { Image: 'C:\\bin\\rar.exe', User: 'alice' },
   { Image: 'C:\\bin\\rar.exe', User: 'adm_bob' },
   { Image: 'C:\\bin\\RAR.EXE', User: 'ADM_carol' },
