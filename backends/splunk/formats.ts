@@ -6,6 +6,7 @@ import Handlebars from 'handlebars';
 import type { OutputFormat, RuleResult } from '../../src/backend.js';
 import { targetList, targetPrefix, targetString, type TargetSettings } from '../../src/settings.js';
 import { formatTemplates } from '../common/files.js';
+import { timespanSeconds } from '../../src/correlation/parse.js';
 
 const template = formatTemplates(Handlebars, 'splunk', { strict: false });
 
@@ -49,6 +50,21 @@ function setting(t: TargetSettings, key: string): string {
   return oneLine(targetString(t, key) ?? '');
 }
 
+/**
+ * dispatch.earliest_time of a correlation: unless `--set earliest=` gives one, the search looks
+ * back the timespan plus the default schedule's 15 minutes, so that every window that ends
+ * since the previous run is searched whole (the default `-15m@m` would cut a longer window short
+ * and miss). Relative time modifiers: Search Reference "Time modifiers" (`-<int><unit>@<snap>`).
+ */
+function earliestOf(r: RuleResult): string {
+  const given = r.target.given.includes('earliest');
+  const c =
+    r.rule?.type === 'correlation' ? (r.rule.custom.correlation as Record<string, unknown>) : undefined;
+  const span = typeof c?.timespan === 'string' ? timespanSeconds(c.timespan) : undefined;
+  if (given || span === undefined) return setting(r.target, 'earliest');
+  return `-${span + 900}s@m`;
+}
+
 function savedSearch(r: RuleResult): string {
   const o = r.target;
   const rule = r.rule!;
@@ -70,7 +86,7 @@ function savedSearch(r: RuleResult): string {
     search: confValue(r.queries.join(' ')),
     schedule: setting(o, 'schedule') === '0' ? '0' : '1',
     cron: setting(o, 'cron'),
-    earliest: setting(o, 'earliest'),
+    earliest: earliestOf(r),
     latest: setting(o, 'latest'),
     severity: SEVERITY[rule.level ?? ''] ?? 3,
     actions,

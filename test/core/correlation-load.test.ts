@@ -31,7 +31,12 @@ const COUNT = corr(
   '  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 5m\n  condition: {gte: 5}',
 );
 
-async function convert(files: Record<string, string>, inputs?: string[], target = 'splunk') {
+async function convert(
+  files: Record<string, string>,
+  inputs?: string[],
+  target = 'splunk',
+  extra: { format?: string; settings?: Record<string, string> } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'sigmantic-corr-'));
   for (const [name, text] of Object.entries(files)) {
     const p = join(dir, name);
@@ -41,7 +46,7 @@ async function convert(files: Record<string, string>, inputs?: string[], target 
   const results: RuleSummary[] = [];
   let out = '';
   const summary = await run(
-    { targets: [target], inputs: (inputs ?? Object.keys(files)).map((i) => join(dir, i)) },
+    { targets: [target], inputs: (inputs ?? Object.keys(files)).map((i) => join(dir, i)), ...extra },
     { write: (_, s) => (out += s), onResult: (_, r) => results.push(r) },
   );
   const rel = (s: string) => s.split(dir + '/').join('');
@@ -137,6 +142,15 @@ describe('correlations in a batch', () => {
     expect(r.diags[0]).toBe(
       "corr.yml:1:1: error unsupported-rule-type: target 'ir' does not convert correlation rules",
     );
+  });
+
+  test('savedsearches: a correlation's search looks back its timespan plus the 15-minute schedule', async () => {
+    const files = { 'corr.yml': COUNT, 'f.yml': FAILED };
+    const r = await convert(files, undefined, 'splunk', { format: 'savedsearches' });
+    expect(r.out).toContain('[Brute force]');
+    expect(r.out).toContain('dispatch.earliest_time = -1200s@m');
+    const given = await convert(files, undefined, 'splunk', { format: 'savedsearches', settings: { earliest: '-1d' } });
+    expect(given.out).toContain('dispatch.earliest_time = -1d');
   });
 
   test('deterministic', async () => {
