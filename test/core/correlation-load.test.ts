@@ -144,12 +144,15 @@ describe('correlations in a batch', () => {
     );
   });
 
-  test('savedsearches: a correlation's search looks back its timespan plus the 15-minute schedule', async () => {
+  test('savedsearches: the search of a correlation looks back its timespan plus the 15-minute schedule', async () => {
     const files = { 'corr.yml': COUNT, 'f.yml': FAILED };
     const r = await convert(files, undefined, 'splunk', { format: 'savedsearches' });
     expect(r.out).toContain('[Brute force]');
     expect(r.out).toContain('dispatch.earliest_time = -1200s@m');
-    const given = await convert(files, undefined, 'splunk', { format: 'savedsearches', settings: { earliest: '-1d' } });
+    const given = await convert(files, undefined, 'splunk', {
+      format: 'savedsearches',
+      settings: { earliest: '-1d' },
+    });
     expect(given.out).toContain('dispatch.earliest_time = -1d');
   });
 
