@@ -13,6 +13,7 @@ import { applyPipelines } from '../../src/pipeline/index.js';
 import { QUERY_EXPRESSION_PLACEHOLDERS } from '../../src/pipeline/types.js';
 import { stateMap, stateString } from '../../src/pipeline/state.js';
 import { targetOf, targetString, type TargetSettings } from '../../src/settings.js';
+import { convertCorrelation } from './correlation.js';
 import { tableSchemas } from './data.js';
 import { analyticsRuleFormat, defaultFormat } from './formats.js';
 import { kustoName, kustoString } from './literal.js';
@@ -129,6 +130,14 @@ export const sentinelBackend: Backend = {
   capabilities: CAPABILITIES,
   formats: { default: defaultFormat, 'analytics-rule': analyticsRuleFormat },
   settings: SETTINGS,
+  convertCorrelation: (ctx) =>
+    convertCorrelation(ctx, {
+      convert: (c) => sentinelBackend.convert(c),
+      table: (c) => {
+        const t = tableContext(c);
+        return t && { table: t.table, columns: t.columns };
+      },
+    }),
   convert(original) {
     let ctx = original;
     const target = targetOf(ctx, SETTINGS);

@@ -22,12 +22,29 @@
  * - `replace_regex(text, re, rewrite)`: RE2, every match; `\N` in the rewrite is group N, `\\` a backslash.
  * - Comparing a string with a number is an error in Kusto ("Cannot compare values of types
  *   string and long"): it throws here too.
+ *
+ * Tabular queries over several tables (`evalKustoTable`, for correlation queries): `let`, `union`
+ * of parenthesized subqueries (default kind outer; https://learn.microsoft.com/kusto/query/union-operator),
+ * `where`, `extend`, `project`, `serialize` with `row_number()` (1 for the first row,
+ * https://learn.microsoft.com/kusto/query/row-number-function), `join kind=inner ... on cols`
+ * (every pair of rows with equal keys; a right column whose name the left has gets the suffix
+ * `1`; https://learn.microsoft.com/kusto/query/join-inner), `summarize` with `count()`,
+ * `count_distinct()`, `sum()`, `avg()`, `min()`, `max()` (null values ignored) `by` columns (the
+ * by columns come first; no row in, no row out; https://learn.microsoft.com/kusto/query/summarize-operator),
+ * timespan literals in d/h/m/s, datetime +/- timespan, datetime - datetime, and `between (a .. b)`
+ * (inclusive at both ends; https://learn.microsoft.com/kusto/query/between-operator).
  */
 import { createRequire } from 'node:module';
 import { RE2JS } from 're2js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-type V = string | number | boolean | null | Date | readonly unknown[] | { readonly [k: string]: unknown };
+type V =
+  string | number | boolean | null | Date | Span | readonly unknown[] | { readonly [k: string]: unknown };
+
+/** A Kusto timespan value (milliseconds). */
+class Span {
+  constructor(readonly ms: number) {}
+}
 
 let K: any = null;
 let kindNames: Map<number, string> | null = null;
@@ -287,6 +304,8 @@ function equal(a: V, b: V, ci: boolean): boolean | null {
 
 function order(a: V, b: V): number | null {
   if (a === null || b === null) return null;
+  if (a instanceof Span && b instanceof Span) return a.ms - b.ms;
+  if (a instanceof Span || b instanceof Span) bad('comparison of a timespan with another type');
   if (isNum(a) && isNum(b)) return a - b;
   if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
   if (isStr(a) && isStr(b)) return a < b ? -1 : a > b ? 1 : 0;
@@ -372,6 +391,16 @@ function evaluate(n: any, r: Row): V {
     }
     case 'FunctionCallExpression':
       return call(n, r);
+    case 'TimespanLiteralExpression':
+      return timespanLiteral(String(tokens(n)[0].Text));
+    case 'BetweenExpression': {
+      const [x, couple] = kids(n);
+      const [lo, hi] = kids(couple);
+      const v = evaluate(x, r);
+      const a = order(v, evaluate(lo, r));
+      const b = order(v, evaluate(hi, r));
+      return a === null || b === null ? null : a >= 0 && b <= 0;
+    }
     default:
       break;
   }
@@ -417,6 +446,9 @@ function binary(op: string, a: any, b: any, r: Row): V {
 
 function binaryValues(op: string, x: V, y: V): V {
   switch (op) {
+    case '+':
+    case '-':
+      return arithmetic(op, x, y);
     case '==':
       return x === null || y === null ? false : equal(x, y, false);
     case '!=':
@@ -734,4 +766,258 @@ function ipv6InRange(addr: V, range: V): V {
   if (a === null || b === null || !Number.isInteger(p) || p < 0 || p > 128) return null;
   const shift = BigInt(128 - p);
   return a >> shift === b >> shift;
+}
+
+/** A timespan literal: a number and one of the units d, h, m, s ("The timespan data type"). */
+function timespanLiteral(text: string): Span {
+  const m = /^(\d+(?:\.\d+)?)(d|h|m|s)$/.exec(text);
+  if (!m) bad(`timespan literal ${text}`);
+  const unit = { d: 86400000, h: 3600000, m: 60000, s: 1000 }[m[2] as 'd' | 'h' | 'm' | 's'];
+  return new Span(Number(m[1]) * unit);
+}
+
+/** `+` and `-` on numbers, datetimes and timespans (null in, null out). */
+function arithmetic(op: '+' | '-', x: V, y: V): V {
+  if (x === null || y === null) return null;
+  const sign = op === '+' ? 1 : -1;
+  if (isNum(x) && isNum(y)) return x + sign * y;
+  if (x instanceof Date && y instanceof Span) return new Date(x.getTime() + sign * y.ms);
+  if (x instanceof Span && y instanceof Span) return new Span(x.ms + sign * y.ms);
+  if (op === '-' && x instanceof Date && y instanceof Date) return new Span(x.getTime() - y.getTime());
+  return bad(`${op} on ${typeof x} and ${typeof y}`);
+}
+
+/** One table of `evalKustoTable`: its schema and its rows (flat records, as for evalKusto). */
+export interface KustoTable {
+  readonly columns: Record<string, string>;
+  readonly rows: readonly Record<string, unknown>[];
+}
+
+/**
+ * Runs a tabular query (`let` statements, then one query) over named tables and returns the
+ * rows it outputs (datetimes as Date, timespans as { ms }). Datetime columns given as text are
+ * read as ISO 8601 instants. Throws on any operator or parameter it does not model.
+ */
+export function evalKustoTable(query: string, tables: Record<string, KustoTable>): Record<string, unknown>[] {
+  const Kn = kusto();
+  const code = Kn.KustoCode.Parse(query);
+  const diags = code.GetSyntaxDiagnostics();
+  for (let i = 0; i < diags.Count; i++) {
+    const d = diags.getItem(i);
+    if (String(d.Severity) === 'Error') throw new Error(`Kusto syntax error: ${d.Message}`);
+  }
+  const env = new Map<string, Row[]>();
+  let out: Row[] | null = null;
+  for (const st of kids(code.Syntax)) {
+    const k = kind(st);
+    if (k === 'LetStatement') {
+      const [decl, expr] = kids(st);
+      env.set(nameOf(decl), tabular(expr, env, tables));
+    } else if (k === 'ExpressionStatement') {
+      if (out) bad('more than one query statement');
+      out = tabular(kids(st)[0], env, tables);
+    } else bad(`statement ${k}`);
+  }
+  if (!out) bad('no query statement');
+  return out.map((r) =>
+    Object.fromEntries([...r.values].map(([k, v]) => [k, v instanceof Span ? { ms: v.ms } : v])),
+  );
+}
+
+function tableRows(t: KustoTable): Row[] {
+  return t.rows.map((row) => {
+    const r = rowOf(row, t.columns);
+    for (const [c, ty] of Object.entries(t.columns)) {
+      const v = r.values.get(c);
+      if (ty.toLowerCase() === 'datetime' && typeof v === 'string') {
+        const d = new Date(v);
+        if (Number.isNaN(d.getTime())) bad(`datetime ${v}`);
+        r.values.set(c, d);
+      }
+    }
+    return r;
+  });
+}
+
+const typeOfValue = (v: V, old?: string): string =>
+  typeof v === 'string'
+    ? 'string'
+    : v instanceof Date
+      ? 'datetime'
+      : v === null
+        ? (old ?? 'dynamic')
+        : 'dynamic';
+
+function tabular(n: any, env: Map<string, Row[]>, tables: Record<string, KustoTable>): Row[] {
+  const k = kind(n);
+  switch (k) {
+    case 'NameReference': {
+      const name = nameOf(n);
+      const bound = env.get(name);
+      if (bound) return bound;
+      if (!Object.prototype.hasOwnProperty.call(tables, name)) bad(`unknown table ${name}`);
+      return tableRows(tables[name]);
+    }
+    case 'ParenthesizedExpression':
+      return tabular(kids(n)[0], env, tables);
+    case 'UnionOperator': {
+      const parts = kids(n);
+      if (parts.some((p) => kind(p) === 'NamedParameter')) bad('union parameters');
+      return parts.flatMap((p) => tabular(p, env, tables));
+    }
+    case 'PipeExpression': {
+      const [src, op] = kids(n);
+      return operator(op, tabular(src, env, tables), env, tables);
+    }
+    default:
+      return bad(`unsupported tabular expression ${k}`);
+  }
+}
+
+function operator(op: any, rows: Row[], env: Map<string, Row[]>, tables: Record<string, KustoTable>): Row[] {
+  const k = kind(op);
+  switch (k) {
+    case 'FilterOperator': {
+      const pred = kids(op).filter((c) => kind(c) !== 'List');
+      return rows.filter((r) => evaluate(pred[pred.length - 1], r) === true);
+    }
+    case 'ExtendOperator':
+    case 'ProjectOperator':
+    case 'SerializeOperator': {
+      return rows.map((r, i) => {
+        const values = k === 'ProjectOperator' ? new Map<string, V>() : new Map(r.values);
+        const types: Record<string, string> = k === 'ProjectOperator' ? {} : { ...r.types };
+        for (const e of kids(op)) {
+          const ek = kind(e);
+          if (ek === 'NameReference' && k === 'ProjectOperator') {
+            const name = nameOf(e);
+            values.set(name, column(name, r));
+            types[name] = r.types[name] ?? typeOfValue(column(name, r));
+            continue;
+          }
+          if (ek !== 'SimpleNamedExpression') bad(`${k} of ${ek}`);
+          const [decl, expr] = kids(e);
+          const name = nameOf(decl);
+          let v: V;
+          if (k === 'SerializeOperator') {
+            if (kind(expr) !== 'FunctionCallExpression' || nameOf(kids(expr)[0]) !== 'row_number')
+              bad('serialize with an expression other than row_number()');
+            if (kids(kids(expr)[1]).length > 0) bad('row_number() with arguments');
+            v = i + 1;
+          } else v = evaluate(expr, r);
+          values.set(name, v);
+          types[name] = typeOfValue(v, types[name]);
+        }
+        return new Row(values, types);
+      });
+    }
+    case 'JoinOperator': {
+      const parts = kids(op);
+      let right: Row[] | null = null;
+      let keys: string[] = [];
+      let inner = false;
+      for (const p of parts) {
+        const pk = kind(p);
+        if (pk === 'NamedParameter') {
+          const text = String(p.ToString()).replace(/\s+/g, '');
+          if (text !== 'kind=inner') bad(`join parameter ${text}`);
+          inner = true;
+        } else if (pk === 'JoinOnClause') {
+          keys = kids(p).map((c) => (kind(c) === 'NameReference' ? nameOf(c) : bad(`join on ${kind(c)}`)));
+        } else right = tabular(p, env, tables);
+      }
+      // The default kind is innerunique (left keys deduplicated): only kind=inner is modelled.
+      if (!inner) bad('join without kind=inner');
+      if (!right || keys.length === 0) bad('join without a right side or keys');
+      const out: Row[] = [];
+      for (const l of rows)
+        for (const r of right) {
+          if (!keys.every((key) => equal(column(key, l), column(key, r), false) === true)) continue;
+          const values = new Map(l.values);
+          const types = { ...l.types };
+          for (const [c, v] of r.values) {
+            const name = values.has(c) ? `${c}1` : c;
+            values.set(name, v);
+            types[name] = r.types[c] ?? typeOfValue(v);
+          }
+          out.push(new Row(values, types));
+        }
+      return out;
+    }
+    case 'SummarizeOperator':
+      return summarize(op, rows);
+    default:
+      return bad(`unsupported query operator ${k}`);
+  }
+}
+
+const keyText = (v: V): string => (v instanceof Date ? `d:${v.toISOString()}` : JSON.stringify(v));
+
+function summarize(op: any, rows: Row[]): Row[] {
+  const parts = kids(op);
+  const byClause = parts.find((p) => kind(p) === 'SummarizeByClause');
+  const aggs = parts.filter((p) => kind(p) === 'SimpleNamedExpression');
+  if (parts.some((p) => !['SummarizeByClause', 'SimpleNamedExpression'].includes(kind(p))))
+    bad('summarize with an unnamed aggregate or a parameter');
+  const by = byClause
+    ? kids(byClause).map((c) => (kind(c) === 'NameReference' ? nameOf(c) : bad(`summarize by ${kind(c)}`)))
+    : [];
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const key = by.map((b) => keyText(column(b, r))).join('\u0000');
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  if (by.length === 0 && groups.size === 0) groups.set('', []);
+  const out: Row[] = [];
+  for (const g of groups.values()) {
+    const values = new Map<string, V>();
+    const types: Record<string, string> = {};
+    for (const b of by) {
+      values.set(b, column(b, g[0]));
+      types[b] = g[0].types[b] ?? 'dynamic';
+    }
+    for (const a of aggs) {
+      const [decl, expr] = kids(a);
+      if (kind(expr) !== 'FunctionCallExpression') bad(`aggregate ${kind(expr)}`);
+      const [fn, argList] = kids(expr);
+      const name = nameOf(fn);
+      const args = kids(argList);
+      const vals = (): V[] => {
+        if (args.length !== 1) bad(`${name}() with ${args.length} arguments`);
+        return g.map((r) => evaluate(args[0], r)).filter((v) => v !== null);
+      };
+      let v: V;
+      switch (name) {
+        case 'count':
+          if (args.length !== 0) bad('count() with arguments');
+          v = g.length;
+          break;
+        case 'count_distinct':
+          v = new Set(vals().map(keyText)).size;
+          break;
+        case 'sum':
+        case 'avg': {
+          const xs = vals().map((x) => (isNum(x) ? x : bad(`${name}() of a non-number`)));
+          const total = xs.reduce((p, q) => p + q, 0);
+          v = name === 'sum' ? total : xs.length === 0 ? null : total / xs.length;
+          break;
+        }
+        case 'min':
+        case 'max': {
+          const xs = vals();
+          v = xs.length === 0 ? null : xs.reduce((p, q) => (order(q, p)! < 0 === (name === 'min') ? q : p));
+          break;
+        }
+        default:
+          bad(`unsupported aggregate ${name}()`);
+      }
+      const an = nameOf(decl);
+      values.set(an, v);
+      types[an] = typeOfValue(v);
+    }
+    out.push(new Row(values, types));
+  }
+  return out;
 }

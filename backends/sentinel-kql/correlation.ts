@@ -1,0 +1,282 @@
+/**
+ * Sigma correlation rules (src/ir/correlation.ts) as one Kusto query: the referenced rules'
+ * queries (rendered by the rule renderer over their IR, each tagged `sigma_rule = "<ref>"`) in a
+ * `union`, then the aggregation over sliding windows. See docs/correlation.md.
+ *
+ * Window semantics. The specification's timespan is a sliding window. The query evaluates, for
+ * every event of a group (the anchor), the window [anchor - timespan, anchor] (both ends
+ * included) over the events of the same group, and fires when the condition holds for one of
+ * these windows. A count, distinct count or sum of non-negative values over some window of the
+ * timespan is largest on a window that ends at an event, so for `gt`/`gte` this is the sliding
+ * window itself; no `bin()` (a tumbling window misses pairs across a boundary) is used.
+ * - The window is a self-join on the group keys ("join operator", kind=inner: every pair of
+ *   matching rows, https://learn.microsoft.com/kusto/query/join-inner) kept by
+ *   `between (a .. b)` ("between operator": inclusive at both ends,
+ *   https://learn.microsoft.com/kusto/query/between-operator) and aggregated per anchor with
+ *   `summarize` ("summarize operator", https://learn.microsoft.com/kusto/query/summarize-operator);
+ *   the anchor is numbered with `serialize` + `row_number()` (https://learn.microsoft.com/kusto/query/serialize-operator,
+ *   https://learn.microsoft.com/kusto/query/row-number-function).
+ * - Distinct counts use `count_distinct()` (exact; `dcount()` is an estimate,
+ *   https://learn.microsoft.com/kusto/query/count-distinct-aggregation-function,
+ *   https://learn.microsoft.com/kusto/query/dcount-aggfunction).
+ * - temporal_ordered: from each event of the first rule, a chain of joins takes the earliest
+ *   event of the next rule at or after the previous step and within the timespan of the first
+ *   (`min()` per start); the earliest choice is optimal, so the chain exists iff a sequence does.
+ * - `union` of parenthesized subqueries (https://learn.microsoft.com/kusto/query/union-operator);
+ *   each subquery projects the same typed columns, so the union has no `_string`/`_long` splits.
+ */
+import type { CorrelationContext, ConvertContext } from '../../src/backend.js';
+import type { Bound, Correlation, CorrelatedRule } from '../../src/ir/correlation.js';
+import { Lowering } from '../../src/lowering/approximate.js';
+import { kustoMember, kustoName, kustoString } from './literal.js';
+
+/**
+ * Stable reasons of the Sentinel correlation diagnostics.
+ * - `correlation-chain`: a correlation over another correlation;
+ * - `correlation-overlap`: several referenced rules under an aggregation that counts events
+ *   (an event matched by two of them is a row of each rule's query in the union);
+ * - `correlation-percentile`: value_percentile (the specification does not say which percentile);
+ * - `correlation-condition`: a condition the type cannot take;
+ * - `correlation-field`: a group-by or condition field that is not a column of a rule's table.
+ */
+export type CorrelationReason =
+  | 'correlation-chain'
+  | 'correlation-overlap'
+  | 'correlation-percentile'
+  | 'correlation-condition'
+  | 'correlation-field';
+
+/** What the correlation renderer needs of the rule backend (index.ts gives them; no import cycle). */
+export interface RuleRenderer {
+  /** The rule's query (`Table | ... | where ...`), as for a plain rule; [] when it has none (reported). */
+  convert(ctx: ConvertContext): string[];
+  /** The rule's table and its columns (null: unknown schema), or null when it has no table. */
+  table(ctx: ConvertContext): { table: string; columns: Readonly<Record<string, string>> | null } | null;
+}
+
+/** A Kusto timespan literal for whole seconds, in the largest unit that divides it. */
+export function kustoTimespan(seconds: number): string {
+  for (const [unit, n] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const)
+    if (seconds % n === 0) return `${seconds / n}${unit}`;
+  return `${seconds}s`;
+}
+
+const OPS: Readonly<Record<Bound['op'], string>> = {
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+  eq: '==',
+  neq: '!=',
+};
+
+function numberLiteral(n: number): string {
+  // A Kusto long literal, or a real literal with its decimals ("Scalar data types").
+  return Number.isInteger(n) ? String(n) : `real(${String(n)})`;
+}
+
+function conditionOf(column: string, bounds: readonly Bound[]): string {
+  return bounds.map((b) => `${column} ${OPS[b.op]} ${numberLiteral(b.value)}`).join(' and ');
+}
+
+/** A field of a rule's table as a Kusto expression and whether it is a string column. */
+function fieldExpr(
+  field: string,
+  columns: Readonly<Record<string, string>> | null,
+): { expr: string; type: string } | null {
+  if (!columns) return { expr: kustoName(field), type: 'unknown' };
+  if (Object.prototype.hasOwnProperty.call(columns, field))
+    return { expr: kustoName(field), type: columns[field].toLowerCase() };
+  const dot = field.indexOf('.');
+  if (dot > 0 && columns[field.slice(0, dot)]?.toLowerCase() === 'dynamic')
+    return {
+      expr:
+        kustoName(field.slice(0, dot)) +
+        field
+          .slice(dot + 1)
+          .split('.')
+          .map(kustoMember)
+          .join(''),
+      type: 'dynamic',
+    };
+  return null;
+}
+
+const GROUP = (i: number) => `sigma_g${i}`;
+
+export function convertCorrelation(ctx: CorrelationContext, rules: RuleRenderer): string[] {
+  const c = ctx.correlation;
+  const lowering = new Lowering<CorrelationReason>(ctx.sink);
+  const at = c.rule.pos;
+  const nested = c.rules.find((r): r is Correlation => r.kind === 'correlation');
+  if (nested) {
+    lowering.unsupported(
+      at,
+      `correlation over another correlation ('${nested.rule.name ?? nested.rule.id ?? nested.rule.title}'): the Sentinel target renders one level of correlation`,
+      'correlation-chain',
+    );
+    return [];
+  }
+  const refs = c.rules as readonly CorrelatedRule[];
+  if (c.type === 'value_percentile') {
+    lowering.unsupported(
+      at,
+      'value_percentile: the specification names no percentile and its example compares a share of events, so no Kusto percentile() call says what the rule means',
+      'correlation-percentile',
+    );
+    return [];
+  }
+  const counting = c.type === 'event_count' || c.type === 'value_sum' || c.type === 'value_avg';
+  if (counting && refs.length > 1) {
+    // union keeps one row per rule that matches an event: an event matched by two rules counts twice.
+    const widening =
+      c.type === 'event_count' && c.condition.bounds.every((b) => b.op === 'gt' || b.op === 'gte');
+    if (!widening) {
+      lowering.unsupported(
+        at,
+        `${c.type} over ${refs.length} rules: an event that matches two of them is counted once per rule in the union of their queries, which changes the ${c.type === 'event_count' ? 'count' : 'aggregate'} in either direction`,
+        'correlation-overlap',
+      );
+      return [];
+    }
+    lowering.report(
+      at,
+      'correlation-overlap',
+      `event_count over ${refs.length} rules: an event that matches two of them is counted once per rule in the union of their queries, so the query may fire on fewer events than the condition asks`,
+      'wider',
+    );
+  }
+  if (c.type === 'temporal_ordered' && c.condition.bounds.length > 0) {
+    lowering.unsupported(
+      at,
+      'temporal_ordered with a condition: the specification defines the ordered sequence of all the rules only',
+      'correlation-condition',
+    );
+    return [];
+  }
+  if (c.type === 'temporal_ordered' && new Set(refs.map((r) => r.ref)).size !== refs.length) {
+    lowering.unsupported(at, 'temporal_ordered naming one rule twice', 'correlation-condition');
+    return [];
+  }
+
+  // One subquery per referenced rule: its own query, then the columns the aggregation reads.
+  const subqueries: string[] = [];
+  for (const [i, r] of refs.entries()) {
+    const rctx: ConvertContext = {
+      rule: r.rule,
+      ir: r.ir,
+      state: r.state,
+      sink: ctx.sink,
+      options: ctx.options,
+    };
+    const q = rules.convert(rctx);
+    const t = rules.table(rctx);
+    if (q.length !== 1 || !t) return [];
+    const cols: string[] = ['TimeGenerated', `sigma_rule = ${kustoString(r.ref)}`];
+    const filters: string[] = [];
+    for (const [g, f] of c.groupBy.entries()) {
+      const e = fieldExpr(f.perRule[i], t.columns);
+      if (!e) return noField(lowering, at, f.perRule[i], t.table);
+      // Group keys as text: the same key type in every subquery (tostring(null) is "").
+      cols.push(`${GROUP(g)} = ${e.type === 'string' ? e.expr : `tostring(${e.expr})`}`);
+    }
+    if (c.groupBy.length === 0) cols.push(`${GROUP(0)} = ""`);
+    const vf = c.condition.field;
+    if (vf && c.type !== 'event_count' && c.type !== 'temporal' && c.type !== 'temporal_ordered') {
+      const e = fieldExpr(vf.perRule[i], t.columns);
+      if (!e) return noField(lowering, at, vf.perRule[i], t.table);
+      if (c.type === 'value_count') {
+        // A missing value is no value; a string column has none ("" is its missing value, and is counted).
+        if (e.type !== 'string') filters.push(`isnotnull(${e.expr})`);
+        cols.push(`sigma_value = ${e.type === 'string' ? e.expr : `tostring(${e.expr})`}`);
+      } else cols.push(`sigma_value = toreal(${e.expr})`);
+    }
+    const where = filters.length > 0 ? `\n| where ${filters.join(' and ')}` : '';
+    subqueries.push(`(${q[0]}${where}\n| project ${cols.join(', ')})`);
+  }
+  const keys = (c.groupBy.length === 0 ? [0] : c.groupBy.map((_, g) => g)).map(GROUP);
+  const span = kustoTimespan(c.timespanSeconds);
+  const head = `let sigma_events = union\n${subqueries.map((s) => indent(s)).join(',\n')};\n`;
+
+  if (c.type === 'temporal_ordered') {
+    const lines = [
+      `sigma_events`,
+      `| where sigma_rule == ${kustoString(refs[0].ref)}`,
+      `| project ${keys.join(', ')}, sigma_start = TimeGenerated, sigma_step = TimeGenerated`,
+      `| serialize sigma_anchor = row_number()`,
+    ];
+    for (const r of refs.slice(1))
+      lines.push(
+        `| join kind=inner (sigma_events | where sigma_rule == ${kustoString(r.ref)} | project ${keys.join(', ')}, sigma_next = TimeGenerated) on ${keys.join(', ')}`,
+        `| where sigma_next >= sigma_step and sigma_next <= sigma_start + ${span}`,
+        `| summarize sigma_step = min(sigma_next) by sigma_anchor, sigma_start, ${keys.join(', ')}`,
+      );
+    lines.push(`| project TimeGenerated = sigma_step, sigma_start, ${keys.join(', ')}`);
+    return [head + lines.join('\n')];
+  }
+
+  let agg: string;
+  let bounds = c.condition.bounds;
+  switch (c.type) {
+    case 'event_count':
+      agg = 'count()';
+      break;
+    case 'value_count':
+      agg = 'count_distinct(sigma_value_in)';
+      break;
+    case 'temporal':
+      agg = 'count_distinct(sigma_rule_in)';
+      // No condition: every referenced rule (distinct references) in the window.
+      if (bounds.length === 0) bounds = [{ op: 'gte', value: new Set(refs.map((r) => r.ref)).size }];
+      break;
+    case 'value_sum':
+      agg = 'sum(sigma_value_in)';
+      break;
+    case 'value_avg':
+      agg = 'avg(sigma_value_in)';
+      break;
+    default:
+      return [];
+  }
+  if (bounds.length === 0) {
+    lowering.unsupported(at, `${c.type} without a condition`, 'correlation-condition');
+    return [];
+  }
+  const inner = ['sigma_time = TimeGenerated', 'sigma_rule_in = sigma_rule'];
+  if (c.type !== 'event_count' && c.type !== 'temporal') inner.push('sigma_value_in = sigma_value');
+  const lines = [
+    `sigma_events`,
+    `| serialize sigma_anchor = row_number()`,
+    `| join kind=inner (sigma_events | project ${keys.join(', ')}, ${inner.join(', ')}) on ${keys.join(', ')}`,
+    `| where sigma_time between ((TimeGenerated - ${span}) .. TimeGenerated)`,
+    `| summarize sigma_value = ${agg} by sigma_anchor, TimeGenerated, ${keys.join(', ')}`,
+    `| where ${conditionOf('sigma_value', bounds)}`,
+    `| project TimeGenerated, ${keys.join(', ')}, sigma_value`,
+  ];
+  return [head + lines.join('\n')];
+}
+
+function indent(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => '    ' + l)
+    .join('\n');
+}
+
+function noField(
+  lowering: Lowering<CorrelationReason>,
+  at: CorrelationContext['correlation']['rule']['pos'],
+  field: string,
+  table: string,
+): [] {
+  lowering.sink.error(
+    'unmapped-field',
+    `correlation field '${field}' is not a column of ${table}: the query would not run (map the field with a pipeline or an alias)`,
+    at,
+  );
+  return [];
+}

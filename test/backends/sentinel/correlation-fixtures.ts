@@ -1,0 +1,364 @@
+/**
+ * Correlations built by hand from plain rules' IR (until the loader of correlation documents
+ * lands): the referenced rules go through the backend's pipelines as `convertLoaded` does, and
+ * the Correlation value is written as src/ir/correlation.ts defines it. Shared by the Sentinel
+ * and Elastic correlation suites.
+ */
+import type { Backend } from '../../../src/backend.js';
+import { loadRuleFromText } from '../../../src/convert.js';
+import { DiagnosticSink } from '../../../src/diagnostics.js';
+import type { Bound, Correlation, CorrelatedRule, CorrelationType } from '../../../src/ir/correlation.js';
+import { runPasses } from '../../../src/lowering/passes.js';
+import { applyPipelines, resolvePipeline } from '../../../src/pipeline/index.js';
+import { ruleText } from '../../support/convert.js';
+
+/** Windows Security rules by EventID (Sigma logsource product: windows, service: security). */
+export const EVENT_IDS = { failed: 4625, success: 4624, special: 4672 } as const;
+export type RuleName = keyof typeof EVENT_IDS;
+
+export function securityRule(name: RuleName, backend: Backend, pipelines: readonly string[]): CorrelatedRule {
+  const text = ruleText(`  selection:\n    EventID: ${EVENT_IDS[name]}\n  condition: selection`, {
+    logsource: '  product: windows\n  service: security',
+    extra: `name: ${name}\n`,
+  });
+  const loaded = loadRuleFromText(text, `${name}.yml`);
+  if (!loaded.rule || !loaded.ir) throw new Error(`rule ${name} did not load`);
+  const sink = new DiagnosticSink(`${name}.yml`);
+  const out = applyPipelines(
+    pipelines.map((p) => resolvePipeline(p, backend)),
+    loaded.rule,
+    loaded.ir,
+    sink,
+  );
+  if (sink.hasErrors) throw new Error(`rule ${name}: ${sink.list.map((d) => d.message).join('; ')}`);
+  return {
+    kind: 'rule',
+    ref: name,
+    rule: out.rule,
+    ir: runPasses(out.ir, backend.capabilities),
+    state: out.state,
+  };
+}
+
+export interface CorrelationSpec {
+  readonly type: CorrelationType;
+  readonly rules: readonly RuleName[];
+  /** Group-by fields, the same name in every rule's events. */
+  readonly groupBy: readonly string[];
+  readonly timespanSeconds: number;
+  readonly field?: string;
+  readonly bounds: readonly Bound[];
+}
+
+export function correlationOf(
+  spec: CorrelationSpec,
+  backend: Backend,
+  pipelines: readonly string[],
+): Correlation {
+  const loaded = loadRuleFromText(
+    ruleText('  selection:\n    x: 1\n  condition: selection', {
+      id: '22222222-2222-4222-8222-222222222222',
+    }),
+    'corr.yml',
+  );
+  const rules = spec.rules.map((r) => securityRule(r, backend, pipelines));
+  const per = (f: string) => ({ name: f, perRule: rules.map(() => f) });
+  return {
+    kind: 'correlation',
+    type: spec.type,
+    rule: { ...loaded.rule!, type: 'correlation', title: `correlation ${spec.type}` },
+    rules,
+    groupBy: spec.groupBy.map(per),
+    timespanSeconds: spec.timespanSeconds,
+    condition: { ...(spec.field ? { field: per(spec.field) } : {}), bounds: spec.bounds },
+    generate: false,
+  };
+}
+
+/** One event of a scenario: which rule's EventID, seconds after the start, and its fields. */
+export interface ScenarioEvent {
+  readonly rule: RuleName;
+  readonly at: number;
+  readonly fields: Readonly<Record<string, string | number>>;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly events: readonly ScenarioEvent[];
+  /** The verdict, written by hand from the specification (a sliding window of the timespan). */
+  readonly fires: boolean;
+}
+
+export interface TypeCase {
+  readonly spec: CorrelationSpec;
+  readonly scenarios: readonly Scenario[];
+}
+
+const START = Date.parse('2026-03-01T10:00:00Z');
+export const timeOf = (at: number): string => new Date(START + at * 1000).toISOString();
+
+const ev = (rule: RuleName, at: number, fields: Record<string, string | number>): ScenarioEvent => ({
+  rule,
+  at,
+  fields,
+});
+const alice = { TargetUserName: 'alice' };
+const bob = { TargetUserName: 'bob' };
+
+/**
+ * Every correlation type with events that do and do not trigger: exactly at the threshold, one
+ * second outside the span, wrong order, another group, and a pair across a clock-minute
+ * boundary (which a tumbling `bin()` of the timespan would split). Timespan 60 s throughout.
+ * The semantics (docs/correlation.md): the window [t - timespan, t] ending at each event t of a
+ * group, both ends included; the correlation fires when the condition holds for one of them.
+ */
+export const TYPE_CASES: Readonly<Record<string, TypeCase>> = {
+  event_count: {
+    spec: {
+      type: 'event_count',
+      rules: ['failed'],
+      groupBy: ['TargetUserName'],
+      timespanSeconds: 60,
+      bounds: [{ op: 'gte', value: 3 }],
+    },
+    scenarios: [
+      {
+        name: 'three within exactly the span',
+        events: [ev('failed', 0, alice), ev('failed', 30, alice), ev('failed', 60, alice)],
+        fires: true,
+      },
+      {
+        name: 'third one second outside the span',
+        events: [ev('failed', 0, alice), ev('failed', 30, alice), ev('failed', 61, alice)],
+        fires: false,
+      },
+      {
+        name: 'two only (below the threshold)',
+        events: [ev('failed', 0, alice), ev('failed', 30, alice)],
+        fires: false,
+      },
+      {
+        name: 'third in another group',
+        events: [ev('failed', 0, alice), ev('failed', 30, alice), ev('failed', 40, bob)],
+        fires: false,
+      },
+      {
+        name: 'across a minute boundary',
+        events: [ev('failed', 50, alice), ev('failed', 70, alice), ev('failed', 100, alice)],
+        fires: true,
+      },
+      {
+        name: 'another rule does not count',
+        events: [ev('failed', 0, alice), ev('failed', 30, alice), ev('success', 40, alice)],
+        fires: false,
+      },
+    ],
+  },
+  value_count: {
+    spec: {
+      type: 'value_count',
+      rules: ['failed'],
+      groupBy: ['TargetUserName'],
+      timespanSeconds: 60,
+      field: 'IpAddress',
+      bounds: [{ op: 'gte', value: 2 }],
+    },
+    scenarios: [
+      {
+        name: 'two addresses at exactly the span',
+        events: [
+          ev('failed', 0, { ...alice, IpAddress: '10.0.0.1' }),
+          ev('failed', 60, { ...alice, IpAddress: '10.0.0.2' }),
+        ],
+        fires: true,
+      },
+      {
+        name: 'one second outside the span',
+        events: [
+          ev('failed', 0, { ...alice, IpAddress: '10.0.0.1' }),
+          ev('failed', 61, { ...alice, IpAddress: '10.0.0.2' }),
+        ],
+        fires: false,
+      },
+      {
+        name: 'the same address twice',
+        events: [
+          ev('failed', 0, { ...alice, IpAddress: '10.0.0.1' }),
+          ev('failed', 10, { ...alice, IpAddress: '10.0.0.1' }),
+        ],
+        fires: false,
+      },
+      {
+        name: 'second address in another group',
+        events: [
+          ev('failed', 0, { ...alice, IpAddress: '10.0.0.1' }),
+          ev('failed', 10, { ...bob, IpAddress: '10.0.0.2' }),
+        ],
+        fires: false,
+      },
+    ],
+  },
+  temporal: {
+    spec: {
+      type: 'temporal',
+      rules: ['failed', 'success'],
+      groupBy: ['TargetUserName'],
+      timespanSeconds: 60,
+      bounds: [],
+    },
+    scenarios: [
+      {
+        name: 'both at exactly the span',
+        events: [ev('failed', 0, alice), ev('success', 60, alice)],
+        fires: true,
+      },
+      {
+        name: 'both, reverse order',
+        events: [ev('success', 0, alice), ev('failed', 30, alice)],
+        fires: true,
+      },
+      {
+        name: 'one second outside the span',
+        events: [ev('failed', 0, alice), ev('success', 61, alice)],
+        fires: false,
+      },
+      {
+        name: 'the other rule in another group',
+        events: [ev('failed', 0, alice), ev('success', 10, bob)],
+        fires: false,
+      },
+      { name: 'one rule twice', events: [ev('failed', 0, alice), ev('failed', 10, alice)], fires: false },
+    ],
+  },
+  temporal_ordered: {
+    spec: {
+      type: 'temporal_ordered',
+      rules: ['failed', 'success', 'special'],
+      groupBy: ['TargetUserName'],
+      timespanSeconds: 60,
+      bounds: [],
+    },
+    scenarios: [
+      {
+        name: 'in order, last at exactly the span',
+        events: [ev('failed', 0, alice), ev('success', 30, alice), ev('special', 60, alice)],
+        fires: true,
+      },
+      {
+        name: 'in order, one second outside the span',
+        events: [ev('failed', 0, alice), ev('success', 30, alice), ev('special', 61, alice)],
+        fires: false,
+      },
+      {
+        name: 'wrong order',
+        events: [ev('success', 0, alice), ev('failed', 10, alice), ev('special', 20, alice)],
+        fires: false,
+      },
+      {
+        name: 'a step in another group',
+        events: [ev('failed', 0, alice), ev('success', 10, bob), ev('special', 20, alice)],
+        fires: false,
+      },
+      {
+        name: 'a later first step starts the sequence',
+        events: [
+          ev('failed', 0, alice),
+          ev('failed', 40, alice),
+          ev('success', 70, alice),
+          ev('special', 100, alice),
+        ],
+        fires: true,
+      },
+      {
+        name: 'an earlier second step does not count',
+        events: [
+          ev('success', 0, alice),
+          ev('failed', 10, alice),
+          ev('special', 20, alice),
+          ev('success', 30, alice),
+        ],
+        fires: false,
+      },
+    ],
+  },
+  value_sum: {
+    spec: {
+      type: 'value_sum',
+      rules: ['failed'],
+      groupBy: ['TargetUserName'],
+      timespanSeconds: 60,
+      field: 'LogonType',
+      bounds: [{ op: 'gt', value: 10 }],
+    },
+    scenarios: [
+      {
+        name: 'sum above the threshold within the span',
+        events: [
+          ev('failed', 0, { ...alice, LogonType: 3 }),
+          ev('failed', 30, { ...alice, LogonType: 3 }),
+          ev('failed', 60, { ...alice, LogonType: 5 }),
+        ],
+        fires: true,
+      },
+      {
+        name: 'sum exactly at the threshold (gt)',
+        events: [
+          ev('failed', 0, { ...alice, LogonType: 3 }),
+          ev('failed', 30, { ...alice, LogonType: 3 }),
+          ev('failed', 60, { ...alice, LogonType: 4 }),
+        ],
+        fires: false,
+      },
+      {
+        name: 'one second outside the span',
+        events: [
+          ev('failed', 0, { ...alice, LogonType: 3 }),
+          ev('failed', 30, { ...alice, LogonType: 3 }),
+          ev('failed', 61, { ...alice, LogonType: 5 }),
+        ],
+        fires: false,
+      },
+      {
+        name: 'part in another group',
+        events: [
+          ev('failed', 0, { ...alice, LogonType: 3 }),
+          ev('failed', 30, { ...bob, LogonType: 3 }),
+          ev('failed', 60, { ...alice, LogonType: 5 }),
+        ],
+        fires: false,
+      },
+    ],
+  },
+  value_avg: {
+    spec: {
+      type: 'value_avg',
+      rules: ['failed'],
+      groupBy: ['TargetUserName'],
+      timespanSeconds: 60,
+      field: 'LogonType',
+      bounds: [{ op: 'lt', value: 3 }],
+    },
+    scenarios: [
+      {
+        name: 'average exactly at the threshold (lt) in every window',
+        events: [ev('failed', 0, { ...alice, LogonType: 6 }), ev('failed', 60, { ...alice, LogonType: 0 })],
+        fires: false,
+      },
+      {
+        name: 'the second event one second outside the span is a window of its own',
+        events: [ev('failed', 0, { ...alice, LogonType: 6 }), ev('failed', 61, { ...alice, LogonType: 0 })],
+        fires: true,
+      },
+      {
+        name: 'average below within the span',
+        events: [ev('failed', 0, { ...alice, LogonType: 5 }), ev('failed', 30, { ...alice, LogonType: 0 })],
+        fires: true,
+      },
+      {
+        name: 'high values only',
+        events: [ev('failed', 0, { ...alice, LogonType: 5 }), ev('failed', 30, { ...bob, LogonType: 4 })],
+        fires: false,
+      },
+    ],
+  },
+};

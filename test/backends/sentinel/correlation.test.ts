@@ -1,0 +1,161 @@
+/**
+ * Sentinel correlation queries (backends/sentinel-kql/correlation.ts): every type binds in
+ * Microsoft's analyzer against the declared table schemas, and on event streams that do and do
+ * not trigger the query's rows agree with the verdict written from the specification
+ * (correlation-fixtures.ts), through the Kusto interpreter (test/support/eval-kusto.ts).
+ */
+import { sentinelBackend } from '../../../backends/sentinel-kql/index.js';
+import { kustoTimespan } from '../../../backends/sentinel-kql/correlation.js';
+import type { CorrelationContext } from '../../../src/backend.js';
+import { DiagnosticSink } from '../../../src/diagnostics.js';
+import type { Correlation } from '../../../src/ir/correlation.js';
+import { evalKustoTable } from '../../support/eval-kusto.js';
+import { bindKusto } from '../../support/kusto.js';
+import tablesJson from '../../../backends/sentinel-kql/data/tables.json' with { type: 'json' };
+import {
+  EVENT_IDS,
+  TYPE_CASES,
+  correlationOf,
+  timeOf,
+  type CorrelationSpec,
+  type Scenario,
+} from './correlation-fixtures.js';
+
+const TABLES = tablesJson as Record<string, Record<string, string>>;
+const PIPELINES = ['sentinel'];
+
+function convert(c: Correlation): { queries: string[]; sink: DiagnosticSink } {
+  const sink = new DiagnosticSink('corr.yml');
+  const ctx: CorrelationContext = { correlation: c, sink, options: {} };
+  return { queries: sentinelBackend.convertCorrelation!(ctx), sink };
+}
+
+function convertSpec(spec: CorrelationSpec): { queries: string[]; sink: DiagnosticSink } {
+  return convert(correlationOf(spec, sentinelBackend, PIPELINES));
+}
+
+/** The scenario's events as SecurityEvent rows (Microsoft Learn, "SecurityEvent table": EventID int, TimeGenerated datetime). */
+function rowsOf(s: Scenario): Record<string, unknown>[] {
+  return s.events.map((e) => ({ TimeGenerated: timeOf(e.at), EventID: EVENT_IDS[e.rule], ...e.fields }));
+}
+
+function fires(query: string, s: Scenario): boolean {
+  const out = evalKustoTable(query, { SecurityEvent: { columns: TABLES.SecurityEvent, rows: rowsOf(s) } });
+  return out.length > 0;
+}
+
+describe('sentinel correlation: every type against the specification verdicts', () => {
+  for (const [type, tc] of Object.entries(TYPE_CASES)) {
+    describe(type, () => {
+      const { queries, sink } = convertSpec(tc.spec);
+      it('converts exactly and binds', () => {
+        expect(sink.list).toEqual([]);
+        expect(queries).toHaveLength(1);
+        expect(bindKusto(queries[0], TABLES).errors).toEqual([]);
+        expect(queries[0]).not.toMatch(/\bbin\(/);
+      });
+      for (const s of tc.scenarios)
+        it(`${s.fires ? 'fires' : 'does not fire'}: ${s.name}`, () => {
+          expect(fires(queries[0], s)).toBe(s.fires);
+        });
+    });
+  }
+});
+
+describe('sentinel correlation: the query text', () => {
+  it('event_count: union of the tagged rule query, self-join over the sliding window, summarize', () => {
+    const { queries } = convertSpec(TYPE_CASES.event_count.spec);
+    expect(queries[0]).toBe(
+      [
+        'let sigma_events = union',
+        '    (SecurityEvent',
+        '    | where EventID == 4625',
+        '    | project TimeGenerated, sigma_rule = "failed", sigma_g0 = TargetUserName);',
+        'sigma_events',
+        '| serialize sigma_anchor = row_number()',
+        '| join kind=inner (sigma_events | project sigma_g0, sigma_time = TimeGenerated, sigma_rule_in = sigma_rule) on sigma_g0',
+        '| where sigma_time between ((TimeGenerated - 1m) .. TimeGenerated)',
+        '| summarize sigma_value = count() by sigma_anchor, TimeGenerated, sigma_g0',
+        '| where sigma_value >= 3',
+        '| project TimeGenerated, sigma_g0, sigma_value',
+      ].join('\n'),
+    );
+  });
+
+  it('no group-by: one group', () => {
+    const spec = { ...TYPE_CASES.event_count.spec, groupBy: [] };
+    const { queries } = convertSpec(spec);
+    expect(queries[0]).toContain('sigma_g0 = ""');
+    expect(bindKusto(queries[0], TABLES).errors).toEqual([]);
+    const s = TYPE_CASES.event_count.scenarios.find((x) => x.name === 'third in another group')!;
+    // Without a group the third event (bob) counts.
+    expect(fires(queries[0], s)).toBe(true);
+  });
+
+  it('a range condition is a conjunction', () => {
+    const { queries } = convertSpec({
+      ...TYPE_CASES.event_count.spec,
+      bounds: [
+        { op: 'gt', value: 1 },
+        { op: 'lte', value: 2 },
+      ],
+    });
+    expect(queries[0]).toContain('| where sigma_value > 1 and sigma_value <= 2');
+    const two = TYPE_CASES.event_count.scenarios.find((x) => x.name === 'two only (below the threshold)')!;
+    expect(fires(queries[0], two)).toBe(true);
+  });
+
+  it('timespans in the largest whole unit', () => {
+    expect([kustoTimespan(90), kustoTimespan(600), kustoTimespan(7200), kustoTimespan(172800)]).toEqual([
+      '90s',
+      '10m',
+      '2h',
+      '2d',
+    ]);
+  });
+});
+
+describe('sentinel correlation: labels', () => {
+  it('event_count gte over two rules is approximate (an event matching both counts twice), wider', () => {
+    const { queries, sink } = convertSpec({ ...TYPE_CASES.event_count.spec, rules: ['failed', 'success'] });
+    expect(queries).toHaveLength(1);
+    expect(sink.list.map((d) => [d.code, d.reason, d.direction])).toEqual([
+      ['approximation', 'correlation-overlap', 'wider'],
+    ]);
+  });
+
+  it('value_sum over two rules is refused (the sum changes in either direction)', () => {
+    const { queries, sink } = convertSpec({ ...TYPE_CASES.value_sum.spec, rules: ['failed', 'success'] });
+    expect(queries).toEqual([]);
+    expect(sink.list.map((d) => [d.code, d.reason])).toEqual([
+      ['unsupported-construct', 'correlation-overlap'],
+    ]);
+  });
+
+  it('value_percentile is refused with its reason', () => {
+    const { queries, sink } = convertSpec({ ...TYPE_CASES.value_sum.spec, type: 'value_percentile' });
+    expect(queries).toEqual([]);
+    expect(sink.list.map((d) => [d.code, d.reason])).toEqual([
+      ['unsupported-construct', 'correlation-percentile'],
+    ]);
+  });
+
+  it('a correlation over a correlation is refused', () => {
+    const inner = correlationOf(TYPE_CASES.event_count.spec, sentinelBackend, PIPELINES);
+    const outer: Correlation = {
+      ...correlationOf(TYPE_CASES.temporal.spec, sentinelBackend, PIPELINES),
+      rules: [inner],
+    };
+    const { queries, sink } = convert(outer);
+    expect(queries).toEqual([]);
+    expect(sink.list.map((d) => [d.code, d.reason])).toEqual([
+      ['unsupported-construct', 'correlation-chain'],
+    ]);
+  });
+
+  it('a group-by field that is not a column is an error', () => {
+    const { queries, sink } = convertSpec({ ...TYPE_CASES.event_count.spec, groupBy: ['NoSuchColumn'] });
+    expect(queries).toEqual([]);
+    expect(sink.list.map((d) => d.code)).toEqual(['unmapped-field']);
+  });
+});
