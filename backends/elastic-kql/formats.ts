@@ -11,6 +11,7 @@ import { targetBoolean, targetList } from '../../src/settings.js';
 import { attackData, attackTags, type AttackData } from '../common/attack.js';
 import { formatTemplates } from '../common/files.js';
 import { sha256Hex } from '../common/sha256.js';
+import type { ThresholdRule } from './correlation.js';
 
 const template = formatTemplates(Handlebars, 'elastic', { strict: true });
 
@@ -144,6 +145,11 @@ export function detectionRules(result: RuleResult): object[] {
   }));
 }
 
+/** A detection rule completed by a correlation's threshold rule definition (type, query, threshold, schedule). */
+function thresholdRule(base: object, definition: string): object {
+  return { ...base, ...(JSON.parse(definition) as ThresholdRule) };
+}
+
 export const formats: Readonly<Record<string, OutputFormat>> & { readonly default: OutputFormat } = {
   default: {
     description: 'KQL queries, one per line (for the Kibana search bar)',
@@ -151,6 +157,12 @@ export const formats: Readonly<Record<string, OutputFormat>> & { readonly defaul
   },
   'detection-rule': {
     description: 'Kibana Security detection rules (custom query, KQL), NDJSON for Import rules',
-    rule: (r) => template('detection-rule')({ rules: detectionRules(r).map((x) => JSON.stringify(x)) }),
+    rule: (r) =>
+      template('detection-rule')({
+        rules: detectionRules(r).map((x, i) =>
+          // A correlation's query is its threshold rule definition (correlation.ts).
+          JSON.stringify(r.rule?.type === 'correlation' ? thresholdRule(x, r.queries[i]) : x),
+        ),
+      }),
   },
 };

@@ -5,11 +5,12 @@
  */
 import type { Backend, ConvertContext } from '../../src/backend.js';
 import { Lowering } from '../../src/lowering/approximate.js';
+import { convertCorrelation } from './correlation.js';
 import { formats } from './formats.js';
 import { lowerNode, type CaseMode, type LowerEnv } from './lower.js';
 import { domainSplitOf, lowercaseFields, pipelines, widenFieldsOf } from './pipelines.js';
 import { SETTINGS } from './settings.js';
-import { targetNumber, targetOf, targetString } from '../../src/settings.js';
+import { targetList, targetNumber, targetOf, targetString } from '../../src/settings.js';
 import { clauses, render, simplify } from './tree.js';
 
 const CASE_MODES: readonly CaseMode[] = ['widen', 'caseless'];
@@ -69,4 +70,12 @@ export const elasticBackend: Backend = {
   // The exact regex-to-wildcard rewrite is shared; inexact forms are approximated in lower.ts.
   capabilities: { regexAsWildcard: true },
   convert,
+  convertCorrelation: (ctx) =>
+    convertCorrelation(ctx, {
+      convert,
+      index: (c) => {
+        const t = targetOf(c, SETTINGS);
+        return (t && targetList(t, 'index')) ?? [];
+      },
+    }),
 };

@@ -35,7 +35,7 @@ import { kustoMember, kustoName, kustoString } from './literal.js';
  * - `correlation-chain`: a correlation over another correlation;
  * - `correlation-overlap`: several referenced rules under an aggregation that counts events
  *   (an event matched by two of them is a row of each rule's query in the union);
- * - `correlation-percentile`: value_percentile (the specification does not say which percentile);
+ * - `correlation-percentile`: value_percentile (Kusto's percentile() is an estimate);
  * - `correlation-condition`: a condition the type cannot take;
  * - `correlation-field`: a group-by or condition field that is not a column of a rule's table.
  */
@@ -125,7 +125,11 @@ export function convertCorrelation(ctx: CorrelationContext, rules: RuleRenderer)
   if (c.type === 'value_percentile') {
     lowering.unsupported(
       at,
-      'value_percentile: the specification names no percentile and its example compares a share of events, so no Kusto percentile() call says what the rule means',
+      // "percentile() calculates an estimate for the specified nearest-rank percentile ... The
+      // accuracy depends on the density of population in the region of the percentile"
+      // (https://learn.microsoft.com/kusto/query/percentiles-aggregation-function): off in
+      // either direction, so no sound label.
+      `value_percentile: Kusto's percentile() is an estimate whose error can go either way, so the query could miss windows the rule matches`,
       'correlation-percentile',
     );
     return [];

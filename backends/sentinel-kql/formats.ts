@@ -175,6 +175,7 @@ export const analyticsRuleFormat: OutputFormat = {
       fields: fields.map(([identifier, column]) => ({ identifier, column })),
     }));
     const frequency = targetString(r.target, 'queryFrequency')!;
+    const period = targetString(r.target, 'queryPeriod') ?? frequency;
     return template('analytics-rule')({
       id: rule?.id ?? '',
       name: rule?.title ?? '',
@@ -183,7 +184,7 @@ export const analyticsRuleFormat: OutputFormat = {
       connector: CONNECTORS[settingsTable],
       table: settingsTable,
       frequency: yamlString(frequency),
-      period: yamlString(targetString(r.target, 'queryPeriod') ?? frequency),
+      period: yamlString(rule?.type === 'correlation' ? correlationPeriod(rule, frequency, period) : period),
       tactics,
       techniques,
       query: r.queries.join('\n'),
@@ -191,3 +192,33 @@ export const analyticsRuleFormat: OutputFormat = {
     });
   },
 };
+
+/** A duration as `5m`/`1h`/`1d` or ISO 8601 (`PT5M`, `P1D`) in seconds; undefined when neither. */
+export function durationSeconds(text: string): number | undefined {
+  const short = /^(\d+)([smhd])$/.exec(text);
+  if (short) return Number(short[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[short[2] as 's' | 'm' | 'h' | 'd'];
+  const iso = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text);
+  if (!iso || text === 'P' || text.endsWith('T')) return undefined;
+  const [d, h, m, sec] = iso.slice(1).map((x) => Number(x ?? 0));
+  return d * 86400 + h * 3600 + m * 60 + sec;
+}
+
+/**
+ * A correlation's queryPeriod: every window of the timespan that ends in the last queryFrequency
+ * must lie inside the data the run reads, so at least queryFrequency + timespan (whole minutes
+ * up); a longer queryPeriod given by the settings stays.
+ */
+function correlationPeriod(
+  rule: { readonly custom: Readonly<Record<string, unknown>> },
+  frequency: string,
+  period: string,
+): string {
+  const section = rule.custom.correlation as { timespan?: unknown } | undefined;
+  const span = typeof section?.timespan === 'string' ? durationSeconds(section.timespan) : undefined;
+  const f = durationSeconds(frequency);
+  const p = durationSeconds(period);
+  if (span === undefined || f === undefined || p === undefined) return period;
+  const need = Math.ceil((f + span) / 60) * 60;
+  if (p >= need) return period;
+  return need % 86400 === 0 ? `${need / 86400}d` : need % 3600 === 0 ? `${need / 3600}h` : `${need / 60}m`;
+}

@@ -6,7 +6,9 @@
  */
 import { sentinelBackend } from '../../../backends/sentinel-kql/index.js';
 import { kustoTimespan } from '../../../backends/sentinel-kql/correlation.js';
-import type { CorrelationContext } from '../../../src/backend.js';
+import type { CorrelationContext, RuleResult } from '../../../src/backend.js';
+import { durationSeconds } from '../../../backends/sentinel-kql/formats.js';
+import { resolveSettings } from '../../../src/settings.js';
 import { DiagnosticSink } from '../../../src/diagnostics.js';
 import type { Correlation } from '../../../src/ir/correlation.js';
 import { evalKustoTable } from '../../support/eval-kusto.js';
@@ -157,5 +159,48 @@ describe('sentinel correlation: labels', () => {
     const { queries, sink } = convertSpec({ ...TYPE_CASES.event_count.spec, groupBy: ['NoSuchColumn'] });
     expect(queries).toEqual([]);
     expect(sink.list.map((d) => d.code)).toEqual(['unmapped-field']);
+  });
+});
+
+describe('sentinel correlation: analytics-rule format', () => {
+  function periodOf(timespan: string, settings: Record<string, string> = {}): string {
+    const c = correlationOf(TYPE_CASES.event_count.spec, sentinelBackend, PIPELINES);
+    const rule = { ...c.rule, custom: { ...c.rule.custom, correlation: { type: 'event_count', timespan } } };
+    const { queries, sink } = convert({ ...c, rule });
+    const result: RuleResult = {
+      path: 'corr.yml',
+      rule,
+      status: 'exact',
+      queries,
+      diagnostics: sink.list,
+      state: {},
+      target: resolveSettings(sentinelBackend.settings, { settings }, {}),
+      applied: [],
+    };
+    const text = sentinelBackend.formats['analytics-rule'].rule(result, { settings });
+    expect(text).toContain('query: |-\n  let sigma_events = union');
+    return /queryPeriod: (.*)/.exec(text)![1];
+  }
+
+  it('queryPeriod covers queryFrequency plus the timespan', () => {
+    expect(periodOf('10m')).toBe('"70m"');
+    expect(periodOf('1h')).toBe('"2h"');
+    expect(periodOf('1d', { queryFrequency: 'PT1H' })).toBe('"25h"');
+    expect(periodOf('90s', { queryFrequency: '5m' })).toBe('"7m"');
+  });
+
+  it('a longer queryPeriod setting stays', () => {
+    expect(periodOf('10m', { queryPeriod: '1d' })).toBe('"1d"');
+  });
+
+  it('durations in both notations', () => {
+    expect(['5m', 'PT5M', 'P1D', 'PT1H30M', 'P', 'x'].map(durationSeconds)).toEqual([
+      300,
+      300,
+      86400,
+      5400,
+      undefined,
+      undefined,
+    ]);
   });
 });
