@@ -29,6 +29,7 @@ import { Lowering } from '../../src/lowering/approximate.js';
 /**
  * Stable reasons of the Elastic correlation diagnostics.
  * - `threshold-window`: the look-back of two timespans (wider);
+ * - `threshold-overlap`: event_count over several rules, a document counted once (wider);
  * - `threshold-condition`: a condition other than one lower bound (threshold rules compare with >=);
  * - `threshold-type`: a type threshold rules cannot count (sums, averages, percentiles);
  * - `threshold-fields`: a group-by or value field named differently in the referenced rules;
@@ -37,6 +38,7 @@ import { Lowering } from '../../src/lowering/approximate.js';
  */
 export type ElasticCorrelationReason =
   | 'threshold-window'
+  | 'threshold-overlap'
   | 'threshold-condition'
   | 'threshold-type'
   | 'threshold-fields'
@@ -158,8 +160,21 @@ export function convertCorrelation(ctx: CorrelationContext, rules: KqlRuleRender
     queries.push(q[0]);
     for (const i of rules.index(rctx)) index.add(i);
   }
-  // One query: a document that matches two referenced rules is one hit, as the correlation counts it.
   const query = queries.length === 1 ? queries[0] : queries.map((q) => `(${q})`).join(' or ');
+  // The correlation counts occurrences (event, rule): a document that k referenced rules match
+  // counts k times, but it is one hit of the combined query. With n rules, a window of at least
+  // `min` occurrences holds at least ceil(min / n) documents: that threshold misses no match.
+  let value = min;
+  if (c.type === 'event_count' && c.rules.length > 1) {
+    value = Math.ceil(min / c.rules.length);
+    if (value !== min)
+      lowering.report(
+        at,
+        'threshold-overlap',
+        `a document that several of the ${c.rules.length} referenced rules match counts once per rule in the correlation but once in a threshold rule: the threshold is ${value} documents (${min} / ${c.rules.length}, rounded up), which may alert on fewer events than the condition asks`,
+        'wider',
+      );
+  }
   lowering.report(
     at,
     'threshold-window',
@@ -173,7 +188,7 @@ export function convertCorrelation(ctx: CorrelationContext, rules: KqlRuleRender
     index: [...index],
     threshold: {
       field: groupBy,
-      value: c.type === 'value_count' ? 1 : min,
+      value: c.type === 'value_count' ? 1 : value,
       ...(cardinality ? { cardinality } : {}),
     },
     interval: kibanaDuration(c.timespanSeconds),

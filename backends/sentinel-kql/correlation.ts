@@ -33,18 +33,12 @@ import { kustoMember, kustoName, kustoString } from './literal.js';
 /**
  * Stable reasons of the Sentinel correlation diagnostics.
  * - `correlation-chain`: a correlation over another correlation;
- * - `correlation-overlap`: several referenced rules under an aggregation that counts events
- *   (an event matched by two of them is a row of each rule's query in the union);
  * - `correlation-percentile`: value_percentile (Kusto's percentile() is an estimate);
  * - `correlation-condition`: a condition the type cannot take;
  * - `correlation-field`: a group-by or condition field that is not a column of a rule's table.
  */
 export type CorrelationReason =
-  | 'correlation-chain'
-  | 'correlation-overlap'
-  | 'correlation-percentile'
-  | 'correlation-condition'
-  | 'correlation-field';
+  'correlation-chain' | 'correlation-percentile' | 'correlation-condition' | 'correlation-field';
 
 /** What the correlation renderer needs of the rule backend (index.ts gives them; no import cycle). */
 export interface RuleRenderer {
@@ -134,37 +128,40 @@ export function convertCorrelation(ctx: CorrelationContext, rules: RuleRenderer)
     );
     return [];
   }
-  const counting = c.type === 'event_count' || c.type === 'value_sum' || c.type === 'value_avg';
-  if (counting && refs.length > 1) {
-    // union keeps one row per rule that matches an event: an event matched by two rules counts twice.
-    const widening =
-      c.type === 'event_count' && c.condition.bounds.every((b) => b.op === 'gt' || b.op === 'gte');
-    if (!widening) {
+  // temporal types tell the rules apart by their tag: one rule named twice would be one tag.
+  if (
+    (c.type === 'temporal' || c.type === 'temporal_ordered') &&
+    new Set(refs.map((r) => r.ref)).size !== refs.length
+  ) {
+    lowering.unsupported(at, `${c.type} naming one rule twice`, 'correlation-condition');
+    return [];
+  }
+  if (c.condition.bounds.length === 0) {
+    lowering.unsupported(at, `${c.type} without a condition`, 'correlation-condition');
+    return [];
+  }
+  let chain = 0;
+  if (c.type === 'temporal_ordered') {
+    // The aggregate at an occurrence is the length k of the chain of rules 1..k ending at it (0:
+    // none). A chain of k implies one of every shorter length, so the condition holds for some
+    // occurrence iff a chain of the shortest length it accepts exists.
+    if (holds(c.condition.bounds, 0)) {
       lowering.unsupported(
         at,
-        `${c.type} over ${refs.length} rules: an event that matches two of them is counted once per rule in the union of their queries, which changes the ${c.type === 'event_count' ? 'count' : 'aggregate'} in either direction`,
-        'correlation-overlap',
+        'temporal_ordered with a condition that holds for an event ending no sequence',
+        'correlation-condition',
       );
       return [];
     }
-    lowering.report(
-      at,
-      'correlation-overlap',
-      `event_count over ${refs.length} rules: an event that matches two of them is counted once per rule in the union of their queries, so the query may fire on fewer events than the condition asks`,
-      'wider',
-    );
-  }
-  if (c.type === 'temporal_ordered' && c.condition.bounds.length > 0) {
-    lowering.unsupported(
-      at,
-      'temporal_ordered with a condition: the specification defines the ordered sequence of all the rules only',
-      'correlation-condition',
-    );
-    return [];
-  }
-  if (c.type === 'temporal_ordered' && new Set(refs.map((r) => r.ref)).size !== refs.length) {
-    lowering.unsupported(at, 'temporal_ordered naming one rule twice', 'correlation-condition');
-    return [];
+    for (let k = 1; k <= refs.length && chain === 0; k++) if (holds(c.condition.bounds, k)) chain = k;
+    if (chain === 0) {
+      lowering.unsupported(
+        at,
+        'temporal_ordered with a condition no sequence of the rules meets',
+        'correlation-condition',
+      );
+      return [];
+    }
   }
 
   // One subquery per referenced rule: its own query, then the columns the aggregation reads.
@@ -180,12 +177,14 @@ export function convertCorrelation(ctx: CorrelationContext, rules: RuleRenderer)
     const q = rules.convert(rctx);
     const t = rules.table(rctx);
     if (q.length !== 1 || !t) return [];
-    const cols: string[] = ['TimeGenerated', `sigma_rule = ${kustoString(r.ref)}`];
+    const cols: string[] = ['TimeGenerated', `sigma_rule = ${kustoString(r.ref)}`, `sigma_rule_index = ${i}`];
     const filters: string[] = [];
     for (const [g, f] of c.groupBy.entries()) {
       const e = fieldExpr(f.perRule[i], t.columns);
       if (!e) return noField(lowering, at, f.perRule[i], t.table);
-      // Group keys as text: the same key type in every subquery (tostring(null) is "").
+      // Group keys as text: the same key type in every subquery. An event without the field is
+      // in no group (a string column's missing value is "", a value of its own).
+      if (e.type !== 'string') filters.push(`isnotnull(${e.expr})`);
       cols.push(`${GROUP(g)} = ${e.type === 'string' ? e.expr : `tostring(${e.expr})`}`);
     }
     if (c.groupBy.length === 0) cols.push(`${GROUP(0)} = ""`);
@@ -204,27 +203,33 @@ export function convertCorrelation(ctx: CorrelationContext, rules: RuleRenderer)
   }
   const keys = (c.groupBy.length === 0 ? [0] : c.groupBy.map((_, g) => g)).map(GROUP);
   const span = kustoTimespan(c.timespanSeconds);
-  const head = `let sigma_events = union\n${subqueries.map((s) => indent(s)).join(',\n')};\n`;
+  // The occurrences (event, rule) in time order, ties in the order of the rules, numbered once
+  // (materialize: both sides of the joins see the same numbering).
+  const head =
+    `let sigma_events = materialize(union\n${subqueries.map((q) => indent(q)).join(',\n')}\n` +
+    `| sort by TimeGenerated asc, sigma_rule_index asc\n| extend sigma_order = row_number());\n`;
+  const on = keys.join(', ');
 
   if (c.type === 'temporal_ordered') {
     const lines = [
       `sigma_events`,
       `| where sigma_rule == ${kustoString(refs[0].ref)}`,
-      `| project ${keys.join(', ')}, sigma_start = TimeGenerated, sigma_step = TimeGenerated`,
-      `| serialize sigma_anchor = row_number()`,
+      `| project ${on}, sigma_start = TimeGenerated, sigma_anchor = sigma_order, sigma_step = sigma_order`,
     ];
-    for (const r of refs.slice(1))
+    for (const r of refs.slice(1, chain))
       lines.push(
-        `| join kind=inner (sigma_events | where sigma_rule == ${kustoString(r.ref)} | project ${keys.join(', ')}, sigma_next = TimeGenerated) on ${keys.join(', ')}`,
-        `| where sigma_next >= sigma_step and sigma_next <= sigma_start + ${span}`,
-        `| summarize sigma_step = min(sigma_next) by sigma_anchor, sigma_start, ${keys.join(', ')}`,
+        `| join kind=inner (sigma_events | where sigma_rule == ${kustoString(r.ref)} | project ${on}, sigma_next = sigma_order, sigma_time = TimeGenerated) on ${on}`,
+        `| where sigma_next > sigma_step and sigma_time <= sigma_start + ${span}`,
+        `| summarize sigma_step = min(sigma_next) by sigma_anchor, sigma_start, ${on}`,
       );
-    lines.push(`| project TimeGenerated = sigma_step, sigma_start, ${keys.join(', ')}`);
+    lines.push(
+      `| join kind=inner (sigma_events | project sigma_step = sigma_order, TimeGenerated) on sigma_step`,
+      `| project TimeGenerated, sigma_start, ${on}`,
+    );
     return [head + lines.join('\n')];
   }
 
   let agg: string;
-  let bounds = c.condition.bounds;
   switch (c.type) {
     case 'event_count':
       agg = 'count()';
@@ -234,8 +239,6 @@ export function convertCorrelation(ctx: CorrelationContext, rules: RuleRenderer)
       break;
     case 'temporal':
       agg = 'count_distinct(sigma_rule_in)';
-      // No condition: every referenced rule (distinct references) in the window.
-      if (bounds.length === 0) bounds = [{ op: 'gte', value: new Set(refs.map((r) => r.ref)).size }];
       break;
     case 'value_sum':
       agg = 'sum(sigma_value_in)';
@@ -246,22 +249,35 @@ export function convertCorrelation(ctx: CorrelationContext, rules: RuleRenderer)
     default:
       return [];
   }
-  if (bounds.length === 0) {
-    lowering.unsupported(at, `${c.type} without a condition`, 'correlation-condition');
-    return [];
-  }
-  const inner = ['sigma_time = TimeGenerated', 'sigma_rule_in = sigma_rule'];
+  const inner = ['sigma_time = TimeGenerated', 'sigma_rule_in = sigma_rule', 'sigma_order_in = sigma_order'];
   if (c.type !== 'event_count' && c.type !== 'temporal') inner.push('sigma_value_in = sigma_value');
+  // The window of an occurrence: the occurrences of its group at or before it, within the timespan.
   const lines = [
     `sigma_events`,
-    `| serialize sigma_anchor = row_number()`,
-    `| join kind=inner (sigma_events | project ${keys.join(', ')}, ${inner.join(', ')}) on ${keys.join(', ')}`,
-    `| where sigma_time between ((TimeGenerated - ${span}) .. TimeGenerated)`,
-    `| summarize sigma_value = ${agg} by sigma_anchor, TimeGenerated, ${keys.join(', ')}`,
-    `| where ${conditionOf('sigma_value', bounds)}`,
-    `| project TimeGenerated, ${keys.join(', ')}, sigma_value`,
+    `| join kind=inner (sigma_events | project ${on}, ${inner.join(', ')}) on ${on}`,
+    `| where sigma_order_in <= sigma_order and sigma_time >= TimeGenerated - ${span}`,
+    `| summarize sigma_value = ${agg} by sigma_order, TimeGenerated, ${on}`,
+    `| where ${conditionOf('sigma_value', c.condition.bounds)}`,
+    `| project TimeGenerated, ${on}, sigma_value`,
   ];
   return [head + lines.join('\n')];
+}
+
+/** Whether every bound holds for x (the specification's conjunction). */
+function holds(bounds: readonly Bound[], x: number): boolean {
+  return bounds.every((b) =>
+    b.op === 'gt'
+      ? x > b.value
+      : b.op === 'gte'
+        ? x >= b.value
+        : b.op === 'lt'
+          ? x < b.value
+          : b.op === 'lte'
+            ? x <= b.value
+            : b.op === 'eq'
+              ? x === b.value
+              : x !== b.value,
+  );
 }
 
 function indent(s: string): string {

@@ -23,10 +23,12 @@
  * - Comparing a string with a number is an error in Kusto ("Cannot compare values of types
  *   string and long"): it throws here too.
  *
- * Tabular queries over several tables (`evalKustoTable`, for correlation queries): `let`, `union`
- * of parenthesized subqueries (default kind outer; https://learn.microsoft.com/kusto/query/union-operator),
- * `where`, `extend`, `project`, `serialize` with `row_number()` (1 for the first row,
- * https://learn.microsoft.com/kusto/query/row-number-function), `join kind=inner ... on cols`
+ * Tabular queries over several tables (`evalKustoTable`, for correlation queries): `let`,
+ * `materialize()` (computed once), `union` of parenthesized subqueries (default kind outer;
+ * https://learn.microsoft.com/kusto/query/union-operator), `where`, `extend`, `project`,
+ * `sort by e asc|desc, ...` (nulls first in asc; stable here), `serialize` and `row_number()`
+ * only on a serialized row set (sort's output, kept through where/extend/project; 1 for the
+ * first row, https://learn.microsoft.com/kusto/query/row-number-function), `join kind=inner ... on cols`
  * (every pair of rows with equal keys; a right column whose name the left has gets the suffix
  * `1`; https://learn.microsoft.com/kusto/query/join-inner), `summarize` with `count()`,
  * `count_distinct()`, `sum()`, `avg()`, `min()`, `max()` (null values ignored) `by` columns (the
@@ -860,6 +862,9 @@ function tabular(n: any, env: Map<string, Row[]>, tables: Record<string, KustoTa
     }
     case 'ParenthesizedExpression':
       return tabular(kids(n)[0], env, tables);
+    case 'MaterializeExpression':
+      // materialize(): the value of the expression, computed once for the query.
+      return tabular(kids(n)[0], env, tables);
     case 'UnionOperator': {
       const parts = kids(n);
       if (parts.some((p) => kind(p) === 'NamedParameter')) bad('union parameters');
@@ -874,17 +879,23 @@ function tabular(n: any, env: Map<string, Row[]>, tables: Record<string, KustoTa
   }
 }
 
+/** Row sets in a defined order (the output of sort, serialize and of operators that keep it). */
+const SERIALIZED = new WeakSet<Row[]>();
+
 function operator(op: any, rows: Row[], env: Map<string, Row[]>, tables: Record<string, KustoTable>): Row[] {
   const k = kind(op);
   switch (k) {
     case 'FilterOperator': {
       const pred = kids(op).filter((c) => kind(c) !== 'List');
-      return rows.filter((r) => evaluate(pred[pred.length - 1], r) === true);
+      return keepOrder(
+        rows,
+        rows.filter((r) => evaluate(pred[pred.length - 1], r) === true),
+      );
     }
     case 'ExtendOperator':
     case 'ProjectOperator':
     case 'SerializeOperator': {
-      return rows.map((r, i) => {
+      const mapped = rows.map((r, i) => {
         const values = k === 'ProjectOperator' ? new Map<string, V>() : new Map(r.values);
         const types: Record<string, string> = k === 'ProjectOperator' ? {} : { ...r.types };
         for (const e of kids(op)) {
@@ -899,17 +910,21 @@ function operator(op: any, rows: Row[], env: Map<string, Row[]>, tables: Record<
           const [decl, expr] = kids(e);
           const name = nameOf(decl);
           let v: V;
-          if (k === 'SerializeOperator') {
-            if (kind(expr) !== 'FunctionCallExpression' || nameOf(kids(expr)[0]) !== 'row_number')
-              bad('serialize with an expression other than row_number()');
+          const rowNumber = kind(expr) === 'FunctionCallExpression' && nameOf(kids(expr)[0]) === 'row_number';
+          if (rowNumber) {
+            // row_number() needs a serialized row set ("serialize operator": sort's output is one).
+            if (k !== 'SerializeOperator' && !SERIALIZED.has(rows))
+              bad('row_number() on a row set that is not serialized');
             if (kids(kids(expr)[1]).length > 0) bad('row_number() with arguments');
             v = i + 1;
-          } else v = evaluate(expr, r);
+          } else if (k === 'SerializeOperator') bad('serialize with an expression other than row_number()');
+          else v = evaluate(expr, r);
           values.set(name, v);
           types[name] = typeOfValue(v, types[name]);
         }
         return new Row(values, types);
       });
+      return k === 'SerializeOperator' ? (SERIALIZED.add(mapped), mapped) : keepOrder(rows, mapped);
     }
     case 'JoinOperator': {
       const parts = kids(op);
@@ -946,9 +961,44 @@ function operator(op: any, rows: Row[], env: Map<string, Row[]>, tables: Record<
     }
     case 'SummarizeOperator':
       return summarize(op, rows);
+    case 'SortOperator': {
+      // "sort operator": asc puts nulls first, desc last; this sort is stable (Kusto's is not
+      // documented as stable: tests give no ties that matter).
+      const keys = kids(op).map((e) => {
+        if (kind(e) !== 'OrderedExpression') bad(`sort by ${kind(e)}`);
+        const [expr, ordering] = kids(e);
+        const dir = ordering ? String(ordering.ToString()).trim().toLowerCase() : 'desc';
+        if (dir !== 'asc' && dir !== 'desc') bad(`sort ordering ${dir}`);
+        return { expr, asc: dir === 'asc' };
+      });
+      const out = rows
+        .map((r, i) => ({ r, i, v: keys.map((key) => evaluate(key.expr, r)) }))
+        .sort((x, y) => {
+          for (const [j, key] of keys.entries()) {
+            const a = x.v[j];
+            const b = y.v[j];
+            if (a === null || b === null) {
+              if (a === b) continue;
+              return (a === null) === key.asc ? -1 : 1;
+            }
+            const c = order(a, b)!;
+            if (c !== 0) return key.asc ? c : -c;
+          }
+          return x.i - y.i;
+        })
+        .map((x) => x.r);
+      SERIALIZED.add(out);
+      return out;
+    }
     default:
       return bad(`unsupported query operator ${k}`);
   }
+}
+
+/** where, extend and project keep a serialized row set serialized ("serialize operator"). */
+function keepOrder(from: Row[], to: Row[]): Row[] {
+  if (SERIALIZED.has(from)) SERIALIZED.add(to);
+  return to;
 }
 
 const keyText = (v: V): string => (v instanceof Date ? `d:${v.toISOString()}` : JSON.stringify(v));

@@ -104,10 +104,15 @@ describe('elastic correlation: threshold rules against the specification verdict
     });
   });
 
-  it('several rules: one query, a document counted once', () => {
-    const { queries } = convertSpec({ ...TYPE_CASES.event_count.spec, rules: ['failed', 'success'] });
+  it('several rules: one query; event_count lowers its threshold to what one document per rule could give', () => {
+    const { queries, sink } = convertSpec({ ...TYPE_CASES.event_count.spec, rules: ['failed', 'success'] });
     const rule = JSON.parse(queries[0]) as ThresholdRule;
     expect(rule.query).toBe('(EventID: 4625) or (EventID: 4624)');
+    expect(rule.threshold.value).toBe(2);
+    expect(sink.list.map((d) => [d.reason, d.direction])).toEqual([
+      ['threshold-overlap', 'wider'],
+      ['threshold-window', 'wider'],
+    ]);
     const s = TYPE_CASES.event_count.scenarios.find((x) => x.name === 'another rule does not count')!;
     expect(phases(rule, s).every(Boolean)).toBe(true);
   });

@@ -109,8 +109,11 @@ const bob = { TargetUserName: 'bob' };
  * Every correlation type with events that do and do not trigger: exactly at the threshold, one
  * second outside the span, wrong order, another group, and a pair across a clock-minute
  * boundary (which a tumbling `bin()` of the timespan would split). Timespan 60 s throughout.
- * The semantics (docs/correlation.md): the window [t - timespan, t] ending at each event t of a
- * group, both ends included; the correlation fires when the condition holds for one of them.
+ * The semantics (docs/correlation.md, src/evaluate/correlation.ts): the window of each
+ * occurrence o of a group holds the occurrences at or before o whose time is at least
+ * time(o) - timespan (both ends included); the correlation fires when the condition holds for one
+ * of them. temporal and temporal_ordered carry the builder's default condition (gte: the number
+ * of rules).
  */
 export const TYPE_CASES: Readonly<Record<string, TypeCase>> = {
   event_count: {
@@ -204,7 +207,7 @@ export const TYPE_CASES: Readonly<Record<string, TypeCase>> = {
       rules: ['failed', 'success'],
       groupBy: ['TargetUserName'],
       timespanSeconds: 60,
-      bounds: [],
+      bounds: [{ op: 'gte', value: 2 }],
     },
     scenarios: [
       {
@@ -236,7 +239,7 @@ export const TYPE_CASES: Readonly<Record<string, TypeCase>> = {
       rules: ['failed', 'success', 'special'],
       groupBy: ['TargetUserName'],
       timespanSeconds: 60,
-      bounds: [],
+      bounds: [{ op: 'gte', value: 3 }],
     },
     scenarios: [
       {

@@ -69,15 +69,16 @@ describe('sentinel correlation: the query text', () => {
     const { queries } = convertSpec(TYPE_CASES.event_count.spec);
     expect(queries[0]).toBe(
       [
-        'let sigma_events = union',
+        'let sigma_events = materialize(union',
         '    (SecurityEvent',
         '    | where EventID == 4625',
-        '    | project TimeGenerated, sigma_rule = "failed", sigma_g0 = TargetUserName);',
+        '    | project TimeGenerated, sigma_rule = "failed", sigma_rule_index = 0, sigma_g0 = TargetUserName)',
+        '| sort by TimeGenerated asc, sigma_rule_index asc',
+        '| extend sigma_order = row_number());',
         'sigma_events',
-        '| serialize sigma_anchor = row_number()',
-        '| join kind=inner (sigma_events | project sigma_g0, sigma_time = TimeGenerated, sigma_rule_in = sigma_rule) on sigma_g0',
-        '| where sigma_time between ((TimeGenerated - 1m) .. TimeGenerated)',
-        '| summarize sigma_value = count() by sigma_anchor, TimeGenerated, sigma_g0',
+        '| join kind=inner (sigma_events | project sigma_g0, sigma_time = TimeGenerated, sigma_rule_in = sigma_rule, sigma_order_in = sigma_order) on sigma_g0',
+        '| where sigma_order_in <= sigma_order and sigma_time >= TimeGenerated - 1m',
+        '| summarize sigma_value = count() by sigma_order, TimeGenerated, sigma_g0',
         '| where sigma_value >= 3',
         '| project TimeGenerated, sigma_g0, sigma_value',
       ].join('\n'),
@@ -118,19 +119,37 @@ describe('sentinel correlation: the query text', () => {
 });
 
 describe('sentinel correlation: labels', () => {
-  it('event_count gte over two rules is approximate (an event matching both counts twice), wider', () => {
-    const { queries, sink } = convertSpec({ ...TYPE_CASES.event_count.spec, rules: ['failed', 'success'] });
-    expect(queries).toHaveLength(1);
-    expect(sink.list.map((d) => [d.code, d.reason, d.direction])).toEqual([
-      ['approximation', 'correlation-overlap', 'wider'],
-    ]);
+  it('two rules: an event both match is two occurrences, as the union gives it (exact)', () => {
+    const { queries, sink } = convertSpec({
+      ...TYPE_CASES.event_count.spec,
+      rules: ['failed', 'success'],
+      bounds: [{ op: 'gte', value: 2 }],
+    });
+    expect(sink.list).toEqual([]);
+    expect(bindKusto(queries[0], TABLES).errors).toEqual([]);
+    const one: Scenario = {
+      name: 'one of each',
+      events: [
+        { rule: 'failed', at: 0, fields: { TargetUserName: 'alice' } },
+        { rule: 'success', at: 10, fields: { TargetUserName: 'alice' } },
+      ],
+      fires: true,
+    };
+    expect(fires(queries[0], one)).toBe(true);
   });
 
-  it('value_sum over two rules is refused (the sum changes in either direction)', () => {
-    const { queries, sink } = convertSpec({ ...TYPE_CASES.value_sum.spec, rules: ['failed', 'success'] });
-    expect(queries).toEqual([]);
-    expect(sink.list.map((d) => [d.code, d.reason])).toEqual([
-      ['unsupported-construct', 'correlation-overlap'],
+  it('temporal_ordered: the condition picks the shortest chain it accepts', () => {
+    const spec = { ...TYPE_CASES.temporal_ordered.spec, bounds: [{ op: 'gte' as const, value: 2 }] };
+    const { queries, sink } = convertSpec(spec);
+    expect(sink.list).toEqual([]);
+    expect(queries[0].match(/\| join kind=inner/g)).toHaveLength(2);
+    const s = TYPE_CASES.temporal_ordered.scenarios.find(
+      (x) => x.name === 'in order, one second outside the span',
+    )!;
+    expect(fires(queries[0], s)).toBe(true);
+    const never = convertSpec({ ...spec, bounds: [{ op: 'gt', value: 3 }] });
+    expect(never.sink.list.map((d) => [d.code, d.reason])).toEqual([
+      ['unsupported-construct', 'correlation-condition'],
     ]);
   });
 
@@ -178,7 +197,7 @@ describe('sentinel correlation: analytics-rule format', () => {
       applied: [],
     };
     const text = sentinelBackend.formats['analytics-rule'].rule(result, { settings });
-    expect(text).toContain('query: |-\n  let sigma_events = union');
+    expect(text).toContain('query: |-\n  let sigma_events = materialize(union');
     return /queryPeriod: (.*)/.exec(text)![1];
   }
 
