@@ -3,25 +3,30 @@
  * queries (rendered by the rule renderer over their IR, each tagged `sigma_rule = "<ref>"`) in a
  * `union`, then the aggregation over sliding windows. See docs/correlation.md.
  *
- * Window semantics. The specification's timespan is a sliding window. The query evaluates, for
- * every event of a group (the anchor), the window [anchor - timespan, anchor] (both ends
- * included) over the events of the same group, and fires when the condition holds for one of
- * these windows. A count, distinct count or sum of non-negative values over some window of the
- * timespan is largest on a window that ends at an event, so for `gt`/`gte` this is the sliding
- * window itself; no `bin()` (a tumbling window misses pairs across a boundary) is used.
- * - The window is a self-join on the group keys ("join operator", kind=inner: every pair of
- *   matching rows, https://learn.microsoft.com/kusto/query/join-inner) kept by
- *   `between (a .. b)` ("between operator": inclusive at both ends,
- *   https://learn.microsoft.com/kusto/query/between-operator) and aggregated per anchor with
- *   `summarize` ("summarize operator", https://learn.microsoft.com/kusto/query/summarize-operator);
- *   the anchor is numbered with `serialize` + `row_number()` (https://learn.microsoft.com/kusto/query/serialize-operator,
- *   https://learn.microsoft.com/kusto/query/row-number-function).
+ * Semantics (the reference evaluator's, src/evaluate/correlation.ts; docs/correlation.md). An
+ * occurrence is a pair (event, referenced rule): the union gives one row per rule an event
+ * matches. The occurrences are put in time order, ties in the order of the rules, and numbered
+ * once (`materialize()`, https://learn.microsoft.com/kusto/query/materialize-function; `sort by`,
+ * https://learn.microsoft.com/kusto/query/sort-operator, whose output is serialized so
+ * `row_number()` numbers it, https://learn.microsoft.com/kusto/query/row-number-function). The
+ * window of an occurrence o is a sliding one: the occurrences of o's group at or before o whose
+ * time is at least time(o) - timespan. The correlation fires when the condition holds for the
+ * window of some occurrence. No `bin()` (a tumbling window misses pairs across a boundary).
+ * - The windows are a self-join on the group keys ("join operator", kind=inner: every pair of
+ *   matching rows, https://learn.microsoft.com/kusto/query/join-inner-operator) kept by the order
+ *   and the time, aggregated per occurrence with `summarize`
+ *   (https://learn.microsoft.com/kusto/query/summarize-operator).
  * - Distinct counts use `count_distinct()` (exact; `dcount()` is an estimate,
  *   https://learn.microsoft.com/kusto/query/count-distinct-aggregation-function,
  *   https://learn.microsoft.com/kusto/query/dcount-aggfunction).
- * - temporal_ordered: from each event of the first rule, a chain of joins takes the earliest
- *   event of the next rule at or after the previous step and within the timespan of the first
- *   (`min()` per start); the earliest choice is optimal, so the chain exists iff a sequence does.
+ * - temporal_ordered: from each occurrence of the first rule, a chain of joins takes the first
+ *   occurrence of the next rule after the previous step and within the timespan of the first
+ *   (`min()` of the order per start); the earliest choice is optimal, so the chain exists iff a
+ *   sequence does.
+ * - Order of occurrences with the same timestamp: Kusto's sort order among events (the
+ *   evaluator's is the input order, which the vendor's data does not keep); only conditions that
+ *   are not monotone (lt, lte, eq, neq, value_avg) can tell the two apart. For temporal_ordered
+ *   ties are in the order of the rules, which accepts every sequence an input order could.
  * - `union` of parenthesized subqueries (https://learn.microsoft.com/kusto/query/union-operator);
  *   each subquery projects the same typed columns, so the union has no `_string`/`_long` splits.
  */
