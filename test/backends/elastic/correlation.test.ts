@@ -16,6 +16,7 @@ import {
   EVENT_IDS,
   TYPE_CASES,
   correlationOf,
+  evaluatorFires,
   type CorrelationSpec,
   type Scenario,
 } from '../sentinel/correlation-fixtures.js';
@@ -49,7 +50,8 @@ describe('elastic correlation: threshold rules against the specification verdict
   for (const type of ['event_count', 'value_count'] as const) {
     describe(type, () => {
       const tc = TYPE_CASES[type];
-      const { queries, sink } = convertSpec(tc.spec);
+      const correlation = correlationOf(tc.spec, elasticBackend, PIPELINES);
+      const { queries, sink } = convert(correlation);
       const rule = JSON.parse(queries[0] ?? '{}') as ThresholdRule;
       it('is a threshold rule labelled wider (the look-back window)', () => {
         expect(queries).toHaveLength(1);
@@ -66,6 +68,7 @@ describe('elastic correlation: threshold rules against the specification verdict
         // apart (the labelled widening), never for a wrong group or a count below the threshold.
         const widened = /outside the span/.test(s.name);
         it(`${s.fires ? 'fires at every phase' : widened ? 'may fire (labelled widening)' : 'never fires'}: ${s.name}`, () => {
+          expect(evaluatorFires(correlation, s)).toBe(s.fires);
           const got = phases(rule, s);
           if (s.fires) expect(got.every(Boolean)).toBe(true);
           else if (widened) expect(got.some(Boolean)).toBe(true);

@@ -4,11 +4,13 @@
  * the Correlation value is written as src/ir/correlation.ts defines it. Shared by the Sentinel
  * and Elastic correlation suites.
  */
-import type { Backend } from '../../../src/backend.js';
-import { loadRuleFromText } from '../../../src/convert.js';
+import type { Backend, RuleResult } from '../../../src/backend.js';
+import { link } from '../../../src/correlation/link.js';
+import { convertCorrelationLoaded, loadRuleFromText, loadRulesFromText } from '../../../src/convert.js';
 import { DiagnosticSink } from '../../../src/diagnostics.js';
 import type { Bound, Correlation, CorrelatedRule, CorrelationType } from '../../../src/ir/correlation.js';
 import { runPasses } from '../../../src/lowering/passes.js';
+import { evaluateCorrelation } from '../../../src/evaluate/correlation.js';
 import { applyPipelines, resolvePipeline } from '../../../src/pipeline/index.js';
 import { ruleText } from '../../support/convert.js';
 
@@ -365,3 +367,88 @@ export const TYPE_CASES: Readonly<Record<string, TypeCase>> = {
     ],
   },
 };
+
+/** The reference evaluator's verdict on a scenario (events in the rules' own field names). */
+export function evaluatorFires(c: Correlation, s: Scenario): boolean {
+  const events = s.events.map((e) => ({
+    '@timestamp': timeOf(e.at),
+    EventID: EVENT_IDS[e.rule],
+    ...e.fields,
+  }));
+  const r = evaluateCorrelation(c, events);
+  if (r.errors.length > 0) throw new Error(`evaluator: ${r.errors.join('; ')}`);
+  return r.matches.length > 0;
+}
+
+/** The rules of the end-to-end documents (Windows Security logons, the specification's example). */
+export const LOGON_RULES = `
+title: Single failed login
+id: 53ba33fd-3a50-4468-a5ef-c583635cfa92
+name: failed_login
+logsource: {product: windows, service: security}
+detection:
+  selection: {EventID: [529, 4625]}
+  condition: selection
+---
+title: Successful login
+id: 4d0a2c83-c62c-4ed4-b475-c7e23a9269b8
+name: successful_login
+logsource: {product: windows, service: security}
+detection:
+  selection: {EventID: [528, 4624]}
+  condition: selection
+`;
+
+/** A correlation document (its `correlation:` section indented by four spaces) before LOGON_RULES. */
+export function correlationText(section: string): string {
+  return `title: The correlation\nid: 33333333-3333-4333-8333-333333333333\nlevel: high\ncorrelation:\n${section}\n---${LOGON_RULES}`;
+}
+
+/**
+ * The specification's own example ("Failed Logins Followed by Successful Login"): a
+ * temporal_ordered correlation over an event_count correlation.
+ */
+export const SPEC_EXAMPLE = `title: Correlation - Multiple Failed Logins Followed by Successful Login
+id: b180ead8-d58f-40b2-ae54-c8940995b9b6
+correlation:
+    type: temporal_ordered
+    rules:
+        - multiple_failed_login
+        - successful_login
+    group-by:
+        - User
+    timespan: 10m
+level: high
+---
+title: Multiple failed logons
+id: a8418a5a-5fc4-46b5-b23b-6c73beb19d41
+name: multiple_failed_login
+correlation:
+    type: event_count
+    rules:
+        - failed_login
+    group-by:
+        - User
+    timespan: 10m
+    condition:
+        gte: 10
+---${LOGON_RULES}`;
+
+/** Converts the first correlation of a text that no other correlation names, as a run does. */
+export function convertCorrelationText(
+  text: string,
+  backend: Backend,
+  pipelines: readonly string[],
+): RuleResult {
+  const docs = loadRulesFromText(text, 'c.yml').rules;
+  const linked = link(docs);
+  const doc = linked.documents.find((d) => d.correlation && !linked.correlationOnly.has(d));
+  if (!doc) throw new Error('no correlation: ' + JSON.stringify(docs.flatMap((d) => d.diagnostics)));
+  return convertCorrelationLoaded(
+    doc,
+    linked.index,
+    backend,
+    pipelines.map((p) => resolvePipeline(p, backend)),
+    {},
+  );
+}

@@ -2,7 +2,8 @@
  * Sentinel correlation queries (backends/sentinel-kql/correlation.ts): every type binds in
  * Microsoft's analyzer against the declared table schemas, and on event streams that do and do
  * not trigger the query's rows agree with the verdict written from the specification
- * (correlation-fixtures.ts), through the Kusto interpreter (test/support/eval-kusto.ts).
+ * (correlation-fixtures.ts) and the reference evaluator (src/evaluate/correlation.ts), through
+ * the Kusto interpreter (test/support/eval-kusto.ts).
  */
 import { sentinelBackend } from '../../../backends/sentinel-kql/index.js';
 import { kustoTimespan } from '../../../backends/sentinel-kql/correlation.js';
@@ -17,7 +18,11 @@ import tablesJson from '../../../backends/sentinel-kql/data/tables.json' with { 
 import {
   EVENT_IDS,
   TYPE_CASES,
+  SPEC_EXAMPLE,
+  convertCorrelationText,
   correlationOf,
+  correlationText,
+  evaluatorFires,
   timeOf,
   type CorrelationSpec,
   type Scenario,
@@ -49,7 +54,8 @@ function fires(query: string, s: Scenario): boolean {
 describe('sentinel correlation: every type against the specification verdicts', () => {
   for (const [type, tc] of Object.entries(TYPE_CASES)) {
     describe(type, () => {
-      const { queries, sink } = convertSpec(tc.spec);
+      const correlation = correlationOf(tc.spec, sentinelBackend, PIPELINES);
+      const { queries, sink } = convert(correlation);
       it('converts exactly and binds', () => {
         expect(sink.list).toEqual([]);
         expect(queries).toHaveLength(1);
@@ -58,6 +64,8 @@ describe('sentinel correlation: every type against the specification verdicts', 
       });
       for (const s of tc.scenarios)
         it(`${s.fires ? 'fires' : 'does not fire'}: ${s.name}`, () => {
+          // The hand-written verdict, the reference evaluator's and the query's agree.
+          expect(evaluatorFires(correlation, s)).toBe(s.fires);
           expect(fires(queries[0], s)).toBe(s.fires);
         });
     });
@@ -220,6 +228,56 @@ describe('sentinel correlation: analytics-rule format', () => {
       5400,
       undefined,
       undefined,
+    ]);
+  });
+});
+
+describe('sentinel correlation: documents through the loader and the builder', () => {
+  it('event_count over a rule with two EventIDs, default pipelines', () => {
+    const r = convertCorrelationText(
+      correlationText(
+        '    type: event_count\n    rules: [failed_login]\n    group-by: [TargetUserName]\n    timespan: 10m\n    condition: {gte: 10}',
+      ),
+      sentinelBackend,
+      PIPELINES,
+    );
+    expect(r.diagnostics).toEqual([]);
+    expect(r.status).toBe('exact');
+    expect(r.queries[0]).toContain('| where EventID in (529, 4625)');
+    expect(r.queries[0]).toContain(
+      '| where sigma_order_in <= sigma_order and sigma_time >= TimeGenerated - 10m',
+    );
+    expect(bindKusto(r.queries[0], TABLES).errors).toEqual([]);
+  });
+
+  it('aliases: one group key from differently named fields', () => {
+    const r = convertCorrelationText(
+      correlationText(
+        [
+          '    type: temporal',
+          '    rules: [failed_login, successful_login]',
+          '    group-by: [user]',
+          '    timespan: 5m',
+          '    aliases:',
+          '        user:',
+          '            failed_login: TargetUserName',
+          '            successful_login: SubjectUserName',
+        ].join('\n'),
+      ),
+      sentinelBackend,
+      PIPELINES,
+    );
+    expect(r.status).toBe('exact');
+    expect(r.queries[0]).toContain('sigma_g0 = TargetUserName');
+    expect(r.queries[0]).toContain('sigma_g0 = SubjectUserName');
+    expect(bindKusto(r.queries[0], TABLES).errors).toEqual([]);
+  });
+
+  it("the specification's example (a correlation over a correlation) is refused with its reason", () => {
+    const r = convertCorrelationText(SPEC_EXAMPLE, sentinelBackend, PIPELINES);
+    expect(r.status).toBe('unsupported');
+    expect(r.diagnostics.map((d) => [d.code, d.reason])).toEqual([
+      ['unsupported-construct', 'correlation-chain'],
     ]);
   });
 });
