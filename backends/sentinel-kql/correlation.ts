@@ -37,7 +37,8 @@ import { kustoMember, kustoName, kustoString } from './literal.js';
 
 /**
  * Stable reasons of the Sentinel correlation diagnostics.
- * - `correlation-chain`: a correlation over another correlation;
+ * - `correlation-chain`: a correlation over another correlation that the outer one cannot read
+ *   (a value field, or a group-by the inner one does not have);
  * - `correlation-percentile`: value_percentile (Kusto's percentile() is an estimate);
  * - `correlation-condition`: a condition the type cannot take;
  * - `correlation-field`: a group-by or condition field that is not a column of a rule's table.
@@ -108,19 +109,33 @@ function fieldExpr(
 const GROUP = (i: number) => `sigma_g${i}`;
 
 export function convertCorrelation(ctx: CorrelationContext, rules: RuleRenderer): string[] {
-  const c = ctx.correlation;
   const lowering = new Lowering<CorrelationReason>(ctx.sink);
+  const r = render(ctx.correlation, { ctx, rules, lowering, next: 0 }, '');
+  return r ? [[...r.lets, r.body].join('\n')] : [];
+}
+
+interface RenderEnv {
+  readonly ctx: CorrelationContext;
+  readonly rules: RuleRenderer;
+  readonly lowering: Lowering<CorrelationReason>;
+  /** The number of the next nested correlation (its `let` names). */
+  next: number;
+}
+
+/** The tag of a referenced rule or nested correlation (its reference as written, else its name). */
+const tagOf = (r: CorrelatedRule | Correlation): string =>
+  r.kind === 'rule' ? r.ref : (r.rule.name ?? r.rule.id ?? r.rule.title);
+
+/**
+ * One correlation as `let` statements and a tabular expression whose rows are its matches
+ * (TimeGenerated and the group keys sigma_g0...): the matches of a nested correlation are the
+ * occurrences of its rule in the outer one, with its group-by values, as in the evaluator.
+ */
+function render(c: Correlation, env: RenderEnv, suffix: string): { lets: string[]; body: string } | null {
+  const { ctx, rules, lowering } = env;
   const at = c.rule.pos;
-  const nested = c.rules.find((r): r is Correlation => r.kind === 'correlation');
-  if (nested) {
-    lowering.unsupported(
-      at,
-      `correlation over another correlation ('${nested.rule.name ?? nested.rule.id ?? nested.rule.title}'): the Sentinel target renders one level of correlation`,
-      'correlation-chain',
-    );
-    return [];
-  }
-  const refs = c.rules as readonly CorrelatedRule[];
+  const refs = c.rules;
+  const lets: string[] = [];
   if (c.type === 'value_percentile') {
     lowering.unsupported(
       at,
@@ -131,19 +146,19 @@ export function convertCorrelation(ctx: CorrelationContext, rules: RuleRenderer)
       `value_percentile: Kusto's percentile() is an estimate whose error can go either way, so the query could miss windows the rule matches`,
       'correlation-percentile',
     );
-    return [];
+    return null;
   }
   // temporal types tell the rules apart by their tag: one rule named twice would be one tag.
   if (
     (c.type === 'temporal' || c.type === 'temporal_ordered') &&
-    new Set(refs.map((r) => r.ref)).size !== refs.length
+    new Set(refs.map(tagOf)).size !== refs.length
   ) {
     lowering.unsupported(at, `${c.type} naming one rule twice`, 'correlation-condition');
-    return [];
+    return null;
   }
   if (c.condition.bounds.length === 0) {
     lowering.unsupported(at, `${c.type} without a condition`, 'correlation-condition');
-    return [];
+    return null;
   }
   let chain = 0;
   if (c.type === 'temporal_ordered') {
@@ -156,7 +171,7 @@ export function convertCorrelation(ctx: CorrelationContext, rules: RuleRenderer)
         'temporal_ordered with a condition that holds for an event ending no sequence',
         'correlation-condition',
       );
-      return [];
+      return null;
     }
     for (let k = 1; k <= refs.length && chain === 0; k++) if (holds(c.condition.bounds, k)) chain = k;
     if (chain === 0) {
@@ -165,13 +180,48 @@ export function convertCorrelation(ctx: CorrelationContext, rules: RuleRenderer)
         'temporal_ordered with a condition no sequence of the rules meets',
         'correlation-condition',
       );
-      return [];
+      return null;
     }
   }
 
   // One subquery per referenced rule: its own query, then the columns the aggregation reads.
+  const n = suffix === '' ? '' : `_${suffix}`;
+  const events = `sigma_events${n}`;
+  const valued = c.type === 'value_count' || c.type === 'value_sum' || c.type === 'value_avg';
   const subqueries: string[] = [];
   for (const [i, r] of refs.entries()) {
+    const tag = tagOf(r);
+    const cols: string[] = ['TimeGenerated', `sigma_rule = ${kustoString(tag)}`, `sigma_rule_index = ${i}`];
+    if (r.kind === 'correlation') {
+      // A nested correlation's matches, with its group-by values by their names (the evaluator's).
+      if (valued) {
+        lowering.unsupported(
+          at,
+          `${c.type} over a correlation: its matches carry no field values`,
+          'correlation-chain',
+        );
+        return null;
+      }
+      const inner = render(r, env, String(++env.next));
+      if (!inner) return null;
+      const name = `sigma_matches_${env.next}`;
+      lets.push(...inner.lets, `let ${name} = ${inner.body};`);
+      for (const [g, f] of c.groupBy.entries()) {
+        const j = r.groupBy.findIndex((x) => x.name === f.perRule[i]);
+        if (j < 0) {
+          lowering.unsupported(
+            at,
+            `group-by '${f.name}' is '${f.perRule[i]}' for correlation '${tag}', which does not group by it`,
+            'correlation-chain',
+          );
+          return null;
+        }
+        cols.push(`${GROUP(g)} = ${GROUP(j)}`);
+      }
+      if (c.groupBy.length === 0) cols.push(`${GROUP(0)} = ""`);
+      subqueries.push(`(${name}\n| project ${cols.join(', ')})`);
+      continue;
+    }
     const rctx: ConvertContext = {
       rule: r.rule,
       ir: r.ir,
@@ -181,8 +231,7 @@ export function convertCorrelation(ctx: CorrelationContext, rules: RuleRenderer)
     };
     const q = rules.convert(rctx);
     const t = rules.table(rctx);
-    if (q.length !== 1 || !t) return [];
-    const cols: string[] = ['TimeGenerated', `sigma_rule = ${kustoString(r.ref)}`, `sigma_rule_index = ${i}`];
+    if (q.length !== 1 || !t) return null;
     const filters: string[] = [];
     for (const [g, f] of c.groupBy.entries()) {
       const e = fieldExpr(f.perRule[i], t.columns);
@@ -194,7 +243,7 @@ export function convertCorrelation(ctx: CorrelationContext, rules: RuleRenderer)
     }
     if (c.groupBy.length === 0) cols.push(`${GROUP(0)} = ""`);
     const vf = c.condition.field;
-    if (vf && c.type !== 'event_count' && c.type !== 'temporal' && c.type !== 'temporal_ordered') {
+    if (vf && valued) {
       const e = fieldExpr(vf.perRule[i], t.columns);
       if (!e) return noField(lowering, at, vf.perRule[i], t.table);
       if (c.type === 'value_count') {
@@ -210,28 +259,29 @@ export function convertCorrelation(ctx: CorrelationContext, rules: RuleRenderer)
   const span = kustoTimespan(c.timespanSeconds);
   // The occurrences (event, rule) in time order, ties in the order of the rules, numbered once
   // (materialize: both sides of the joins see the same numbering).
-  const head =
-    `let sigma_events = materialize(union\n${subqueries.map((q) => indent(q)).join(',\n')}\n` +
-    `| sort by TimeGenerated asc, sigma_rule_index asc\n| extend sigma_order = row_number());\n`;
+  lets.push(
+    `let ${events} = materialize(union\n${subqueries.map((q) => indent(q)).join(',\n')}\n` +
+      `| sort by TimeGenerated asc, sigma_rule_index asc\n| extend sigma_order = row_number());`,
+  );
   const on = keys.join(', ');
 
   if (c.type === 'temporal_ordered') {
     const lines = [
-      `sigma_events`,
-      `| where sigma_rule == ${kustoString(refs[0].ref)}`,
+      events,
+      `| where sigma_rule == ${kustoString(tagOf(refs[0]))}`,
       `| project ${on}, sigma_start = TimeGenerated, sigma_anchor = sigma_order, sigma_step = sigma_order`,
     ];
     for (const r of refs.slice(1, chain))
       lines.push(
-        `| join kind=inner (sigma_events | where sigma_rule == ${kustoString(r.ref)} | project ${on}, sigma_next = sigma_order, sigma_time = TimeGenerated) on ${on}`,
+        `| join kind=inner (${events} | where sigma_rule == ${kustoString(tagOf(r))} | project ${on}, sigma_next = sigma_order, sigma_time = TimeGenerated) on ${on}`,
         `| where sigma_next > sigma_step and sigma_time <= sigma_start + ${span}`,
         `| summarize sigma_step = min(sigma_next) by sigma_anchor, sigma_start, ${on}`,
       );
     lines.push(
-      `| join kind=inner (sigma_events | project sigma_step = sigma_order, TimeGenerated) on sigma_step`,
+      `| join kind=inner (${events} | project sigma_step = sigma_order, TimeGenerated) on sigma_step`,
       `| project TimeGenerated, sigma_start, ${on}`,
     );
-    return [head + lines.join('\n')];
+    return { lets, body: lines.join('\n') };
   }
 
   let agg: string;
@@ -252,20 +302,20 @@ export function convertCorrelation(ctx: CorrelationContext, rules: RuleRenderer)
       agg = 'avg(sigma_value_in)';
       break;
     default:
-      return [];
+      return null;
   }
   const inner = ['sigma_time = TimeGenerated', 'sigma_rule_in = sigma_rule', 'sigma_order_in = sigma_order'];
-  if (c.type !== 'event_count' && c.type !== 'temporal') inner.push('sigma_value_in = sigma_value');
+  if (valued) inner.push('sigma_value_in = sigma_value');
   // The window of an occurrence: the occurrences of its group at or before it, within the timespan.
   const lines = [
-    `sigma_events`,
-    `| join kind=inner (sigma_events | project ${on}, ${inner.join(', ')}) on ${on}`,
+    events,
+    `| join kind=inner (${events} | project ${on}, ${inner.join(', ')}) on ${on}`,
     `| where sigma_order_in <= sigma_order and sigma_time >= TimeGenerated - ${span}`,
     `| summarize sigma_value = ${agg} by sigma_order, TimeGenerated, ${on}`,
     `| where ${conditionOf('sigma_value', c.condition.bounds)}`,
     `| project TimeGenerated, ${on}, sigma_value`,
   ];
-  return [head + lines.join('\n')];
+  return { lets, body: lines.join('\n') };
 }
 
 /** Whether every bound holds for x (the specification's conjunction). */
@@ -297,11 +347,11 @@ function noField(
   at: CorrelationContext['correlation']['rule']['pos'],
   field: string,
   table: string,
-): [] {
+): null {
   lowering.sink.error(
     'unmapped-field',
     `correlation field '${field}' is not a column of ${table}: the query would not run (map the field with a pipeline or an alias)`,
     at,
   );
-  return [];
+  return null;
 }

@@ -5,6 +5,7 @@
  * and Elastic correlation suites.
  */
 import type { Backend, RuleResult } from '../../../src/backend.js';
+import { buildCorrelation } from '../../../src/correlation/build.js';
 import { link } from '../../../src/correlation/link.js';
 import { convertCorrelationLoaded, loadRuleFromText, loadRulesFromText } from '../../../src/convert.js';
 import { DiagnosticSink } from '../../../src/diagnostics.js';
@@ -451,4 +452,37 @@ export function convertCorrelationText(
     pipelines.map((p) => resolvePipeline(p, backend)),
     {},
   );
+}
+
+/** The Correlation the builder makes of the first top-level correlation of a text (for the evaluator). */
+export function correlationFromText(
+  text: string,
+  backend: Backend,
+  pipelines: readonly string[],
+): Correlation {
+  const linked = link(loadRulesFromText(text, 'c.yml').rules);
+  const doc = linked.documents.find((d) => d.correlation && !linked.correlationOnly.has(d));
+  if (!doc) throw new Error('no correlation');
+  const sink = new DiagnosticSink('c.yml');
+  const c = buildCorrelation(
+    { rule: doc.rule!, correlation: doc.correlation! },
+    linked.index,
+    {
+      pipelines: pipelines.map((p) => resolvePipeline(p, backend)),
+      passes: (ir) => runPasses(ir, backend.capabilities),
+    },
+    sink,
+  );
+  if (!c) throw new Error(`no correlation: ${sink.list.map((d) => d.message).join('; ')}`);
+  return c;
+}
+
+/** Events for the evaluator: `@timestamp` from seconds, the rest as given. */
+export function evaluatorFiresOn(c: Correlation, events: readonly Record<string, unknown>[]): boolean {
+  const r = evaluateCorrelation(
+    c,
+    events.map((e) => ({ ...e, '@timestamp': timeOf(e.at as number) })),
+  );
+  if (r.errors.length > 0) throw new Error(`evaluator: ${r.errors.join('; ')}`);
+  return r.matches.length > 0;
 }

@@ -21,8 +21,10 @@ import {
   SPEC_EXAMPLE,
   convertCorrelationText,
   correlationOf,
+  correlationFromText,
   correlationText,
   evaluatorFires,
+  evaluatorFiresOn,
   timeOf,
   type CorrelationSpec,
   type Scenario,
@@ -169,19 +171,6 @@ describe('sentinel correlation: labels', () => {
     ]);
   });
 
-  it('a correlation over a correlation is refused', () => {
-    const inner = correlationOf(TYPE_CASES.event_count.spec, sentinelBackend, PIPELINES);
-    const outer: Correlation = {
-      ...correlationOf(TYPE_CASES.temporal.spec, sentinelBackend, PIPELINES),
-      rules: [inner],
-    };
-    const { queries, sink } = convert(outer);
-    expect(queries).toEqual([]);
-    expect(sink.list.map((d) => [d.code, d.reason])).toEqual([
-      ['unsupported-construct', 'correlation-chain'],
-    ]);
-  });
-
   it('a group-by field that is not a column is an error', () => {
     const { queries, sink } = convertSpec({ ...TYPE_CASES.event_count.spec, groupBy: ['NoSuchColumn'] });
     expect(queries).toEqual([]);
@@ -273,11 +262,37 @@ describe('sentinel correlation: documents through the loader and the builder', (
     expect(bindKusto(r.queries[0], TABLES).errors).toEqual([]);
   });
 
-  it("the specification's example (a correlation over a correlation) is refused with its reason", () => {
-    const r = convertCorrelationText(SPEC_EXAMPLE, sentinelBackend, PIPELINES);
-    expect(r.status).toBe('unsupported');
-    expect(r.diagnostics.map((d) => [d.code, d.reason])).toEqual([
-      ['unsupported-construct', 'correlation-chain'],
-    ]);
+  describe('a correlation over a correlation (the specification example, timespan 60 s, 3 failures)', () => {
+    const text = SPEC_EXAMPLE.replace(/User$/gm, 'TargetUserName')
+      .replace(/timespan: 10m/g, 'timespan: 60s')
+      .replace('gte: 10', 'gte: 3');
+    const r = convertCorrelationText(text, sentinelBackend, PIPELINES);
+    const c = correlationFromText(text, sentinelBackend, PIPELINES);
+    it('converts exactly and binds, the inner correlation as a let', () => {
+      expect(r.diagnostics).toEqual([]);
+      expect(r.status).toBe('exact');
+      expect(r.queries[0]).toContain('let sigma_matches_1 = sigma_events_1');
+      expect(r.queries[0]).toContain(
+        '(sigma_matches_1\n    | project TimeGenerated, sigma_rule = "multiple_failed_login"',
+      );
+      expect(bindKusto(r.queries[0], TABLES).errors).toEqual([]);
+    });
+    const f = (at: number, user = 'alice') => ({ at, EventID: 4625, TargetUserName: user });
+    const ok = (at: number, user = 'alice') => ({ at, EventID: 4624, TargetUserName: user });
+    const streams: [string, Record<string, unknown>[], boolean][] = [
+      ['three failures then a success within the span', [f(0), f(10), f(20), ok(30)], true],
+      ['the success at exactly the span after the third failure', [f(0), f(10), f(20), ok(80)], true],
+      ['the success one second outside the span', [f(0), f(10), f(20), ok(81)], false],
+      ['the success before the failures (wrong order)', [ok(5), f(10), f(20), f(30)], false],
+      ['two failures only', [f(0), f(10), ok(20)], false],
+      ['the success in another group', [f(0), f(10), f(20), ok(30, 'bob')], false],
+    ];
+    for (const [name, events, want] of streams)
+      it(`${want ? 'fires' : 'does not fire'}: ${name}`, () => {
+        expect(evaluatorFiresOn(c, events)).toBe(want);
+        const rows = events.map(({ at, ...rest }) => ({ TimeGenerated: timeOf(at as number), ...rest }));
+        const out = evalKustoTable(r.queries[0], { SecurityEvent: { columns: TABLES.SecurityEvent, rows } });
+        expect(out.length > 0).toBe(want);
+      });
   });
 });
