@@ -15,7 +15,10 @@ import { parseKql } from '../../support/kql.js';
 import {
   EVENT_IDS,
   TYPE_CASES,
+  SPEC_EXAMPLE,
+  convertCorrelationText,
   correlationOf,
+  correlationText,
   evaluatorFires,
   type CorrelationSpec,
   type Scenario,
@@ -194,5 +197,34 @@ describe('elastic correlation: detection-rule format', () => {
       name: 'correlation event_count',
     });
     expect(String(obj.note)).toContain('[threshold-window]');
+  });
+});
+
+describe('elastic correlation: documents through the loader and the builder', () => {
+  it("event_count (the rules' field names; with the ECS pipeline the builder refuses group fields, see the report)", () => {
+    const r = convertCorrelationText(
+      correlationText(
+        '    type: event_count\n    rules: [failed_login]\n    group-by: [IpAddress]\n    timespan: 10m\n    condition: {gte: 10}',
+      ),
+      elasticBackend,
+      [],
+    );
+    expect(r.diagnostics.map((d) => d.reason)).toEqual(['threshold-window']);
+    expect(r.status).toBe('approximate');
+    const rule = JSON.parse(r.queries[0]) as ThresholdRule;
+    expect(parseKql(rule.query).ok).toBe(true);
+    expect(rule.threshold.value).toBe(10);
+    expect(rule.interval).toBe('10m');
+    expect(rule.from).toBe('now-20m');
+    expect(rule.query).toBe('EventID: (529 or 4625)');
+    expect(rule.threshold.field).toEqual(['IpAddress']);
+  });
+
+  it("the specification's example (a correlation over a correlation) is refused with its reason", () => {
+    const r = convertCorrelationText(SPEC_EXAMPLE, elasticBackend, []);
+    expect(r.status).toBe('unsupported');
+    expect(r.diagnostics.map((d) => [d.code, d.reason])).toEqual([
+      ['unsupported-construct', 'correlation-chain'],
+    ]);
   });
 });
