@@ -8,7 +8,7 @@ import { Lowering } from '../../src/lowering/approximate.js';
 import { convertCorrelation } from './correlation.js';
 import { formats } from './formats.js';
 import { lowerNode, type CaseMode, type LowerEnv } from './lower.js';
-import { domainSplitOf, lowercaseFields, pipelines, widenFieldsOf } from './pipelines.js';
+import { domainSplitOf, isDefendEntry, lowercaseFields, pipelines, widenFieldsOf } from './pipelines.js';
 import { SETTINGS } from './settings.js';
 import { targetList, targetNumber, targetOf, targetString } from '../../src/settings.js';
 import { clauses, render, simplify } from './tree.js';
@@ -27,8 +27,23 @@ function convert(ctx: ConvertContext): string[] {
     return [];
   }
   const entry = typeof ctx.state.ecs_entry === 'string' ? ctx.state.ecs_entry : '';
+  const schema = isDefendEntry(entry) ? 'defend' : 'ecs';
+  if (schema === 'defend' && setting === 'caseless') {
+    ctx.sink.error(
+      'unsupported-construct',
+      "case=caseless asserts a '.caseless' sub-field on every keyword field, which Elastic Defend's mapping contradicts (process.pe.original_file_name, dll.path, ... have none): drop the setting; the elastic-defend pipeline uses '.caseless' exactly where the integration declares it",
+    );
+    return [];
+  }
+  if (ctx.state.ecs_entry === '')
+    // A built-in entry table ran and no entry maps this log source: the rule's own field names.
+    ctx.sink.warning(
+      'unmapped-logsource',
+      `no built-in Elastic mapping for logsource ${logsourceText(ctx)}: the query uses the rule's own field names (data/SOURCES.md lists the mapped log sources); use -p with your own pipeline if your data names them otherwise`,
+    );
   const lowering: LowerEnv['lowering'] = new Lowering(ctx.sink);
   const env: LowerEnv = {
+    schema,
     caseMode: setting as CaseMode,
     lowering,
     // Set by the built-in ECS entries (pipelines.ts): the data is written by Elastic's integrations.
@@ -59,6 +74,11 @@ function convert(ctx: ConvertContext): string[] {
     return [];
   }
   return [render(tree)];
+}
+
+function logsourceText(ctx: ConvertContext): string {
+  const ls = ctx.rule.logsource;
+  return [ls.product, ls.category, ls.service].filter(Boolean).join('/') || 'none';
 }
 
 export const elasticBackend: Backend = {

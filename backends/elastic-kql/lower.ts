@@ -36,7 +36,7 @@ import {
   type Token,
 } from './case.js';
 import { phrase, phraseChar, unquotedChar, wildcardValue, WHITESPACE } from './escape.js';
-import { caselessField, fieldClass, type FieldClass } from './fields.js';
+import { caselessField, fieldClass, mainIndexesLonger, type FieldClass, type Schema } from './fields.js';
 import { and, FALSE, not, or, TRUE } from '../../src/lowering/tree.js';
 import { is, range, type K } from './tree.js';
 
@@ -54,10 +54,11 @@ export type Reason =
   | 'field-type'
   | 'fieldref'
   | 'time'
-  | 'field-less';
+  | 'field-less'
+  | 'long-value';
 
 /** Stable reasons of unsupported constructs that are not also reasons of approximations. */
-export type UnsupportedReason = 'placeholder';
+export type UnsupportedReason = 'placeholder' | 'degenerate';
 
 export interface LowerEnv {
   readonly caseMode: CaseMode;
@@ -76,7 +77,17 @@ export interface LowerEnv {
   readonly domainSplit?: Readonly<Record<string, string>>;
   /** Target field -> why a match on it is wider than the rule (data/pipelines.json `widenFields`). */
   readonly widen?: Readonly<Record<string, string>>;
+  /** Whose field types apply (fields.ts): ECS by default, Elastic Defend's under `elastic-defend`. */
+  readonly schema?: Schema;
 }
+
+/**
+ * An approximation is degenerate when one of its widened alternatives is unanchored (begins and
+ * ends with `*`) with at most this many other characters (`*`, `*4*`, `*-c*`, `*a*b*`): it matches
+ * (nearly) every event of its log source, so the match is refused instead (`unsupported`, reason
+ * `degenerate`), with -t eql as the way out. Only a widening (not under `not`) can be degenerate.
+ */
+export const DEGENERATE = 2;
 
 /** Budget of patterns for one match's case superset. */
 const SUPERSET_BUDGET = 64;
@@ -161,7 +172,7 @@ function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
     case 'number':
       return lowerNumber(m, env, negated);
     case 'boolean': {
-      const cls = fieldClass(m.field);
+      const cls = fieldClass(m.field, env.schema);
       // A boolean field holds true/false: `field: true` is exact.
       if (cls === 'boolean') return is(m.field, [String(m.value)]);
       // A Sigma boolean also matches the text "true"/"false" in any case (Sysmon writes "true",
@@ -175,7 +186,7 @@ function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
       return giveUp(m, env, negated, 'field-type', `'${m.field}' is not a boolean or keyword field`);
     }
     case 'compare': {
-      const cls = fieldClass(m.field);
+      const cls = fieldClass(m.field, env.schema);
       // A KQL range is a numeric comparison only on a numeric field: on a keyword field (the
       // type Beats/Agent templates give strings, and what an untyped field is taken to be)
       // Elasticsearch compares the terms as text ("10" < "5"), so the range would miss events.
@@ -238,7 +249,7 @@ function numberText(n: NumberValue): string {
 }
 
 function lowerNumber(m: Extract<Match, { kind: 'number' }>, env: LowerEnv, negated: boolean): K {
-  const cls = m.field === null ? 'unknown' : fieldClass(m.field);
+  const cls = m.field === null ? 'unknown' : fieldClass(m.field, env.schema);
   if (cls === 'numeric' || cls === 'keyword' || cls === 'unknown') {
     const values = m.values.map(numberText);
     if (m.field === null) {
@@ -308,7 +319,7 @@ function toPattern(s: SigmaString, op: StringOp): { segs: string[]; one: boolean
 }
 
 function lowerString(m: StringMatch, env: LowerEnv, negated: boolean, split = true): K {
-  const cls: FieldClass = m.field === null ? 'unknown' : fieldClass(m.field);
+  const cls: FieldClass = m.field === null ? 'unknown' : fieldClass(m.field, env.schema);
   if (m.field === null) {
     const dropped = fieldLess(m, env, negated);
     if (dropped) return dropped;
@@ -480,11 +491,17 @@ function lowerDomainSplit(
   return or(alts);
 }
 
+/**
+ * A match on a keyword-like field (or a field of unknown type). `long` is set for the branch that
+ * stands in for a caseless sub-field on values it does not index (longer than 1,024 characters):
+ * that branch matches the main field, and its approximations are reported as `long-value`.
+ */
 function keywordString(
   m: StringMatch,
   pats0: { segs: string[]; one: boolean }[],
   env: LowerEnv,
   negated: boolean,
+  long?: string,
 ): K {
   let pats = pats0;
   let field = m.field;
@@ -499,15 +516,34 @@ function keywordString(
     caseMode = 'cased';
     pats = pats.map((p) => ({ ...p, segs: p.segs.map((s) => s.toLowerCase()) }));
   }
-  if (caseMode === 'widen' && field !== null && caselessField(field)) caseMode = 'caseless';
+  // A value longer than 1,024 characters is not indexed in a caseless sub-field (ignore_above);
+  // where the main field indexes it (Defend's wildcard-typed command lines), the caseless match
+  // gets a second branch on the main field for exactly those values (`not <caseless>: *`).
+  let longBranch: K | null = null;
+  if (caseMode === 'widen' && field !== null && long === undefined) {
+    const sub = caselessField(field, env.schema);
+    if (sub && !mainIndexesLonger(field, env.schema)) caseMode = 'caseless';
+    else if (sub) {
+      // Few case variants: the main field, every variant listed, is exact for values of any length.
+      const fewVariants = pats.every(
+        (p) => !hasCase(p.segs) || variantCount(exactTokens(tokens(p.segs))) <= MAX_VARIANTS,
+      );
+      if (!fewVariants) {
+        caseMode = 'caseless';
+        longBranch = and([not(is(sub, ['*'])), keywordString(m, pats, env, negated, sub)]);
+      }
+    }
+  }
   if (caseMode === 'caseless') {
     if (field === null) caseMode = 'widen';
-    else field = caselessField(field) ?? `${field}.caseless`;
+    else field = caselessField(field, env.schema) ?? `${field}.caseless`;
   }
   const expand = Math.max(0, Math.min(3, Math.floor(Math.log2(SUPERSET_BUDGET / Math.max(1, pats.length)))));
   const out: string[] = [];
   const reasons = new Set<string>();
   const isSpace = (c: string) => WHITESPACE.test(c);
+  /** The widened alternatives that are unanchored with at most two other characters (see DEGENERATE). */
+  const degenerate: string[] = [];
   for (const { segs, one } of pats) {
     if (one) {
       if (negated) {
@@ -516,6 +552,7 @@ function keywordString(
       }
       reasons.add('one');
     }
+    let widened = one;
     const base = tokens(caseMode === 'caseless' ? segs.map((s) => s.toLowerCase()) : segs);
     let lists: Token[][];
     if (caseMode !== 'widen' || !hasCase(segs)) lists = [base];
@@ -527,6 +564,7 @@ function keywordString(
         lists = subsetTokens(base);
       } else {
         reasons.add('case');
+        widened = true;
         lists = [supersetTokens(base, expand)];
       }
     }
@@ -538,57 +576,84 @@ function keywordString(
             continue;
           }
           reasons.add('ws');
+          widened = true;
           toks = whitespaceToAny(toks, isSpace);
         }
-        out.push(...spell(toks, unquotedChar, '*'));
+        const spelled = spell(toks, unquotedChar, '*');
+        if (
+          widened &&
+          !negated &&
+          toks[0] === null &&
+          toks[toks.length - 1] === null &&
+          toks.filter((t) => t !== null).length <= DEGENERATE
+        )
+          degenerate.push(spelled[0]);
+        out.push(...spelled);
       } else for (const v of spell(toks, phraseChar, '')) out.push('"' + v + '"');
     }
   }
   const w = where(m);
-  if (reasons.has('one'))
+  if (degenerate.length && long !== undefined) {
+    // The long-value branch widened to (nearly) anything: it stands for "a value too long for
+    // the caseless sub-field", which only events with such values match.
     env.lowering.report(
       m,
+      'long-value',
+      `values of more than 1,024 characters are not indexed in '${long}': for them ${w} is tested only as present (matches more events)`,
+      'wider',
+    );
+    return is(m.field, ['*']);
+  }
+  if (degenerate.length) {
+    env.lowering.unsupported(
+      m,
+      `the KQL approximation of ${w} would match (nearly) every event: its alternative '${degenerate[0]}' is an unanchored pattern with at most ${DEGENERATE} characters besides '*' (KQL compares keyword values case-sensitively, has no '?' and splits wildcard values at whitespace); convert this rule with -t eql, whose ':' and 'like~' compare case-insensitively`,
+      'degenerate',
+    );
+    return FALSE;
+  }
+  const scope =
+    long === undefined ? '' : `for values of more than 1,024 characters (not indexed in '${long}'), `;
+  const report = (reason: Reason, message: string, direction: 'wider' | 'narrower') =>
+    env.lowering.report(m, long === undefined ? reason : 'long-value', scope + message, direction);
+  if (reasons.has('one'))
+    report(
       'one-char-wildcard',
       `KQL has no single-character wildcard: '?' in ${w} became '*' (matches more events)`,
       'wider',
     );
   if (reasons.has('one-neg'))
-    env.lowering.report(
-      m,
+    report(
       'one-char-wildcard',
       `KQL has no single-character wildcard: under 'not', values of ${w} with '?' are dropped (the query matches more events)`,
       'narrower',
     );
   if (reasons.has('case'))
-    env.lowering.report(
-      m,
+    report(
       'case',
       `KQL compares keyword values case-sensitively: ${w} matches every case variant of the first ${expand} letters and any text in place of later letters (matches more events)`,
       'wider',
     );
   if (reasons.has('case-neg'))
-    env.lowering.report(
-      m,
+    report(
       'case',
       `KQL compares keyword values case-sensitively: under 'not', ${w} is excluded only as written, in lowercase and in uppercase (the query matches more events)`,
       'narrower',
     );
   if (reasons.has('ws'))
-    env.lowering.report(
-      m,
+    report(
       'wildcard-whitespace',
       `Kibana splits wildcard values at whitespace (Kibana #23001): whitespace in ${w} became '*' (matches more events)`,
       'wider',
     );
   if (reasons.has('ws-neg'))
-    env.lowering.report(
-      m,
+    report(
       'wildcard-whitespace',
       `Kibana splits wildcard values at whitespace (Kibana #23001): under 'not', wildcard values of ${w} with whitespace are dropped (the query matches more events)`,
       'narrower',
     );
-  if (out.length === 0) return FALSE;
-  return is(field, out);
+  const main = out.length === 0 ? FALSE : is(field, out);
+  return longBranch ? or([main, longBranch]) : main;
 }
 
 /**
@@ -687,7 +752,7 @@ function ipString(
 }
 
 function lowerCidr(m: CidrMatch, env: LowerEnv, negated: boolean): K {
-  const cls = fieldClass(m.field);
+  const cls = fieldClass(m.field, env.schema);
   if (cls === 'ip') {
     // A term query on an ip field accepts CIDR notation (Elasticsearch reference, IP field type);
     // IPv6 must be quoted because ':' is special in KQL.

@@ -9,7 +9,8 @@
  *   detection_item_failure (unsupported fields) -> map_string (value maps)
  *   -> field_name_mapping -> field_name_prefix (winlog.event_data. fallback) or
  *   strict_field_mapping_failure -> add_condition (event.category ...) -> set_state index.
- * The combined `ecs` pipeline (the default) ends with a rule_failure for logsources no entry maps.
+ * The combined `ecs` pipeline (the default) passes a rule no entry maps with its own field names
+ * (the backend warns `unmapped-logsource`); `elastic-defend` refuses it (Defend records no such events).
  */
 import type { PipelineSpec } from '../../src/pipeline/types.js';
 import { backendData } from '../common/files.js';
@@ -32,12 +33,24 @@ interface Entry extends LogsourceEntry {
   readonly widenFields?: Readonly<Record<string, string>>;
 }
 
-type Data = Readonly<Record<'ecs-windows' | 'ecs-linux' | 'ecs-cloud' | 'ecs-web', readonly Entry[]>> & {
+type Data = Readonly<Record<EcsPipeline | typeof DEFEND, readonly Entry[]>> & {
   readonly lowercaseFields: readonly string[];
 };
 
 export const ECS_PIPELINES = ['ecs-windows', 'ecs-linux', 'ecs-cloud', 'ecs-web'] as const;
 export type EcsPipeline = (typeof ECS_PIPELINES)[number];
+
+/**
+ * Elastic Defend (the endpoint integration, indices logs-endpoint.events.*): its own entries and
+ * field types (data/defend-fields.json), used alone (`-p elastic-defend`), not by `ecs`.
+ */
+export const DEFEND = 'elastic-defend';
+const GROUPS = [...ECS_PIPELINES, DEFEND] as const;
+
+/** Whether an `ecs_entry` state value names an Elastic Defend entry (its field types apply). */
+export function isDefendEntry(id: string): boolean {
+  return id.startsWith(`${DEFEND}:`);
+}
 
 let data: Data | undefined;
 function load(): Data {
@@ -58,7 +71,7 @@ export function widenFieldsOf(id: string): Readonly<Record<string, string>> | un
   if (!widens) {
     widens = new Map();
     const d = load();
-    for (const set of ECS_PIPELINES)
+    for (const set of GROUPS)
       for (const e of d[set]) if (e.widenFields) widens.set(entryId(set, e), e.widenFields);
   }
   return widens.get(id);
@@ -70,7 +83,7 @@ export function domainSplitOf(id: string): Readonly<Record<string, string>> | un
   if (!splits) {
     splits = new Map();
     const d = load();
-    for (const set of ECS_PIPELINES)
+    for (const set of GROUPS)
       for (const e of d[set]) if (e.domainSplit) splits.set(entryId(set, e), e.domainSplit);
   }
   return splits.get(id);
@@ -136,29 +149,31 @@ function entryItems(e: Entry): Item[] {
   return items;
 }
 
-function spec(name: string, sets: readonly EcsPipeline[], fallback: boolean): PipelineSpec {
+/**
+ * A pipeline over some groups of entries. A rule no entry maps passes with its own field names
+ * (the backend says so: warning `unmapped-logsource`), except under `failure`, which refuses it.
+ */
+function spec(name: string, sets: readonly (typeof GROUPS)[number][], failure?: string): PipelineSpec {
   const d = load();
   return entryTablePipeline<Entry>({
     name,
     stateKey: STATE,
     rows: sets.flatMap((set) => d[set].map((entry) => ({ group: set, entry }))),
     items: (row) => entryItems(row.entry),
-    unmatched: fallback
-      ? [
-          {
-            type: 'rule_failure',
-            message:
-              "no ECS mapping for this rule's logsource (built-in pipelines: ecs-windows, ecs-linux, ecs-cloud, ecs-web); convert with --no-default-pipelines and your own pipeline",
-          },
-        ]
-      : [],
+    unmatched: failure ? [{ type: 'rule_failure', message: failure }] : [],
   });
 }
 
 export const pipelines: Readonly<Record<string, () => PipelineSpec>> = {
-  ecs: () => spec('ecs', ECS_PIPELINES, true),
-  'ecs-windows': () => spec('ecs-windows', ['ecs-windows'], false),
-  'ecs-linux': () => spec('ecs-linux', ['ecs-linux'], false),
-  'ecs-cloud': () => spec('ecs-cloud', ['ecs-cloud'], false),
-  'ecs-web': () => spec('ecs-web', ['ecs-web'], false),
+  ecs: () => spec('ecs', ECS_PIPELINES),
+  'ecs-windows': () => spec('ecs-windows', ['ecs-windows']),
+  'ecs-linux': () => spec('ecs-linux', ['ecs-linux']),
+  'ecs-cloud': () => spec('ecs-cloud', ['ecs-cloud']),
+  'ecs-web': () => spec('ecs-web', ['ecs-web']),
+  [DEFEND]: () =>
+    spec(
+      DEFEND,
+      [DEFEND],
+      "Elastic Defend records no events of this rule's logsource (it maps process, file, image_load, network and dns events of Windows, Linux and macOS: docs/elastic.md); use the ecs pipeline for other data",
+    ),
 };

@@ -843,6 +843,182 @@ const ecsWeb = [
   },
 ];
 
+// Elastic Defend (the endpoint integration): elastic/endpoint-package at commit
+// 19941229e4e6ced3d81f8e4c53d0a3ae19c88062. Each entry's conditions are the event's identification
+// filter of custom_documentation/src/endpoint/data_stream/<stream>/<os>/<event>.yaml (event.dataset,
+// event.action, host.os.type; event.module is "endpoint" on every Defend event and is left out), its
+// fields those the same document lists for the event (custom_documentation/doc/endpoint/...md),
+// the values' form checked against package/endpoint/data_stream/<stream>/sample_event.json. Field
+// types: data/defend-fields.json (scripts/gen-defend-fields.mjs). Per entry: SOURCES.md.
+const DEFEND_DOC = 'elastic/endpoint-package custom_documentation/doc/endpoint';
+const defendCond = (stream, action, os) => ({
+  'event.dataset': `endpoint.events.${stream}`,
+  'event.action': action,
+  'host.os.type': os,
+});
+const defendUnsupported = {
+  Hashes:
+    'Elastic Defend stores hashes as process.hash.md5/sha1/sha256 and process.pe.imphash, one field per algorithm; the Sysmon "ALGO=value,..." text has no counterpart',
+  ProcessGuid: 'Elastic Defend identifies processes by its own process.entity_id, not the Sysmon GUID',
+  ParentProcessGuid:
+    'Elastic Defend identifies processes by its own process.parent.entity_id, not the Sysmon GUID',
+  IntegrityLevel:
+    'Elastic Defend writes process.Ext.token.integrity_level_name ("system", ...); its full value set is not documented, so a Sysmon IntegrityLevel value (or SID) has no verified counterpart',
+  GrandParentImage:
+    'Elastic Defend events carry no grandparent executable (process.Ext.ancestry holds entity ids)',
+  ParentUser: 'Elastic Defend process events carry no parent user on Windows',
+  LogonGuid: 'Elastic Defend events carry no logon GUID',
+  TerminalSessionId: 'Elastic Defend events carry no terminal session id field of that name',
+  Company:
+    'Elastic Defend process events document no process.pe.company (windows_process_create_and_exit.md)',
+  Description: 'Elastic Defend process events document no process.pe.description',
+  Product: 'Elastic Defend process events document no process.pe.product',
+  FileVersion: 'Elastic Defend process events document no process.pe.file_version',
+};
+const defendProc = {
+  Image: 'process.executable',
+  CommandLine: 'process.command_line',
+  ParentImage: 'process.parent.executable',
+  ParentCommandLine: 'process.parent.command_line',
+  CurrentDirectory: 'process.working_directory',
+  ProcessId: 'process.pid',
+  ParentProcessId: 'process.parent.pid',
+  User: 'user.name',
+};
+const defendActor = { Image: 'process.executable', ProcessId: 'process.pid', User: 'user.name' };
+const defendNet = {
+  ...defendActor,
+  DestinationIp: 'destination.ip',
+  DestinationPort: 'destination.port',
+  SourceIp: 'source.ip',
+  SourcePort: 'source.port',
+  Protocol: 'network.transport',
+  Initiated: 'network.direction',
+};
+const defendIndex = (stream) => [`logs-endpoint.events.${stream}-*`];
+const defendNetUnsupported = {
+  DestinationHostname: 'Elastic Defend network events carry no destination host name (only destination.ip)',
+  SourceHostname: 'Elastic Defend network events carry no source host name',
+  CommandLine: 'Elastic Defend network events carry no process.command_line',
+  ParentImage: 'Elastic Defend network events carry no parent executable',
+};
+const elasticDefend = [];
+for (const os of ['windows', 'linux', 'macos']) {
+  const exec = os === 'windows' ? 'start' : 'exec';
+  elasticDefend.push({
+    logsource: { product: os, category: 'process_creation' },
+    index: defendIndex('process'),
+    conditions: defendCond('process', exec, os),
+    fields: {
+      ...defendProc,
+      ...(os === 'windows'
+        ? { OriginalFileName: 'process.pe.original_file_name', LogonId: 'process.Ext.authentication_id' }
+        : {}),
+    },
+    unsupported: {
+      ...defendUnsupported,
+      ...(os === 'macos'
+        ? {
+            OriginalFileName:
+              'Elastic Defend macOS exec events have no process.pe.* (macOS binaries are not PE files)',
+            ParentCommandLine: 'Elastic Defend macOS exec events have no process.parent.command_line',
+            CurrentDirectory: 'Elastic Defend macOS exec events have no process.working_directory',
+          }
+        : {}),
+    },
+    ...(os === 'windows' ? { domainSplit: { 'user.name': 'user.domain' } } : {}),
+    notes: {
+      '*': `${DEFEND_DOC}/process/${os}/${os}_process_${os === 'windows' ? 'create_and_exit' : 'fork_exec_exit'}.md`,
+    },
+  });
+  elasticDefend.push({
+    logsource: { product: os, category: 'file_event' },
+    index: defendIndex('file'),
+    conditions: defendCond('file', os === 'windows' ? ['creation', 'overwrite'] : 'creation', os),
+    fields: { TargetFilename: 'file.path', ...defendActor },
+    unsupported: defendUnsupported,
+    ...(os === 'windows' ? { domainSplit: { 'user.name': 'user.domain' } } : {}),
+    notes: {
+      '*': `${DEFEND_DOC}/file/${os}/${os}_file_create.md (Windows: also _overwrite.md, as Sysmon event 11 fires on both)`,
+    },
+  });
+  elasticDefend.push({
+    logsource: { product: os, category: 'file_delete' },
+    index: defendIndex('file'),
+    conditions: defendCond('file', 'deletion', os),
+    fields: { TargetFilename: 'file.path', ...defendActor },
+    unsupported: defendUnsupported,
+    ...(os === 'windows' ? { domainSplit: { 'user.name': 'user.domain' } } : {}),
+    notes: { '*': `${DEFEND_DOC}/file/${os}/${os}_file_delete.md` },
+  });
+  elasticDefend.push({
+    logsource: { product: os, category: 'network_connection' },
+    index: defendIndex('network'),
+    conditions: defendCond(
+      'network',
+      os === 'macos'
+        ? ['connection_attempted', 'disconnect_received']
+        : ['connection_attempted', 'connection_accepted', 'disconnect_received'],
+      os,
+    ),
+    fields: defendNet,
+    valueMaps: { Initiated: { true: 'egress', false: 'ingress' } },
+    unsupported: { ...defendUnsupported, ...defendNetUnsupported },
+    ...(os === 'windows' ? { domainSplit: { 'user.name': 'user.domain' } } : {}),
+    notes: {
+      '*': `${DEFEND_DOC}/network/${os}/${os}_network_${os === 'macos' ? 'connection_attempted_and_disconnect' : 'attempted_accepted_and_disconnect'}.md; network.direction "egress" in package/endpoint/data_stream/network/sample_event.json`,
+    },
+  });
+}
+elasticDefend.push({
+  logsource: { product: 'windows', category: 'image_load' },
+  index: defendIndex('library'),
+  conditions: defendCond('library', 'load', 'windows'),
+  fields: {
+    ImageLoaded: 'dll.path',
+    OriginalFileName: 'dll.pe.original_file_name',
+    FileVersion: 'dll.pe.file_version',
+    Signature: 'dll.code_signature.subject_name',
+    ...defendActor,
+  },
+  unsupported: {
+    ...defendUnsupported,
+    Company: 'Elastic Defend library events document no dll.pe.company',
+    Description: 'Elastic Defend library events document no dll.pe.description',
+    Product: 'Elastic Defend library events document no dll.pe.product',
+    FileVersion: undefined,
+    Signed:
+      'Elastic Defend writes dll.code_signature.exists/trusted (booleans), not the Sysmon "true"/"false" Signed text; their correspondence is not documented',
+    SignatureStatus:
+      'Elastic Defend writes dll.code_signature.status with its own values ("trusted", "errorExpired", ...), not Sysmon\'s ("Valid", "Expired", ...)',
+    CommandLine: 'Elastic Defend library events carry no process.command_line',
+  },
+  domainSplit: { 'user.name': 'user.domain' },
+  notes: { '*': `${DEFEND_DOC}/library/windows/windows_library_load.md` },
+});
+elasticDefend.push({
+  logsource: { product: 'windows', category: 'dns_query' },
+  index: defendIndex('network'),
+  conditions: defendCond('network', 'lookup_requested', 'windows'),
+  fields: { QueryName: 'dns.question.name', ...defendActor },
+  unsupported: {
+    ...defendUnsupported,
+    QueryStatus:
+      'Elastic Defend lookup_requested events carry no status (dns.Ext.status is on lookup_result, with its own codes)',
+    QueryResults:
+      'Elastic Defend lookup_requested events carry no results (dns.resolved_ip is on lookup_result)',
+  },
+  domainSplit: { 'user.name': 'user.domain' },
+  notes: { '*': `${DEFEND_DOC}/network/windows/windows_network_dns_lookup_requested.md` },
+});
+// Not mapped: registry events. Defend's registry.path holds the key as the kernel reports it
+// (package/endpoint/data_stream/registry/sample_event.json: "HKLM\\SYSTEM\\ControlSet001\\...")
+// where Sysmon writes "CurrentControlSet" (and "HKU\\..." forms): a Sigma TargetObject value would
+// miss Defend events, the forbidden direction, until a value mapping is written and checked.
+for (const e of elasticDefend)
+  for (const [k, v] of Object.entries(e.unsupported ?? {}))
+    if (v === undefined || e.fields[k]) delete e.unsupported[k];
+
 // Types of non-ECS targets (ECS targets: see ecs-fields.json).
 const fieldTypes = {
   'winlog.event_id': 'keyword',
@@ -940,6 +1116,7 @@ const out = {
   'ecs-linux': ecsLinux,
   'ecs-cloud': ecsCloud,
   'ecs-web': ecsWeb,
+  'elastic-defend': elasticDefend,
   fieldTypes,
   lowercaseFields,
 };
