@@ -90,7 +90,7 @@ export interface LowerEnv {
 export const DEGENERATE = 2;
 
 /** Budget of patterns for one match's case superset. */
-const SUPERSET_BUDGET = 64;
+const SUPERSET_BUDGET = 256;
 
 function where(m: Match): string {
   return m.field === null ? 'a keyword' : `field '${m.field}'`;
@@ -109,6 +109,7 @@ function giveUp(
   reason: Reason,
   what: string,
 ): K {
+  if (!negated) return degenerateExists(m, env, what);
   return env.lowering.bound(
     m,
     negated,
@@ -118,6 +119,19 @@ function giveUp(
       : `${what}; the query tests only that ${where(m)} exists (matches more events)`,
     { wider: is(m.field, ['*']), narrower: FALSE },
   );
+}
+
+/**
+ * A widening to "the field exists" (or "both fields exist") matches (nearly) every event of its
+ * log source: degenerate (see DEGENERATE), refused with the EQL way out.
+ */
+function degenerateExists(m: Match, env: LowerEnv, what: string): K {
+  env.lowering.unsupported(
+    m,
+    `${what}; the only KQL approximation, a test that ${where(m)} exists, would match (nearly) every event: convert this rule with -t eql (on a keyword field), or map the field to one that KQL can test`,
+    'degenerate',
+  );
+  return FALSE;
 }
 
 function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
@@ -211,6 +225,8 @@ function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
       // Elasticsearch does not index null, so "absent or null" is "not exists".
       return not(is(m.field, ['*']));
     case 'fieldref':
+      if (!negated)
+        return degenerateExists(m, env, `KQL cannot compare two fields ('${m.field}' ${m.op} '${m.other}')`);
       return env.lowering.bound(
         m,
         negated,

@@ -319,10 +319,10 @@ const ROWS: Row[] = [
   {
     // Regression: an untyped field was rendered `A > 5` labelled exact; on keyword-mapped data
     // Elasticsearch compares the range as text ("10" > "5" is false), so the query missed events.
-    name: 'gt on an untyped field: widened to exists, approximate',
+    // Its only KQL form, "A exists", matches (nearly) every event: degenerate, refused.
+    name: 'gt on an untyped field: only "exists" would do, degenerate: unsupported',
     detection: sel('    A|gt: 5'),
-    query: 'A: *',
-    status: 'approximate',
+    status: 'unsupported',
     message: 'no known numeric type',
   },
   {
@@ -333,11 +333,10 @@ const ROWS: Row[] = [
     message: "under 'not'",
   },
   {
-    name: 'gt on an ECS keyword field: widened to exists, approximate',
+    name: 'gt on an ECS keyword field: only "exists" would do, degenerate: unsupported',
     detection: sel('    process.name|gt: 5'),
-    query: 'process.name: *',
-    status: 'approximate',
-    message: 'compare as text',
+    status: 'unsupported',
+    message: '-t eql',
   },
   {
     name: 'a number on an ECS keyword field (winlog.event_id) is a term: exact',
@@ -352,10 +351,9 @@ const ROWS: Row[] = [
     status: 'exact',
   },
   {
-    name: 'time modifier',
+    name: 'time modifier: only "exists" would do, degenerate: unsupported',
     detection: sel('    T|hour: 3'),
-    query: 'T: *',
-    status: 'approximate',
+    status: 'unsupported',
     message: 'hour',
   },
   {
@@ -524,34 +522,46 @@ const REASONS: Readonly<
   },
 };
 
+/** Reasons whose only widening is "the field exists" (degenerate when not negated). */
+const EXISTS_ONLY: ReadonlySet<string> = new Set(['field-type', 'time', 'fieldref']);
+
 describe('approximations: reason and direction on the diagnostic', () => {
   const approximations = (r: RuleResult) => r.diagnostics.filter((d) => d.code === 'approximation');
 
-  test.each(Object.entries(REASONS))('%s: wider as the only selection, narrower under not', (reason, row) => {
-    const opts = { pipelines: row.pipelines };
-    const positive = convertDetection(`  f:\n${row.body}\n  condition: f`, opts);
-    const negated = convertDetection(
-      `  sel:\n${row.sel ?? "    A: '1'"}\n  f:\n${row.body}\n  condition: sel and not f`,
-      opts,
-    );
-    for (const [r, direction] of [
-      [positive, 'wider'],
-      [negated, 'narrower'],
-    ] as const) {
-      expect(r.status).toBe('approximate');
-      const found = approximations(r);
-      expect(found.map((d) => d.reason)).toContain(reason);
-      // Every approximation of the part carries its polarity's direction, and a reason.
-      for (const d of found) {
-        expect({ reason: d.reason, direction: d.direction }).toEqual({
-          reason: expect.any(String),
-          direction,
-        });
-        expect(d.message).not.toMatch(/^\[/);
-        expect(formatDiagnostic(d)).toContain(`warning approximation [${d.reason}]: ${d.message}`);
+  test.each(Object.entries(REASONS))(
+    '%s: wider as the only selection (or degenerate), narrower under not',
+    (reason, row) => {
+      const opts = { pipelines: row.pipelines };
+      const positive = convertDetection(`  f:\n${row.body}\n  condition: f`, opts);
+      const negated = convertDetection(
+        `  sel:\n${row.sel ?? "    A: '1'"}\n  f:\n${row.body}\n  condition: sel and not f`,
+        opts,
+      );
+      // Where the only wider form is "the field exists", the positive match is degenerate: refused.
+      if (EXISTS_ONLY.has(reason)) {
+        expect(positive.status).toBe('unsupported');
+        expect(positive.diagnostics.map((d) => d.reason)).toEqual(['degenerate']);
       }
-    }
-  });
+      for (const [r, direction] of [
+        [positive, 'wider'],
+        [negated, 'narrower'],
+      ] as const) {
+        if (r === positive && EXISTS_ONLY.has(reason)) continue;
+        expect(r.status).toBe('approximate');
+        const found = approximations(r);
+        expect(found.map((d) => d.reason)).toContain(reason);
+        // Every approximation of the part carries its polarity's direction, and a reason.
+        for (const d of found) {
+          expect({ reason: d.reason, direction: d.direction }).toEqual({
+            reason: expect.any(String),
+            direction,
+          });
+          expect(d.message).not.toMatch(/^\[/);
+          expect(formatDiagnostic(d)).toContain(`warning approximation [${d.reason}]: ${d.message}`);
+        }
+      }
+    },
+  );
 
   test('a field the ECS entry declares wider (widenFields): field-type, wider; under not dropped, narrower', () => {
     const head =
@@ -636,10 +646,10 @@ describe('typed fields through the ECS pipeline', () => {
 
   test('a range on a field holding numbers as keyword text never misses (regression)', () => {
     // Before: `A > 5`, labelled exact, which Elasticsearch compares as text on a keyword field.
+    // Now refused: the only sound KQL form ("A exists") is degenerate.
     const r = convertDetection(sel('    A|gt: 5'), {});
-    const q = r.queries[0];
-    expect(evalKqlDoc(q, { A: '10' }, { A: 'keyword' })).toBe(true);
-    expect(evalKqlDoc(q, { A: '6' }, { A: 'keyword' })).toBe(true);
+    expect(r.status).toBe('unsupported');
+    expect(r.diagnostics.map((d) => d.reason)).toContain('degenerate');
     // On a long field the range is exact.
     const p = convertDetection(sel('    process.pid|gt: 5'), {});
     expect(p.status).toBe('exact');
@@ -685,8 +695,8 @@ describe('typed fields through the ECS pipeline', () => {
     expect(r.queries[0]).toContain('destination.ip: 192.168.0.0/16');
     expect(r.status).not.toBe('approximate');
     const r2 = conv(NET, "  sel:\n    DestinationIp|contains: '.1'\n  condition: sel");
-    expect(r2.status).toBe('approximate');
-    expect(r2.queries[0]).toContain('destination.ip: *');
+    expect(r2.status).toBe('unsupported');
+    expect(r2.diagnostics.map((d) => d.reason)).toContain('degenerate');
   });
 
   test('numeric field: numeric text is exact, a wildcard widens', () => {
@@ -694,7 +704,7 @@ describe('typed fields through the ECS pipeline', () => {
     expect(r.queries[0]).toContain('destination.port: 443');
     expect(r.status).not.toBe('unsupported');
     const r2 = conv(NET, "  sel:\n    DestinationPort|startswith: '44'\n  condition: sel");
-    expect(r2.queries[0]).toContain('destination.port: *');
+    expect(r2.status).toBe('unsupported');
     expect(r2.diagnostics.map((d) => d.message).join()).toContain('numeric field');
   });
 
@@ -844,6 +854,11 @@ describe('escape safety: the parsed field and value are the intended ones', () =
         ];
         for (const ir of irs) {
           const [q] = run(ir);
+          // A range on a field of unknown type has only the degenerate "exists" form: refused.
+          if (ir.kind === 'compare') {
+            expect(q).toBeUndefined();
+            continue;
+          }
           const fields = fieldsOf(q);
           expect(fields.length).toBeGreaterThan(0);
           for (const f of fields) expect(f).toBe(field);
