@@ -1019,6 +1019,25 @@ for (const e of elasticDefend)
   for (const [k, v] of Object.entries(e.unsupported ?? {}))
     if (v === undefined || e.fields[k]) delete e.unsupported[k];
 
+// GitHub audit log: elastic/integrations packages/github/data_stream/audit/elasticsearch/ingest_pipeline/default.yml
+// (commit 870a41e6a55bb13f02fd56f743c6ae07c815d8c1): `rename` json.action -> event.action, json.actor ->
+// user.name, json.org -> github.org, json.user -> user.target.name, json.repo -> github.repo, json.team
+// -> github.team; types from packages/github/data_stream/audit/fields/fields.yml (commit
+// 4ab4d67adc63ad9d7c424f9f0f3737bac5b05292: github.org/team/repo keyword).
+ecsCloud.push({
+  logsource: { product: 'github', service: 'audit' },
+  index: ['logs-github.audit-*'],
+  conditions: { 'event.dataset': 'github.audit' },
+  fields: {
+    action: 'event.action',
+    actor: 'user.name',
+    org: 'github.org',
+    user: 'user.target.name',
+    repo: 'github.repo',
+    team: 'github.team',
+  },
+});
+
 // Types of non-ECS targets (ECS targets: see ecs-fields.json).
 const fieldTypes = {
   'winlog.event_id': 'keyword',
@@ -1084,6 +1103,9 @@ const fieldTypes = {
   'o365.audit.ApplicationId': 'keyword',
   'o365.audit.ResultStatus': 'keyword',
   'o365.audit.Parameters': 'flattened',
+  'github.org': 'keyword',
+  'github.repo': 'keyword',
+  'github.team': 'keyword',
 };
 
 // Fields whose values Elastic's integrations write as lowercase constants: a case-insensitive Sigma
