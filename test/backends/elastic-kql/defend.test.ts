@@ -11,7 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { elasticBackend } from '../../../backends/elastic-kql/index.js';
 import { esType } from '../../../backends/elastic-kql/fields.js';
-import { convertLoaded, loadRuleFromText, type RuleResult } from '../../../src/convert.js';
+import type { RuleResult } from '../../../src/backend.js';
+import { convertLoaded, loadRuleFromText } from '../../../src/convert.js';
 import { resolvePipeline } from '../../../src/pipeline/index.js';
 import { evalKql } from '../../support/eval-kql.js';
 
