@@ -37,6 +37,10 @@ const NO = {
     'the Node side (file and process I/O)',
   ],
   otherBackend: [String.raw`^\.\./(?!\.\./|common/|src/)`, 'another backend'],
+  nonElasticBackend: [
+    String.raw`^\.\./(?!\.\./|common/|src/|eql/|elastic-kql/)`,
+    'a backend outside the Elastic family',
+  ],
   outsideRegex: [String.raw`^\.\./(?!ir/types\.js$)`, 'anything but the IR types'],
 };
 
@@ -71,6 +75,8 @@ const BASE = [
   'src/templates.ts',
 ];
 /** The core files that load the backend registry by design: the batch run, the CLI, the public API. */
+/** Backends that share the Elastic target's mapping and may import each other (see the floor below). */
+const ELASTIC_FAMILY = ['backends/eql/**', 'backends/elastic-kql/**'];
 const REGISTRY_USERS = ['src/run.ts', 'src/prepare.ts', 'src/core.ts', 'src/cli/commands.ts', 'src/index.ts'];
 /** The Node side: file and process I/O over the core (everything else in src/ and backends/ is the core). */
 const NODE_SIDE = [
@@ -112,7 +118,15 @@ const floors = [
     [...BASE, ...REGISTRY_USERS, 'src/{regex,ir,pipeline,lowering,evaluate}/**'],
   ),
   floor('a core file', REGISTRY_USERS, ['backendsBeyondRegistry']),
-  floor('a backend', ['backends/**'], ['batch', 'cli', 'evaluate', 'publicApi', 'otherBackend']),
+  floor(
+    'a backend',
+    ['backends/**'],
+    ['batch', 'cli', 'evaluate', 'publicApi', 'otherBackend'],
+    ELASTIC_FAMILY,
+  ),
+  // The Elastic family: EQL maps with the Elastic target's ECS pipelines and field types, and the
+  // Elastic target's detection rules write EQL where only EQL is exact (issue #14).
+  floor('an Elastic backend', ELASTIC_FAMILY, ['batch', 'cli', 'evaluate', 'publicApi', 'nonElasticBackend']),
   // The core (src/core.ts and all it reaches: conversion from text to results) runs in the
   // browser too (web/, src/host.ts): no Node module and nothing of the Node side. Its file and
   // process I/O is the Node side's: src/node/, the batch run, inputs, cache, threads, the Node API.

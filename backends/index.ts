@@ -35,6 +35,11 @@ const BUILTIN = {
     ['spl'],
     async () => (await import('./splunk/index.js')).splunkBackend,
   ),
+  eql: entry(
+    'Elastic EQL (Event Query Language) for EQL search and Kibana Security EQL rules',
+    [],
+    async () => (await import('./eql/index.js')).eqlBackend,
+  ),
   sentinel: entry(
     'Microsoft Sentinel KQL (Kusto)',
     ['sentinel-kql', 'kusto'],

@@ -16,16 +16,18 @@ import {
   type Expectations,
 } from '../cases/cases.js';
 import { diagnostics as elasticDiagnostics, expected as elastic } from '../cases/expected.elastic.js';
+import { diagnostics as eqlDiagnostics, expected as eql } from '../cases/expected.eql.js';
 import { diagnostics as sentinelDiagnostics, expected as sentinel } from '../cases/expected.sentinel.js';
 import { diagnostics as splunkDiagnostics, expected as splunk } from '../cases/expected.splunk.js';
 import { CASE_SETTINGS } from '../cases/settings.js';
 
-const ALL: Readonly<Record<BackendName, Expectations>> = { splunk, sentinel, elastic };
+const ALL: Readonly<Record<BackendName, Expectations>> = { splunk, sentinel, elastic, eql };
 /** Each backend's approximation reasons and unsupported codes per case (none when absent). */
 const DIAGNOSTICS: Readonly<Record<BackendName, CaseDiagnostics>> = {
   splunk: splunkDiagnostics,
   sentinel: sentinelDiagnostics,
   elastic: elasticDiagnostics,
+  eql: eqlDiagnostics,
 };
 const names = Object.keys(CASES) as CaseName[];
 

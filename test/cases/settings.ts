@@ -6,4 +6,5 @@ export const CASE_SETTINGS: Readonly<Record<BackendName, Readonly<Record<string,
   // Kusto needs a table; the cases use a declared test table (see test/support/kusto.ts usage).
   sentinel: { table: 'SigmaEvents' },
   elastic: {},
+  eql: {},
 };
