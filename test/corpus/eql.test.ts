@@ -1,0 +1,64 @@
+/**
+ * The Sigma corpus through the eql backend, with the default pipelines (the Elastic target's
+ * `ecs`) and with none: nothing crashes, every query passes the EQL grammar check
+ * (test/support/eql-grammar.ts), no pattern is a bare `*` standing for a whole value. Prints the
+ * label totals and the approximation reasons.
+ */
+import { eqlBackend } from '../../backends/eql/index.js';
+import { convertLoaded, loadRuleFile, type LoadedRule } from '../../src/convert.js';
+import { resolvePipeline } from '../../src/pipeline/index.js';
+import { activeRuleFiles, describeWithCorpus } from '../support/corpus.js';
+import { parseEql, type Cond } from '../support/eql-grammar.js';
+
+const d = describeWithCorpus('eql corpus tests');
+
+/** The wildcard patterns of a condition that are nothing but `*` (a whole value). */
+function bareStars(c: Cond): string[] {
+  switch (c.kind) {
+    case 'and':
+    case 'or':
+      return [...bareStars(c.left), ...bareStars(c.right)];
+    case 'not':
+      return bareStars(c.child);
+    case 'pattern':
+      return c.op === ':' || c.op === 'like' || c.op === 'like~'
+        ? c.values
+            .filter((v) => typeof v === 'string' && /^\*+$/.test(v))
+            .map((v) => `${c.field} ${c.op} ${String(v)}`)
+        : [];
+    default:
+      return [];
+  }
+}
+
+d('eql: corpus', () => {
+  const loaded: LoadedRule[] = activeRuleFiles().map((f) => loadRuleFile(f));
+  for (const mode of ['default pipelines (ecs)', 'no pipeline'] as const)
+    test(`${mode}: no crash, every query passes the grammar check, no bare *`, () => {
+      const pipelines =
+        mode === 'no pipeline' ? [] : eqlBackend.defaultPipelines.map((n) => resolvePipeline(n, eqlBackend));
+      const totals = { exact: 0, approximate: 0, unsupported: 0, error: 0 };
+      const reasons = new Map<string, number>();
+      const bad: string[] = [];
+      for (const l of loaded) {
+        const r = convertLoaded(l, eqlBackend, pipelines);
+        totals[r.status]++;
+        for (const x of r.diagnostics)
+          if (x.code === 'approximation')
+            reasons.set(x.reason ?? 'other', (reasons.get(x.reason ?? 'other') ?? 0) + 1);
+        for (const q of r.queries) {
+          try {
+            const stars = bareStars(parseEql(q).condition);
+            if (stars.length) bad.push(`${l.path}: bare * in ${stars.join(', ')}`);
+          } catch (e) {
+            bad.push(`${l.path}: ${(e as Error).message}: ${q}`);
+          }
+        }
+      }
+      console.log(
+        `eql, ${mode}: ${JSON.stringify(totals)} approximation reasons ${JSON.stringify(Object.fromEntries(reasons))}`,
+      );
+      expect(bad).toEqual([]);
+      expect(totals.error).toBe(0);
+    });
+});
