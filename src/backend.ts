@@ -15,6 +15,11 @@ export interface ConvertOptions {
   readonly strict?: boolean;
   /** Backend-specific settings (`--set key=value`), e.g. `table`, `index`, `cron`. */
   readonly settings?: Readonly<Record<string, string>>;
+  /**
+   * The output format the queries are for (`-f`; unset: `default`). A backend whose query language
+   * depends on it reads it: Elastic's detection rules are KQL or EQL, whichever is exact.
+   */
+  readonly format?: string;
 }
 
 /** What a backend receives for one rule. */

@@ -83,6 +83,8 @@ export const CODES = {
     "a pipeline's post-processing rewrote the query text (the label covers the query before it)",
   approximation: 'the query is an approximation of the rule (see message)',
   'unsupported-construct': 'the target cannot express a construct of the rule',
+  'query-language':
+    'info: the query language a rule was written in where the target has several (reason: the language)',
   'unmapped-field': 'a field has no mapping for the target',
   'unmapped-logsource': 'the log source has no mapping for the target',
   'strict-approximation': 'an approximation was refused because of --strict',

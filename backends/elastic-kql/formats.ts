@@ -12,6 +12,7 @@ import { attackData, attackTags, type AttackData } from '../common/attack.js';
 import { formatTemplates } from '../common/files.js';
 import { sha256Hex } from '../common/sha256.js';
 import type { ThresholdRule } from './correlation.js';
+import { ruleLanguage } from './language.js';
 
 const template = formatTemplates(Handlebars, 'elastic', { strict: true });
 
@@ -112,8 +113,12 @@ export function detectionRules(result: RuleResult): object[] {
       (d) =>
         `- ${d.code}${d.line ? ` (line ${d.line})` : ''}: ${d.reason ? `[${d.reason}] ` : ''}${d.message}`,
     );
+  // The language the rule's query is written in, chosen where it was converted (language.ts).
+  const { language, why } = ruleLanguage(result.diagnostics);
   const note =
-    `Converted from Sigma by sigmantic: ${result.status}.` + (notes.length ? `\n\n${notes.join('\n')}` : '');
+    `Converted from Sigma by sigmantic: ${result.status}.` +
+    (why ? ` Written in ${why}.` : '') +
+    (notes.length ? `\n\n${notes.join('\n')}` : '');
   const authors = (rule?.author ?? '')
     .split(/,\s*/)
     .map((a) => a.trim())
@@ -124,8 +129,9 @@ export function detectionRules(result: RuleResult): object[] {
     description: rule?.description?.trim() || rule?.title || ruleId,
     risk_score: level.risk,
     severity: level.severity,
-    type: 'query',
-    language: 'kuery',
+    // Kibana's rule types: a custom query rule (KQL) or an event correlation rule (EQL).
+    type: language === 'eql' ? 'eql' : 'query',
+    language,
     query,
     index: indexOf(result),
     // Imported rules start disabled: enable them after review (`--set enabled=true`).
@@ -156,7 +162,8 @@ export const formats: Readonly<Record<string, OutputFormat>> & { readonly defaul
     rule: (r) => template('default')({ queries: r.queries }),
   },
   'detection-rule': {
-    description: 'Kibana Security detection rules (custom query, KQL), NDJSON for Import rules',
+    description:
+      'Kibana Security detection rules (KQL custom query, or EQL where only EQL is exact), NDJSON for Import rules',
     rule: (r) =>
       template('detection-rule')({
         rules: detectionRules(r).map((x, i) =>

@@ -7,6 +7,7 @@ import type { Backend, ConvertContext } from '../../src/backend.js';
 import { Lowering } from '../../src/lowering/approximate.js';
 import { convertCorrelation } from './correlation.js';
 import { formats } from './formats.js';
+import { convertForRule } from './language.js';
 import { lowerNode, type CaseMode, type LowerEnv } from './lower.js';
 import { domainSplitOf, isDefendEntry, lowercaseFields, pipelines, widenFieldsOf } from './pipelines.js';
 import { SETTINGS } from './settings.js';
@@ -89,7 +90,8 @@ export const elasticBackend: Backend = {
   settings: SETTINGS,
   // The exact regex-to-wildcard rewrite is shared; inexact forms are approximated in lower.ts.
   capabilities: { regexAsWildcard: true },
-  convert,
+  // Detection rules are written in KQL or EQL, whichever is exact (language.ts).
+  convert: (ctx) => convertForRule(ctx, convert),
   convertCorrelation: (ctx) =>
     convertCorrelation(ctx, {
       convert,

@@ -32,4 +32,13 @@ export const SETTINGS: readonly SettingDecl[] = [
     formats: ['detection-rule'],
     description: 'whether imported detection rules start enabled',
   },
+  {
+    name: 'language',
+    type: 'enum',
+    values: ['auto', 'kuery', 'eql'],
+    default: 'auto',
+    formats: ['detection-rule'],
+    description:
+      'language of each detection rule: auto (KQL when exact, else EQL when its label is better), kuery or eql',
+  },
 ];
