@@ -196,8 +196,20 @@ function lowerString(m: StringMatch, env: Env, negated: boolean, split = true): 
         `'${field}' is an ip field: a text pattern cannot be tested on it`,
       );
     }
+    case 'boolean': {
+      // "true"/"false" in any case on a boolean field is the boolean (as the source wrote it).
+      const bools = patterns.map((p) => (isWild(p) ? '' : textOf(p).toLowerCase()));
+      if (!m.cased && bools.every((b) => b === 'true' || b === 'false') && new Set(bools).size === 1)
+        return leaf(`${eqlField(field)} == ${bools[0]}`);
+      return giveUp(
+        { ...m, field },
+        env,
+        negated,
+        'field-type',
+        `'${field}' is a boolean field, which EQL's string comparisons do not test`,
+      );
+    }
     case 'text':
-    case 'boolean':
     case 'date':
     case 'other':
       return giveUp(
