@@ -57,7 +57,8 @@ export function toLucene(m: RegexMatch): LuceneRegex {
     p = p.slice(lead[0].length);
   }
   // Lucene's case-insensitive matching covers ASCII letters only (RegExp.ASCII_CASE_INSENSITIVE).
-  if (caseless && [...p].some((ch) => ch.codePointAt(0)! > 0x7f)) return { ok: false, reason: 'case-insensitive non-ASCII letters' };
+  if (caseless && [...p].some((ch) => ch.codePointAt(0)! > 0x7f))
+    return { ok: false, reason: 'case-insensitive non-ASCII letters' };
   let out = '';
   let startAnchor = false;
   let endAnchor = false;
