@@ -6,6 +6,7 @@
 import type { Backend } from '../../src/backend.js';
 import { elasticBackend } from '../elastic-kql/index.js';
 import { convertEql } from './render.js';
+import { SETTINGS } from './settings.js';
 
 export const eqlBackend: Backend = {
   name: 'eql',
@@ -13,6 +14,7 @@ export const eqlBackend: Backend = {
   defaultPipelines: elasticBackend.defaultPipelines,
   // The exact regex-to-wildcard rewrite is shared (a `:` pattern searches faster than a regex).
   capabilities: { regexAsWildcard: true },
+  settings: SETTINGS,
   formats: {
     default: {
       description: 'EQL queries, one per line (Elasticsearch EQL search, Kibana Security EQL rules)',

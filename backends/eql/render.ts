@@ -20,6 +20,8 @@ import { fieldClass, type FieldClass } from '../elastic-kql/fields.js';
 import { domainSplitOf, widenFieldsOf } from '../elastic-kql/pipelines.js';
 import { eqlField, eqlString, luceneLiteral } from './escape.js';
 import { toLucene } from './regex.js';
+import { SETTINGS } from './settings.js';
+import { targetOf, targetString } from '../../src/settings.js';
 
 /** Stable reasons of EQL approximations (a diagnostic's `reason`). */
 export type Reason = 'regex' | 'cidr' | 'field-type' | 'fieldref' | 'time' | 'field-less';
@@ -479,6 +481,8 @@ export function eqlQuery(
   ir: Node,
   state: Readonly<Record<string, unknown>>,
   sink: DiagnosticSink,
+  /** Lift the log source's `event.category` test into the category (`process where`); else `any where`. */
+  liftCategory = true,
 ): string | undefined {
   const low: Low = new Lowering(sink);
   const entry = typeof state.ecs_entry === 'string' ? state.ecs_entry : '';
@@ -487,7 +491,7 @@ export function eqlQuery(
     domainSplit: entry ? domainSplitOf(entry) : undefined,
     widen: entry ? widenFieldsOf(entry) : undefined,
   };
-  const cat = eventCategory(ir);
+  const cat = liftCategory ? eventCategory(ir) : undefined;
   const tree = fold(lowerLeaves(cat ? cat.rest : ir, (m, negated) => lowerMatch(m, env, negated)));
   if (low.failed) return undefined;
   if (tree.kind === 'const' && (tree.value ? !cat : true)) {
@@ -504,7 +508,9 @@ export function eqlQuery(
 }
 
 export function convertEql(ctx: ConvertContext): string[] {
-  const q = eqlQuery(ctx.ir, ctx.state, ctx.sink);
+  const target = targetOf(ctx, SETTINGS);
+  if (!target) return [];
+  const q = eqlQuery(ctx.ir, ctx.state, ctx.sink, targetString(target, 'category') !== 'any');
   return q === undefined ? [] : [q];
 }
 

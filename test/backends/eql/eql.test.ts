@@ -244,4 +244,25 @@ describe('ECS mapping through the Elastic target pipelines', () => {
     const r = bare("  sel:\n    F|contains: ''\n  condition: sel");
     expect(r.queries[0]).toBe('any where F != null');
   });
+  test('--set category=any keeps event.category as a test under any where', () => {
+    const r = convertWith(eqlBackend, ruleText("  sel:\n    Image|endswith: '\\cmd.exe'\n  condition: sel"), {
+      pipelines: ['ecs'],
+      settings: { category: 'any' },
+    });
+    expect(r.queries[0]).toMatch(/^any where .*event\.category == "process"/);
+    expect(
+      evalEql(r.queries[0], {
+        'event.category': 'process',
+        'event.type': 'start',
+        'process.executable': 'C:\\cmd.exe',
+      }),
+    ).toBe(true);
+    expect(
+      evalEql(r.queries[0], {
+        'event.category': 'file',
+        'event.type': 'start',
+        'process.executable': 'C:\\cmd.exe',
+      }),
+    ).toBe(false);
+  });
 });
