@@ -8,6 +8,7 @@
  *   splunk   test/support/eval-spl.ts    evalSpl(query, event)
  *   sentinel test/support/eval-kusto.ts  evalKusto(query, row, columns)   (columns: kustoColumns)
  *   elastic  test/support/eval-kql.ts    evalKql(query, doc)               (every field keyword)
+ *   eql      test/support/eval-eql.ts    evalEql(query, doc)               (every field keyword)
  *
  * The reference evaluator as a dialect (through the `ir` target) also runs, as a check of the
  * harness itself.
@@ -38,6 +39,7 @@ import { compileRule } from '../../src/evaluate/index.js';
 import type { Node } from '../../src/ir/types.js';
 import { CORPUS, describeWithCorpus, yamlFiles } from '../support/corpus.js';
 import { evalKql } from '../support/eval-kql.js';
+import { evalEql } from '../support/eval-eql.js';
 import { evalKusto } from '../support/eval-kusto.js';
 import { evalSpl } from '../support/eval-spl.js';
 import {
@@ -55,7 +57,7 @@ import {
   type Summary,
 } from '../support/semantic-check.js';
 
-/** The dialects of the three targets. */
+/** The dialects of the targets. */
 function dialects(): Record<string, Dialect> {
   return {
     splunk: { name: 'splunk', target: 'splunk', store: splunkStore, evaluate: (q, e) => evalSpl(q, e) },
@@ -67,6 +69,7 @@ function dialects(): Record<string, Dialect> {
       evaluate: (q, e, ctx) => evalKusto(q, e, kustoColumns(ctx.ir, e)),
     },
     elastic: { name: 'elastic', target: 'elastic', store: elasticStore, evaluate: (q, e) => evalKql(q, e) },
+    eql: { name: 'eql', target: 'eql', store: elasticStore, evaluate: (q, e) => evalEql(q, e) },
   };
 }
 
@@ -132,7 +135,7 @@ describeWithCorpus('semantic check of rules/ (no pipelines)')(
       expect(s.interpreterGaps).toBe(0);
     }, 600_000);
 
-    for (const target of ['splunk', 'sentinel', 'elastic'])
+    for (const target of ['splunk', 'sentinel', 'elastic', 'eql'])
       test(`${target}: no exact conversion differs from the rule, no approximation misses an event`, async () => {
         if (TARGETS && !TARGETS.includes(target)) return;
         const d = dialects()[target];
