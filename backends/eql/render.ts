@@ -5,7 +5,7 @@
  * `exact` means exact on the ECS mapping the built-in pipelines write to; a field nobody declares
  * is taken as `keyword`, as the Elastic target takes it.
  */
-import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { ConvertContext } from '../../src/backend.js';
 import { assertNever, type DiagnosticSink } from '../../src/diagnostics.js';
 import { isMatch } from '../../src/ir/kinds.js';
@@ -185,6 +185,9 @@ function lowerString(m: StringMatch, env: Env, negated: boolean, split = true): 
       );
     }
     case 'ip': {
+      // A plain address (dotted quad, or IPv6) as a one-address network; the core imports no Node module.
+      const isIP = (t: string): 0 | 4 | 6 =>
+        ipaddr.IPv4.isValidFourPartDecimal(t) ? 4 : ipaddr.IPv6.isValid(t) ? 6 : 0;
       const ips = patterns.map((p) => (isWild(p) ? '' : textOf(p))).filter((t) => isIP(t) !== 0);
       if (ips.length === patterns.length)
         return leaf(

@@ -26,7 +26,7 @@ import { RAW_FIELD, synthesize, type Event } from './synth.js';
 import ipaddr from 'ipaddr.js';
 import { CONVENTIONS, hasDisputed, undisputed, type Convention } from './case-conventions.js';
 
-export type Target = 'splunk' | 'sentinel' | 'elastic' | 'ir';
+export type Target = 'splunk' | 'sentinel' | 'elastic' | 'eql' | 'ir';
 
 /** What a dialect may read besides the query: the rule's IR (no pipelines) and its field names. */
 export interface DialectContext {
