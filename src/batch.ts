@@ -19,6 +19,35 @@ export interface RunOptions extends ConvertOptions {
   readonly cacheDetail?: boolean;
   /** `--filter`: filter files or directories, added to the rules they apply to (Sigma filters). */
   readonly filters?: readonly string[];
+  /** Per target: its own format, pipelines and settings (over the run-wide ones above). */
+  readonly targetOptions?: Readonly<Record<string, TargetOptions>>;
+  /** Which rules to convert (src/select.ts); the others are counted as `skipped`. */
+  readonly select?: Selection;
+  /** Globs of paths to leave out of directory and glob inputs (src/files.ts). */
+  readonly exclude?: readonly string[];
+}
+
+/** One target's own options (`-t splunk -f savedsearches -t sentinel -f analytics-rule`). */
+export interface TargetOptions {
+  readonly format?: string;
+  /** Replace the run-wide pipelines for this target. */
+  readonly pipelines?: readonly string[];
+  readonly defaultPipelines?: boolean;
+  /** Added to (and beating) the run-wide settings. */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Rule selection, as sigma-cli's filters: each list is a choice (any of its values), every given
+ * list must hold. `status`/`level` take a name, or `name+` for that name and above (sigma-cli's
+ * `--min-status`/`--min-level` order); `tag` a tag (`*` a wildcard); `logsource` `key:value`
+ * pairs joined by commas, all of which must hold. Case-insensitive.
+ */
+export interface Selection {
+  readonly status?: readonly string[];
+  readonly level?: readonly string[];
+  readonly tag?: readonly string[];
+  readonly logsource?: readonly string[];
 }
 
 export type Counts = Record<RuleResult['status'], number>;
@@ -27,6 +56,11 @@ export interface RunSummary {
   /** Per target, how many rules got each label. */
   readonly counts: Record<string, Counts>;
   readonly missing: string[];
+  /** Rules left out by the selection (`select`): not converted, not counted in `counts`. */
+  readonly skipped: number;
+  /** Rule files read (after exclusions), and inputs' loops and other notes as diagnostics. */
+  readonly files: number;
+  readonly notes: readonly Diagnostic[];
 }
 
 /** The per-rule entry of `--report`. */
@@ -59,10 +93,14 @@ export interface RuleSummary {
   readonly queries: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
   readonly applied: readonly string[];
+  /** Where the rule's `id` is written (for the duplicate-id warning). */
+  readonly idAt?: { readonly line: number; readonly column: number };
 }
 
 export function summarize(r: RuleResult): RuleSummary {
+  const idAt = r.rule?.positions.keys?.get('id')?.value.pos;
   return {
+    ...(idAt ? { idAt: { line: idAt.line, column: idAt.column } } : {}),
     path: r.path,
     id: r.rule?.id ?? null,
     title: r.rule?.title ?? null,
@@ -93,7 +131,10 @@ export function reportEntry(r: RuleSummary): ReportRule {
   };
 }
 
-/** One rule's output for one target: the formatted text (null when it has no query) and a summary. */
+/**
+ * One rule's output for one target: the formatted text (null when it has no query) and a summary.
+ * A rule the selection leaves out has no outputs at all (an empty list for all targets).
+ */
 export interface RuleOutput {
   readonly text: string | null;
   readonly summary: RuleSummary;

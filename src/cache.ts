@@ -29,7 +29,7 @@ import type { RuleOutput, RunOptions } from './batch.js';
  * distinct diagnostic messages are stored once: reading the corpus's cache (all targets) takes
  * about 80 ms, where format 2 (gzipped JSON) took about 300 ms.
  */
-const MAGIC = 'sigmantic-cache 5\n';
+const MAGIC = 'sigmantic-cache 6\n';
 
 /** A stored output in the file: text length in UTF-8 bytes (-1: none), status, diagnostics, detail. */
 type Row = [
@@ -49,8 +49,17 @@ interface Stored {
   readonly d: ReadonlyArray<
     readonly [Diagnostic['severity'], string, string, number | null, number | null, string?, Direction?]
   >;
-  /** Detail mode (--report, --explain): id, title, queries, applied lines. */
-  readonly x?: { id: string | null; title: string | null; q: readonly string[]; a: readonly string[] };
+  /**
+   * Detail mode (--report, --explain): id, title, queries, applied lines; the id and its position
+   * (for the duplicate-id warning) in every mode.
+   */
+  readonly x?: {
+    id: string | null;
+    title: string | null;
+    q: readonly string[];
+    a: readonly string[];
+    p?: readonly [number, number];
+  };
 }
 
 function store(o: RuleOutput, detail: boolean): Stored {
@@ -60,9 +69,12 @@ function store(o: RuleOutput, detail: boolean): Stored {
       ? ([x.severity, x.code, x.message, x.line ?? null, x.column ?? null] as const)
       : ([x.severity, x.code, x.message, x.line ?? null, x.column ?? null, x.reason, x.direction] as const),
   );
-  return detail
-    ? { t: o.text, s: m.status, d, x: { id: m.id, title: m.title, q: m.queries, a: m.applied } }
-    : { t: o.text, s: m.status, d };
+  const p = m.idAt ? ([m.idAt.line, m.idAt.column] as const) : undefined;
+  if (detail)
+    return { t: o.text, s: m.status, d, x: { id: m.id, title: m.title, q: m.queries, a: m.applied, p } };
+  return m.id === null
+    ? { t: o.text, s: m.status, d }
+    : { t: o.text, s: m.status, d, x: { id: m.id, title: null, q: [], a: [], p } };
 }
 
 function restore(v: Stored, path: string): RuleOutput {
@@ -70,6 +82,7 @@ function restore(v: Stored, path: string): RuleOutput {
     text: v.t,
     summary: {
       path,
+      ...(v.x?.p ? { idAt: { line: v.x.p[0], column: v.x.p[1] } } : {}),
       id: v.x?.id ?? null,
       title: v.x?.title ?? null,
       status: v.s,

@@ -88,6 +88,8 @@ export const CODES = {
   'unmapped-field': 'a field has no mapping for the target',
   'unmapped-logsource': 'the log source has no mapping for the target',
   'strict-approximation': 'an approximation was refused because of --strict',
+  'duplicate-id': 'another rule of the input has the same id',
+  'symlink-loop': 'a symbolic link leads back into a folder already read (not followed again)',
   'internal-error': 'a bug in sigmantic: please report it with the rule',
 } as const;
 

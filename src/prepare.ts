@@ -6,6 +6,7 @@
 import { loadBackend } from '../backends/index.js';
 import type { Backend, ConvertOptions, OutputFormat } from './backend.js';
 import { summarize, UsageError, type RuleOutput, type RunOptions } from './batch.js';
+import type { SigmaRule } from './rule/types.js';
 import { convertLoaded, type LoadedRule } from './convert.js';
 import { hasFinalizers, pipelineNames, resolvePipeline } from './pipeline/index.js';
 import type { PipelineSpec } from './pipeline/types.js';
@@ -17,6 +18,24 @@ export interface Prepared {
   readonly format: OutputFormat;
   /** The pipelines' finalizers make the output (`format` gives each rule's queries as JSON). */
   readonly finalized?: boolean;
+  /** The target's options: the run's, with its own format, pipelines and settings over them. */
+  readonly options: Omit<RunOptions, 'targets' | 'inputs'>;
+}
+
+/** A target's options: the run-wide ones with the target's own (`targetOptions`) over them. */
+export function targetRunOptions<T extends Omit<RunOptions, 'targets' | 'inputs'>>(
+  target: string,
+  options: T,
+): T {
+  const own = options.targetOptions?.[target];
+  if (!own) return options;
+  return {
+    ...options,
+    format: own.format ?? options.format,
+    pipelines: own.pipelines ?? options.pipelines,
+    defaultPipelines: own.defaultPipelines ?? options.defaultPipelines,
+    settings: { ...options.settings, ...own.settings },
+  };
 }
 
 /**
@@ -34,9 +53,10 @@ const FINALIZED_FORMAT: OutputFormat = {
  */
 export async function prepare(
   target: string,
-  options: Omit<RunOptions, 'targets' | 'inputs'>,
+  runOptions: Omit<RunOptions, 'targets' | 'inputs'>,
   extra: readonly PipelineSpec[] = [],
 ): Promise<Prepared> {
+  const options = targetRunOptions(target, runOptions);
   const backend = await loadBackend(target);
   if (!backend) throw new UsageError(`unknown target '${target}' (see 'sigmantic list targets')`);
   const names = pipelineNames(backend, options.pipelines ?? [], options.defaultPipelines !== false);
@@ -55,14 +75,14 @@ export async function prepare(
       throw new UsageError(
         `the pipelines have finalizers, which make the output themselves: leave out -f ${options.format}`,
       );
-    return { backend, pipelines, format: FINALIZED_FORMAT, finalized: true };
+    return { backend, pipelines, format: FINALIZED_FORMAT, finalized: true, options };
   }
   const format = backend.formats[options.format ?? 'default'];
   if (!format)
     throw new UsageError(
       `unknown format '${options.format}' for target '${backend.name}' (formats: ${Object.keys(backend.formats).join(', ')})`,
     );
-  return { backend, pipelines, format };
+  return { backend, pipelines, format, options };
 }
 
 /** Checks `--set` against the declared settings of a run's targets (a usage error, said once). */
@@ -71,17 +91,39 @@ export function checkSettings(backends: readonly Backend[], settings: ConvertOpt
   if (problem) throw new UsageError(problem);
 }
 
+/**
+ * Checks a run's settings: the run-wide ones against all its targets (a key any of them declares),
+ * each target's own against that target.
+ */
+export function checkRunSettings(prepared: readonly PreparedTarget[], options: RunOptions): void {
+  checkSettings(
+    prepared.map((p) => p.backend),
+    options.settings,
+  );
+  for (const p of prepared) {
+    const own = options.targetOptions?.[p.target]?.settings;
+    if (own) checkSettings([p.backend], own);
+  }
+}
+
 export type PreparedTarget = Prepared & { readonly target: string };
 
-/** Converts one loaded rule for every target. */
+/**
+ * Converts one loaded rule for every target, each with its own options (`prepare` made them from
+ * `options`); none (an empty list) when `selected` leaves the rule out. A rule that did not load
+ * is always kept: its errors show.
+ */
 export function convertForTargets(
   loaded: LoadedRule,
   prepared: readonly PreparedTarget[],
   options: ConvertOptions,
+  selected?: (rule: SigmaRule) => boolean,
 ): RuleOutput[] {
+  if (selected && loaded.rule && !selected(loaded.rule)) return [];
   return prepared.map((p) => {
-    const result = convertLoaded(loaded, p.backend, p.pipelines, options);
-    const text = result.queries.length > 0 ? p.format.rule(result, options) : null;
+    const o = p.options ?? options;
+    const result = convertLoaded(loaded, p.backend, p.pipelines, o);
+    const text = result.queries.length > 0 ? p.format.rule(result, o) : null;
     return { text, summary: summarize(result) };
   });
 }

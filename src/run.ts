@@ -26,13 +26,23 @@ import {
 } from './batch.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
 import { expandInputs } from './files.js';
-import { checkSettings, convertForTargets, prepare, type PreparedTarget } from './prepare.js';
+import { checkRunSettings, convertForTargets, prepare, type PreparedTarget } from './prepare.js';
 import { finalize } from './pipeline/index.js';
 import type { ConvertOptions } from './backend.js';
 import { link, type Linked } from './correlation/link.js';
+import { selector } from './select.js';
+import type { SigmaRule } from './rule/types.js';
 
 // Moved to src/prepare.ts (the core, without I/O); still exported here.
-export { checkSettings, convertForTargets, prepare, type Prepared, type PreparedTarget } from './prepare.js';
+export {
+  checkRunSettings,
+  checkSettings,
+  convertForTargets,
+  prepare,
+  targetRunOptions,
+  type Prepared,
+  type PreparedTarget,
+} from './prepare.js';
 
 export interface RunHooks {
   /** Output text of a target, in order. */
@@ -41,6 +51,13 @@ export interface RunHooks {
   onResult?(target: string, result: RuleSummary): void;
   /** Reads standard input (for `-`). */
   readStdin?(): string;
+  /** Called once the inputs are expanded, with the number of rule files to read. */
+  onStart?(files: number): void;
+  /**
+   * Per-rule output (`--layout tree`): when given, each rule's text comes here with its file's
+   * path instead of through `write` (which then gets only the header and the footer).
+   */
+  writeRule?(target: string, path: string, text: string): void;
 }
 
 /** Converts one document of a linked run (correlations, filters) for every target. */
@@ -49,11 +66,15 @@ function convertLinked(
   linked: Linked,
   prepared: readonly PreparedTarget[],
   options: ConvertOptions,
+  selected?: (rule: SigmaRule) => boolean,
 ): RuleOutput[] {
+  // The selection (--status, --tag, ...) as for unlinked rules; each target's own options.
+  if (selected && loaded.rule && !selected(loaded.rule)) return [];
   return prepared.map((p) => {
+    const o = p.options ?? options;
     let result = loaded.correlation
-      ? convertCorrelationLoaded(loaded, linked.index, p.backend, p.pipelines, options)
-      : convertLoaded(loaded, p.backend, p.pipelines, options);
+      ? convertCorrelationLoaded(loaded, linked.index, p.backend, p.pipelines, o)
+      : convertLoaded(loaded, p.backend, p.pipelines, o);
     if (linked.correlationOnly.has(loaded) && result.queries.length > 0) {
       const s = new DiagnosticSink(loaded.path);
       s.info(
@@ -63,7 +84,7 @@ function convertLinked(
       );
       result = { ...result, queries: [], diagnostics: [...result.diagnostics, ...s.list] };
     }
-    const text = result.queries.length > 0 ? p.format.rule(result, options) : null;
+    const text = result.queries.length > 0 ? p.format.rule(result, o) : null;
     return { text, summary: summarize(result) };
   });
 }
@@ -82,6 +103,7 @@ async function runLinked(
   prepared: readonly PreparedTarget[],
   texts: ReadonlyMap<string, string | LoadedRule>,
   emit: (outputs: readonly RuleOutput[]) => void,
+  selected?: (rule: SigmaRule) => boolean,
 ): Promise<void> {
   const files: LoadedFile[] = paths.map((path) => {
     const text = texts.get(path)!;
@@ -108,8 +130,8 @@ async function runLinked(
     files.flatMap((f) => f.rules),
     filterDocs,
   );
-  for (const d of filterReports) emit(convertForTargets(d, prepared, options));
-  for (const d of linked.documents) emit(convertLinked(d, linked, prepared, options));
+  for (const d of filterReports) emit(convertForTargets(d, prepared, options, selected));
+  for (const d of linked.documents) emit(convertLinked(d, linked, prepared, options, selected));
 }
 
 /** Rule files at which a run starts worker threads (below it, start-up costs more than it saves). */
@@ -120,31 +142,40 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
   if (options.targets.length === 0) throw new UsageError('no target given');
   const prepared: PreparedTarget[] = [];
   for (const t of options.targets) prepared.push({ ...(await prepare(t, options)), target: t });
-  checkSettings(
-    prepared.map((p) => p.backend),
-    options.settings,
-  );
-  const { paths, missing } = await expandInputs(options.inputs);
+  checkRunSettings(prepared, options);
+  const selected = selector(options.select);
+  const { paths, missing, notes } = await expandInputs(options.inputs, { exclude: options.exclude });
+  hooks.onStart?.(paths.length);
   const counts: Record<string, Counts> = {};
   const first = new Map<string, boolean>();
   const collected = new Map<string, string[]>(prepared.map((p) => [p.target, []]));
   for (const p of prepared) {
     counts[p.target] = { exact: 0, approximate: 0, unsupported: 0, error: 0 };
     first.set(p.target, true);
-    const header = p.format.header?.(options);
+    const header = p.format.header?.(p.options);
     if (header) hooks.write(p.target, header);
   }
+  let skipped = 0;
+  const ids = new Map<string, string>();
   const emit = (outputs: readonly RuleOutput[]) => {
+    if (outputs.length === 0) skipped++;
+    const dup = outputs.length > 0 ? duplicateId(outputs[0].summary, ids) : undefined;
     outputs.forEach((o, i) => {
       const p = prepared[i];
       counts[p.target][o.summary.status]++;
       if (o.text !== null && p.finalized) collected.get(p.target)!.push(...(JSON.parse(o.text) as string[]));
       else if (o.text !== null) {
-        if (!first.get(p.target) && p.format.separator) hooks.write(p.target, p.format.separator);
-        hooks.write(p.target, o.text);
+        if (hooks.writeRule) hooks.writeRule(p.target, o.summary.path, o.text);
+        else {
+          if (!first.get(p.target) && p.format.separator) hooks.write(p.target, p.format.separator);
+          hooks.write(p.target, o.text);
+        }
         first.set(p.target, false);
       }
-      hooks.onResult?.(p.target, o.summary);
+      hooks.onResult?.(
+        p.target,
+        dup ? { ...o.summary, diagnostics: [...o.summary.diagnostics, dup] } : o.summary,
+      );
     });
   };
   // Threads are opt-in (-j): on the 2-vCPU machines measured, two threads ran slower than one
@@ -168,7 +199,7 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
     }
   if (linkedRun) {
     for (const path of paths) if (!texts.has(path)) texts.set(path, readRuleFile(path));
-    await runLinked(paths, options, prepared, texts, emit);
+    await runLinked(paths, options, prepared, texts, emit, selected);
   } else if (jobs > 1 && paths.length >= PARALLEL_MIN && threads) {
     const { runParallel } = await import('./parallel.js');
     await runParallel(paths, options, jobs, emit);
@@ -195,7 +226,7 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
             continue;
           }
           const outputs = loadRulesFromText(text, path).rules.map((r) =>
-            convertForTargets(r, prepared, options),
+            convertForTargets(r, prepared, options, selected),
           );
           cache.set(path, text, outputs);
           for (const o of outputs) emit(o);
@@ -203,7 +234,7 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
         } else file = loadRulesFromText(text, path);
       }
       // Each document of a collection is a rule of its own: converted, counted and reported.
-      for (const rule of file.rules) emit(convertForTargets(rule, prepared, options));
+      for (const rule of file.rules) emit(convertForTargets(rule, prepared, options, selected));
     }
     cache?.save();
   }
@@ -219,10 +250,27 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
       }
       if (out) hooks.write(p.target, out.endsWith('\n') ? out : `${out}\n`);
     }
-    const footer = p.format.footer?.(options);
+    const footer = p.format.footer?.(p.options);
     if (footer) hooks.write(p.target, footer);
   }
-  return { counts, missing };
+  return { counts, missing, skipped, files: paths.length, notes };
+}
+
+/**
+ * The warning for a rule whose id an earlier rule of the run already has (Kibana's import, for
+ * one, refuses a file with two rules of one id), naming both positions; records a new id.
+ */
+function duplicateId(s: RuleSummary, seen: Map<string, string>): Diagnostic | undefined {
+  if (s.id === null) return undefined;
+  const here = `${s.path}:${s.idAt?.line ?? 1}:${s.idAt?.column ?? 1}`;
+  const before = seen.get(s.id);
+  if (before === undefined) {
+    seen.set(s.id, here);
+    return undefined;
+  }
+  const sink = new DiagnosticSink(s.path);
+  sink.warning('duplicate-id', `rule id ${s.id} is also the id of the rule at ${before}`, s.idAt);
+  return sink.list[0];
 }
 
 export function missingDiagnostic(path: string): Diagnostic {

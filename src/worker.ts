@@ -4,9 +4,12 @@ import { loadRulesFile } from './convert.js';
 import type { WorkerReply, WorkerRequest } from './parallel.js';
 import { UsageError, type RunOptions } from './batch.js';
 import { convertForTargets, prepare, type PreparedTarget } from './run.js';
+import { selector } from './select.js';
+import type { SigmaRule } from './rule/types.js';
 
 let options: RunOptions | undefined;
 let prepared: PreparedTarget[] = [];
+let selected: ((rule: SigmaRule) => boolean) | undefined;
 const port = parentPort!;
 const reply = (m: WorkerReply) => port.postMessage(m);
 
@@ -16,6 +19,7 @@ port.on('message', async (m: WorkerRequest) => {
       options = m.options;
       prepared = [];
       for (const t of options.targets) prepared.push({ ...(await prepare(t, options)), target: t });
+      selected = selector(options.select);
       reply({ type: 'ready' });
     } catch (e) {
       reply({
@@ -28,7 +32,7 @@ port.on('message', async (m: WorkerRequest) => {
   }
   // Every document of every file, in order (a rule collection gives several).
   const outputs = m.paths.flatMap((p) =>
-    loadRulesFile(p).rules.map((r) => convertForTargets(r, prepared, options!)),
+    loadRulesFile(p).rules.map((r) => convertForTargets(r, prepared, options!, selected)),
   );
   reply({ type: 'done', seq: m.seq, outputs });
 });

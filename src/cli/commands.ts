@@ -7,7 +7,14 @@ import { loadBackend, targetEntries, targetNames } from '../../backends/index.js
 import type { SettingDecl } from '../backend.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { reportEntry, UsageError, type ReportRule, type RuleSummary } from '../batch.js';
-import { checkSettings, missingDiagnostic, prepare, run } from '../run.js';
+import { checkRunSettings, missingDiagnostic, prepare, run, type PreparedTarget } from '../run.js';
+import { inputRoot } from '../files.js';
+import { describeSelection } from '../select.js';
+import type { Progress } from '../progress.js';
+import type { TreeOutput } from '../output/tree.js';
+import { isatty } from 'node:tty';
+import { colorDiagnostic, useColor } from './color.js';
+import { checkOutputs, convertPlan, dacOptions, type DacArgs } from './convert-options.js';
 import { skipHelpCache } from './startup/yargs-help.js';
 import { testCommand } from './test-command.js';
 
@@ -56,12 +63,6 @@ function writeStderr(s: string): void {
   }
 }
 
-/** A repeatable option: yargs gives a string for one use and an array for several. */
-function list(v: unknown): string[] {
-  if (v === undefined || v === null) return [];
-  return (Array.isArray(v) ? v : [v]).map(String);
-}
-
 /**
  * One line of `list settings`: target, name, type (enum values), default, where it applies, the
  * pipeline state key that may give it, description.
@@ -78,16 +79,6 @@ function settingLine(target: string, d: SettingDecl): string {
     d.description,
   ];
   return cols.join('\t') + '\n';
-}
-
-function parseSettings(list: readonly string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const s of list ?? []) {
-    const eq = s.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set takes key=value, not '${s}'`);
-    out[s.slice(0, eq)] = s.slice(eq + 1);
-  }
-  return out;
 }
 
 /** yargs drops a lone `-` (stdin) from positionals: it travels under this name instead. */
@@ -108,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
         'convert [inputs..]',
         'convert Sigma rules to queries',
         (y) =>
-          y
+          dacOptions(y)
             .positional('inputs', {
               describe: 'rule files, directories (recursive), globs, or - for stdin',
               type: 'string',
@@ -117,8 +108,8 @@ export async function main(argv: string[]): Promise<number> {
             .option('target', {
               alias: 't',
               type: 'string',
-              demandOption: true,
-              describe: 'target (see `sigmantic list targets`); several (-t a -t b or a,b) need -o DIR',
+              describe:
+                "target (see `sigmantic list targets`); several (-t a -t b or a,b) need -o DIR; -f, -p and --set after a -t are that target's own",
             })
             .option('pipeline', {
               alias: 'p',
@@ -128,14 +119,12 @@ export async function main(argv: string[]): Promise<number> {
             })
             .option('default-pipelines', {
               type: 'boolean',
-              default: true,
-              describe: "apply the target's default pipelines (--no-default-pipelines to skip)",
+              describe: "apply the target's default pipelines (--no-default-pipelines to skip; default true)",
             })
             .option('format', {
               alias: 'f',
               type: 'string',
-              default: 'default',
-              describe: 'output format (see `sigmantic list formats -t <target>`)',
+              describe: 'output format (see `sigmantic list formats -t <target>`; default: default)',
             })
             .option('output', {
               alias: 'o',
@@ -145,7 +134,6 @@ export async function main(argv: string[]): Promise<number> {
             .option('report', { type: 'string', describe: 'write a JSON report of every rule to this file' })
             .option('strict', {
               type: 'boolean',
-              default: false,
               describe: 'refuse approximations (they become errors)',
             })
             .option('explain', {
@@ -160,13 +148,11 @@ export async function main(argv: string[]): Promise<number> {
             })
             .option('cache', {
               type: 'boolean',
-              default: false,
               describe: 'reuse results of earlier runs for unchanged rules (see --cache-location)',
             })
             .option('cache-location', {
               type: 'string',
-              default: '.sigmantic-cache',
-              describe: 'directory of the --cache files',
+              describe: 'directory of the --cache files (default .sigmantic-cache)',
             })
             .option('jobs', {
               alias: 'j',
@@ -179,82 +165,112 @@ export async function main(argv: string[]): Promise<number> {
               describe:
                 'Sigma filter files or directories: each filter is added (and not) to the rules it names whose log source it covers',
             })
-            .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only errors' }),
+            .option('quiet', { alias: 'q', type: 'boolean', describe: 'print only errors' }),
         async (args) => {
           const inputs = ((args.inputs ?? []) as string[]).map((i) => (i === STDIN_ARG ? '-' : i));
-          if (inputs.length === 0) throw new UsageError('no input: give rule files, directories, globs or -');
-          const targets = [
-            ...new Set(
-              list(args.target)
-                .flatMap((t) => t.split(','))
-                .filter(Boolean),
-            ),
-          ];
+          const plan = convertPlan(args as DacArgs, argv, inputs);
+          const { options } = plan;
+          const targets = [...options.targets];
           const several = targets.length > 1;
-          if (several && !args.output)
-            throw new UsageError('several targets need -o DIR (one output file per target)');
-          const settings = parseSettings(list(args.set));
-          const options = {
-            targets,
-            inputs,
-            pipelines: list(args.pipeline),
-            defaultPipelines: args['default-pipelines'],
-            format: args.format,
-            strict: args.strict,
-            settings,
-            jobs: args.jobs,
-            cache: args.cache ? args['cache-location'] : undefined,
-            cacheDetail: Boolean(args.report) || args.explain,
-            filters: list(args.filter),
+          const tree = plan.layout === 'tree';
+          checkOutputs(plan, several);
+          const color = useColor();
+          const paint = color ? colorDiagnostic : (l: string) => l;
+          let progress: Progress | undefined;
+          const say = (s: string) => {
+            progress?.clear();
+            stderr(s);
           };
           // Check targets, pipelines and formats before opening any output.
           const outs = new Map<string, Out>();
           const fds: number[] = [];
-          const preparedAll = [];
-          for (const t of targets) preparedAll.push(await prepare(t, options));
-          checkSettings(
-            preparedAll.map((p) => p.backend),
-            settings,
-          );
-          if (several) mkdirSync(args.output!, { recursive: true });
-          for (const [i, t] of targets.entries()) {
-            const prepared = preparedAll[i];
-            let fd = 1;
-            if (several) fd = openSync(join(args.output!, `${t}.${prepared.format.extension ?? 'txt'}`), 'w');
-            else if (args.output) fd = openSync(args.output, 'w');
-            if (fd !== 1) fds.push(fd);
-            outs.set(t, new Out(fd));
+          const preparedAll: PreparedTarget[] = [];
+          for (const t of targets) preparedAll.push({ ...(await prepare(t, options)), target: t });
+          checkRunSettings(preparedAll, options);
+          let treeOut: TreeOutput | undefined;
+          if (tree) {
+            const { TreeOutput, treeExtension } = await import('../output/tree.js');
+            treeOut = new TreeOutput(
+              plan.output!,
+              inputRoot(options.inputs),
+              preparedAll.map((p) => ({
+                target: p.target,
+                format: p.format,
+                extension: treeExtension(p.backend.name, p.options.format ?? 'default', p.format),
+                footer: p.format.footer?.(p.options) ?? '',
+              })),
+            );
+          } else {
+            if (several) mkdirSync(plan.output!, { recursive: true });
+            for (const p of preparedAll) {
+              let fd = 1;
+              if (several)
+                fd = openSync(join(plan.output!, `${p.target}.${p.format.extension ?? 'txt'}`), 'w');
+              else if (plan.output) fd = openSync(plan.output, 'w');
+              if (fd !== 1) fds.push(fd);
+              outs.set(p.target, new Out(fd));
+            }
           }
           const reports = new Map<string, ReportRule[]>(targets.map((t) => [t, []]));
           const onResult = (target: string, r: RuleSummary) => {
+            if (progress && target === targets[0]) progress.rule(r.path, r.status);
             for (const d of r.diagnostics) {
-              if (d.severity === 'info' && !args.explain) continue;
-              if (args.quiet && d.severity !== 'error') continue;
-              stderr((several ? `[${target}] ` : '') + formatDiagnostic(d) + '\n');
+              if (d.severity === 'info' && !plan.explain) continue;
+              if (plan.quiet && d.severity !== 'error') continue;
+              say(paint((several ? `[${target}] ` : '') + formatDiagnostic(d)) + '\n');
             }
-            if (args.explain) for (const line of r.applied) stderr(`${r.path}: applied ${line}\n`);
-            if (args.report) reports.get(target)!.push(reportEntry(r));
+            if (plan.explain) for (const line of r.applied) say(`${r.path}: applied ${line}\n`);
+            if (plan.report) reports.get(target)!.push(reportEntry(r));
+          };
+          const onStart = async (files: number) => {
+            if (plan.progress === false || plan.quiet || (plan.progress === undefined && !isatty(2))) return;
+            const { Progress } = await import('../progress.js');
+            progress = new Progress(stderr, files, process.stderr.columns || 80, color);
           };
           try {
-            const summary = await run(options, { write: (t, s) => outs.get(t)!.write(s), onResult });
+            const summary = await run(options, {
+              write: treeOut ? (t, s) => treeOut.write(t, s) : (t, s) => outs.get(t)!.write(s),
+              ...(treeOut
+                ? { writeRule: (t: string, path: string, text: string) => treeOut.rule(t, path, text) }
+                : {}),
+              onResult,
+              onStart,
+            });
             for (const o of outs.values()) o.flush();
-            for (const m of summary.missing) stderr(formatDiagnostic(missingDiagnostic(m)) + '\n');
+            const written = treeOut?.finish(plan.prune);
+            progress?.clear();
+            for (const n of summary.notes) say(paint(formatDiagnostic(n)) + '\n');
+            for (const m of summary.missing) say(paint(formatDiagnostic(missingDiagnostic(m))) + '\n');
+            for (const [a, b] of written?.collisions ?? [])
+              say(`sigmantic: ${b}: not written: its output file is ${a}'s\n`);
             let failed = summary.missing.length > 0;
+            const selection = describeSelection(options.select);
             for (const t of targets) {
-              if (args.report) {
+              if (plan.report) {
                 const file = several
-                  ? args.report.replace(/(\.[^./]*)?$/, (ext) => `.${t}${ext}`)
-                  : args.report;
-                writeFileSync(file, JSON.stringify({ target: t, rules: reports.get(t) }, null, 2) + '\n');
+                  ? plan.report.replace(/(\.[^./]*)?$/, (ext) => `.${t}${ext}`)
+                  : plan.report;
+                const body = {
+                  target: t,
+                  ...(options.select ? { selection: options.select, skipped: summary.skipped } : {}),
+                  rules: reports.get(t),
+                };
+                writeFileSync(file, JSON.stringify(body, null, 2) + '\n');
               }
               const c = summary.counts[t];
               const total = c.exact + c.approximate + c.unsupported + c.error;
-              if (!args.quiet)
+              if (!plan.quiet)
                 stderr(
-                  `sigmantic: ${several ? t + ': ' : ''}${total} rules: ${c.exact} exact, ${c.approximate} approximate, ${c.unsupported} unsupported, ${c.error} error\n`,
+                  `sigmantic: ${several ? t + ': ' : ''}${total} rules: ${c.exact} exact, ${c.approximate} approximate, ${c.unsupported} unsupported, ${c.error} error` +
+                    (selection ? `; ${summary.skipped} not selected (${selection})` : '') +
+                    '\n',
                 );
-              if (c.unsupported + c.error > 0) failed = true;
+              if (c.error > 0 || (c.unsupported > 0 && !plan.skipUnsupported)) failed = true;
             }
+            if (written && !plan.quiet)
+              stderr(
+                `sigmantic: ${plan.output}: ${written.written} files written, ${written.unchanged} unchanged${plan.prune ? `, ${written.removed} removed` : ''}\n`,
+              );
             code = failed ? 1 : 0;
           } finally {
             for (const fd of fds) closeSync(fd);

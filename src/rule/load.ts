@@ -63,7 +63,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The known name nearest to `name` when it is near enough to be a typo of it (first of ties). */
-function nearest(name: string, known: ReadonlySet<string>): string | undefined {
+export function nearest(name: string, known: ReadonlySet<string>): string | undefined {
   const lower = name.toLowerCase();
   const max = lower.length <= 4 ? 1 : lower.length <= 8 ? 2 : 3;
   let best: string | undefined;
