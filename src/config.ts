@@ -79,7 +79,8 @@ export function findConfig(cwd: string, explicit?: string): string | undefined {
   }
   for (let d = resolve(cwd); ; d = dirname(d)) {
     const f = join(d, CONFIG_FILE);
-    if (existsSync(f)) return f;
+    // Named relative to the working directory, as in its messages.
+    if (existsSync(f)) return relative(cwd, f);
     if (dirname(d) === d) return undefined;
   }
 }
@@ -201,7 +202,7 @@ class ConfigReader {
 export function loadConfig(file: string, cwd = process.cwd()): Config {
   let doc: unknown;
   try {
-    doc = yaml.load(readFileSync(file, 'utf8'), { filename: file });
+    doc = yaml.load(readFileSync(resolve(cwd, file), 'utf8'), { filename: file });
   } catch (e) {
     throw new UsageError(`${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }

@@ -52,7 +52,7 @@ export interface RunHooks {
   /** Reads standard input (for `-`). */
   readStdin?(): string;
   /** Called once the inputs are expanded, with the number of rule files to read. */
-  onStart?(files: number): void;
+  onStart?(files: number): void | Promise<void>;
   /**
    * Per-rule output (`--layout tree`): when given, each rule's text comes here with its file's
    * path instead of through `write` (which then gets only the header and the footer).
@@ -145,7 +145,7 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
   checkRunSettings(prepared, options);
   const selected = selector(options.select);
   const { paths, missing, notes } = await expandInputs(options.inputs, { exclude: options.exclude });
-  hooks.onStart?.(paths.length);
+  await hooks.onStart?.(paths.length);
   const counts: Record<string, Counts> = {};
   const first = new Map<string, boolean>();
   const collected = new Map<string, string[]>(prepared.map((p) => [p.target, []]));

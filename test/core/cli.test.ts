@@ -2,10 +2,19 @@
  * The command line, run as a user runs it: the built CLI (`dist/bundle/cli.js`) in a child process.
  * The build is refreshed once before the tests; they skip with a note when no build can be made.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { TARGETS, targetNames } from '../../backends/index.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -30,12 +39,13 @@ interface Run {
   stdout: string;
   stderr: string;
 }
-function cli(args: string[], input?: string): Run {
+function cli(args: string[], input?: string, cwd = ROOT, env?: NodeJS.ProcessEnv): Run {
   const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: ROOT,
+    cwd,
+    env: env ?? process.env,
     input,
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -256,4 +266,303 @@ maybe('sigmantic CLI', () => {
     expect(again.status).toBe(0);
     expect(readdirSync(dir).some((f) => f.endsWith('.bin'))).toBe(true);
   });
+});
+
+/** Every file under a folder (relative path -> content), temporary files included. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[relative(dir, p)] = readFileSync(p, 'utf8');
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}
+
+function ruleText(title: string, extra = ''): string {
+  return `title: ${title}\nstatus: test\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n  sel:\n    Image|endswith: '\\${title}.exe'\n  condition: sel\n${extra}`;
+}
+
+maybe('sigmantic CLI: detection-as-code (issue #17)', () => {
+  test('--layout tree: one file per rule and target mirroring the input, extension per format; twice: identical', () => {
+    const out = join(tmp, 'tree');
+    const args = ['convert', '-t', 'splunk', '-f', 'savedsearches', '-t', 'sentinel', '-t', 'elastic'];
+    const r1 = cli([...args, '-f', 'detection-rule', 'rules', '-o', out, '--layout', 'tree']);
+    // Elastic cannot express two of the sample rules (regular expressions): they get no file.
+    expect(r1.code).toBe(1);
+    const first = tree(out);
+    const names = Object.keys(first).sort();
+    const rules = readdirSync(join(ROOT, 'rules'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+      /\.ya?ml$/.test(f),
+    );
+    const elastic = rules.filter((f) => !/susp_network_command|rundll32_net_connections/.test(f));
+    expect(elastic.length).toBe(rules.length - 2);
+    expect(names).toEqual(
+      [
+        '.sigmantic-manifest.json',
+        ...rules.map((f) => `splunk/${f.replace(/\.ya?ml$/, '.conf')}`),
+        ...rules.map((f) => `sentinel/${f.replace(/\.ya?ml$/, '.kql')}`),
+        ...elastic.map((f) => `elastic/${f.replace(/\.ya?ml$/, '.ndjson')}`),
+      ].sort(),
+    );
+    // Each target in its own format: Splunk's stanza, Elastic's NDJSON, Sentinel's bare query.
+    const one = rules[0].replace(/\.ya?ml$/, '');
+    expect(first[`splunk/${one}.conf`]).toMatch(/^search = /m);
+    expect(JSON.parse(first[`elastic/${one}.ndjson`].split('\n')[0]).language).toBe('kuery');
+    expect(first[`sentinel/${one}.kql`]).not.toMatch(/^\[/);
+    const files = names.length - 1;
+    expect(r1.stderr).toContain(`sigmantic: ${out}: ${files} files written, 0 unchanged\n`);
+    const r2 = cli([...args, '-f', 'detection-rule', 'rules', '-o', out, '--layout', 'tree']);
+    expect(r2.code).toBe(1);
+    expect(tree(out)).toEqual(first);
+    expect(r2.stderr).toContain(`sigmantic: ${out}: 0 files written, ${files} unchanged\n`);
+  });
+
+  test('--prune removes only the outputs of rules that are gone (files sigmantic wrote)', () => {
+    const src = join(tmp, 'prune-src');
+    const out = join(tmp, 'prune-out');
+    mkdirSync(join(src, 'a'), { recursive: true });
+    writeFileSync(join(src, 'a/one.yml'), ruleText('one'));
+    writeFileSync(join(src, 'two.yml'), ruleText('two'));
+    expect(cli(['convert', '-t', 'splunk', src, '-o', out, '--layout', 'tree']).code).toBe(0);
+    writeFileSync(join(out, 'splunk/notes.md'), 'mine');
+    rmSync(join(src, 'a/one.yml'));
+    // Without --prune the old output stays; with it, it goes (and its empty folder), notes.md stays.
+    expect(cli(['convert', '-t', 'splunk', src, '-o', out, '--layout', 'tree']).code).toBe(0);
+    expect(Object.keys(tree(out)).sort()).toEqual([
+      '.sigmantic-manifest.json',
+      'splunk/a/one.spl',
+      'splunk/notes.md',
+      'splunk/two.spl',
+    ]);
+    const r = cli(['convert', '-t', 'splunk', src, '-o', out, '--layout', 'tree', '--prune']);
+    expect(r.stderr).toContain('0 files written, 1 unchanged, 1 removed');
+    expect(Object.keys(tree(out)).sort()).toEqual([
+      '.sigmantic-manifest.json',
+      'splunk/notes.md',
+      'splunk/two.spl',
+    ]);
+  });
+
+  test('a run killed mid-way leaves every output file whole (old or new), and the next run completes it', async () => {
+    const src = join(tmp, 'kill-src');
+    mkdirSync(src);
+    const N = 3000;
+    for (let i = 0; i < N; i++)
+      writeFileSync(join(src, `r${String(i).padStart(5, '0')}.yml`), ruleText(`r${i}`));
+    const out = join(tmp, 'kill-out');
+    const want = join(tmp, 'kill-want');
+    const base = ['convert', '-t', 'splunk', src, '--layout', 'tree', '-q'];
+    expect(cli([...base, '-o', out, '--set', 'index=one']).code).toBe(0);
+    expect(cli([...base, '-o', want, '--set', 'index=two']).code).toBe(0);
+    const before = tree(out);
+    const after = tree(want);
+    const firstFile = join(out, 'splunk/r00000.spl');
+    const child = spawn(process.execPath, [CLI, ...base, '-o', out, '--set', 'index=two'], { cwd: ROOT });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    // Kill as soon as the first file was replaced (the run is then mid-way through its files).
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (readFileSync(firstFile, 'utf8').includes('"two"')) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 2);
+    });
+    await exited;
+    const killed = tree(join(out, 'splunk'));
+    let old = 0;
+    let fresh = 0;
+    for (const [f, text] of Object.entries(killed)) {
+      if (f.endsWith('.sigmantic-tmp')) continue; // a temporary file, never an output
+      const key = `splunk/${f}`;
+      if (text === before[key]) old++;
+      else if (text === after[key]) fresh++;
+      else throw new Error(`${key} is neither the old nor the new file: ${JSON.stringify(text)}`);
+    }
+    expect(old + fresh).toBe(N);
+    expect(fresh).toBeGreaterThan(0);
+    expect(old).toBeGreaterThan(0); // it was killed mid-way
+    // The next run completes the tree and clears the temporary files.
+    expect(cli([...base, '-o', out, '--set', 'index=two']).code).toBe(0);
+    expect(tree(out)).toEqual(after);
+  }, 180_000);
+
+  test('-f/-p/--set after a -t are that target’s own (single-file outputs as before)', () => {
+    const out = join(tmp, 'per-target');
+    const r = cli([
+      'convert',
+      '-t',
+      'splunk',
+      '-f',
+      'savedsearches',
+      '-t',
+      'sentinel',
+      '-f',
+      'analytics-rule',
+      GOOD,
+      '-o',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['sentinel.txt', 'splunk.txt']);
+    expect(readFileSync(join(out, 'splunk.txt'), 'utf8')).toMatch(/^\[Good rule\]$/m);
+    expect(readFileSync(join(out, 'sentinel.txt'), 'utf8')).toMatch(/^queryFrequency: /m);
+  });
+
+  test('selection: only the selected rules convert; the summary and the report say what was left out', () => {
+    const src = join(tmp, 'sel');
+    mkdirSync(src);
+    writeFileSync(join(src, 'a.yml'), ruleText('a', 'level: high\ntags:\n  - attack.t1059.001\n'));
+    writeFileSync(join(src, 'b.yml'), ruleText('b', 'level: low\n'));
+    writeFileSync(
+      join(src, 'c.yml'),
+      ruleText('c', 'level: critical\n').replace('product: windows', 'product: linux'),
+    );
+    const report = join(tmp, 'sel.json');
+    const r = cli([
+      'convert',
+      '-t',
+      'splunk',
+      src,
+      '--level',
+      'high+',
+      '--logsource',
+      'product:windows',
+      '--report',
+      report,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('a.exe');
+    expect(r.stdout).not.toMatch(/[bc]\.exe/);
+    expect(r.stderr).toBe(
+      'sigmantic: 1 rules: 1 exact, 0 approximate, 0 unsupported, 0 error; 2 not selected (level high+, logsource product:windows)\n',
+    );
+    const rep = JSON.parse(readFileSync(report, 'utf8'));
+    expect(Object.keys(rep)).toEqual(['target', 'selection', 'skipped', 'rules']);
+    expect(rep.skipped).toBe(2);
+    expect(cli(['convert', '-t', 'splunk', src, '--tag', 'attack.t1059*']).stdout).toContain('a.exe');
+    const bad = cli(['convert', '-t', 'splunk', src, '--status', 'stabel']);
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([
+      2,
+      'sigmantic: --status stabel: one of unsupported, deprecated, experimental, test, stable (or name+ for that and above)',
+    ]);
+  });
+
+  test('sigmantic.config.yml from a parent folder does the build; flags override; unknown keys exit 2', () => {
+    const repo = join(tmp, 'repo');
+    mkdirSync(join(repo, 'rules/sub'), { recursive: true });
+    mkdirSync(join(repo, 'work'));
+    cpSync(join(ROOT, GOOD), join(repo, 'rules/sub/good.yml'));
+    writeFileSync(join(repo, 'rules/sub/good.test.yml'), 'rule: good.yml\n');
+    writeFileSync(
+      join(repo, 'sigmantic.config.yml'),
+      'inputs: [rules]\ntargets:\n  splunk:\n    format: savedsearches\n  sentinel: {}\noutput: out\nlayout: tree\n',
+    );
+    const r = cli(['convert'], undefined, join(repo, 'work'));
+    expect([r.code, r.stderr]).toEqual([
+      0,
+      'sigmantic: splunk: 1 rules: 1 exact, 0 approximate, 0 unsupported, 0 error\n' +
+        'sigmantic: sentinel: 1 rules: 1 exact, 0 approximate, 0 unsupported, 0 error\n' +
+        'sigmantic: ../out: 2 files written, 0 unchanged\n',
+    ]);
+    expect(Object.keys(tree(join(repo, 'out'))).sort()).toEqual([
+      '.sigmantic-manifest.json',
+      'sentinel/sub/good.kql',
+      'splunk/sub/good.conf',
+    ]);
+    // Flags beat the config: -t splunk -f default, one file with --layout file.
+    const f = cli(
+      ['convert', '-t', 'splunk', '-f', 'default', '--layout', 'file', '-o', 'x.spl'],
+      undefined,
+      repo,
+    );
+    expect(f.code).toBe(0);
+    expect(readFileSync(join(repo, 'x.spl'), 'utf8')).toMatch(/^Image="\*\\\\cmd\.exe"/);
+    writeFileSync(join(repo, 'sigmantic.config.yml'), 'inputs: [rules]\ntargets: [splunk]\nlayuot: tree\n');
+    const bad = cli(['convert'], undefined, repo);
+    expect([bad.code, bad.stderr]).toEqual([
+      2,
+      "sigmantic: sigmantic.config.yml: unknown key 'layuot': did you mean 'layout'?\nTry 'sigmantic --help'.\n",
+    ]);
+    // --config names another file; --no-config reads none.
+    writeFileSync(join(tmp, 'other.yml'), 'targets: [ir]\n');
+    expect(
+      cli(['convert', '--config', join(tmp, 'other.yml'), join(repo, 'rules')], undefined, repo).code,
+    ).toBe(0);
+    expect(cli(['convert', '--no-config', 'rules'], undefined, repo).code).toBe(2);
+  });
+
+  test('-o on a folder, a missing --report folder: what is wrong, exit 2, no internal error', () => {
+    const o = cli(['convert', '-t', 'splunk', GOOD, '-o', tmp]);
+    expect([o.code, o.stderr.split('\n')[0]]).toEqual([
+      2,
+      `sigmantic: -o ${tmp}: is a folder; give a file name (or --layout tree to write one file per rule into it)`,
+    ]);
+    const rep = cli(['convert', '-t', 'splunk', GOOD, '--report', join(tmp, 'no/such/r.json')]);
+    expect([rep.code, rep.stderr.split('\n')[0]]).toEqual([
+      2,
+      `sigmantic: --report ${join(tmp, 'no/such/r.json')}: the folder ${join(tmp, 'no/such')} does not exist`,
+    ]);
+    const out = cli(['convert', '-t', 'splunk', GOOD, '-o', join(tmp, 'no/such/out.spl')]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).not.toContain('internal error');
+  });
+
+  test('--skip-unsupported: exit 0 when the only failures are rules the target cannot express', () => {
+    const re = join(tmp, 're.yml');
+    writeFileSync(re, ruleText('re').replace("Image|endswith: '\\re.exe'", "CommandLine|re: 'a[0-9]+b'"));
+    expect(cli(['convert', '-t', 'elastic', re, GOOD]).code).toBe(1);
+    const skip = cli(['convert', '-t', 'elastic', re, GOOD, '--skip-unsupported']);
+    expect(skip.code).toBe(0);
+    expect(skip.stderr).toContain('1 unsupported');
+    // An invalid rule still fails the run.
+    expect(cli(['convert', '-t', 'elastic', re, BAD, '--skip-unsupported']).code).toBe(1);
+  });
+
+  test('duplicate ids, test files and ! globs through the command line', () => {
+    const src = join(tmp, 'hyg');
+    mkdirSync(join(src, 'old'), { recursive: true });
+    cpSync(join(ROOT, GOOD), join(src, 'a.yml'));
+    cpSync(join(ROOT, GOOD), join(src, 'b.yml'));
+    cpSync(join(ROOT, GOOD), join(src, 'old/c.yml'));
+    writeFileSync(join(src, 'a.test.yml'), 'rule: a.yml\nexpect: []\n');
+    const r = cli(['convert', '-t', 'splunk', src, `!${src}/old`]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      `${src}/b.yml:2:5: warning duplicate-id: rule id 11111111-2222-4333-8444-555555555555 is also the id of the rule at ${src}/a.yml:2:5\n` +
+        'sigmantic: 2 rules: 2 exact, 0 approximate, 0 unsupported, 0 error\n',
+    );
+  });
+
+  test('progress: none when stderr is not a terminal; --progress draws it; no colors off a terminal', () => {
+    const src = join(tmp, 'prog');
+    mkdirSync(src);
+    for (let i = 0; i < 5000; i++) writeFileSync(join(src, `r${i}.yml`), ruleText(`r${i}`));
+    const plain = cli(['convert', '-t', 'splunk', src, '-o', join(tmp, 'prog.spl')]);
+    expect(plain.stderr).toBe('sigmantic: 5000 rules: 5000 exact, 0 approximate, 0 unsupported, 0 error\n');
+    const forced = cli([
+      'convert',
+      '-t',
+      'splunk',
+      '-t',
+      'sentinel',
+      '-t',
+      'elastic',
+      src,
+      '-o',
+      join(tmp, 'prog-out'),
+      '--progress',
+    ]);
+    expect(forced.code).toBe(0);
+    // Drawn from the first second on (three targets of 5,000 rules take longer than that here).
+    expect(forced.stderr).toMatch(/\r\[[#-]+\] \d+\/5000 files {2}\d+ rules {2}\d+ rules\/s {2}\d+ exact/);
+    expect(forced.stderr).toContain('\r\x1b[Ksigmantic: splunk: 5000 rules');
+    const noColor = cli(['convert', '-t', 'ir', BAD], undefined, ROOT, { ...process.env, NO_COLOR: '1' });
+    expect(noColor.stderr).not.toContain('\x1b[');
+  }, 120_000);
 });

@@ -293,7 +293,7 @@ describe('sigmantic.config.yml', () => {
     put('repo/sigmantic.config.yml', CONFIG);
     mkdirSync(join(tmp, 'repo/sub/deeper'), { recursive: true });
     const cwd = join(tmp, 'repo/sub/deeper');
-    expect(findConfig(cwd)).toBe(join(tmp, 'repo/sigmantic.config.yml'));
+    expect(findConfig(cwd)).toBe('../../sigmantic.config.yml');
     const c = loadConfig(findConfig(cwd)!, cwd);
     expect(c.inputs).toEqual(['../../rules']);
     expect(c.output).toBe('../../out');
