@@ -183,14 +183,19 @@ export class ConversionCache {
 
   /** Opens the cache file for this run's options in `dir`. */
   static open(dir: string, options: RunOptions, detail: boolean): ConversionCache {
-    const pipelines = (options.pipelines ?? []).map((p) => {
+    const fileKey = (p: string) => {
       // A pipeline file's text is part of the key; a built-in name stands for itself (the build).
       try {
         return statSync(p).isFile() ? `${p}:${sha(readFileSync(p, 'utf8'))}` : p;
       } catch {
         return p;
       }
-    });
+    };
+    const pipelines = (options.pipelines ?? []).map(fileKey);
+    const targetOptions = Object.entries(options.targetOptions ?? {}).map(([t, o]) => [
+      t,
+      { ...o, pipelines: o.pipelines?.map(fileKey) },
+    ]);
     const key = sha(
       JSON.stringify({
         build: buildId(),
@@ -200,6 +205,9 @@ export class ConversionCache {
         defaultPipelines: options.defaultPipelines !== false,
         settings: Object.entries(options.settings ?? {}).sort(),
         strict: options.strict === true,
+        // Each target's own options and the selection (a rule left out is stored as such).
+        targetOptions,
+        select: options.select ?? null,
         detail,
       }),
     );

@@ -430,3 +430,32 @@ describe('terminal: progress line and colors', () => {
     expect(useColor({}, 99)).toBe(false);
   });
 });
+
+describe('--cache with the new options', () => {
+  test('a warm cache keeps the selection apart and still reports duplicate ids at their positions', async () => {
+    const id = '6f0c0f3e-1111-4111-8111-444444444444';
+    put('r/a.yml', rule({ title: 'a', id, status: 'stable' }));
+    put('r/b.yml', rule({ title: 'b', id, status: 'test' }));
+    const cache = join(tmp, 'cache');
+    const go = async (select?: { status: string[] }) => {
+      const diags: string[] = [];
+      const s = await run(
+        { targets: ['splunk'], inputs: [join(tmp, 'r')], cache, ...(select ? { select } : {}) },
+        {
+          write: () => {},
+          onResult: (_t, r) =>
+            diags.push(
+              ...r.diagnostics.map((d) => `${relative(tmp, d.file!)}:${d.line}:${d.column} ${d.code}`),
+            ),
+        },
+      );
+      return { skipped: s.skipped, exact: s.counts.splunk.exact, diags };
+    };
+    const cold = await go();
+    expect(cold).toEqual({ skipped: 0, exact: 2, diags: ['r/b.yml:2:5 duplicate-id'] });
+    expect(await go()).toEqual(cold);
+    expect(await go({ status: ['stable'] })).toEqual({ skipped: 1, exact: 1, diags: [] });
+    expect(await go({ status: ['stable'] })).toEqual({ skipped: 1, exact: 1, diags: [] });
+    expect(await go()).toEqual(cold);
+  });
+});
