@@ -3,13 +3,13 @@
  * in red, yellow or cyan. Off when stderr is not a terminal or `NO_COLOR` is set and not empty
  * (https://no-color.org).
  */
-import { isatty } from 'node:tty';
+import { isTerminal } from './tty.js';
 
 const SGR: Record<string, string> = { error: '31', warning: '33', info: '36' };
 
 export function useColor(env: NodeJS.ProcessEnv = process.env, fd = 2): boolean {
   if (env.NO_COLOR) return false;
-  return isatty(fd);
+  return isTerminal(fd);
 }
 
 /** Colors the severity of one formatted diagnostic line (the rest unchanged). */

@@ -12,7 +12,7 @@ import { inputRoot } from '../files.js';
 import { describeSelection } from '../select.js';
 import type { Progress } from '../progress.js';
 import type { TreeOutput } from '../output/tree.js';
-import { isatty } from 'node:tty';
+import { isTerminal } from './tty.js';
 import { colorDiagnostic, useColor } from './color.js';
 import { checkOutputs, convertPlan, dacOptions, type DacArgs } from './convert-options.js';
 import { skipHelpCache } from './startup/yargs-help.js';
@@ -223,7 +223,8 @@ export async function main(argv: string[]): Promise<number> {
             if (plan.report) reports.get(target)!.push(reportEntry(r));
           };
           const onStart = async (files: number) => {
-            if (plan.progress === false || plan.quiet || (plan.progress === undefined && !isatty(2))) return;
+            if (plan.progress === false || plan.quiet || (plan.progress === undefined && !isTerminal(2)))
+              return;
             const { Progress } = await import('../progress.js');
             progress = new Progress(stderr, files, process.stderr.columns || 80, color);
           };

@@ -539,6 +539,20 @@ maybe('sigmantic CLI: detection-as-code (issue #17)', () => {
     );
   });
 
+  test('start-up: off a terminal, the terminal check loads neither node:tty nor net', () => {
+    const hook = join(tmp, 'modules-hook.cjs');
+    writeFileSync(
+      hook,
+      "process.on('exit', () => require('fs').writeSync(2, 'loaded:' + process.moduleLoadList.filter((m) => /^NativeModule (tty|net)$/.test(m)).join(',') + '\\n'));",
+    );
+    const r = spawnSync(process.execPath, ['-r', hook, CLI, 'convert', '-t', 'splunk', GOOD], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('loaded:'))).toEqual(['loaded:']);
+  });
+
   test('progress: none when stderr is not a terminal; --progress draws it; no colors off a terminal', () => {
     const src = join(tmp, 'prog');
     mkdirSync(src);
