@@ -223,8 +223,9 @@ export async function main(argv: string[]): Promise<number> {
             if (plan.report) reports.get(target)!.push(reportEntry(r));
           };
           const onStart = async (files: number) => {
-            if (plan.progress === false || plan.quiet || (plan.progress === undefined && !isTerminal(2)))
-              return;
+            // Asked for (--progress) or, by default, on a terminal unless --quiet.
+            if (plan.progress === false) return;
+            if (plan.progress === undefined && (plan.quiet || !isTerminal(2))) return;
             const { Progress } = await import('../progress.js');
             progress = new Progress(stderr, files, process.stderr.columns || 80, color);
           };
