@@ -84,6 +84,8 @@ const NODE_SIDE = [
   'src/cli/**',
   'src/run.ts',
   'src/files.ts',
+  'src/config.ts',
+  'src/output/**',
   'src/cache.ts',
   'src/parallel.ts',
   'src/worker.ts',
