@@ -188,6 +188,11 @@ export async function main(argv: string[]): Promise<number> {
           for (const t of targets) preparedAll.push({ ...(await prepare(t, options)), target: t });
           checkRunSettings(preparedAll, options);
           let treeOut: TreeOutput | undefined;
+          const finalized = preparedAll.find((p) => p.finalized);
+          if (tree && finalized)
+            throw new UsageError(
+              `--layout tree writes a file per rule, but the pipelines of ${finalized.target} have finalizers, which make one output of all the rules`,
+            );
           if (tree) {
             const { TreeOutput, treeExtension } = await import('../output/tree.js');
             treeOut = new TreeOutput(
