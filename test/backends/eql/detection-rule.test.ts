@@ -49,7 +49,8 @@ const EQL_ONLY = "  sel:\n    CommandLine|contains: 'whoami'\n  condition: sel";
 // Neither is exact: a keyword (a value without a field) beside a selection: KQL searches text
 // fields (approximate), EQL has no full-text search and drops it (approximate): KQL is kept. (A
 // field reference was this case until KQL refused its exists-only form as degenerate, #14 item 5.)
-const NEITHER = "  sel:\n    Image|endswith: '\\\\whoami.exe'\n  kw:\n    - mimikatz\n  condition: sel and kw";
+const NEITHER =
+  "  sel:\n    Image|endswith: '\\\\whoami.exe'\n  kw:\n    - mimikatz\n  condition: sel and kw";
 
 test('auto: KQL when the KQL conversion is exact', () => {
   const r = convert(KQL_EXACT);
