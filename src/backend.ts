@@ -79,6 +79,13 @@ export interface OutputFormat {
   header?(options: ConvertOptions): string;
   /** The text for one converted rule (called only for rules with queries). */
   rule(result: RuleResult, options: ConvertOptions): string;
+  /**
+   * What keeps this rule's output in this format from importing or deploying (the vendor's size
+   * limits and validation, ATT&CK tags the format cannot place), checked before `rule` for rules
+   * with queries. An error drops the rule from this format's output (status `unsupported`); a
+   * warning keeps it.
+   */
+  check?(result: RuleResult, options: ConvertOptions): readonly Diagnostic[];
   /** Text between two rules (default: nothing; each rule's text ends its own lines). */
   readonly separator?: string;
   footer?(options: ConvertOptions): string;

@@ -87,6 +87,10 @@ export const CODES = {
     'info: the query language a rule was written in where the target has several (reason: the language)',
   'unmapped-field': 'a field has no mapping for the target',
   'unmapped-logsource': 'the log source has no mapping for the target',
+  'unknown-attack-tag': 'an attack.* tag names no tactic or technique of the ATT&CK data',
+  'invalid-output': "the output format's vendor validation refuses the rule (a size limit, a field format)",
+  'unverified-field':
+    "the table's columns are not known: the query fails to run if the table lacks a field it names",
   'strict-approximation': 'an approximation was refused because of --strict',
   'duplicate-id': 'another rule of the input has the same id',
   'symlink-loop': 'a symbolic link leads back into a folder already read (not followed again)',

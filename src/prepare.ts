@@ -4,7 +4,7 @@
  * (src/run.ts), the worker threads and the browser (src/core.ts).
  */
 import { loadBackend } from '../backends/index.js';
-import type { Backend, ConvertOptions, OutputFormat } from './backend.js';
+import type { Backend, ConvertOptions, OutputFormat, RuleResult } from './backend.js';
 import { summarize, UsageError, type RuleOutput, type RunOptions } from './batch.js';
 import type { SigmaRule } from './rule/types.js';
 import { convertLoaded, type LoadedRule } from './convert.js';
@@ -108,6 +108,16 @@ export function checkRunSettings(prepared: readonly PreparedTarget[], options: R
 
 export type PreparedTarget = Prepared & { readonly target: string };
 
+/** A result with its output format's findings (format.check): an error leaves it no query. */
+function withFormatChecks(result: RuleResult, format: OutputFormat, options: ConvertOptions): RuleResult {
+  const found = format.check!(result, options);
+  if (found.length === 0) return result;
+  const diagnostics = [...result.diagnostics, ...found];
+  return found.some((d) => d.severity === 'error')
+    ? { ...result, diagnostics, status: 'unsupported', queries: [] }
+    : { ...result, diagnostics };
+}
+
 /**
  * Converts one loaded rule for every target, each with its own options (`prepare` made them from
  * `options`); none (an empty list) when `selected` leaves the rule out. A rule that did not load
@@ -122,7 +132,8 @@ export function convertForTargets(
   if (selected && loaded.rule && !selected(loaded.rule)) return [];
   return prepared.map((p) => {
     const o = p.options ?? options;
-    const result = convertLoaded(loaded, p.backend, p.pipelines, o);
+    let result = convertLoaded(loaded, p.backend, p.pipelines, o);
+    if (p.format.check && result.queries.length > 0) result = withFormatChecks(result, p.format, o);
     const text = result.queries.length > 0 ? p.format.rule(result, o) : null;
     return { text, summary: summarize(result) };
   });

@@ -8,7 +8,7 @@ import Handlebars from 'handlebars';
 import type { OutputFormat, RuleResult } from '../../src/backend.js';
 import type { SigmaRule } from '../../src/rule/types.js';
 import { targetBoolean, targetList } from '../../src/settings.js';
-import { attackData, attackTags, type AttackData } from '../common/attack.js';
+import { attackData, attackTags, attackWarnings } from '../common/attack.js';
 import { formatTemplates } from '../common/files.js';
 import { sha256Hex } from '../common/sha256.js';
 import type { ThresholdRule } from './correlation.js';
@@ -17,11 +17,6 @@ import { ruleLanguage } from './language.js';
 const template = formatTemplates(Handlebars, 'elastic', { strict: true });
 
 /* ------------------------------------------------------------ ATT&CK threat */
-
-function named(a: AttackData, id: string): boolean {
-  const t = Object.hasOwn(a.techniques, id) ? a.techniques[id] : undefined;
-  return typeof t?.name === 'string' && t.name !== '';
-}
 
 export interface Threat {
   framework: 'MITRE ATT&CK';
@@ -34,14 +29,18 @@ export interface Threat {
   }[];
 }
 
-/** The Kibana `threat` array for a rule's ATT&CK tags (tactic, technique and sub-technique tags). */
+/**
+ * The Kibana `threat` array for a rule's ATT&CK tags (tactic, technique and sub-technique tags),
+ * with MITRE's technique-to-tactic mapping (src/data/attack.json): a technique goes under each of
+ * the rule's tactics it belongs to, or under its own first tactic when the rule tags none of them.
+ * Tags unknown to the data are left out (a warning, `unknown-attack-tag`).
+ */
 export function threatOf(tags: readonly string[]): Threat[] {
   const a = attackData();
   const { tactics, techniques } = attackTags(tags);
-  // Techniques the rule's tactics do not cover go under their own (first) tactic.
   for (const id of techniques) {
-    const own = a.techniques[id]?.tactics ?? a.techniques[id.slice(0, 5)]?.tactics ?? [];
-    if (own.length && !own.some((t) => tactics.includes(t)) && a.tactics[own[0]]) tactics.push(own[0]);
+    const own = a.techniques[id].tactics;
+    if (own.length && !own.some((t) => tactics.includes(t))) tactics.push(own[0]);
   }
   return tactics.map((tn) => {
     const tac = a.tactics[tn];
@@ -51,25 +50,22 @@ export function threatOf(tags: readonly string[]): Threat[] {
     };
     const byParent = new Map<string, Set<string>>();
     for (const id of techniques) {
+      if (!a.techniques[id].tactics.includes(tn)) continue;
       const parent = id.slice(0, 5);
-      const own = a.techniques[id]?.tactics ?? a.techniques[parent]?.tactics ?? [];
-      // A technique goes under each of the rule's tactics it belongs to (or the only one).
-      if (!(own.includes(tn) || (tactics.length === 1 && own.length === 0))) continue;
-      if (!named(a, parent)) continue; // Kibana requires a name; ATT&CK v19-only ids have none here
       let subs = byParent.get(parent);
       if (!subs) byParent.set(parent, (subs = new Set()));
-      if (id.length > 5 && named(a, id)) subs.add(id);
+      if (id.length > 5) subs.add(id);
     }
     if (byParent.size)
       threat.technique = [...byParent].map(([p, subs]) => ({
         id: p,
-        name: a.techniques[p].name!,
+        name: a.techniques[p].name,
         reference: `https://attack.mitre.org/techniques/${p}/`,
         ...(subs.size
           ? {
               subtechnique: [...subs].map((s) => ({
                 id: s,
-                name: a.techniques[s].name!,
+                name: a.techniques[s].name,
                 reference: `https://attack.mitre.org/techniques/${p}/${s.slice(6)}/`,
               })),
             }
@@ -171,5 +167,6 @@ export const formats: Readonly<Record<string, OutputFormat>> & { readonly defaul
           JSON.stringify(r.rule?.type === 'correlation' ? thresholdRule(x, r.queries[i]) : x),
         ),
       }),
+    check: (r) => attackWarnings(r, "left out of the rule's threat"),
   },
 };

@@ -1,12 +1,18 @@
 /**
- * Output formats (Handlebars templates in templates/sentinel/): the bare queries, and Sentinel
- * scheduled analytics rules in the YAML layout of the Azure-Sentinel repository's Detections.
+ * Output formats (Handlebars templates in templates/sentinel/): the bare queries, Sentinel
+ * scheduled analytics rules in the YAML layout of the Azure-Sentinel repository's Detections, and
+ * the same rules as an ARM template. Both rule forms are checked against the repository's
+ * validation (validate.ts) before they are written.
  */
+import { createRequire } from 'node:module';
 import Handlebars from 'handlebars';
 import type { OutputFormat, RuleResult } from '../../src/backend.js';
-import { targetString } from '../../src/settings.js';
-import { attackData, attackTags } from '../common/attack.js';
+import { DiagnosticSink, type Diagnostic } from '../../src/diagnostics.js';
+import { targetBoolean, targetString } from '../../src/settings.js';
+import { attackData, attackTags, attackWarnings } from '../common/attack.js';
 import { formatTemplates } from '../common/files.js';
+import { metadataLines, ruleDescription, ruleLevel } from '../common/metadata.js';
+import { checkPeriods, isGuid, isoPeriod, yamlPeriod } from './validate.js';
 
 const hb = Handlebars.create();
 /** A YAML double-quoted scalar: JSON string syntax, plus the characters YAML reads as line breaks. */
@@ -144,53 +150,223 @@ const SEVERITY: Readonly<Record<string, string>> = {
   low: 'Low',
   medium: 'Medium',
   high: 'High',
+  // Sentinel has no severity above High (ScheduledTemplateInternalModel.cs `Severity`).
   critical: 'High',
 };
 
+/** Sentinel's tactics of an ATT&CK technique (of its parent, for a sub-technique), MITRE's mapping. */
+export function sentinelTacticsOf(id: string): string[] {
+  const data = attackData();
+  const own = data.techniques[id.split('.')[0]]?.tactics ?? [];
+  return [...new Set(own.map((t) => SENTINEL_TACTICS[t]).filter((t): t is string => t !== undefined))];
+}
+
+/**
+ * The rule's tactics and techniques: its tactic tags, and every tactic of each tagged technique
+ * (the repository's validation wants all of a technique's tactics listed:
+ * NoTechniquesWithoutMatchingTactics.cs). Tags unknown to the ATT&CK data are left out (warned).
+ */
 function tagsOf(r: RuleResult): { tactics: string[]; techniques: string[] } {
   const tactics = new Set<string>();
   const techniques = new Set<string>();
-  const data = attackData();
   const tags = attackTags(r.rule?.tags ?? []);
   for (const id of tags.techniques) techniques.add(id);
   for (const name of tags.tactics) if (SENTINEL_TACTICS[name]) tactics.add(SENTINEL_TACTICS[name]);
-  // A rule without tactic tags gets its techniques' tactics.
-  if (tactics.size === 0)
-    for (const id of techniques)
-      for (const tac of data.techniques[id]?.tactics ?? [])
-        if (SENTINEL_TACTICS[tac]) tactics.add(SENTINEL_TACTICS[tac]);
+  for (const id of techniques) for (const t of sentinelTacticsOf(id)) tactics.add(t);
   return { tactics: [...tactics].sort(), techniques: [...techniques].sort() };
+}
+
+// node:crypto takes a few ms to load; a run needs it only for a rule without a GUID id.
+const require = createRequire(import.meta.url);
+/** The RFC 4122 URL namespace, for UUIDv5 ids of rules without one. */
+const NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
+
+/** A UUIDv5 (RFC 4122 section 4.3, SHA-1) of a name in a namespace. */
+export function uuidV5(name: string, namespace = NAMESPACE): string {
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
+  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  const h = createHash('sha1').update(ns).update(name, 'utf8').digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/**
+ * The analytics rule id: the Sigma id when it is a GUID (the repository requires one), else a
+ * UUIDv5 of the rule's path and title, stable across runs from the same folder.
+ */
+export function analyticsRuleId(r: RuleResult): string {
+  const id = r.rule?.id;
+  if (id !== undefined && isGuid(id)) return id.toLowerCase();
+  return uuidV5(`sigmantic:${r.path}\0${r.rule?.title ?? ''}`);
+}
+
+const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '\u2026' : s);
+
+/** One scheduled analytics rule, as data (both the YAML and the ARM form are made from it). */
+export interface AnalyticsRuleData {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly severity: string;
+  readonly table: string;
+  readonly connector: string | undefined;
+  readonly frequency: string;
+  readonly period: string;
+  readonly tactics: readonly string[];
+  readonly techniques: readonly string[];
+  readonly query: string;
+  readonly entities: ReadonlyArray<{ type: string; fields: Array<{ identifier: string; column: string }> }>;
+}
+
+export function analyticsRuleData(r: RuleResult): AnalyticsRuleData {
+  const table = targetString(r.target, 'table') ?? '';
+  const { tactics, techniques } = tagsOf(r);
+  const rule = r.rule;
+  const frequency = targetString(r.target, 'queryFrequency')!;
+  const title = rule?.title ?? '';
+  return {
+    id: analyticsRuleId(r),
+    // Limits of AnalyticsTemplateInternalModelBase.cs: name 256, description 5,000 characters.
+    name: clip(title, 256),
+    description: clip(ruleDescription(rule), 5000),
+    severity: SEVERITY[ruleLevel(rule)],
+    table,
+    connector: CONNECTORS[table],
+    frequency,
+    period:
+      rule?.type === 'correlation'
+        ? correlationPeriod(rule, frequency, targetString(r.target, 'queryPeriod') ?? frequency)
+        : (targetString(r.target, 'queryPeriod') ?? frequency),
+    tactics,
+    techniques,
+    query: r.queries.join('\n'),
+    entities: (ENTITIES[table] ?? []).map(([type, fields]) => ({
+      type,
+      fields: fields.map(([identifier, column]) => ({ identifier, column })),
+    })),
+  };
+}
+
+/**
+ * What keeps a rule from importing (the Azure-Sentinel validation, validate.ts): a query over
+ * 10,000 characters or a bad queryFrequency/queryPeriod is an error (no output for the rule in
+ * this format); a name or description clipped to its limit and unknown ATT&CK tags are warnings.
+ */
+function checkAnalyticsRule(r: RuleResult, format: string): Diagnostic[] {
+  const d = analyticsRuleData(r);
+  const sink = new DiagnosticSink(r.path);
+  const pos = r.rule?.pos;
+  if (d.query.length > 10000)
+    sink.error(
+      'invalid-output',
+      `${format}: the query is ${d.query.length} characters; Sentinel analytics rules take at most 10,000 (the rule is left out of this format; the default format still gives the query)`,
+      pos,
+    );
+  for (const p of checkPeriods(d.frequency, d.period).problems)
+    sink.error('invalid-output', `${format}: ${p}`, pos);
+  const title = r.rule?.title ?? '';
+  if (title.length > 256)
+    sink.warning('invalid-output', `${format}: the title is clipped to 256 characters (name)`, pos);
+  if (ruleDescription(r.rule).length > 5000)
+    sink.warning('invalid-output', `${format}: the description is clipped to 5,000 characters`, pos);
+  return [...sink.list, ...attackWarnings(r, 'left out of tactics and relevantTechniques')];
+}
+
+/** The analytics rule as the YAML of the Azure-Sentinel repository's Detections. */
+export function analyticsRuleYaml(r: RuleResult): string {
+  const d = analyticsRuleData(r);
+  const periods = checkPeriods(d.frequency, d.period);
+  return template('analytics-rule')({
+    ...d,
+    frequency: yamlString(yamlPeriod(periods.frequency ?? 0)),
+    period: yamlString(yamlPeriod(periods.period ?? 0)),
+    meta: metadataLines(r.rule),
+    tags: r.rule?.tags ?? [],
+  });
 }
 
 export const analyticsRuleFormat: OutputFormat = {
   description:
     'Sentinel scheduled analytics rules (YAML, Azure-Sentinel Detections layout), one document per rule',
   separator: '---\n',
-  rule(r) {
-    const settingsTable = targetString(r.target, 'table') ?? '';
-    const { tactics, techniques } = tagsOf(r);
-    const rule = r.rule;
-    const entities = (ENTITIES[settingsTable] ?? []).map(([type, fields]) => ({
-      type,
-      fields: fields.map(([identifier, column]) => ({ identifier, column })),
-    }));
-    const frequency = targetString(r.target, 'queryFrequency')!;
-    const period = targetString(r.target, 'queryPeriod') ?? frequency;
-    return template('analytics-rule')({
-      id: rule?.id ?? '',
-      name: rule?.title ?? '',
-      description: rule?.description ?? rule?.title ?? '',
-      severity: SEVERITY[rule?.level ?? ''] ?? 'Medium',
-      connector: CONNECTORS[settingsTable],
-      table: settingsTable,
-      frequency: yamlString(frequency),
-      period: yamlString(rule?.type === 'correlation' ? correlationPeriod(rule, frequency, period) : period),
-      tactics,
-      techniques,
-      query: r.queries.join('\n'),
-      entities,
-    });
-  },
+  extension: 'yaml',
+  check: (r) => checkAnalyticsRule(r, 'analytics-rule'),
+  rule: analyticsRuleYaml,
+};
+
+/** The ARM resource of one analytics rule (Microsoft.SecurityInsights alertRules, kind Scheduled). */
+export function armResource(r: RuleResult): object {
+  const d = analyticsRuleData(r);
+  const periods = checkPeriods(d.frequency, d.period);
+  const frequency = isoPeriod(periods.frequency ?? 0);
+  return {
+    id: `[concat(resourceId('Microsoft.OperationalInsights/workspaces/providers', parameters('workspace'), 'Microsoft.SecurityInsights'),'/alertRules/${d.id}')]`,
+    name: `[concat(parameters('workspace'),'/Microsoft.SecurityInsights/${d.id}')]`,
+    type: 'Microsoft.OperationalInsights/workspaces/providers/alertRules',
+    kind: 'Scheduled',
+    apiVersion: ARM_API_VERSION,
+    properties: {
+      displayName: d.name,
+      description: d.description,
+      severity: d.severity,
+      enabled: targetBoolean(r.target, 'enabled') === true,
+      query: d.query,
+      queryFrequency: frequency,
+      queryPeriod: isoPeriod(periods.period ?? 0),
+      triggerOperator: 'GreaterThan',
+      triggerThreshold: 0,
+      suppressionDuration: frequency,
+      suppressionEnabled: false,
+      tactics: d.tactics,
+      // The ARM property holds technique ids without sub-technique (alertRules 2023-02-01).
+      techniques: [...new Set(d.techniques.map((t) => t.split('.')[0]))],
+      ...(d.entities.length
+        ? {
+            entityMappings: d.entities.map((e) => ({
+              entityType: e.type,
+              fieldMappings: e.fields.map((f) => ({ identifier: f.identifier, columnName: f.column })),
+            })),
+          }
+        : {}),
+      eventGroupingSettings: { aggregationKind: 'SingleAlert' },
+      incidentConfiguration: {
+        createIncident: true,
+        groupingConfiguration: {
+          enabled: false,
+          reopenClosedIncident: false,
+          lookbackDuration: 'PT5H',
+          matchingMethod: 'AllEntities',
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The alertRules API version of the ARM form: learn.microsoft.com/azure/templates/
+ * microsoft.securityinsights/2023-02-01/alertrules (GA; scheduled rules with tactics, techniques,
+ * entityMappings, eventGroupingSettings, incidentConfiguration).
+ */
+const ARM_API_VERSION = '2023-02-01';
+
+const ARM_HEADER =
+  '{\n  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",\n  "contentVersion": "1.0.0.0",\n  "parameters": {\n    "workspace": {\n      "type": "String"\n    }\n  },\n  "resources": [\n';
+
+export const armTemplateFormat: OutputFormat = {
+  description:
+    'Sentinel scheduled analytics rules as one ARM template (JSON; deploy with the workspace name as parameter)',
+  extension: 'json',
+  header: () => ARM_HEADER,
+  separator: ',\n',
+  check: (r) => checkAnalyticsRule(r, 'arm-template'),
+  rule: (r) =>
+    JSON.stringify(armResource(r), null, 2)
+      .split('\n')
+      .map((l) => '    ' + l)
+      .join('\n'),
+  footer: () => '\n  ]\n}\n',
 };
 
 /** A duration as `5m`/`1h`/`1d` or ISO 8601 (`PT5M`, `P1D`) in seconds; undefined when neither. */

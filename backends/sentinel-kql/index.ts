@@ -15,7 +15,7 @@ import { stateMap, stateString } from '../../src/pipeline/state.js';
 import { targetOf, targetString, type TargetSettings } from '../../src/settings.js';
 import { convertCorrelation } from './correlation.js';
 import { tableSchemas } from './data.js';
-import { analyticsRuleFormat, defaultFormat } from './formats.js';
+import { analyticsRuleFormat, armTemplateFormat, defaultFormat } from './formats.js';
 import { kustoName, kustoString } from './literal.js';
 import {
   combinedPipeline,
@@ -128,7 +128,11 @@ export const sentinelBackend: Backend = {
   },
   defaultPipelines: ['sentinel'],
   capabilities: CAPABILITIES,
-  formats: { default: defaultFormat, 'analytics-rule': analyticsRuleFormat },
+  formats: {
+    default: defaultFormat,
+    'analytics-rule': analyticsRuleFormat,
+    'arm-template': armTemplateFormat,
+  },
   settings: SETTINGS,
   convertCorrelation: (ctx) =>
     convertCorrelation(ctx, {

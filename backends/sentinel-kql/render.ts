@@ -175,7 +175,20 @@ export class KustoRenderer {
         'translated-field',
       );
     const cols = this.ctx.columns;
-    if (!cols) return { expr: kustoName(field), type: 'unknown' };
+    if (!cols) {
+      // A table sigmantic has no schema for (a custom `_CL` table): Kusto refuses a query naming a
+      // column the table lacks ("Failed to resolve scalar expression"), so the name is unverified.
+      const key = `unverified:${field}`;
+      if (!this.reported.has(key)) {
+        this.reported.add(key);
+        this.lowering.sink.warning(
+          'unverified-field',
+          `field '${field}': the columns of ${this.ctx.table} are not known to sigmantic; the query runs only if the table has a column '${field}'`,
+          m.origin,
+        );
+      }
+      return { expr: kustoName(field), type: 'unknown' };
+    }
     const t = cols[field];
     if (t !== undefined) return { expr: kustoName(field), type: kindOfType(t) };
     const dot = field.indexOf('.');

@@ -19,13 +19,22 @@ export const SETTINGS: readonly SettingDecl[] = [
     name: 'queryFrequency',
     type: 'string',
     default: '1h',
-    formats: ['analytics-rule'],
-    description: 'queryFrequency of each analytics rule (ISO 8601 or 5m, 1h, 1d)',
+    formats: ['analytics-rule', 'arm-template'],
+    description:
+      'queryFrequency of each analytics rule (5m, 1h, 1d, 01:00:00 or ISO 8601 PT1H; 5 minutes to 14 days)',
   },
   {
     name: 'queryPeriod',
     type: 'string',
-    formats: ['analytics-rule'],
-    description: 'queryPeriod of each analytics rule (default: the queryFrequency)',
+    formats: ['analytics-rule', 'arm-template'],
+    description:
+      'queryPeriod of each analytics rule (default: the queryFrequency; at least the queryFrequency, at most 14 days)',
+  },
+  {
+    name: 'enabled',
+    type: 'boolean',
+    default: 'false',
+    formats: ['arm-template'],
+    description: 'deploy the ARM template rules enabled (default: disabled, to enable after review)',
   },
 ];

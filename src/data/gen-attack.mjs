@@ -1,105 +1,50 @@
 #!/usr/bin/env node
-// Generates src/data/attack.json (no network): ATT&CK tactics, and the techniques tagged in the
-// Sigma corpus with their names and tactics. See SOURCES.md for where each part comes from.
-//   node src/data/gen-attack.mjs [corpusDir=/work/shared/sigma-corpus]
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+// Generates src/data/attack.json from MITRE ATT&CK Enterprise data (no network): tactic ids and
+// names, every technique's name and tactics. sigmantic reads only the generated file at run time.
+//   node src/data/gen-attack.mjs [source=../shared/data/attack-enterprise.json]
+// The source is ATT&CK Enterprise v17.1 as tabulated by SigmaHQ/pySigma sigma/data/mitre_attack.py
+// (commit 0bedcaa) from MITRE's STIX data; see SOURCES.md.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const corpus = process.argv[2] ?? '/work/shared/sigma-corpus';
+const sourcePath = process.argv[2] ?? join(here, '../../../shared/data/attack-enterprise.json');
+const src = JSON.parse(readFileSync(sourcePath, 'utf8'));
 
-// Tactic short names (Sigma tag form) -> id, name. TA0001-TA0043: pySigma mitre_attack.py (ATT&CK v18).
-// "stealth" (TA0005, the v19 name of Defense Evasion) and "defense-impairment" (TA0112, new in v19):
-// not in the v18 data; ids from third-party code only (see SOURCES.md) — verify against MITRE v19.
-const tactics = {
-  reconnaissance: { id: 'TA0043', name: 'Reconnaissance' },
-  'resource-development': { id: 'TA0042', name: 'Resource Development' },
-  'initial-access': { id: 'TA0001', name: 'Initial Access' },
-  execution: { id: 'TA0002', name: 'Execution' },
-  persistence: { id: 'TA0003', name: 'Persistence' },
-  'privilege-escalation': { id: 'TA0004', name: 'Privilege Escalation' },
-  'defense-evasion': { id: 'TA0005', name: 'Defense Evasion' },
-  stealth: { id: 'TA0005', name: 'Stealth', unverified: true },
-  'defense-impairment': { id: 'TA0112', name: 'Defense Impairment', unverified: true },
-  'credential-access': { id: 'TA0006', name: 'Credential Access' },
-  discovery: { id: 'TA0007', name: 'Discovery' },
-  'lateral-movement': { id: 'TA0008', name: 'Lateral Movement' },
-  collection: { id: 'TA0009', name: 'Collection' },
-  'command-and-control': { id: 'TA0011', name: 'Command and Control' },
-  exfiltration: { id: 'TA0010', name: 'Exfiltration' },
-  impact: { id: 'TA0040', name: 'Impact' },
-};
+// ATT&CK's display names: the short name in title case, "and" kept lower case.
+const display = (short) =>
+  short
+    .split('-')
+    .map((w, i) => (w === 'and' && i > 0 ? w : w[0].toUpperCase() + w.slice(1)))
+    .join(' ');
 
-const names = {};
-for (const line of readFileSync(join(here, 'attack-names-v18.txt'), 'utf8').split('\n')) {
-  if (!line || line.startsWith('#')) continue;
-  const [id, name] = line.split('|');
-  names[id] = name;
-}
+const tactics = {};
+for (const [id, short] of Object.entries(src.tactics).sort((a, b) => a[0].localeCompare(b[0])))
+  tactics[short] = { id, name: display(short) };
 
-// Corpus tags: which techniques are used, and with which tactics.
-const files = [];
-const walk = (d) => {
-  for (const x of readdirSync(d, { withFileTypes: true })) {
-    const p = join(d, x.name);
-    if (x.isDirectory()) walk(p);
-    else if (/\.ya?ml$/.test(x.name)) files.push(p);
-  }
-};
-for (const d of readdirSync(corpus)) if (d.startsWith('rules')) walk(join(corpus, d));
-const single = {}; // technique -> tactic -> count, over rules tagging only this technique
-const any = {}; // technique -> tactic -> count, over all rules tagging it
-let tagCount = 0;
-for (const f of files) {
-  const text = readFileSync(f, 'utf8');
-  const m = text.match(/^tags:\s*\n((?:\s+-\s*.*\n?)+)/m);
-  if (!m) continue;
-  const tags = [...m[1].matchAll(/-\s*['"]?attack\.([a-z0-9.-]+)['"]?/gi)].map((x) => x[1].toLowerCase());
-  const techs = tags.filter((t) => /^t\d{4}(\.\d{3})?$/.test(t)).map((t) => t.toUpperCase());
-  const tacs = tags.filter((t) => t in tactics);
-  tagCount += techs.length;
-  for (const t of techs) {
-    any[t] ??= {};
-    for (const a of tacs) any[t][a] = (any[t][a] ?? 0) + 1;
-    if (techs.length === 1) {
-      single[t] ??= {};
-      for (const a of tacs) single[t][a] = (single[t][a] ?? 0) + 1;
-    }
-  }
-}
+// Tactic names of a later ATT&CK release that SigmaHQ rules already use (not in the v17.1 data):
+// "stealth" (the newer name of Defense Evasion, TA0005) and "defense-impairment" (split from it).
+// Both are read as v17.1's defense-evasion, the tactic they come from.
+const aliases = { stealth: 'defense-evasion', 'defense-impairment': 'defense-evasion' };
 
-const pick = (counts) => {
-  if (!counts) return [];
-  const max = Math.max(0, ...Object.values(counts));
-  return Object.keys(counts)
-    .filter((a) => counts[a] * 3 >= max)
-    .sort();
-};
 const techniques = {};
-let named = 0;
-for (const t of Object.keys(any).sort()) {
-  const parent = t.split('.')[0];
-  let tac = pick(single[t]);
-  if (tac.length === 0) tac = pick(single[parent]);
-  if (tac.length === 0) tac = pick(any[t]);
-  techniques[t] = { name: names[t] ?? null, tactics: tac };
-  if (names[t]) named++;
-  else techniques[t].unverified = 'not in ATT&CK v18 data (new in v19?): name unknown here';
+for (const id of Object.keys(src.techniques).sort()) {
+  const tacs = src.technique_tactics[id] ?? [];
+  for (const t of tacs) if (!Object.values(src.tactics).includes(t)) throw new Error(`${id}: tactic ${t}`);
+  techniques[id] = { name: src.techniques[id], tactics: [...tacs] };
 }
 
 const out = {
   $comment:
-    'ATT&CK Enterprise data for Sigma tags. Tactic ids/names: ATT&CK v18 via pySigma mitre_attack.py, plus v19 "stealth"/"defense-impairment" (unverified ids). Technique names: ATT&CK v18 (attack-names-v18.txt). Technique tactics: derived from the Sigma corpus tags (tactics co-tagged with the technique), not from MITRE data. Generated by gen-attack.mjs; see SOURCES.md.',
-  attackVersion: '18.0 (names); corpus uses v19 tactic names',
+    'Generated by src/data/gen-attack.mjs from MITRE ATT&CK Enterprise data; do not edit. See src/data/SOURCES.md.',
+  source: src.source,
+  attackVersion: String(src.version),
   tactics,
+  aliases,
   techniques,
 };
 writeFileSync(join(here, 'attack.json'), JSON.stringify(out, null, 1) + '\n');
 console.log(
-  `techniques tagged in corpus: ${Object.keys(techniques).length} distinct ids (${tagCount} tags); with a name: ${named}; without: ${Object.keys(
-    techniques,
-  )
-    .filter((t) => !names[t])
-    .join(' ')}`,
+  `attack.json: ATT&CK ${src.version}, ${Object.keys(tactics).length} tactics, ${Object.keys(techniques).length} techniques`,
 );
