@@ -5,7 +5,7 @@ import { readAsset } from '../assets.js';
 import yargs from 'yargs';
 import { loadBackend, targetEntries, targetNames } from '../../backends/index.js';
 import type { SettingDecl } from '../backend.js';
-import { formatDiagnostic } from '../diagnostics.js';
+import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { reportEntry, UsageError, type ReportRule, type RuleSummary } from '../batch.js';
 import { checkRunSettings, missingDiagnostic, prepare, run, type PreparedTarget } from '../run.js';
 import { inputRoot } from '../files.js';
@@ -17,6 +17,7 @@ import { colorDiagnostic, useColor } from './color.js';
 import { checkOutputs, convertPlan, dacOptions, type DacArgs } from './convert-options.js';
 import { skipHelpCache } from './startup/yargs-help.js';
 import { testCommand } from './test-command.js';
+import { checkCommand } from '../check/command.js';
 
 function version(): string {
   return (JSON.parse(readAsset('package.json')) as { version: string }).version;
@@ -132,6 +133,10 @@ export async function main(argv: string[]): Promise<number> {
               describe: 'write output to this file instead of stdout (a directory with several targets)',
             })
             .option('report', { type: 'string', describe: 'write a JSON report of every rule to this file' })
+            .option('sarif', {
+              type: 'string',
+              describe: 'write the diagnostics as SARIF 2.1.0 to this file',
+            })
             .option('strict', {
               type: 'boolean',
               describe: 'refuse approximations (they become errors)',
@@ -226,6 +231,9 @@ export async function main(argv: string[]): Promise<number> {
             }
             if (plan.explain) for (const line of r.applied) say(`${r.path}: applied ${line}\n`);
             if (plan.report) reports.get(target)!.push(reportEntry(r));
+            for (const d of args.sarif ? r.diagnostics : [])
+              if (d.severity !== 'info')
+                sarif.push(several ? { ...d, message: `[${target}] ${d.message}` } : d);
           };
           const onStart = async (files: number) => {
             // Asked for (--progress) or, by default, on a terminal unless --quiet.
@@ -234,6 +242,7 @@ export async function main(argv: string[]): Promise<number> {
             const { Progress } = await import('../progress.js');
             progress = new Progress(stderr, files, process.stderr.columns || 80, color);
           };
+          const sarif: Diagnostic[] = [];
           try {
             const summary = await run(options, {
               write: treeOut ? (t, s) => treeOut.write(t, s) : (t, s) => outs.get(t)!.write(s),
@@ -250,6 +259,14 @@ export async function main(argv: string[]): Promise<number> {
             for (const m of summary.missing) say(paint(formatDiagnostic(missingDiagnostic(m))) + '\n');
             for (const [a, b] of written?.collisions ?? [])
               say(`sigmantic: ${b}: not written: its output file is ${a}'s\n`);
+            if (args.sarif) {
+              sarif.push(...summary.notes, ...summary.missing.map(missingDiagnostic));
+              const { sarifLog } = await import('../sarif.js');
+              writeFileSync(
+                args.sarif,
+                JSON.stringify(sarifLog(sarif, { version: version() }), null, 2) + '\n',
+              );
+            }
             let failed = summary.missing.length > 0;
             const selection = describeSelection(options.select);
             for (const t of targets) {
@@ -324,6 +341,7 @@ export async function main(argv: string[]): Promise<number> {
         },
       )
       .command(testCommand((c) => (code = c)))
+      .command(checkCommand((c) => (code = c)))
       .demandCommand(1, 'give a command: convert, list, test')
       .help()
       .parseAsync();
