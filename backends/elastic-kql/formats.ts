@@ -13,6 +13,7 @@ import { formatTemplates } from '../common/files.js';
 import { sha256Hex } from '../common/sha256.js';
 import type { ThresholdRule } from './correlation.js';
 import { ruleLanguage } from './language.js';
+import { ruleAuthors, ruleDescription, ruleLevel, type Level } from '../common/metadata.js';
 
 const template = formatTemplates(Handlebars, 'elastic', { strict: true });
 
@@ -77,8 +78,20 @@ export function threatOf(tags: readonly string[]): Threat[] {
 
 /* ------------------------------------------------------------ detection rule */
 
+/** The Sigma attributes without a Kibana field of their own: id, name, related, date, modified. */
+function sigmaMeta(rule: SigmaRule | undefined): Record<string, unknown> | undefined {
+  if (!rule) return undefined;
+  const m: Record<string, unknown> = {};
+  if (rule.id) m.id = rule.id;
+  if (rule.name) m.name = rule.name;
+  if (rule.related.length) m.related = rule.related.map((r) => ({ id: r.id, type: r.type }));
+  if (rule.date) m.date = rule.date;
+  if (rule.modified) m.modified = rule.modified;
+  return Object.keys(m).length ? m : undefined;
+}
+
 /** Sigma level -> Kibana severity and risk score (Elastic's prebuilt-rule convention: 21/47/73/99). */
-const LEVELS: Readonly<Record<string, { severity: 'low' | 'medium' | 'high' | 'critical'; risk: number }>> = {
+const LEVELS: Readonly<Record<Level, { severity: 'low' | 'medium' | 'high' | 'critical'; risk: number }>> = {
   informational: { severity: 'low', risk: 21 },
   low: { severity: 'low', risk: 21 },
   medium: { severity: 'medium', risk: 47 },
@@ -100,7 +113,7 @@ function indexOf(result: RuleResult): string[] {
 /** The Kibana detection rules (one per query) for a converted rule. */
 export function detectionRules(result: RuleResult): object[] {
   const rule = result.rule;
-  const level = Object.hasOwn(LEVELS, rule?.level ?? '') ? LEVELS[rule!.level!] : LEVELS.medium;
+  const level = LEVELS[ruleLevel(rule)];
   const ruleId = rule?.id ?? derivedId(rule, result.path);
   const notes = result.diagnostics
     .filter((d) => d.severity !== 'info')
@@ -115,14 +128,11 @@ export function detectionRules(result: RuleResult): object[] {
     `Converted from Sigma by sigmantic: ${result.status}.` +
     (why ? ` Written in ${why}.` : '') +
     (notes.length ? `\n\n${notes.join('\n')}` : '');
-  const authors = (rule?.author ?? '')
-    .split(/,\s*/)
-    .map((a) => a.trim())
-    .filter(Boolean);
+  const authors = ruleAuthors(rule);
   return result.queries.map((query, i) => ({
     rule_id: result.queries.length > 1 ? `${ruleId}-${i + 1}` : ruleId,
     name: rule?.title || ruleId,
-    description: rule?.description?.trim() || rule?.title || ruleId,
+    description: ruleDescription(rule) || ruleId,
     risk_score: level.risk,
     severity: level.severity,
     // Kibana's rule types: a custom query rule (KQL) or an event correlation rule (EQL).
@@ -143,7 +153,11 @@ export function detectionRules(result: RuleResult): object[] {
     tags: ['Sigma', ...(rule?.tags ?? [])],
     threat: threatOf(rule?.tags ?? []),
     note,
-    meta: { sigmantic: { status: result.status, ...(rule?.status ? { sigma_status: rule.status } : {}) } },
+    meta: {
+      sigmantic: { status: result.status, ...(rule?.status ? { sigma_status: rule.status } : {}) },
+      // Sigma metadata Kibana has no field for (`meta` is free-form and kept on import).
+      ...(sigmaMeta(rule) ? { sigma: sigmaMeta(rule) } : {}),
+    },
   }));
 }
 

@@ -4,13 +4,13 @@
  * the same rules as an ARM template. Both rule forms are checked against the repository's
  * validation (validate.ts) before they are written.
  */
-import { createRequire } from 'node:module';
 import Handlebars from 'handlebars';
 import type { OutputFormat, RuleResult } from '../../src/backend.js';
 import { DiagnosticSink, type Diagnostic } from '../../src/diagnostics.js';
 import { targetBoolean, targetString } from '../../src/settings.js';
 import { attackData, attackTags, attackWarnings } from '../common/attack.js';
 import { formatTemplates } from '../common/files.js';
+import { sha256Hex } from '../common/sha256.js';
 import { metadataLines, ruleDescription, ruleLevel } from '../common/metadata.js';
 import { checkPeriods, isGuid, isoPeriod, yamlPeriod } from './validate.js';
 
@@ -176,30 +176,25 @@ function tagsOf(r: RuleResult): { tactics: string[]; techniques: string[] } {
   return { tactics: [...tactics].sort(), techniques: [...techniques].sort() };
 }
 
-// node:crypto takes a few ms to load; a run needs it only for a rule without a GUID id.
-const require = createRequire(import.meta.url);
-/** The RFC 4122 URL namespace, for UUIDv5 ids of rules without one. */
-const NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
-
-/** A UUIDv5 (RFC 4122 section 4.3, SHA-1) of a name in a namespace. */
-export function uuidV5(name: string, namespace = NAMESPACE): string {
-  const { createHash } = require('node:crypto') as typeof import('node:crypto');
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const h = createHash('sha1').update(ns).update(name, 'utf8').digest();
-  h[6] = (h[6] & 0x0f) | 0x50;
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+/**
+ * A name-based UUID from SHA-256 (RFC 9562 section 5.8, version 8 "custom": the hash's first 128
+ * bits with the version and variant bits set; section 6.5 advises SHA-256 over version 5's SHA-1
+ * for new name-based ids). Deterministic: the same name gives the same id.
+ */
+export function nameUuid(name: string): string {
+  const x = sha256Hex(name);
+  const variant = ((parseInt(x[16], 16) & 0x3) | 0x8).toString(16);
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-8${x.slice(13, 16)}-${variant}${x.slice(17, 20)}-${x.slice(20, 32)}`;
 }
 
 /**
  * The analytics rule id: the Sigma id when it is a GUID (the repository requires one), else a
- * UUIDv5 of the rule's path and title, stable across runs from the same folder.
+ * name-based UUID of the rule's path and title, stable across runs from the same folder.
  */
 export function analyticsRuleId(r: RuleResult): string {
   const id = r.rule?.id;
   if (id !== undefined && isGuid(id)) return id.toLowerCase();
-  return uuidV5(`sigmantic:${r.path}\0${r.rule?.title ?? ''}`);
+  return nameUuid(`sigmantic:${r.path}\0${r.rule?.title ?? ''}`);
 }
 
 const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '\u2026' : s);

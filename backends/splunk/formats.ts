@@ -7,6 +7,7 @@ import type { OutputFormat, RuleResult } from '../../src/backend.js';
 import { targetList, targetPrefix, targetString, type TargetSettings } from '../../src/settings.js';
 import { formatTemplates } from '../common/files.js';
 import { timespanSeconds } from '../../src/correlation/parse.js';
+import { metadataLines, ruleDescription, ruleLevel } from '../common/metadata.js';
 
 const template = formatTemplates(Handlebars, 'splunk', { strict: false });
 
@@ -76,19 +77,16 @@ function savedSearch(r: RuleResult): string {
     if (/^action\.[\w.-]+$/.test(k)) actions.push({ key: k, value: oneLine(v) });
   const text = template('savedsearches')({
     path: oneLine(r.path),
-    id: rule.id && oneLine(rule.id),
-    level: rule.level && oneLine(rule.level),
-    tags: rule.tags.map(oneLine),
-    references: rule.references.map(oneLine),
+    meta: metadataLines(rule),
     approximations: r.diagnostics.filter((d) => d.code === 'approximation').map((d) => oneLine(d.message)),
     name: stanzaName(rule.title),
-    description: confValue(rule.description ?? rule.title),
+    description: confValue(ruleDescription(rule)),
     search: confValue(r.queries.join(' ')),
     schedule: setting(o, 'schedule') === '0' ? '0' : '1',
     cron: setting(o, 'cron'),
     earliest: earliestOf(r),
     latest: setting(o, 'latest'),
-    severity: SEVERITY[rule.level ?? ''] ?? 3,
+    severity: SEVERITY[ruleLevel(rule)],
     actions,
   });
   return text.endsWith('\n') ? text : text + '\n';

@@ -2,7 +2,7 @@
  * Sentinel's deployable forms (issue #17 item 11): every analytics rule YAML and ARM resource
  * passes the Azure-Sentinel repository's validation as validate.ts encodes it (see its header for
  * the repository files), a query over 10,000 characters or a bad queryFrequency/queryPeriod
- * leaves the rule out of the format with an error, a rule without a GUID id gets a stable UUIDv5.
+ * leaves the rule out of the format with an error, a rule without a GUID id gets a stable name-based UUID.
  */
 import yaml from 'js-yaml';
 import { sentinelBackend } from '../../../backends/sentinel-kql/index.js';
@@ -10,7 +10,7 @@ import {
   analyticsRuleId,
   armResource,
   sentinelTacticsOf,
-  uuidV5,
+  nameUuid,
 } from '../../../backends/sentinel-kql/formats.js';
 import {
   checkPeriods,
@@ -58,18 +58,17 @@ describe('sentinel analytics-rule: the Azure-Sentinel validation', () => {
     ]);
   });
 
-  test('a rule without a GUID id gets a stable UUIDv5 of its path and title', async () => {
+  test('a rule without a GUID id gets a stable name-based UUID of its path and title', async () => {
     const text = ruleText(PROC).replace(/^id: .*\n/m, '');
     const a = yaml.load((await through('analytics-rule', text)).text!) as Record<string, unknown>;
     const b = yaml.load((await through('analytics-rule', text)).text!) as Record<string, unknown>;
     expect(a.id).toBe(b.id);
-    expect(a.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     // A library caller's rule with an id that is not a GUID gets the derived one too.
     expect(analyticsRuleId({ path: 'rules/x.yml', rule: { id: 'x', title: 't' } } as never)).toBe(a.id);
-    // RFC 4122 appendix B's example as corrected by errata 1428: "www.example.com" in the DNS namespace.
-    expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe(
-      '2ed6657d-e927-568b-95e1-2665a8aea6a2',
-    );
+    // SHA-256 of "abc" is ba7816bf 8f01cfea 414140de 5dae2223 b00361a3 ...: its first 128 bits
+    // with version 8 and the RFC variant.
+    expect(nameUuid('abc')).toBe('ba7816bf-8f01-8fea-8141-40de5dae2223');
   });
 
   test('a query over 10,000 characters: an error, the rule left out of the format', async () => {

@@ -774,7 +774,8 @@ describe('splunk: output formats', () => {
     expect(out).toContain('alert.severity = 5\n');
     expect(out).toContain('action.email = 1\naction.email.to = soc@example.com\n');
     expect(out).toContain(
-      '# sigma.id = 11111111-1111-4111-8111-111111111111\n# sigma.level = high\n# sigma.tag = attack.t1059\n# sigma.reference = https://x\n',
+      // One order of metadata for every format (backends/common/metadata.ts): references before tags.
+      '# sigma.id = 11111111-1111-4111-8111-111111111111\n# sigma.level = high\n# sigma.reference = https://x\n# sigma.tag = attack.t1059\n',
     );
   });
 });
