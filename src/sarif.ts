@@ -5,7 +5,6 @@
  * scanning reads it), its region, level and code (ruleId,
  * described once in tool.driver.rules), so that GitHub code scanning annotates pull requests.
  */
-import { relative, isAbsolute } from 'node:path';
 import { CODES, type Diagnostic, type Severity } from './diagnostics.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -19,12 +18,16 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   info: 'note',
 };
 
-/** A file path as a SARIF artifact URI: relative to the working directory, `/`-separated, escaped. */
-export function artifactUri(path: string, cwd = process.cwd()): string {
-  const rel = isAbsolute(path) ? relative(cwd, path) : path;
-  const p = rel.startsWith('..') || isAbsolute(rel) ? path : rel;
-  return p
-    .split(/[\\/]/)
+/**
+ * A file path as a SARIF artifact URI: relative to `cwd` when inside it, `/`-separated, each
+ * segment percent-encoded (plain string work: the core has no node:path).
+ */
+export function artifactUri(path: string, cwd: string): string {
+  const p = path.replace(/\\/g, '/');
+  const base = cwd.replace(/\\/g, '/').replace(/\/$/, '') + '/';
+  const rel = p.startsWith(base) ? p.slice(base.length) : p;
+  return rel
+    .split('/')
     .map((s) => encodeURIComponent(s))
     .join('/');
 }
@@ -33,7 +36,8 @@ export interface SarifOptions {
   readonly version: string;
   /** Codes of this command beyond CODES (src/diagnostics.ts), with their default severity. */
   readonly codes?: CodeInfo;
-  readonly cwd?: string;
+  /** The working directory: URIs are relative to it. */
+  readonly cwd: string;
 }
 
 /** The SARIF log of a run's diagnostics, as an object (JSON.stringify it). */

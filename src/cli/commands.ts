@@ -17,7 +17,7 @@ import { colorDiagnostic, useColor } from './color.js';
 import { checkOutputs, convertPlan, dacOptions, type DacArgs } from './convert-options.js';
 import { skipHelpCache } from './startup/yargs-help.js';
 import { testCommand } from './test-command.js';
-import { checkCommand } from '../check/command.js';
+import { checkCommand } from './check-command.js';
 
 function version(): string {
   return (JSON.parse(readAsset('package.json')) as { version: string }).version;
@@ -264,7 +264,7 @@ export async function main(argv: string[]): Promise<number> {
               const { sarifLog } = await import('../sarif.js');
               writeFileSync(
                 args.sarif,
-                JSON.stringify(sarifLog(sarif, { version: version() }), null, 2) + '\n',
+                JSON.stringify(sarifLog(sarif, { version: version(), cwd: process.cwd() }), null, 2) + '\n',
               );
             }
             let failed = summary.missing.length > 0;

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkAcross, checkRule } from '../../src/check/check.js';
-import { runCheck } from '../../src/check/command.js';
+import { runCheck } from '../../src/cli/check-command.js';
 import { loadRulesFromText } from '../../src/convert.js';
 import { UsageError } from '../../src/batch.js';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { runCheck } from '../../src/check/command.js';
+import { runCheck } from '../../src/cli/check-command.js';
 import { CHECK_CODES } from '../../src/check/codes.js';
 import { main } from '../../src/cli/commands.js';
 import type { Diagnostic } from '../../src/diagnostics.js';
@@ -83,7 +83,7 @@ describe('sarif', () => {
       },
       { severity: 'info', code: 'unmapped-field', message: 'm3', file: 'rules/x.yml' },
     ];
-    const log = sarifLog(ds, { version: '1.2.3', codes: CHECK_CODES }) as {
+    const log = sarifLog(ds, { version: '1.2.3', codes: CHECK_CODES, cwd: process.cwd() }) as {
       runs: Array<{
         tool: { driver: { rules: Array<{ id: string; defaultConfiguration: { level: string } }> } };
         results: Array<Record<string, unknown>>;
@@ -119,7 +119,8 @@ describe('sarif', () => {
       level: 'note',
       locations: [{ physicalLocation: { region: { startLine: 1, startColumn: 1 } } }],
     });
-    expect(artifactUri('C:\\x\\y.yml', '/w')).toBe('C%3A/x/y.yml');
+    expect(artifactUri('C:\\w\\x\\y.yml', 'C:\\w')).toBe('x/y.yml');
+    expect(artifactUri('/elsewhere/y.yml', '/w')).toBe('/elsewhere/y.yml');
   });
 
   test('check --sarif: every finding, valid', async () => {

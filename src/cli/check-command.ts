@@ -19,8 +19,8 @@ import { expandInputs } from '../files.js';
 import type { LogSource } from '../rule/types.js';
 import { prepare } from '../run.js';
 import { sarifLog } from '../sarif.js';
-import { checkAcross, checkRule, type LogsourceCheck } from './check.js';
-import { CHECK_CODES } from './codes.js';
+import { checkAcross, checkRule, type LogsourceCheck } from '../check/check.js';
+import { CHECK_CODES } from '../check/codes.js';
 
 export interface CheckArgs {
   inputs?: string[];
@@ -104,7 +104,10 @@ export async function runCheck(args: CheckArgs, err: (s: string) => void): Promi
   );
   if (args.sarif) {
     const version = (JSON.parse(readAsset('package.json')) as { version: string }).version;
-    writeFileSync(args.sarif, JSON.stringify(sarifLog(all, { version, codes: CHECK_CODES }), null, 2) + '\n');
+    writeFileSync(
+      args.sarif,
+      JSON.stringify(sarifLog(all, { version, codes: CHECK_CODES, cwd: process.cwd() }), null, 2) + '\n',
+    );
   }
   return errors > 0 ? 1 : 0;
 }
