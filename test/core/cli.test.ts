@@ -410,9 +410,10 @@ maybe('sigmantic CLI: detection-as-code (issue #17)', () => {
       out,
     ]);
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['sentinel.txt', 'splunk.txt']);
+    // Each format's extension (analytics rules are YAML).
+    expect(readdirSync(out).sort()).toEqual(['sentinel.yaml', 'splunk.txt']);
     expect(readFileSync(join(out, 'splunk.txt'), 'utf8')).toMatch(/^\[Good rule\]$/m);
-    expect(readFileSync(join(out, 'sentinel.txt'), 'utf8')).toMatch(/^queryFrequency: /m);
+    expect(readFileSync(join(out, 'sentinel.yaml'), 'utf8')).toMatch(/^queryFrequency: /m);
   });
 
   test('selection: only the selected rules convert; the summary and the report say what was left out', () => {

@@ -24,7 +24,8 @@ import { convertForTargets, prepare, type PreparedTarget } from '../../../src/ru
 import { ruleText } from '../../support/convert.js';
 
 async function through(format: string, text: string, settings: Record<string, string> = {}) {
-  const p: PreparedTarget = { ...(await prepare('sentinel', { format })), target: 'sentinel' };
+  // The target's options are made by prepare (per-target options, #17 item 12).
+  const p: PreparedTarget = { ...(await prepare('sentinel', { format, settings })), target: 'sentinel' };
   const [out] = convertForTargets(loadRuleFromText(text, 'rules/x.yml'), [p], { settings });
   return out;
 }
