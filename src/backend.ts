@@ -17,7 +17,7 @@ export interface ConvertOptions {
   readonly settings?: Readonly<Record<string, string>>;
   /**
    * The output format the queries are for (`-f`; unset: `default`). A backend whose query language
-   * depends on it reads it: Elastic's detection rules are KQL or EQL, whichever is exact.
+   * depends on it reads it: Elastic's detection rules are KQL or EQL, whichever is exact; Splunk's `data-model` is a tstats search.
    */
   readonly format?: string;
 }

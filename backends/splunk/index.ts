@@ -1,7 +1,8 @@
 /** The `splunk` target: Sigma rules as Splunk SPL searches with exact semantics (docs/splunk.md). */
 import type { Backend } from '../../src/backend.js';
+import { DATA_MODEL_FORMATS, renderDataModel } from './data-model.js';
 import { FORMATS } from './formats.js';
-import { windowsPipeline } from './pipelines.js';
+import { cimPipeline, windowsPipeline } from './pipelines.js';
 import { renderCorrelation } from './correlation.js';
 import { renderRule } from './render.js';
 import { SETTINGS } from './settings.js';
@@ -11,14 +12,27 @@ export const splunkBackend: Backend = {
   pipelines: {
     windows: () => windowsPipeline(false),
     'windows-xml': () => windowsPipeline(true),
+    'splunk-cim': cimPipeline,
   },
   defaultPipelines: [],
-  formats: FORMATS,
+  formats: {
+    ...FORMATS,
+    // The tstats form of a CIM-mapped rule (-p splunk-cim): convert renders it for these formats.
+    'data-model': {
+      description: 'a tstats search of the CIM data model per rule, one per line (needs -p splunk-cim)',
+      rule: FORMATS.default.rule,
+    },
+    'data-model-savedsearches': {
+      ...FORMATS.savedsearches,
+      description:
+        'savedsearches.conf stanzas with the tstats search of the CIM data model (needs -p splunk-cim)',
+    },
+  },
   settings: SETTINGS,
   // Exact wildcard regexes and keyword numbers become string matches, often search terms.
   capabilities: { regexAsWildcard: true, keywordNumbersAsText: true },
   convert(ctx) {
-    const q = renderRule(ctx);
+    const q = DATA_MODEL_FORMATS.has(ctx.options.format ?? '') ? renderDataModel(ctx) : renderRule(ctx);
     return q === null ? [] : [q];
   },
   convertCorrelation(ctx) {

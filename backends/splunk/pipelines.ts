@@ -43,3 +43,64 @@ export function windowsPipeline(xml = false): PipelineSpec {
     ],
   });
 }
+
+interface CimEntry extends LogsourceEntry {
+  readonly dataset: string;
+  readonly fields: Readonly<Record<string, string>>;
+  readonly unmapped?: Readonly<Record<string, string>>;
+}
+export interface CimDataset {
+  /** The dataset's field prefix inside tstats (`Processes` for Endpoint.Processes). */
+  readonly prefix: string;
+  /** Fields every tstats query of the dataset groups by. */
+  readonly by: readonly string[];
+  /** The dataset's CIM fields (the CIM reference's field table). */
+  readonly cimFields: readonly string[];
+}
+interface CimData {
+  readonly datasets: Readonly<Record<string, CimDataset>>;
+  readonly entries: readonly CimEntry[];
+}
+
+/** State key: the CIM `<model>.<dataset>` the splunk-cim pipeline chose for the rule. */
+export const CIM_STATE = 'splunk.cim';
+
+/** data/cim.json's datasets (sources: data/SOURCES.md). */
+export function cimDatasets(): Readonly<Record<string, CimDataset>> {
+  return backendData<CimData>('splunk', 'cim.json').datasets;
+}
+
+/**
+ * `splunk-cim`: Sigma's Sysmon/Windows fields to the CIM fields of one data model dataset per log
+ * source (data/cim.json). Fields the dataset lacks are refused with the reason (`unmapped`), and
+ * any other field not in the entry's mapping too; a log source with no dataset is refused.
+ */
+export function cimPipeline(): PipelineSpec {
+  const d = backendData<CimData>('splunk', 'cim.json');
+  const categories = d.entries.map((e) => e.logsource.category ?? e.logsource.service).join(', ');
+  return entryTablePipeline<CimEntry>({
+    name: 'splunk-cim',
+    stateKey: 'splunk.entry',
+    rows: d.entries.map((entry) => ({ group: 'splunk-cim', entry })),
+    items: ({ entry: e }) => [
+      { type: 'set_state', key: CIM_STATE, val: e.dataset },
+      ...Object.entries(e.unmapped ?? {}).map(([f, reason]) => ({
+        type: 'detection_item_failure',
+        message: `field '${f}' has no CIM field in ${e.dataset}: ${reason}`,
+        field_name_conditions: [{ type: 'include_fields', fields: [f] }],
+      })),
+      {
+        type: 'detection_item_failure',
+        message: `no CIM field in ${e.dataset} for this field or keyword (splunk-cim maps ${Object.keys(e.fields).join(', ')})`,
+        field_name_conditions: [{ type: 'exclude_fields', fields: Object.keys(e.fields) }],
+      },
+      { type: 'field_name_mapping', mapping: { ...e.fields } },
+    ],
+    unmatched: [
+      {
+        type: 'rule_failure',
+        message: `no CIM data model dataset for this log source (splunk-cim maps windows ${categories})`,
+      },
+    ],
+  });
+}

@@ -47,6 +47,7 @@ import { SETTINGS } from './settings.js';
  * - `where-macro`: a macro placeholder has no eval form inside `| where`; dropped there.
  * - `field-name` (unsupported): a field name that cannot be written safely.
  * - `constant-condition` (unsupported): nothing left to search for after approximation.
+ * - `data-model` (unsupported): what a CIM data model search (`-f data-model`, tstats) cannot say.
  */
 export type SplunkReason =
   | 'time-part'
@@ -55,7 +56,8 @@ export type SplunkReason =
   | 'placeholder'
   | 'where-macro'
   | 'field-name'
-  | 'constant-condition';
+  | 'constant-condition'
+  | 'data-model';
 
 type SplTree = Tree<Match>;
 
@@ -138,7 +140,7 @@ function wrapped(s: string): boolean {
 }
 
 /** Search text of a tree whose leaves are all search-exact. Parentheses wherever AND and OR meet: search evaluates OR before AND. */
-function renderSearch(t: SplTree, ph: PlaceholderExprs, parent: 'top' | 'and' | 'or' | 'not'): string {
+export function renderSearch(t: SplTree, ph: PlaceholderExprs, parent: 'top' | 'and' | 'or' | 'not'): string {
   switch (t.kind) {
     case 'const':
       return t.value ? '*' : 'NOT *';
@@ -161,7 +163,7 @@ function renderSearch(t: SplTree, ph: PlaceholderExprs, parent: 'top' | 'and' | 
 }
 
 /** Eval text of a tree, in negation normal form. Parentheses wherever AND and OR meet (where: AND before OR). */
-function renderWhere(t: SplTree, negated: boolean, parent: 'top' | 'and' | 'or'): string {
+export function renderWhere(t: SplTree, negated: boolean, parent: 'top' | 'and' | 'or'): string {
   switch (t.kind) {
     case 'const':
       return t.value !== negated ? 'true()' : 'false()';
@@ -185,10 +187,39 @@ function overApprox(t: SplTree): SplTree {
   return fold(mapLeaves(t, (m, negated) => (negated ? narrow(m) : widen(m))));
 }
 
+/** A rule split for SPL: the base search's tree and the exact residual conjuncts for `| where`. */
+export interface SplPlan {
+  readonly base: SplTree;
+  readonly residual: readonly SplTree[];
+  readonly ph: PlaceholderExprs;
+  readonly lowering: Lowering<SplunkReason>;
+}
+
 export function renderRule(ctx: ConvertContext): string | null {
-  const { sink, rule } = ctx;
   const target = targetOf(ctx, SETTINGS);
   if (!target) return null;
+  const plan = planRule(ctx);
+  if (!plan) return null;
+  const { base: tree, residual, ph } = plan;
+
+  // 4. Assemble: [index] base [| where ...] [| table ...]. The query always starts with a search.
+  const terms: string[] = [];
+  // `--set index=` beats the pipeline's `index` state (a string or a list), which beats none.
+  const idx = (targetList(target, 'index') ?? []).map((s) => `index=${splString(s)}`);
+  if (idx.length) terms.push(idx.length === 1 ? idx[0] : `(${idx.join(' OR ')})`);
+  if (tree.kind !== 'const') terms.push(renderSearch(tree, ph, 'top'));
+  else if (!tree.value) terms.push('NOT *');
+  if (terms.length === 0) terms.push('*');
+  let q = terms.join(' ');
+  if (residual.length) q += ` | where ${renderWhere(fold(and([...residual])), false, 'top')}`;
+  if (ctx.rule.fields.length)
+    q += ` | table ${ctx.rule.fields.filter(isSafeFieldName).map(tableFieldName).join(', ')}`;
+  return q;
+}
+
+/** Steps 1-3 of a rule's SPL (see renderRule): refusals, approximations, the split. */
+export function planRule(ctx: ConvertContext): SplPlan | null {
+  const { sink } = ctx;
   const ph: PlaceholderExprs = stateMap(ctx.state, QUERY_EXPRESSION_PLACEHOLDERS);
   const lowering = new Lowering<SplunkReason>(sink);
   const ir = fromIR(ctx.ir);
@@ -290,19 +321,5 @@ export function renderRule(ctx: ConvertContext): string | null {
     if (exact.kind !== 'const') residual.push(exact);
     else if (!exact.value) residual.push(FALSE);
   }
-  tree = fold(and(base));
-
-  // 4. Assemble: [index] base [| where ...] [| table ...]. The query always starts with a search.
-  const terms: string[] = [];
-  // `--set index=` beats the pipeline's `index` state (a string or a list), which beats none.
-  const idx = (targetList(target, 'index') ?? []).map((s) => `index=${splString(s)}`);
-  if (idx.length) terms.push(idx.length === 1 ? idx[0] : `(${idx.join(' OR ')})`);
-  if (tree.kind !== 'const') terms.push(renderSearch(tree, ph, 'top'));
-  else if (!tree.value) terms.push('NOT *');
-  if (terms.length === 0) terms.push('*');
-  let q = terms.join(' ');
-  if (residual.length) q += ` | where ${renderWhere(fold(and(residual)), false, 'top')}`;
-  if (rule.fields.length)
-    q += ` | table ${rule.fields.filter(isSafeFieldName).map(tableFieldName).join(', ')}`;
-  return q;
+  return { base: fold(and(base)), residual, ph, lowering };
 }
