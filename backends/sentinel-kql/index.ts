@@ -125,6 +125,8 @@ export const sentinelBackend: Backend = {
     'sentinel-windows': () => pipelineFor('sentinel-windows'),
     'sentinel-linux': () => pipelineFor('sentinel-linux'),
     'sentinel-cloud': () => pipelineFor('sentinel-cloud'),
+    // The ASIM unifying parsers (_Im_ProcessCreate, ...): data/asim.json, docs/data-models.md.
+    'sentinel-asim': () => pipelineFor('sentinel-asim'),
   },
   defaultPipelines: ['sentinel'],
   capabilities: CAPABILITIES,

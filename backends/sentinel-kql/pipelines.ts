@@ -65,11 +65,20 @@ export function valueTables(): ValueTables {
   return backendData<ValueTables>('sentinel-kql', 'values.json');
 }
 
-export type PipelineName = 'sentinel-defender' | 'sentinel-windows' | 'sentinel-linux' | 'sentinel-cloud';
+export type PipelineName =
+  | 'sentinel-defender'
+  | 'sentinel-windows'
+  | 'sentinel-linux'
+  | 'sentinel-cloud'
+  | 'sentinel-asim';
 
+/** logsources.json's pipelines, and sentinel-asim from data/asim.json (the ASIM unifying parsers). */
 export function logsourceData(): Record<PipelineName, Entry[]> {
-  return backendData<{ pipelines: Record<PipelineName, Entry[]> }>('sentinel-kql', 'logsources.json')
-    .pipelines;
+  const tables = backendData<{ pipelines: Record<Exclude<PipelineName, 'sentinel-asim'>, Entry[]> }>(
+    'sentinel-kql',
+    'logsources.json',
+  ).pipelines;
+  return { ...tables, 'sentinel-asim': backendData<{ entries: Entry[] }>('sentinel-kql', 'asim.json').entries };
 }
 
 /** State keys the backend reads. */
