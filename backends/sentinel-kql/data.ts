@@ -12,7 +12,10 @@ let schemas: Readonly<Record<string, Readonly<Record<string, string>>>> | undefi
 
 /** The ASIM unifying parsers' schemas (data/asim-schemas.json), queried like tables. */
 export function asimSchemas(): Record<string, Record<string, string>> {
-  const all = backendData<Record<string, Record<string, string> | string>>('sentinel-kql', 'asim-schemas.json');
+  const all = backendData<Record<string, Record<string, string> | string>>(
+    'sentinel-kql',
+    'asim-schemas.json',
+  );
   const out: Record<string, Record<string, string>> = {};
   for (const [k, v] of Object.entries(all)) if (typeof v !== 'string') out[k] = v;
   return out;

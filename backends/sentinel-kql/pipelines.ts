@@ -66,11 +66,7 @@ export function valueTables(): ValueTables {
 }
 
 export type PipelineName =
-  | 'sentinel-defender'
-  | 'sentinel-windows'
-  | 'sentinel-linux'
-  | 'sentinel-cloud'
-  | 'sentinel-asim';
+  'sentinel-defender' | 'sentinel-windows' | 'sentinel-linux' | 'sentinel-cloud' | 'sentinel-asim';
 
 /** logsources.json's pipelines, and sentinel-asim from data/asim.json (the ASIM unifying parsers). */
 export function logsourceData(): Record<PipelineName, Entry[]> {
@@ -78,7 +74,10 @@ export function logsourceData(): Record<PipelineName, Entry[]> {
     'sentinel-kql',
     'logsources.json',
   ).pipelines;
-  return { ...tables, 'sentinel-asim': backendData<{ entries: Entry[] }>('sentinel-kql', 'asim.json').entries };
+  return {
+    ...tables,
+    'sentinel-asim': backendData<{ entries: Entry[] }>('sentinel-kql', 'asim.json').entries,
+  };
 }
 
 /** State keys the backend reads. */

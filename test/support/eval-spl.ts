@@ -436,6 +436,8 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
     return null;
   },
   null: () => null,
+  // nullif(X, Y): null when X equals Y, else X (Search Reference, Comparison and Conditional functions).
+  nullif: ([a, b]) => (a !== null && b !== null && String(a) === String(b) ? null : a),
 };
 
 function evalPrimary(ts: Tokens): Expr {
@@ -511,6 +513,8 @@ export function evalSpl(query: string, event: Record<string, unknown>): boolean 
     const p = searchAnd(ts, (t) => t === undefined);
     return p;
   };
+  if (base.length === 0 && rest[0]?.[0]?.type === 'word' && rest[0][0].value === 'tstats')
+    return evalTstats(rest, event);
   if (base.length === 0) throw new Error('eval-spl: a query that does not start with a search');
   stages.push(search(base));
   for (const cmd of rest) {
@@ -796,4 +800,126 @@ export function evalSplSearch(query: string, events: readonly Record<string, unk
   }
   for (const cmd of rest) rows = applyCommand(cmd, rows);
   return rows;
+}
+
+// --- tstats over a data model (the data-model format, backends/splunk/data-model.ts) ------------
+
+/**
+ * `| tstats [summariesonly=..] [allow_old_summaries=..] [fillnull_value=".."] count
+ * [min(_time) as a] [max(_time) as b] from datamodel=<m>.<d> [where <search>] by <fields>`, then
+ * `rename <p>.* as *`, `eval f=<expr>, ...`, `where`, `search`, `table`. The event is one row of
+ * the data model under tstats' field names (`Processes.process_name`): the `where` search runs on
+ * it (search semantics: Search Reference, tstats, `WHERE <search-query>`); the row is kept when it
+ * matches, and becomes a group of its `by` fields. A `by` field the row lacks drops the row unless
+ * `fillnull_value` is given, which fills it (Search Reference, tstats, fillnull_value). The later
+ * commands see only the grouped fields (and the aggregates). Anything else throws.
+ */
+/** A token's text (none for pipes and brackets). */
+function val(t: SplToken | undefined): string {
+  return t && 'value' in t && t.value !== null && t.value !== undefined ? String(t.value) : '';
+}
+
+function evalTstats(cmds: SplToken[][], event: Record<string, unknown>): boolean {
+  const [head, ...rest] = cmds;
+  const ts = new Tokens(head.slice(1));
+  let fill: string | null = null;
+  const word = (v: string) => ts.peek()?.type === 'word' && val(ts.peek()) === v;
+  for (;;) {
+    const t = ts.peek();
+    if (t?.type !== 'word' || ts.peek(1)?.type !== 'op' || val(ts.peek(1)) !== '=') break;
+    if (val(t) === 'from') break;
+    ts.next();
+    ts.next();
+    const v = ts.next();
+    if (val(t) === 'fillnull_value') fill = val(v);
+    else if (val(t) === 'summariesonly' || val(t) === 'allow_old_summaries') {
+      if (!['true', 'false', 't', 'f'].includes(val(v)))
+        throw new Error(`eval-spl: tstats ${val(t)}=${val(v)}`);
+    } else throw new Error(`eval-spl: tstats option ${val(t)} is not supported`);
+  }
+  const aggregates: string[] = [];
+  if (!word('count')) throw new Error(`eval-spl: tstats needs count first, found ${describe(ts.peek())}`);
+  ts.next();
+  aggregates.push('count');
+  while (word('min') || word('max')) {
+    ts.next();
+    ts.expect('lparen');
+    if (val(ts.next()) !== '_time') throw new Error('eval-spl: tstats min/max of a field other than _time');
+    ts.expect('rparen');
+    if (!word('as')) throw new Error('eval-spl: tstats min/max without as');
+    ts.next();
+    aggregates.push(val(ts.next()));
+  }
+  if (!word('from'))
+    throw new Error(`eval-spl: tstats without from datamodel=, found ${describe(ts.peek())}`);
+  ts.next();
+  if (!word('datamodel')) throw new Error('eval-spl: tstats from something other than a data model');
+  ts.next();
+  ts.expect('op');
+  const dm = ts.next();
+  if (dm.type !== 'word' || !/^\w+\.\w+$/.test(val(dm)))
+    throw new Error(`eval-spl: data model ${describe(dm)}`);
+  let keep = true;
+  if (word('where')) {
+    ts.next();
+    keep = searchAnd(ts, (t) => t === undefined || (t.type === 'word' && t.value === 'by'))(event);
+  }
+  const by: string[] = [];
+  if (word('by')) {
+    ts.next();
+    while (!ts.done()) {
+      const f = ts.next();
+      if (f.type !== 'word') throw new Error(`eval-spl: tstats by ${describe(f)}`);
+      by.push(val(f));
+    }
+  }
+  if (!ts.done()) throw new Error(`eval-spl: trailing ${describe(ts.peek())} in tstats`);
+  if (!keep) return false;
+  let row: Record<string, unknown> = { count: 1 };
+  for (const a of aggregates.slice(1)) row[a] = event._time ?? 0;
+  for (const f of by) {
+    const v = fieldText(event, f);
+    if (v === null && fill === null) return false;
+    row[f] = v ?? fill;
+  }
+  for (const cmd of rest) {
+    const name = cmd[0];
+    if (name?.type !== 'word') throw new Error('eval-spl: a pipe not followed by a command');
+    const cmdName = val(name);
+    const body = new Tokens(cmd.slice(1));
+    if (cmdName === 'rename') {
+      const from = val(body.next());
+      if (!/^as$/i.test(val(body.next()))) throw new Error('eval-spl: rename without as');
+      const to = val(body.next());
+      if (!body.done() || !from.endsWith('.*') || to !== '*')
+        throw new Error(`eval-spl: rename ${from} as ${to} is not supported (only <prefix>.* as *)`);
+      const prefix = from.slice(0, -1);
+      row = Object.fromEntries(
+        Object.entries(row).map(([k, v]) => [k.startsWith(prefix) ? k.slice(prefix.length) : k, v]),
+      );
+    } else if (cmdName === 'eval') {
+      const next: Record<string, unknown> = { ...row };
+      for (;;) {
+        const f = body.next();
+        if (f.type !== 'word' || !/^[A-Za-z_]\w*$/.test(val(f)))
+          throw new Error(`eval-spl: eval target ${describe(f)}`);
+        const eq = body.next();
+        if (eq.type !== 'op' || val(eq) !== '=') throw new Error(`eval-spl: eval without =`);
+        next[val(f)] = evalOr(body)(row);
+        if (body.done()) break;
+        const sep = body.next();
+        if (sep.type !== 'op' || val(sep) !== ',')
+          throw new Error(`eval-spl: expected , in eval, found ${describe(sep)}`);
+      }
+      row = next;
+    } else if (cmdName === 'where') {
+      const e = evalOr(body);
+      if (!body.done()) throw new Error(`eval-spl: trailing ${describe(body.peek())} after where expression`);
+      if (truth(e(row)) !== true) return false;
+    } else if (cmdName === 'search') {
+      if (!searchAnd(body, (t) => t === undefined)(row)) return false;
+    } else if (cmdName !== 'table')
+      throw new Error(`eval-spl: command ${cmdName} is not supported after tstats`);
+  }
+  return true;
 }
