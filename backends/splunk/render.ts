@@ -252,7 +252,7 @@ export function planRule(ctx: ConvertContext): SplPlan | null {
   // 2. Approximate what has no exact SPL at all (time parts; placeholders other than a whole `eq` value).
   // Regexes that are exactly a wildcard match and keyword numbers came here as string matches
   // (the backend's capabilities: src/lowering/passes.ts).
-  let tree = fold(
+  const tree = fold(
     mapLeaves(ir, (m, negated): SplTree => {
       if (m.kind === 'time')
         return drop(

@@ -802,6 +802,11 @@ export function evalSplSearch(query: string, events: readonly Record<string, unk
   return rows;
 }
 
+/** A token's text (none for pipes and brackets). */
+function val(t: SplToken | undefined): string {
+  return t && 'value' in t && t.value !== null && t.value !== undefined ? String(t.value) : '';
+}
+
 // --- tstats over a data model (the data-model format, backends/splunk/data-model.ts) ------------
 
 /**
@@ -814,11 +819,6 @@ export function evalSplSearch(query: string, events: readonly Record<string, unk
  * `fillnull_value` is given, which fills it (Search Reference, tstats, fillnull_value). The later
  * commands see only the grouped fields (and the aggregates). Anything else throws.
  */
-/** A token's text (none for pipes and brackets). */
-function val(t: SplToken | undefined): string {
-  return t && 'value' in t && t.value !== null && t.value !== undefined ? String(t.value) : '';
-}
-
 function evalTstats(cmds: SplToken[][], event: Record<string, unknown>): boolean {
   const [head, ...rest] = cmds;
   const ts = new Tokens(head.slice(1));
