@@ -133,8 +133,18 @@ suite(`the playground in headless Chromium (${CHROMIUM})`, () => {
     const rule = readFileSync('rules/cloud/aws_cloudtrail_console_login_success_without_mfa.yml', 'utf8');
     await page.evaluate((t) => window.playground.setRule(t), rule);
     await page.evaluate(() => window.playground.setTarget('sentinel'));
-    await page.waitForFunction(() => location.hash.startsWith('#v1.'));
-    const url = page.url();
+    // The fragment is written asynchronously after each change (compression is async): wait until
+    // it holds a view and has not changed for half a second, so it is the last change's.
+    let url = '';
+    for (let i = 0; i < 40; i++) {
+      const first = page.url();
+      await new Promise((r) => setTimeout(r, 500));
+      if (first.includes('#v1.') && page.url() === first) {
+        url = first;
+        break;
+      }
+    }
+    expect(url).toContain('#v1.');
     const before = await page.textContent('#output');
     const again = await browser.newPage();
     await again.goto(url);
