@@ -138,7 +138,9 @@ detection:
           cwd: root,
           encoding: 'utf8',
         });
-        expect(installed.stdout.length).toBeGreaterThan(0);
+        // Every target writes its default format; some formats need a pipeline (Splunk's
+        // data-model needs -p splunk-cim) and then print nothing, as the repository build does.
+        if (f === 'default') expect(installed.stdout.length).toBeGreaterThan(0);
         expect({ t, f, status: installed.status, out: installed.stdout }).toEqual({
           t,
           f,
