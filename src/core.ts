@@ -9,9 +9,8 @@ import type { ConvertOptions } from './backend.js';
 import { UsageError, type RuleSummary } from './batch.js';
 import { loadRulesFromText } from './convert.js';
 import type { Label } from './diagnostics.js';
-import { finalize } from './pipeline/index.js';
 import { pipelineFromYaml } from './pipeline/load.js';
-import { checkSettings, convertForTargets, prepare } from './prepare.js';
+import { checkSettings, convertForTargets, prepare, finalOutput } from './prepare.js';
 
 export {
   loadRuleFromText,
@@ -129,18 +128,7 @@ export async function convertText(text: string, options: ConvertTextOptions): Pr
       }
       first = false;
     }
-    if (prepared.finalized) {
-      // As src/run.ts does at the end of a run.
-      let out: string;
-      try {
-        out = finalize(prepared.pipelines, queries);
-      } catch (e) {
-        throw new UsageError(
-          `the pipelines' finalizers failed: ${e instanceof Error ? e.message : String(e)}`,
-        );
-      }
-      if (out) output += out.endsWith('\n') ? out : `${out}\n`;
-    }
+    if (prepared.finalized) output += finalOutput(prepared, queries);
     output += prepared.format.footer?.(options) ?? '';
     return { target, output, status: rules[0]?.status ?? 'error', rules };
   } catch (e) {

@@ -8,7 +8,7 @@ import type { Backend, ConvertOptions, OutputFormat, RuleResult } from './backen
 import { summarize, UsageError, type RuleOutput, type RunOptions } from './batch.js';
 import type { SigmaRule } from './rule/types.js';
 import { convertLoaded, type LoadedRule } from './convert.js';
-import { hasFinalizers, pipelineNames, resolvePipeline } from './pipeline/index.js';
+import { finalize, hasFinalizers, pipelineNames, resolvePipeline } from './pipeline/index.js';
 import type { PipelineSpec } from './pipeline/types.js';
 import { settingsProblem } from './settings.js';
 
@@ -83,6 +83,21 @@ export async function prepare(
       `unknown format '${options.format}' for target '${backend.name}' (formats: ${Object.keys(backend.formats).join(', ')})`,
     );
   return { backend, pipelines, format, options };
+}
+
+/**
+ * The whole output of a target whose pipelines have finalizers, from all its queries (ending with a
+ * newline; empty when the finalizers give nothing); a UsageError when a finalizer fails. The batch
+ * run (src/run.ts) and convertText (src/core.ts) both end with it.
+ */
+export function finalOutput(p: Prepared, queries: readonly string[]): string {
+  let out: string;
+  try {
+    out = finalize(p.pipelines, queries);
+  } catch (e) {
+    throw new UsageError(`the pipelines' finalizers failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return out === '' || out.endsWith('\n') ? out : `${out}\n`;
 }
 
 /** Checks `--set` against the declared settings of a run's targets (a usage error, said once). */

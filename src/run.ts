@@ -26,8 +26,7 @@ import {
 } from './batch.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
 import { expandInputs } from './files.js';
-import { checkRunSettings, convertForTargets, prepare, type PreparedTarget } from './prepare.js';
-import { finalize } from './pipeline/index.js';
+import { checkRunSettings, convertForTargets, prepare, type PreparedTarget, finalOutput } from './prepare.js';
 import type { ConvertOptions } from './backend.js';
 import { link, type Linked } from './correlation/link.js';
 import { selector } from './select.js';
@@ -240,15 +239,8 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
   }
   for (const p of prepared) {
     if (p.finalized) {
-      let out: string;
-      try {
-        out = finalize(p.pipelines, collected.get(p.target)!);
-      } catch (e) {
-        throw new UsageError(
-          `the pipelines' finalizers failed: ${e instanceof Error ? e.message : String(e)}`,
-        );
-      }
-      if (out) hooks.write(p.target, out.endsWith('\n') ? out : `${out}\n`);
+      const out = finalOutput(p, collected.get(p.target)!);
+      if (out) hooks.write(p.target, out);
     }
     const footer = p.format.footer?.(p.options);
     if (footer) hooks.write(p.target, footer);

@@ -5,6 +5,7 @@
  * the query as a whole only ever matches more events than the rule. Every approximation and
  * every construct KQL cannot express is reported through the rule's `Lowering`.
  */
+import { domainSplitCuts } from './domain-split.js';
 import { canonicalNumber } from '../../src/ir/number.js';
 import ipaddr from 'ipaddr.js';
 import { assertNever } from '../../src/diagnostics.js';
@@ -477,32 +478,14 @@ function lowerDomainSplit(
       negated,
       false,
     );
-  for (const v of m.values) {
-    // The pattern as single characters and wildcards.
-    const toks: Part[] = [];
-    for (const p of withOp(v, m.op))
-      if (p.kind === 'text') for (const c of p.text) toks.push({ kind: 'text', text: c });
-      else toks.push(p);
-    const slashes = toks.flatMap((t, i) => (t.kind === 'text' && t.text === '\\' ? [i] : []));
-    if (slashes.length > 1) continue; // two separators: never matches
-    const cuts: { at: number; left: Part[]; right: Part[] }[] = [];
-    if (slashes.length === 1) cuts.push({ at: slashes[0], left: [], right: [] });
-    else
-      toks.forEach((t, i) => {
-        if (t.kind === 'any') cuts.push({ at: i, left: [{ kind: 'any' }], right: [{ kind: 'any' }] });
-        else if (t.kind === 'one') cuts.push({ at: i, left: [], right: [] });
-      });
-    for (const { at, left, right } of cuts) {
-      const dom = [...toks.slice(0, at), ...left];
-      // An empty domain is not stored (`set ... ignore_empty_value`): `*` leaves the domain
-      // free and an empty pattern asks for no domain.
-      const domain = dom.every((t) => t.kind === 'any')
-        ? dom.length
-          ? TRUE
-          : not(is(domainField, ['*']))
-        : sub(domainField, dom);
-      alts.push(and([domain, sub(m.field, [...right, ...toks.slice(at + 1)])]));
-    }
+  for (const c of domainSplitCuts(m)) {
+    const domain =
+      c.domain === 'any'
+        ? TRUE
+        : c.domain === 'none'
+          ? not(is(domainField, ['*']))
+          : sub(domainField, [...c.domain]);
+    alts.push(and([domain, sub(m.field, [...c.name])]));
   }
   return or(alts);
 }

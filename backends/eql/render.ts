@@ -5,6 +5,7 @@
  * `exact` means exact on the ECS mapping the built-in pipelines write to; a field nobody declares
  * is taken as `keyword`, as the Elastic target takes it.
  */
+import { domainSplitCuts } from '../elastic-kql/domain-split.js';
 import ipaddr from 'ipaddr.js';
 import type { ConvertContext } from '../../src/backend.js';
 import { assertNever, type DiagnosticSink } from '../../src/diagnostics.js';
@@ -248,30 +249,14 @@ function lowerDomainSplit(
       negated,
       false,
     );
-  for (const v of m.values) {
-    const toks: Part[] = [];
-    for (const p of withOp(v, m.op))
-      if (p.kind === 'text') for (const c of p.text) toks.push({ kind: 'text', text: c });
-      else toks.push(p);
-    const slashes = toks.flatMap((t, i) => (t.kind === 'text' && t.text === '\\' ? [i] : []));
-    if (slashes.length > 1) continue; // two separators: never matches
-    const cuts: { at: number; left: Part[]; right: Part[] }[] = [];
-    if (slashes.length === 1) cuts.push({ at: slashes[0], left: [], right: [] });
-    else
-      toks.forEach((t, i) => {
-        if (t.kind === 'any') cuts.push({ at: i, left: [{ kind: 'any' }], right: [{ kind: 'any' }] });
-        else if (t.kind === 'one') cuts.push({ at: i, left: [], right: [] });
-      });
-    for (const { at, left, right } of cuts) {
-      const dom = [...toks.slice(0, at), ...left];
-      // An empty domain is not stored: `*` leaves the domain free, an empty pattern asks for none.
-      const domain = dom.every((t) => t.kind === 'any')
-        ? dom.length
-          ? TRUE
-          : not(exists(domainField))
-        : sub(domainField, dom);
-      alts.push(and([domain, sub(m.field, [...right, ...toks.slice(at + 1)])]));
-    }
+  for (const c of domainSplitCuts(m)) {
+    const domain =
+      c.domain === 'any'
+        ? TRUE
+        : c.domain === 'none'
+          ? not(exists(domainField))
+          : sub(domainField, [...c.domain]);
+    alts.push(and([domain, sub(m.field, [...c.name])]));
   }
   return or(alts);
 }
