@@ -1,5 +1,6 @@
 /** The `splunk` target: Sigma rules as Splunk SPL searches with exact semantics (docs/splunk.md). */
 import type { Backend } from '../../src/backend.js';
+import { cimValues } from './cim-values.js';
 import { DATA_MODEL_FORMATS, renderDataModel } from './data-model.js';
 import { FORMATS } from './formats.js';
 import { cimPipeline, windowsPipeline } from './pipelines.js';
@@ -31,7 +32,10 @@ export const splunkBackend: Backend = {
   settings: SETTINGS,
   // Exact wildcard regexes and keyword numbers become string matches, often search terms.
   capabilities: { regexAsWildcard: true, keywordNumbersAsText: true },
-  convert(ctx) {
+  convert(rule) {
+    // -p splunk-cim: values CIM stores in another form than Sysmon (a no-op for other rules).
+    const ctx = cimValues(rule);
+    if (ctx === null) return [];
     const q = DATA_MODEL_FORMATS.has(ctx.options.format ?? '') ? renderDataModel(ctx) : renderRule(ctx);
     return q === null ? [] : [q];
   },

@@ -46,6 +46,8 @@ export function windowsPipeline(xml = false): PipelineSpec {
 
 interface CimEntry extends LogsourceEntry {
   readonly dataset: string;
+  /** Set when the dataset holds more kinds of event than the log source: what widens. */
+  readonly wider?: string;
   readonly fields: Readonly<Record<string, string>>;
   readonly unmapped?: Readonly<Record<string, string>>;
 }
@@ -56,7 +58,12 @@ export interface CimDataset {
   readonly by: readonly string[];
   /** The dataset's CIM fields (the CIM reference's field table). */
   readonly cimFields: readonly string[];
+  /** CIM fields whose values CIM stores in another form than Sysmon (cim-values.ts). */
+  readonly values?: Readonly<Record<string, CimValueKind>>;
 }
+/** The value translations of cim-values.ts. */
+export type CimValueKind =
+  'case-insensitive' | 'registry-hive' | 'sysmon-hashes' | 'sysmon-registry-data' | 'uri-query';
 interface CimData {
   readonly datasets: Readonly<Record<string, CimDataset>>;
   readonly entries: readonly CimEntry[];
@@ -64,6 +71,8 @@ interface CimData {
 
 /** State key: the CIM `<model>.<dataset>` the splunk-cim pipeline chose for the rule. */
 export const CIM_STATE = 'splunk.cim';
+/** State key: why the dataset is wider than the rule's log source (an approximation), if it is. */
+export const CIM_WIDER_STATE = 'splunk.cim.wider';
 
 /** data/cim.json's datasets (sources: data/SOURCES.md). */
 export function cimDatasets(): Readonly<Record<string, CimDataset>> {
@@ -84,6 +93,7 @@ export function cimPipeline(): PipelineSpec {
     rows: d.entries.map((entry) => ({ group: 'splunk-cim', entry })),
     items: ({ entry: e }) => [
       { type: 'set_state', key: CIM_STATE, val: e.dataset },
+      ...(e.wider === undefined ? [] : [{ type: 'set_state', key: CIM_WIDER_STATE, val: e.wider }]),
       ...Object.entries(e.unmapped ?? {}).map(([f, reason]) => ({
         type: 'detection_item_failure',
         message: `field '${f}' has no CIM field in ${e.dataset}: ${reason}`,

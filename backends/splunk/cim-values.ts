@@ -1,0 +1,265 @@
+/**
+ * `-p splunk-cim`: values that CIM stores in another form than Sysmon writes them, translated
+ * before rendering (both the default format and `-f data-model`). Which CIM field gets which
+ * translation is data (data/cim.json, a dataset's `values`; sources in data/SOURCES.md):
+ *
+ * - `registry-hive` (registry_path): Sysmon writes the hive abbreviated (`HKLM\`, `HKU\`), other
+ *   sources spell it out (`HKEY_LOCAL_MACHINE\`) or in the kernel's form (`\REGISTRY\MACHINE\`);
+ *   the CIM reference leaves it open. A value that starts with a hive gets every spelling, OR'ed:
+ *   the same key in any spelling matches (exact).
+ * - `sysmon-hashes` (process_hash): Sysmon's `Hashes` is `SHA1=..,MD5=..,IMPHASH=..`; the
+ *   Sysmon add-on has filled process_hash with that whole string or with the digests alone, by
+ *   version. A test of `ALGO=digest` becomes "process_hash contains the digest", which matches in
+ *   both forms: wider (a digest of another algorithm would match too), so approximate; under
+ *   `not` it narrows to nothing.
+ * - `sysmon-registry-data` (registry_value_data): Sysmon writes a DWORD as `DWORD (0x00000001)`,
+ *   the data model holds `0x00000001`. A value in Sysmon's typed form is tested in both forms
+ *   (wider: a string value `0x00000001` matches too), and under `not` in Sysmon's form only.
+ *   Other values (strings) are tested as written (exact).
+ * - `case-insensitive` (process_integrity_level): Sysmon writes `High`, `System`; the value case
+ *   the data model holds is not fixed by the sources we could consult (normalized sources may
+ *   write `high`). Case-insensitive tests (Sigma's default) are exact; a case-sensitive one
+ *   (`|cased`, a regex without `(?i)`) is refused.
+ * - `uri-query` (uri_query): whether the query string keeps its leading `?` is not fixed by the
+ *   CIM reference; a value that anchors at the start is tested with and without it (exact).
+ */
+import type { ConvertContext } from '../../src/backend.js';
+import { assertNever } from '../../src/diagnostics.js';
+import type { Match, Node, SigmaString, StringMatch } from '../../src/ir/types.js';
+import { Lowering } from '../../src/lowering/approximate.js';
+import { FALSE, TRUE, fold, leaf, lowerLeaves, type Tree } from '../../src/lowering/tree.js';
+import { stateString } from '../../src/pipeline/state.js';
+import { CIM_STATE, CIM_WIDER_STATE, cimDatasets, type CimValueKind } from './pipelines.js';
+
+type Reason = 'cim-value' | 'cim-dataset';
+
+/** The long spellings of each hive abbreviation Sysmon writes (and rules use). */
+const HIVES: readonly (readonly string[])[] = [
+  ['HKLM\\', 'HKEY_LOCAL_MACHINE\\', '\\REGISTRY\\MACHINE\\'],
+  ['HKU\\', 'HKEY_USERS\\', '\\REGISTRY\\USER\\'],
+  ['HKCU\\', 'HKEY_CURRENT_USER\\'],
+  ['HKCR\\', 'HKEY_CLASSES_ROOT\\'],
+  ['HKCC\\', 'HKEY_CURRENT_CONFIG\\'],
+];
+
+const HASH = /^(?:(?:MD5|SHA1|SHA256|SHA384|SHA512|IMPHASH)=)?([0-9A-F]{32,128})$/i;
+const SYSMON_TYPED = /DWORD|QWORD|Binary Data|\(0x/i;
+const DWORD = /^DWORD \(/i;
+
+function text(s: string): SigmaString {
+  return [{ kind: 'text', text: s }];
+}
+
+/** The value with its leading text replaced (the value must start with that text, any case). */
+function withPrefix(v: SigmaString, from: number, to: string): SigmaString {
+  const first = v[0] as { kind: 'text'; text: string };
+  const rest = first.text.slice(from);
+  return [...(to + rest === '' ? [] : text(to + rest)), ...v.slice(1)];
+}
+
+function firstText(v: SigmaString): string {
+  return v.length > 0 && v[0].kind === 'text' ? v[0].text : '';
+}
+
+function allText(v: SigmaString): string | null {
+  return v.every((p) => p.kind === 'text') ? v.map((p) => (p as { text: string }).text).join('') : null;
+}
+
+function dedupe(values: readonly SigmaString[]): SigmaString[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const k = JSON.stringify(v);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** registry-hive: every spelling of a leading hive (exact). */
+function hiveSpellings(m: StringMatch): Match {
+  const out: SigmaString[] = [];
+  for (const v of m.values) {
+    out.push(v);
+    const t = firstText(v).toUpperCase();
+    for (const names of HIVES) {
+      const hit = names.find((n) => t.startsWith(n));
+      if (hit === undefined) continue;
+      for (const n of names) if (n !== hit) out.push(withPrefix(v, hit.length, n));
+    }
+  }
+  return { ...m, values: dedupe(out) };
+}
+
+/** uri-query: a value anchored at the start, with and without the `?` (exact). */
+function queryForms(m: StringMatch): Match {
+  if (m.op !== 'eq' && m.op !== 'startswith') return m;
+  const out: SigmaString[] = [];
+  for (const v of m.values) {
+    out.push(v);
+    const t = firstText(v);
+    out.push(t.startsWith('?') ? withPrefix(v, 1, '') : [...text('?'), ...v]);
+  }
+  return { ...m, values: dedupe(out) };
+}
+
+/** What a leaf becomes, or undefined to keep it. */
+type Translate = (m: Match, negated: boolean, low: Lowering<Reason>) => Tree<Match> | undefined;
+
+const describe = (m: Match, sigma: string): string =>
+  m.kind === 'string'
+    ? `${sigma}|${m.op} ${m.values.map((v) => `'${allText(v) ?? '…'}'`).join(', ')}`
+    : sigma;
+
+const TRANSLATE: Record<CimValueKind, Translate> = {
+  'case-insensitive'(m, _negated, low) {
+    if ((m.kind === 'string' && m.cased) || (m.kind === 'regex' && !m.flags.i)) {
+      low.unsupported(
+        m,
+        `${m.field} is tested case-sensitively, but the case of its values in the data model is not fixed (Sysmon writes High; other sources and add-on versions may write high)`,
+        'cim-value',
+      );
+      return FALSE;
+    }
+    return undefined;
+  },
+  'registry-hive'(m, _negated, low) {
+    if (m.kind === 'string') return leaf(hiveSpellings(m));
+    if (m.kind === 'regex' && /HK(LM|U|CU|CR|CC)\b|HKEY_/i.test(m.pattern)) {
+      low.unsupported(
+        m,
+        `a regex on a registry hive (${m.field}) cannot be matched in every spelling of the hive the data model may hold (HKLM\\, HKEY_LOCAL_MACHINE\\, \\REGISTRY\\MACHINE\\)`,
+        'cim-value',
+      );
+      return FALSE;
+    }
+    return undefined;
+  },
+  'uri-query'(m) {
+    return m.kind === 'string' ? leaf(queryForms(m)) : undefined;
+  },
+  'sysmon-hashes'(m, negated, low) {
+    const digests: SigmaString[] = [];
+    if (m.kind === 'string' && m.op !== 'eq')
+      for (const v of m.values) {
+        const h = HASH.exec(allText(v) ?? '');
+        if (!h) break;
+        digests.push(text(h[1]));
+      }
+    if (m.kind !== 'string' || m.op === 'eq' || digests.length !== m.values.length) {
+      low.unsupported(
+        m,
+        `${m.field} can only be tested for a digest (Hashes|contains 'ALGO=digest'): the Sysmon add-on stores process_hash as Sysmon's Hashes string or as the digests alone, by version`,
+        'cim-value',
+      );
+      return FALSE;
+    }
+    return low.bound(
+      m,
+      negated,
+      'cim-value',
+      `${describe(m, 'Hashes')} is tested as ${m.field} containing the digest: the Sysmon add-on stores process_hash as Sysmon's Hashes string (SHA1=..,MD5=..) or as the digests alone, by version, so the algorithm name cannot be tested (a digest of another algorithm matches too)${negated ? '; under not, the test is dropped (nothing is excluded)' : ''}`,
+      { wider: leaf({ ...m, op: 'contains', values: digests }), narrower: FALSE },
+    );
+  },
+  'sysmon-registry-data'(m, negated, low) {
+    if (m.kind === 'regex') {
+      if (!SYSMON_TYPED.test(m.pattern)) return undefined;
+      return low.bound(
+        m,
+        negated,
+        'cim-value',
+        `the regex on ${m.field} tests Sysmon's typed form (DWORD (0x...)), which the data model holds as 0x...; it is dropped${negated ? ' (under not: nothing is excluded)' : ''}`,
+        { wider: TRUE, narrower: FALSE },
+      );
+    }
+    if (m.kind !== 'string' || !m.values.some((v) => SYSMON_TYPED.test(allText(v) ?? firstText(v))))
+      return undefined;
+    // The CIM form of each typed value (the value as written stays too: add-on versions differ).
+    const wider: SigmaString[] = [];
+    let whole = true;
+    for (const v of m.values) {
+      wider.push(v);
+      const t = allText(v) ?? firstText(v);
+      if (!SYSMON_TYPED.test(t)) continue;
+      const f = firstText(v);
+      const d = DWORD.exec(f);
+      if (d && (m.op === 'eq' || m.op === 'startswith')) {
+        let cim = withPrefix(v, d[0].length, '');
+        const last = cim[cim.length - 1];
+        if (m.op === 'eq' && last?.kind === 'text' && last.text.endsWith(')'))
+          cim = [...cim.slice(0, -1), ...(last.text === ')' ? [] : text(last.text.slice(0, -1)))];
+        else if (m.op === 'eq') whole = false;
+        wider.push(cim);
+      } else whole = false;
+    }
+    const what = `${describe(m, 'Details')} is Sysmon's typed form (DWORD (0x00000001)); the data model holds a DWORD as 0x00000001`;
+    if (!whole)
+      return low.bound(
+        m,
+        negated,
+        'cim-value',
+        `${what}, and this test has no form in it: dropped${negated ? " (under not: tested in Sysmon's form only)" : ''}`,
+        { wider: TRUE, narrower: leaf(m) },
+      );
+    return low.bound(
+      m,
+      negated,
+      'cim-value',
+      negated
+        ? `${what}: under not it is tested in Sysmon's form only (a row in the data model's form is not excluded)`
+        : `${what}: tested in both forms (a string value 0x... matches too)`,
+      { wider: leaf({ ...m, values: dedupe(wider) }), narrower: leaf(m) },
+    );
+  },
+};
+
+function toNode(t: Tree<Match>): Node {
+  switch (t.kind) {
+    case 'leaf':
+      return t.leaf;
+    case 'and':
+    case 'or':
+      return { kind: t.kind, children: t.children.map(toNode) };
+    case 'not':
+      return { kind: 'not', child: toNode(t.child) };
+    case 'const':
+      throw new Error('a constant is folded away before toNode');
+    default:
+      return assertNever(t);
+  }
+}
+
+/**
+ * The rule with the CIM value translations of its dataset applied, or null (reported) when it
+ * has no query. A rule of another pipeline, or without a translated field, is returned as is.
+ */
+export function cimValues(ctx: ConvertContext): ConvertContext | null {
+  const dataset = stateString(ctx.state, CIM_STATE);
+  const values = dataset === undefined ? undefined : cimDatasets()[dataset]?.values;
+  const wider = stateString(ctx.state, CIM_WIDER_STATE);
+  const low = new Lowering<Reason>(ctx.sink);
+  // The dataset holds more kinds of event than the rule's log source (data/cim.json `wider`).
+  if (wider !== undefined) low.report(undefined, 'cim-dataset', wider, 'wider');
+  if (!values) return ctx;
+  let changed = false;
+  const tree = fold(
+    lowerLeaves(ctx.ir, (m, negated) => {
+      const kind = m.field === null ? undefined : values[m.field];
+      const t = kind === undefined ? undefined : TRANSLATE[kind](m, negated, low);
+      if (t === undefined) return leaf(m);
+      changed = true;
+      return t;
+    }),
+  );
+  if (low.failed) return null;
+  if (!changed) return ctx;
+  if (tree.kind === 'const') {
+    low.unsupported(
+      undefined,
+      `with the data model's value forms the rule would match ${tree.value ? 'every event' : 'nothing'}`,
+      'cim-value',
+    );
+    return null;
+  }
+  return { ...ctx, ir: toNode(tree) };
+}
