@@ -94,10 +94,10 @@ test('|cased goes to the residual where and keeps its case', () => {
 });
 
 test('a field the dataset lacks is refused with the reason', () => {
-  const r = convert("sel:\n  Hashes|contains: 'IMPHASH=ABC'\ncondition: sel");
+  const r = convert("sel:\n  Description: 'Windows Command Processor'\ncondition: sel");
   expect(r.status).toBe('unsupported');
   expect(r.diagnostics.map((d) => d.message).join('\n')).toMatch(
-    /field 'Hashes' has no CIM field in Endpoint\.Processes: .*process_hash/,
+    /field 'Description' has no CIM field in Endpoint\.Processes: .*PE version information/,
   );
   const other = convert("sel:\n  Provider_Name: 'x'\ncondition: sel");
   expect(other.status).toBe('unsupported');
@@ -179,4 +179,199 @@ test('the savedsearches variant holds the tstats search', () => {
   const r = convert("sel:\n  Image|endswith: '\\whoami.exe'\ncondition: sel", 'data-model-savedsearches');
   const text = splunkBackend.formats['data-model-savedsearches'].rule(r, {});
   expect(text).toMatch(/^search = \| tstats summariesonly=false /m);
+});
+
+/*
+ * process_hash. The Sysmon add-on has filled it in two forms, by version (splunk/TA-microsoft-sysmon,
+ * pull request #50: "switches from a single string value (e.g. MD5=xxxxxx,SHA256=xxxxxx,IMPHASH=xxxxxx)
+ * to a multi-value with the prefixes removed"; issue #39: process_hash mapped to the multivalue
+ * `hashes` field, "We have tried it both ways in the past"). Rows in both forms; a multivalue
+ * field matches a search term when one of its values does, so the digest-form row holds the one
+ * digest the rule names.
+ */
+const IMPHASH = '1B1A3F43BF37B5BFE60751F2EE2F326E';
+const SHA256 = '0F0FD4B9DFD555E4A53AE9070447E330EAAF96FF51F012CD982157DEDFDDD9A6';
+const HASH_STRING_ROW = {
+  ...NOTEPAD,
+  'Processes.process_hash': `MD5=FB82EE2318700D2A1CF497636A9B4710,SHA256=${SHA256},IMPHASH=${IMPHASH}`,
+};
+const HASH_DIGEST_ROW = { ...NOTEPAD, 'Processes.process_hash': IMPHASH };
+const OTHER_HASH_ROW = { ...NOTEPAD, 'Processes.process_hash': 'MD5=09D278F9DE118EF09163C6140255C690' };
+
+test('Hashes is tested as a process_hash digest in both add-on forms, labelled approximate', () => {
+  const r = convert(
+    `sel:\n  Hashes|contains:\n    - 'IMPHASH=${IMPHASH}'\n    - 'SHA256=${SHA256.toLowerCase()}'\ncondition: sel`,
+  );
+  expect(r.status).toBe('approximate');
+  const warning = r.diagnostics.find((d) => d.code === 'approximation');
+  expect(warning?.message).toMatch(/process_hash containing the digest.*by version/);
+  expect(r.queries[0]).toContain(
+    `where Processes.process_hash IN ("*${IMPHASH}*", "*${SHA256.toLowerCase()}*")`,
+  );
+  expect(evalSpl(r.queries[0], HASH_STRING_ROW)).toBe(true);
+  expect(evalSpl(r.queries[0], HASH_DIGEST_ROW)).toBe(true);
+  expect(evalSpl(r.queries[0], OTHER_HASH_ROW)).toBe(false);
+  expect(evalSpl(r.queries[0], NOTEPAD)).toBe(false);
+});
+
+test('under not, a Hashes test is dropped (the query widens), and a hash that is not a digest is refused', () => {
+  const r = convert(
+    `sel:\n  Image|endswith: '\\notepad.exe'\nfilter:\n  Hashes|contains: 'IMPHASH=${IMPHASH}'\ncondition: sel and not filter`,
+  );
+  expect(r.status).toBe('approximate');
+  expect(r.diagnostics.find((d) => d.code === 'approximation')?.direction).toEqual('narrower');
+  // The rule excludes this row; the query cannot tell the algorithm, so it keeps it (more, never fewer).
+  expect(evalSpl(r.queries[0], HASH_STRING_ROW)).toBe(true);
+  expect(evalSpl(r.queries[0], WHOAMI)).toBe(false);
+  const bad = convert("sel:\n  Hashes: 'SHA1=ABC,MD5=DEF'\ncondition: sel");
+  expect(bad.status).toBe('unsupported');
+  expect(bad.diagnostics[0].message).toContain('can only be tested for a digest');
+});
+
+/*
+ * process_integrity_level: Sysmon writes `High` (learn.microsoft.com/sysinternals/downloads/sysmon,
+ * event ID 1, IntegrityLevel); the case a source normalized into CIM writes is not fixed. A row
+ * in each case: the (case-insensitive) test matches both.
+ */
+test('IntegrityLevel matches in any case; a case-sensitive test is refused', () => {
+  const r = convert("sel:\n  IntegrityLevel: 'High'\ncondition: sel");
+  expect(r.status).toBe('exact');
+  expect(evalSpl(r.queries[0], { ...WHOAMI, 'Processes.process_integrity_level': 'high' })).toBe(true);
+  expect(evalSpl(r.queries[0], { ...WHOAMI, 'Processes.process_integrity_level': 'High' })).toBe(true);
+  expect(evalSpl(r.queries[0], { ...WHOAMI, 'Processes.process_integrity_level': 'medium' })).toBe(false);
+  const cased = convert("sel:\n  IntegrityLevel|cased: 'High'\ncondition: sel");
+  expect(cased.status).toBe('unsupported');
+  expect(cased.diagnostics[0].message).toContain('case-sensitively');
+});
+
+/*
+ * Endpoint.Registry rows. Field names: the Splunk CIM reference, Endpoint data model, "Registry"
+ * dataset (docs.splunk.com/Documentation/CIM/latest/User/Endpoint), as Splunk's own detections
+ * group by them (github.com/splunk/security_content, detections/endpoint/*.yml: registry_path,
+ * registry_key_name, registry_value_name, registry_value_data, dest, user, process_guid, ...).
+ * Values: Splunk's detection "Windows DisableAntiSpyware Registry" (security_content,
+ * detections/endpoint/windows_disableantispyware_registry.yml; data source "Splunk Add-on for
+ * Sysmon", splunkbase 5709) tests `Registry.registry_value_data="0x00000001"`: the data model
+ * holds a DWORD as `0x00000001`, where Sysmon's Details writes `DWORD (0x00000001)`
+ * (learn.microsoft.com/sysinternals/downloads/sysmon, event ID 13). The hive: Sysmon writes
+ * `HKLM\...` (event ID 13 TargetObject); the registry's own name of the key is
+ * `HKEY_LOCAL_MACHINE` (learn.microsoft.com/windows/win32/sysinfo/predefined-keys), and the
+ * Security log's event 4657 writes `\REGISTRY\MACHINE\...` (learn.microsoft.com/
+ * windows/security/threat-protection/auditing/event-4657, Object Name).
+ */
+const REGISTRY = '  product: windows\n  category: registry_set';
+const SPYWARE_KEY = 'SOFTWARE\\Policies\\Microsoft\\Windows Defender\\DisableAntiSpyware';
+const SPYWARE = {
+  'Registry.dest': 'WKS-01',
+  'Registry.registry_path': `HKLM\\${SPYWARE_KEY}`,
+  'Registry.registry_key_name': 'Windows Defender',
+  'Registry.registry_value_name': 'DisableAntiSpyware',
+  'Registry.registry_value_data': '0x00000001',
+};
+
+test('registry_set: hive spellings match exactly, the Sysmon DWORD form in both forms, labelled', () => {
+  const r = convert(
+    "sel:\n  TargetObject: 'HKLM\\" +
+      SPYWARE_KEY.replace(/\\/g, '\\') +
+      "'\n  Details: 'DWORD (0x00000001)'\ncondition: sel",
+    'data-model',
+    REGISTRY,
+  );
+  expect(r.status).toBe('approximate');
+  const reasons = r.diagnostics.filter((d) => d.code === 'approximation').map((d) => d.reason);
+  // The dataset holds every registry event (not only value sets); the DWORD form is tested in both.
+  expect(reasons.sort()).toEqual(['cim-dataset', 'cim-value']);
+  const q = r.queries[0];
+  expect(q).toContain('from datamodel=Endpoint.Registry where Registry.registry_path IN (');
+  expect(q).toContain('Registry.registry_value_data IN ("DWORD (0x00000001)", "0x00000001")');
+  expect(evalSpl(q, SPYWARE)).toBe(true);
+  expect(evalSpl(q, { ...SPYWARE, 'Registry.registry_path': `HKEY_LOCAL_MACHINE\\${SPYWARE_KEY}` })).toBe(
+    true,
+  );
+  expect(evalSpl(q, { ...SPYWARE, 'Registry.registry_path': `\\REGISTRY\\MACHINE\\${SPYWARE_KEY}` })).toBe(
+    true,
+  );
+  expect(evalSpl(q, { ...SPYWARE, 'Registry.registry_value_data': 'DWORD (0x00000001)' })).toBe(true);
+  expect(evalSpl(q, { ...SPYWARE, 'Registry.registry_value_data': '0x00000000' })).toBe(false);
+  expect(evalSpl(q, { ...SPYWARE, 'Registry.registry_path': `HKU\\${SPYWARE_KEY}` })).toBe(false);
+});
+
+test("registry: a negated DWORD test narrows to Sysmon's form; Image is refused; registry_event is not widened", () => {
+  const r = convert(
+    "sel:\n  TargetObject|endswith: '\\DisableAntiSpyware'\nfilter:\n  Details: 'DWORD (0x00000000)'\ncondition: sel and not filter",
+    'data-model',
+    REGISTRY,
+  );
+  expect(r.status).toBe('approximate');
+  expect(r.queries[0]).toContain('NOT Registry.registry_value_data="DWORD (0x00000000)"');
+  // The rule excludes a DWORD 0 value; in the data model's form it is kept (more, never fewer).
+  expect(evalSpl(r.queries[0], { ...SPYWARE, 'Registry.registry_value_data': '0x00000000' })).toBe(true);
+  expect(evalSpl(r.queries[0], { ...SPYWARE, 'Registry.registry_value_data': 'DWORD (0x00000000)' })).toBe(
+    false,
+  );
+  const image = convert("sel:\n  Image|endswith: '\\reg.exe'\ncondition: sel", 'data-model', REGISTRY);
+  expect(image.status).toBe('unsupported');
+  expect(image.diagnostics[0].message).toContain("field 'Image' has no CIM field in Endpoint.Registry");
+  const event = convert(
+    "sel:\n  TargetObject|contains: '\\CurrentVersion\\Run\\'\ncondition: sel",
+    'data-model',
+    '  product: windows\n  category: registry_event',
+  );
+  expect(event.status).toBe('exact');
+  expect(
+    evalSpl(event.queries[0], {
+      'Registry.registry_path': 'HKU\\S-1-5-21-1\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\x',
+    }),
+  ).toBe(true);
+  const re = convert(
+    "sel:\n  TargetObject|re: '^HKLM\\\\\\\\(Software|System)'\ncondition: sel",
+    'data-model',
+    REGISTRY,
+  );
+  expect(re.status).toBe('unsupported');
+});
+
+/*
+ * Web rows: the Splunk CIM reference, Web data model (docs.splunk.com/Documentation/CIM/latest/User/Web):
+ * http_method (the HTTP method of the request, GET, POST, ...), status (the HTTP response code,
+ * 200, 404, ...), url (the URL of the requested resource), uri_path (the path of the resource),
+ * uri_query (its query string), http_user_agent, src (the client), dest (the server). Whether
+ * uri_query keeps the leading `?` is not fixed by the reference: a row in each form.
+ */
+const WEBSHELL = {
+  'Web.dest': 'web-01',
+  'Web.src': '203.0.113.9',
+  'Web.http_method': 'POST',
+  'Web.status': 200,
+  'Web.uri_path': '/uploads/shell.aspx',
+  'Web.uri_query': 'cmd=whoami',
+  'Web.url': 'https://web-01/uploads/shell.aspx?cmd=whoami',
+  'Web.http_user_agent': 'curl/8.4.0',
+};
+
+test('webserver and proxy rules become tstats searches of Web, exact', () => {
+  const web = convert(
+    "sel:\n  cs-method: 'POST'\n  cs-uri-stem|endswith: '.aspx'\n  cs-uri-query|startswith: 'cmd='\n  sc-status: 200\ncondition: sel",
+    'data-model',
+    '  category: webserver',
+  );
+  expect(web.status).toBe('exact');
+  expect(web.queries[0]).toContain(
+    'from datamodel=Web.Web where Web.http_method="POST" Web.uri_path="*.aspx"',
+  );
+  expect(evalSpl(web.queries[0], WEBSHELL)).toBe(true);
+  expect(evalSpl(web.queries[0], { ...WEBSHELL, 'Web.uri_query': '?cmd=whoami' })).toBe(true);
+  expect(evalSpl(web.queries[0], { ...WEBSHELL, 'Web.uri_query': 'x=1&cmd=whoami' })).toBe(false);
+  expect(evalSpl(web.queries[0], { ...WEBSHELL, 'Web.status': 404 })).toBe(false);
+  const proxy = convert(
+    "sel:\n  c-uri|contains: '/uploads/shell.aspx'\n  c-useragent|startswith: 'curl/'\ncondition: sel",
+    'data-model',
+    '  category: proxy',
+  );
+  expect(proxy.status).toBe('exact');
+  expect(evalSpl(proxy.queries[0], WEBSHELL)).toBe(true);
+  expect(evalSpl(proxy.queries[0], { ...WEBSHELL, 'Web.http_user_agent': 'Mozilla/5.0' })).toBe(false);
+  const host = convert("sel:\n  cs-host: 'evil.example'\ncondition: sel", 'data-model', '  category: proxy');
+  expect(host.status).toBe('unsupported');
+  expect(host.diagnostics[0].message).toContain("field 'cs-host' has no CIM field in Web.Web");
 });
