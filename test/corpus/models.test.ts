@@ -55,9 +55,44 @@ d('data models: rules/windows/process_creation', () => {
       `splunk-cim data-model: ${converted.length}/${results.length}\n` +
         table(results, (r) => String(r.state['splunk.cim'])),
     );
-    // 89.4% measured: the refusals are rules on Sysmon fields CIM has no field for (Description,
-    // Product, Company: PE version information; Hashes: a list of digests). Below the issue's 90%.
-    expect(converted.length / results.length).toBeGreaterThanOrEqual(0.89);
+    // 91.7% measured (1,057 exact, 28 approximate: Hashes tested as a process_hash digest): the
+    // refusals are rules on Sysmon fields CIM has no field for (Description, Product, Company:
+    // PE version information; ParentUser; LogonId). The issue asks for 90%.
+    expect(converted.length / results.length).toBeGreaterThanOrEqual(0.9);
+  });
+
+  test('splunk-cim -f data-model: registry_* (Endpoint.Registry), webserver and proxy (Web)', () => {
+    const cim = [resolvePipeline('splunk-cim', splunkBackend)];
+    const dirs: [string, string][] = [
+      [join(CORPUS, 'rules', 'windows', 'registry'), 'Endpoint.Registry'],
+      [join(CORPUS, 'rules', 'web', 'webserver_generic'), 'Web.Web'],
+      [join(CORPUS, 'rules', 'web', 'proxy_generic'), 'Web.Web'],
+    ];
+    const lines: string[] = [];
+    const share: Record<string, number> = {};
+    for (const [dir, dataset] of dirs) {
+      const results = yamlFiles(dir).map((f) =>
+        convertLoaded(loadRuleFile(f), splunkBackend, cim, { format: 'data-model' }),
+      );
+      const converted = results.filter((r) => r.status === 'exact' || r.status === 'approximate');
+      for (const r of converted) {
+        expect(r.queries[0].startsWith('| tstats summariesonly=false ')).toBe(true);
+        expect(r.queries[0]).toContain(` from datamodel=${dataset}`);
+      }
+      for (const r of results.filter((x) => x.status === 'unsupported'))
+        expect(r.diagnostics.some((x) => x.severity === 'error' && x.message.length > 0)).toBe(true);
+      share[dir] = converted.length / results.length;
+      lines.push(
+        `${dir.slice(CORPUS.length + 1)}: ${converted.length}/${results.length}\n` +
+          table(results, (r) => String(r.state['splunk.cim'])),
+      );
+    }
+    console.log(`splunk-cim data-model, other datasets:\n${lines.join('\n')}`);
+    // Measured: registry 178/247 (Image: no process path in Endpoint.Registry; EventType),
+    // webserver 6/13 (the others are keyword rules), proxy 17/29 (cs-host has no fixed CIM field).
+    expect(share[dirs[0][0]]).toBeGreaterThanOrEqual(0.7);
+    expect(share[dirs[1][0]]).toBeGreaterThanOrEqual(0.45);
+    expect(share[dirs[2][0]]).toBeGreaterThanOrEqual(0.55);
   });
 
   test('sentinel-asim: queries of _Im_ProcessCreate that bind, labelled', () => {
