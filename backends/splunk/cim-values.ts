@@ -158,7 +158,8 @@ const TRANSLATE: Record<CimValueKind, Translate> = {
       negated,
       'cim-value',
       `${describe(m, 'Hashes')} is tested as ${m.field} containing the digest: the Sysmon add-on stores process_hash as Sysmon's Hashes string (SHA1=..,MD5=..) or as the digests alone, by version, so the algorithm name cannot be tested (a digest of another algorithm matches too)${negated ? '; under not, the test is dropped (nothing is excluded)' : ''}`,
-      { wider: leaf({ ...m, op: 'contains', values: digests }), narrower: FALSE },
+      // Case-insensitive: the add-on's forms need not keep Sysmon's upper-case digests.
+      { wider: leaf({ ...m, op: 'contains', values: digests, cased: false }), narrower: FALSE },
     );
   },
   'sysmon-registry-data'(m, negated, low) {
@@ -186,9 +187,10 @@ const TRANSLATE: Record<CimValueKind, Translate> = {
       if (d && (m.op === 'eq' || m.op === 'startswith')) {
         let cim = withPrefix(v, d[0].length, '');
         const last = cim[cim.length - 1];
-        if (m.op === 'eq' && last?.kind === 'text' && last.text.endsWith(')'))
+        // The closing parenthesis goes too (for startswith, the shorter prefix is wider: sound).
+        if (last?.kind === 'text' && last.text.endsWith(')'))
           cim = [...cim.slice(0, -1), ...(last.text === ')' ? [] : text(last.text.slice(0, -1)))];
-        else if (m.op === 'eq') whole = false;
+        else if (m.op === 'eq' && last?.kind !== 'any') whole = false;
         wider.push(cim);
       } else whole = false;
     }

@@ -309,6 +309,15 @@ test("registry: a negated DWORD test narrows to Sysmon's form; Image is refused;
   expect(evalSpl(r.queries[0], { ...SPYWARE, 'Registry.registry_value_data': 'DWORD (0x00000000)' })).toBe(
     false,
   );
+  const prefix = convert(
+    "sel:\n  Details|startswith: 'DWORD (0x00000001)'\ncondition: sel",
+    'data-model',
+    REGISTRY,
+  );
+  expect(prefix.queries[0]).toContain(
+    'Registry.registry_value_data IN ("DWORD (0x00000001)*", "0x00000001*")',
+  );
+  expect(evalSpl(prefix.queries[0], SPYWARE)).toBe(true);
   const image = convert("sel:\n  Image|endswith: '\\reg.exe'\ncondition: sel", 'data-model', REGISTRY);
   expect(image.status).toBe('unsupported');
   expect(image.diagnostics[0].message).toContain("field 'Image' has no CIM field in Endpoint.Registry");
