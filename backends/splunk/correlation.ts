@@ -10,6 +10,7 @@ import type { CorrelationContext } from '../../src/backend.js';
 import type { CorrelatedField, CorrelatedRule, Correlation } from '../../src/ir/correlation.js';
 import { assertNever } from '../../src/diagnostics.js';
 import { Lowering } from '../../src/lowering/approximate.js';
+import { cimValues } from './cim-values.js';
 import { renderRule } from './render.js';
 import { evalFieldName, isSafeFieldName, splString } from './spl.js';
 
@@ -71,13 +72,15 @@ export function renderCorrelation(ctx: CorrelationContext): string | null {
   // 1. One tagged search per referenced rule (its own index and `| where`, no `| table`).
   const tagged: string[] = [];
   for (const [i, r] of rules.entries()) {
-    const q = renderRule({
+    // -p splunk-cim: the value forms CIM stores (cim-values.ts), as for a rule of its own.
+    const rc = cimValues({
       rule: { ...r.rule, fields: [] },
       ir: r.ir,
       state: r.state,
       sink: ctx.sink,
       options: ctx.options,
     });
+    const q = rc === null ? null : renderRule(rc);
     if (q === null) return null;
     const evals = [`sigma_rule=${splString(r.ref)}`];
     for (const g of group) if (g.perRule) evals.push(`${g.name}=${evalFieldName(g.perRule[i])}`);

@@ -4,7 +4,13 @@
  * the Splunk CIM reference (the rows cite it; they are not made from data/cim.json).
  */
 import { splunkBackend } from '../../../backends/splunk/index.js';
-import { convertLoaded, loadRuleFromText } from '../../../src/convert.js';
+import {
+  convertCorrelationLoaded,
+  convertLoaded,
+  loadRuleFromText,
+  loadRulesFromText,
+} from '../../../src/convert.js';
+import { link } from '../../../src/correlation/link.js';
 import { resolvePipeline } from '../../../src/pipeline/index.js';
 import { PROCESS_CREATION, ruleText } from '../../support/convert.js';
 import { evalSpl } from '../../support/eval-spl.js';
@@ -383,4 +389,25 @@ test('webserver and proxy rules become tstats searches of Web, exact', () => {
   const host = convert("sel:\n  cs-host: 'evil.example'\ncondition: sel", 'data-model', '  category: proxy');
   expect(host.status).toBe('unsupported');
   expect(host.diagnostics[0].message).toContain("field 'cs-host' has no CIM field in Web.Web");
+});
+
+test('a correlation of splunk-cim rules gets the same value forms', () => {
+  const text = [
+    'title: hashes\nid: 33333333-3333-4333-8333-333333333333\nname: hashes\nlogsource:',
+    PROCESS_CREATION,
+    `detection:\n  sel:\n    Hashes|contains: 'IMPHASH=${IMPHASH}'\n  condition: sel\nlevel: high\n---`,
+    'title: c\nid: 44444444-4444-4444-8444-444444444444\nlevel: high\ncorrelation:\n  type: event_count\n  rules: [hashes]',
+    '  group-by: [Computer]\n  timespan: 1h\n  condition:\n    gte: 3\n',
+  ].join('\n');
+  const linked = link(loadRulesFromText(text, 'c.yml').rules);
+  const doc = linked.documents.find((d) => d.correlation)!;
+  const r = convertCorrelationLoaded(
+    doc,
+    linked.index,
+    splunkBackend,
+    [resolvePipeline('splunk-cim', splunkBackend)],
+    {},
+  );
+  expect(r.status).toBe('approximate');
+  expect(r.queries[0]).toContain(`process_hash="*${IMPHASH}*"`);
 });
