@@ -28,6 +28,7 @@ import {
   type Entry,
 } from './pipelines.js';
 import { KustoRenderer, type EnumField, type SentinelReason, type TableContext } from './render.js';
+import { requiresValues } from './requires.js';
 import { SETTINGS } from './settings.js';
 
 // A field-less number is a keyword: its text anywhere (`* contains "4688"`), as a string keyword.
@@ -66,7 +67,12 @@ function enumsOf(e: Entry | null): Record<string, EnumField> {
   enumsCache.set(e, out);
   const { enums } = valueTables();
   for (const [field, x] of Object.entries(e.enums))
-    out[field] = { column: x.column, values: enums[x.values].values, table: e.table };
+    out[field] = {
+      column: x.column,
+      values: enums[x.values].values,
+      table: e.table,
+      ...(enums[x.values].open ? { open: true } : {}),
+    };
   return out;
 }
 
@@ -190,6 +196,16 @@ export const sentinelBackend: Backend = {
           `no mapping for the rule's ${extra.map((k) => `${k} '${ls[k]}'`).join(' and ')}: the query searches all of ${t.table} (${[l.product, l.category, l.service].map((x) => x ?? '*').join('/')}), which may match more events than the rule`,
           'wider',
         );
+    }
+    const req = chosen?.entry.requires;
+    if (req && !requiresValues(ctx.ir, req)) {
+      // The table holds only some of the log source's events: a rule that does not itself require
+      // one of them would lose the others (data/asim.json `requires`).
+      ctx.sink.error(
+        'unmapped-logsource',
+        `${t.table} holds only ${req.reason}: the rule's condition does not require ${req.field} to be one of ${req.values.join(', ')}, so the query would miss events the rule matches`,
+      );
+      return [];
     }
     const renderer = new KustoRenderer(t, lowering);
     const predicate = renderer.render(ctx.ir);

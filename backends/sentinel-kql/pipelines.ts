@@ -14,6 +14,7 @@
  */
 import type { PipelineSpec } from '../../src/pipeline/types.js';
 import { backendData } from '../common/files.js';
+import type { Requirement } from './requires.js';
 import {
   chooseRow,
   entryTablePipeline,
@@ -42,6 +43,8 @@ export interface Entry extends LogsourceEntry {
   readonly derived?: Readonly<Record<string, DerivedField>>;
   /** Sigma fields with a closed set of values, each stored as other values of a column (values.json `enums`). */
   readonly enums?: Readonly<Record<string, { readonly column: string; readonly values: string }>>;
+  /** The table holds only the log source's events with one of these values (requires.ts). */
+  readonly requires?: Requirement;
 }
 
 export interface DerivedField {
@@ -56,7 +59,15 @@ export interface ValueTables {
     Record<string, { readonly reason: string; readonly rules: ReadonlyArray<readonly [string, string]> }>
   >;
   readonly enums: Readonly<
-    Record<string, { readonly reason: string; readonly values: Readonly<Record<string, readonly string[]>> }>
+    Record<
+      string,
+      {
+        readonly reason: string;
+        readonly values: Readonly<Record<string, readonly string[]>>;
+        /** The field takes other values too, stored as no value of their own: a rule naming one is refused. */
+        readonly open?: boolean;
+      }
+    >
   >;
 }
 

@@ -90,6 +90,8 @@ export interface EnumField {
   readonly column: string;
   readonly values: Readonly<Record<string, readonly string[]>>;
   readonly table: string;
+  /** The field has values beyond those listed, which the column does not tell apart (refused). */
+  readonly open?: boolean;
 }
 
 /** A leaf of the working tree: a rendered predicate. */
@@ -288,7 +290,8 @@ export class KustoRenderer {
    */
   private enumMatch(m: Match, e: EnumField): Tree<Rendered> {
     const keys = Object.keys(e.values);
-    let test: (k: string) => boolean;
+    /** One test per value of the rule (ORed). */
+    let tests: Array<(k: string) => boolean>;
     switch (m.kind) {
       case 'string': {
         if (m.values.some((v) => v.some((p) => p.kind === 'placeholder'))) {
@@ -302,15 +305,15 @@ export class KustoRenderer {
         const res = m.values.map(
           (v) => new RegExp(sigmaToRegex(v, m.op, { cased: m.cased, dialect: 'js' }), m.cased ? 'u' : 'iu'),
         );
-        test = (k) => res.some((r) => r.test(k));
+        tests = res.map((r) => (k: string) => r.test(k));
         break;
       }
       case 'boolean':
         // A YAML boolean matches the text true/false in any case (the shared boolean contract).
-        test = (k) => k.toLowerCase() === String(m.value);
+        tests = [(k) => k.toLowerCase() === String(m.value)];
         break;
       case 'number':
-        test = (k) => m.values.some((v) => canonicalNumber(v) === k);
+        tests = m.values.map((v) => (k: string) => canonicalNumber(v) === k);
         break;
       case 'regex':
       case 'cidr':
@@ -328,7 +331,22 @@ export class KustoRenderer {
       default:
         return assertNever(m);
     }
-    const hit = keys.filter(test);
+    // An open set: the column holds no value of its own for the field's other values (ASIM's
+    // EventSubType for an unlisted LogonType), so a rule value that names none of the listed ones
+    // cannot be tested: refused, never dropped.
+    // A pattern (contains, wildcards) may also match an unlisted value: refused too.
+    const pattern =
+      m.kind === 'string' && (m.op !== 'eq' || m.values.some((v) => v.some((p) => p.kind !== 'text')));
+    const lost = e.open ? tests.filter((t) => !keys.some(t)) : [];
+    if (lost.length > 0 || (e.open === true && pattern)) {
+      this.refuse(
+        m,
+        `a value of '${m.field}' in the rule has no value of its own in ${e.column} of ${e.table} (listed: ${keys.join(', ')})`,
+        'translated-value',
+      );
+      return REFUSED;
+    }
+    const hit = keys.filter((k) => tests.some((t) => t(k)));
     if (hit.length === 0) {
       this.refuse(
         m,
