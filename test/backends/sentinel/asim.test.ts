@@ -5,6 +5,7 @@
  */
 import { sentinelBackend } from '../../../backends/sentinel-kql/index.js';
 import { tableSchemas } from '../../../backends/sentinel-kql/data.js';
+import { logsourceData } from '../../../backends/sentinel-kql/pipelines.js';
 import { convertLoaded, loadRuleFromText } from '../../../src/convert.js';
 import { resolvePipeline } from '../../../src/pipeline/index.js';
 import { PROCESS_CREATION, ruleText } from '../../support/convert.js';
@@ -60,11 +61,48 @@ test('process_creation queries _Im_ProcessCreate, binds, and matches ASIM rows',
 });
 
 test('a field the schema lacks is refused with the reason', () => {
-  const r = convert("sel:\n  Hashes|contains: 'IMPHASH=ABC'\ncondition: sel");
+  const r = convert("sel:\n  LogonId: '0x3e7'\ncondition: sel");
   expect(r.status).toBe('unsupported');
   expect(r.diagnostics[0].message).toMatch(
-    /field 'Hashes' has no faithful column in _Im_ProcessCreate: .*TargetProcessIMPHASH/,
+    /field 'LogonId' has no faithful column in _Im_ProcessCreate: .*TargetUserSessionId/,
   );
+});
+
+/*
+ * Hashes: Sysmon writes the digests it is configured for as ALGORITHM=HEX joined by commas, in the
+ * order SHA1, MD5, SHA256, IMPHASH, hex upper-case (the corpus's regression_data events: "SHA1=..,
+ * MD5=..,SHA256=..,IMPHASH=.." and "MD5=..,SHA256=..,IMPHASH=.."). ASIM keeps one column per
+ * digest (normalization-schema-process-event: TargetProcessMD5, TargetProcessSHA1,
+ * TargetProcessSHA256, TargetProcessIMPHASH); a source may store them lower-case.
+ */
+test('Hashes is rebuilt in Sysmon form from the ASIM digest columns', () => {
+  const r = convert(
+    "sel:\n  Hashes|contains:\n    - 'IMPHASH=BF6223A49E45D99094406777EB6004BA'\n    - 'MD5=6C2A6C0B1E1F23B6C1C7E7E4C5E0E7A5,SHA256='\ncondition: sel",
+  );
+  expect(r.status).toBe('exact');
+  const q = r.queries[0];
+  expect(bindKusto(q, SCHEMAS).errors).toEqual([]);
+  const cols = SCHEMAS._Im_ProcessCreate;
+  const row = { ...WHOAMI, TargetProcessIMPHASH: 'bf6223a49e45d99094406777eb6004ba' };
+  expect(evalKusto(q, row, cols)).toBe(true);
+  expect(evalKusto(q, { ...WHOAMI, TargetProcessIMPHASH: 'aaaa' }, cols)).toBe(false);
+  // The MD5 and SHA256 digests are adjacent in Sysmon's list, so a value across them matches.
+  const md5 = { ...WHOAMI, TargetProcessMD5: '6C2A6C0B1E1F23B6C1C7E7E4C5E0E7A5', TargetProcessSHA256: 'ab' };
+  expect(evalKusto(q, md5, cols)).toBe(true);
+  expect(evalKusto(q, { ...md5, TargetProcessSHA256: '' }, cols)).toBe(false);
+  // The whole list, as Sysmon writes it for these digests.
+  const whole = convert(
+    "sel:\n  Hashes: 'SHA1=0AE1F9071C5E8FE4A69D3F671937935D242D8A6C,IMPHASH=E96A73C7BF33A464C510EDE582318BF2'\ncondition: sel",
+  );
+  const both = {
+    ...WHOAMI,
+    TargetProcessSHA1: '0ae1f9071c5e8fe4a69d3f671937935d242d8a6c',
+    TargetProcessIMPHASH: 'E96A73C7BF33A464C510EDE582318BF2',
+  };
+  expect(evalKusto(whole.queries[0], both, cols)).toBe(true);
+  expect(
+    evalKusto(whole.queries[0], { ...both, TargetProcessMD5: 'CCF1D1573F175299ADE01C07791A6541' }, cols),
+  ).toBe(false);
 });
 
 /*
@@ -125,4 +163,199 @@ test('dns_query and network_connection bind and match', () => {
   expect(
     evalKusto(net.queries[0], { DstPortNumber: 443, DstIpAddr: '10.0.0.5' }, SCHEMAS._Im_NetworkSession),
   ).toBe(false);
+});
+
+/*
+ * WebSession rows (learn.microsoft.com/azure/sentinel/normalization-schema-web): EventType
+ * WebServerSession ("an HTTP request reported by a web server ... The URL reported should not
+ * include a schema and a server name, but only the path and parameters part of the URL") or
+ * HTTPsession (proxies, web security gateways: the URL "may include the schema and should include
+ * the server name"); Url "The HTTP request URL, including parameters" (example
+ * `https://contoso.com/fo/?k=v&q=u#f`); HttpRequestMethod the RFC 7231 method (`GET`);
+ * EventResultDetails "The HTTP status code" (a string: the ASimWebSessionLogs table reference);
+ * HttpUserAgent (example `Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 ...`).
+ * Microsoft's IIS parser writes Url with scheme and server (Parsers/ASimWebSession/Parsers/
+ * vimWebSessionIIS.yaml: strcat(schema, host, port, csUriStem "?" csUriQuery)): both forms.
+ */
+const web = (d: string, category = 'webserver') => convert(d, `  category: ${category}`);
+const UA =
+  'Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/83.0.4103.97 Safari/537.36';
+const IIS_ROW = {
+  EventType: 'WebServerSession',
+  Url: '/ecp/default.aspx?__VIEWSTATEGENERATOR=B97B4E27&__VIEWSTATE=%2FwEy',
+  HttpRequestMethod: 'GET',
+  EventResultDetails: '200',
+  EventResult: 'Success',
+  HttpUserAgent: UA,
+  SrcIpAddr: '198.51.100.7',
+};
+
+test('webserver: _Im_WebSession web server sessions, W3C stem and query rebuilt from Url', () => {
+  const r = web(
+    "sel:\n  cs-method: 'get'\n  cs-uri-stem|endswith: '/ecp/default.aspx'\n  cs-uri-query|startswith: '__VIEWSTATEGENERATOR=B97B4E27'\n  sc-status: 200\ncondition: sel",
+  );
+  expect(r.status).toBe('exact');
+  const q = r.queries[0];
+  expect(q.split('\n')[0]).toBe('_Im_WebSession');
+  expect(bindKusto(q, SCHEMAS).errors).toEqual([]);
+  const cols = SCHEMAS._Im_WebSession;
+  expect(evalKusto(q, IIS_ROW, cols)).toBe(true);
+  // The IIS parser's form: scheme, server and port before the path.
+  expect(evalKusto(q, { ...IIS_ROW, Url: 'https://mail.contoso.com:8443' + IIS_ROW.Url }, cols)).toBe(true);
+  expect(evalKusto(q, { ...IIS_ROW, EventResultDetails: '404' }, cols)).toBe(false);
+  // The query is after the first '?' only; the path ends before it.
+  expect(evalKusto(q, { ...IIS_ROW, Url: '/x/__VIEWSTATEGENERATOR=B97B4E27/ecp/default.aspx' }, cols)).toBe(
+    false,
+  );
+  expect(evalKusto(q, { ...IIS_ROW, Url: '/ecp/default.aspx/x?__VIEWSTATEGENERATOR=B97B4E27' }, cols)).toBe(
+    false,
+  );
+  // A proxy's session is not a web server's log.
+  expect(evalKusto(q, { ...IIS_ROW, EventType: 'HTTPsession' }, cols)).toBe(false);
+});
+
+test('webserver: user agent, referrer, user and the fields refused with the reason', () => {
+  const r = web(
+    "sel:\n  cs-user-agent|contains: 'WOW64'\n  cs-username|endswith: '$'\n  c-ip|cidr: '198.51.100.0/24'\ncondition: sel",
+  );
+  expect(r.status).toBe('exact');
+  expect(bindKusto(r.queries[0], SCHEMAS).errors).toEqual([]);
+  const cols = SCHEMAS._Im_WebSession;
+  expect(evalKusto(r.queries[0], { ...IIS_ROW, SrcUsername: 'CONTOSO\\WKS01$' }, cols)).toBe(true);
+  expect(evalKusto(r.queries[0], { ...IIS_ROW, SrcUsername: 'alice' }, cols)).toBe(false);
+  for (const [field, why] of [
+    ['cs-host', /HttpHost is the virtual web server/],
+    ['cs-cookie', /no cookie column/],
+    ['s-ip', /Host header/],
+  ] as const) {
+    const x = web(`sel:\n  ${field}|contains: 'a'\ncondition: sel`);
+    expect(x.status).toBe('unsupported');
+    expect(x.diagnostics.map((d) => d.message).join('\n')).toMatch(why);
+  }
+});
+
+const PROXY_ROW = {
+  EventType: 'HTTPsession',
+  Url: 'http://files.example.org/dl/update.EXE?id=7&k=v',
+  HttpHost: 'files.example.org',
+  HttpRequestMethod: 'GET',
+  EventResultDetails: '200',
+  HttpUserAgent: UA,
+  SrcIpAddr: '10.1.2.3',
+  DstIpAddr: '203.0.113.9',
+};
+
+test('proxy: HTTP sessions, URL extension and query rebuilt from Url, host from HttpHost', () => {
+  const r = web(
+    "sel:\n  c-uri-extension: 'exe'\n  cs-host|endswith: '.org'\n  c-uri-query|contains: 'k=v'\n  c-useragent|contains: 'Chrome/'\ncondition: sel",
+    'proxy',
+  );
+  expect(r.status).toBe('exact');
+  const q = r.queries[0];
+  expect(bindKusto(q, SCHEMAS).errors).toEqual([]);
+  const cols = SCHEMAS._Im_WebSession;
+  expect(evalKusto(q, PROXY_ROW, cols)).toBe(true);
+  // No scheme: the URL starts with the server name (HTTPsession "should include the server name").
+  expect(evalKusto(q, { ...PROXY_ROW, Url: 'files.example.org/dl/update.exe?k=v' }, cols)).toBe(true);
+  expect(evalKusto(q, { ...PROXY_ROW, Url: 'http://files.example.org/dl/update.exe.zip?k=v' }, cols)).toBe(
+    false,
+  );
+  expect(evalKusto(q, { ...PROXY_ROW, Url: 'http://files.example.exe/dl/?k=v' }, cols)).toBe(false);
+  expect(evalKusto(q, { ...PROXY_ROW, EventType: 'WebServerSession' }, cols)).toBe(false);
+  // c-uri is the whole Url, as the schema's example.
+  const uri = web("sel:\n  c-uri|endswith: '/fo/?k=v&q=u#f'\ncondition: sel", 'proxy');
+  expect(evalKusto(uri.queries[0], { ...PROXY_ROW, Url: 'https://contoso.com/fo/?k=v&q=u#f' }, cols)).toBe(
+    true,
+  );
+});
+
+/*
+ * Authentication rows (learn.microsoft.com/azure/sentinel/normalization-schema-authentication):
+ * EventType Logon / Logoff / Elevate; EventResult Success / Failure / Partial / NA;
+ * TargetUsername "including domain information when available" (the User alias example
+ * `CONTOSO\dadmin`); LogonProtocol (example `NTLM`); EventSubType the sign-in type. As Microsoft's
+ * Windows parsers fill them (Azure/Azure-Sentinel Parsers/ASimAuthentication/Parsers/
+ * ASimAuthenticationMicrosoftSecurityEvents.yaml, ...WindowsEvent.yaml): EventVendor `Microsoft`,
+ * EventProduct `Security Events`, EventOriginalType the event id as text, EventSubType from
+ * LogonType (10 -> RemoteInteractive, 3 -> Network, ...), ActorUserId / TargetUserId the SIDs.
+ */
+const LOGON = {
+  EventVendor: 'Microsoft',
+  EventProduct: 'Security Events',
+  EventType: 'Logon',
+  EventResult: 'Success',
+  EventOriginalType: '4624',
+  EventSubType: 'RemoteInteractive',
+  TargetUsername: 'CONTOSO\\dadmin',
+  TargetUserId: 'S-1-5-21-1004336348-1177238915-682003330-512',
+  LogonProtocol: 'NTLM',
+  ActorUsername: 'CONTOSO\\WKS01$',
+  TargetSessionId: '0x8d4e2b',
+};
+const security = (d: string) => convert(d, '  product: windows\n  service: security');
+
+test('windows security logons: _Im_Authentication, EventID, LogonType and user names translated', () => {
+  const r = security(
+    "sel:\n  EventID: 4624\n  LogonType: 10\n  TargetUserName: 'dadmin'\n  AuthenticationPackageName: 'ntlm'\ncondition: sel",
+  );
+  expect(r.status).toBe('exact');
+  const q = r.queries[0];
+  expect(q.split('\n')[0]).toBe('_Im_Authentication');
+  expect(bindKusto(q, SCHEMAS).errors).toEqual([]);
+  const cols = SCHEMAS._Im_Authentication;
+  expect(evalKusto(q, LOGON, cols)).toBe(true);
+  // A simple user name (no domain) is stored alone.
+  expect(evalKusto(q, { ...LOGON, TargetUsername: 'dadmin' }, cols)).toBe(true);
+  expect(evalKusto(q, { ...LOGON, TargetUsername: 'CONTOSO\\xdadmin' }, cols)).toBe(false);
+  expect(evalKusto(q, { ...LOGON, EventSubType: 'Network' }, cols)).toBe(false);
+  expect(evalKusto(q, { ...LOGON, EventOriginalType: '4625', EventResult: 'Failure' }, cols)).toBe(false);
+  // Another source's sign-in with the same user name is not a Windows Security event.
+  expect(evalKusto(q, { ...LOGON, EventProduct: 'Entra ID' }, cols)).toBe(false);
+  // not LogonType 3: a logon type the parsers do not list (EventSubType empty) is not 3.
+  const n = security('sel:\n  EventID: [4624, 4625]\nf:\n  LogonType: 3\ncondition: sel and not f');
+  expect(n.status).toBe('exact');
+  expect(evalKusto(n.queries[0], { ...LOGON, EventSubType: '' }, cols)).toBe(true);
+  expect(evalKusto(n.queries[0], { ...LOGON, EventSubType: 'Network' }, cols)).toBe(false);
+});
+
+test('windows security rules the parsers cannot answer are refused, each with the reason', () => {
+  const cases: Array<[string, RegExp]> = [
+    // No EventID: other Security events match the rule too, and _Im_Authentication has none.
+    ["sel:\n  TargetUserName: 'x'\ncondition: sel", /holds only the Windows logon and logoff events/],
+    ['sel:\n  EventID: 4688\ncondition: sel', /holds only the Windows logon and logoff events/],
+    ['sel:\n  EventID: [4624, 4648]\ncondition: sel', /holds only/],
+    ["a:\n  EventID: 4624\nb:\n  TargetUserName: 'x'\ncondition: a or b", /holds only/],
+    // LogonType 12 (CachedRemoteInteractive) has no EventSubType of its own in the parsers.
+    ['sel:\n  EventID: 4624\n  LogonType: 12\ncondition: sel', /no value of its own in EventSubType/],
+    ["sel:\n  EventID: 4624\n  LogonType|startswith: '1'\ncondition: sel", /no value of its own/],
+    ["sel:\n  EventID: 4625\n  IpAddress: '-'\ncondition: sel", /field 'IpAddress' has no faithful column/],
+    [
+      "sel:\n  EventID: 4625\n  Status: '0xc000006d'\ncondition: sel",
+      /field 'Status' has no faithful column/,
+    ],
+  ];
+  for (const [d, why] of cases) {
+    const r = security(d);
+    expect(r.status).toBe('unsupported');
+    expect(r.queries).toEqual([]);
+    expect(r.diagnostics.map((x) => x.message).join('\n')).toMatch(why);
+  }
+});
+
+test('every column an ASIM entry names is a column of its parser schema (asim-schemas.json)', () => {
+  const problems: string[] = [];
+  for (const e of logsourceData()['sentinel-asim']) {
+    const cols = SCHEMAS[e.table];
+    const named = [
+      ...Object.values(e.fields ?? {}),
+      ...Object.keys(e.conditions ?? {}),
+      ...Object.values(e.enums ?? {}).map((x) => x.column),
+    ];
+    for (const c of named) if (!cols || cols[c] === undefined) problems.push(`${e.table}: ${c}`);
+    // A derived field's expression reads only the schema's columns.
+    for (const [f, d] of Object.entries(e.derived ?? {}))
+      for (const id of d.expr.replace(/@?"(?:[^"\\]|\\.)*"/g, '').match(/\b[A-Z][A-Za-z0-9]*\b/g) ?? [])
+        if (!cols || cols[id] === undefined) problems.push(`${e.table}: ${f} reads ${id}`);
+  }
+  expect(problems).toEqual([]);
 });
