@@ -3,10 +3,12 @@
  * parser against the declared ASIM schemas (data/asim-schemas.json) and evaluated with the Kusto
  * interpreter on rows written from Microsoft's ASIM schema references (cited per row set).
  */
+import fc from 'fast-check';
 import { sentinelBackend } from '../../../backends/sentinel-kql/index.js';
 import { tableSchemas } from '../../../backends/sentinel-kql/data.js';
 import { logsourceData } from '../../../backends/sentinel-kql/pipelines.js';
 import { convertLoaded, loadRuleFromText } from '../../../src/convert.js';
+import { compileRule } from '../../../src/evaluate/compile.js';
 import { resolvePipeline } from '../../../src/pipeline/index.js';
 import { PROCESS_CREATION, ruleText } from '../../support/convert.js';
 import { evalKusto } from '../../support/eval-kusto.js';
@@ -358,4 +360,59 @@ test('every column an ASIM entry names is a column of its parser schema (asim-sc
         if (!cols || cols[id] === undefined) problems.push(`${e.table}: ${f} reads ${id}`);
   }
   expect(problems).toEqual([]);
+});
+
+/*
+ * The W3C path and query rebuilt from Url agree with the reference evaluator on the W3C fields:
+ * for a request `stem` + `?` + `query` written as ASIM does (the schema's WebServerSession form
+ * `/stem?query`, and the IIS parser's `https://host:port/stem?query`), the rule on cs-uri-stem or
+ * cs-uri-query matches the ASIM row exactly when it matches the W3C event.
+ */
+test('webserver: cs-uri-stem / cs-uri-query from Url agree with the reference evaluator', () => {
+  const text = (chars: string[], min: number) =>
+    fc.string({ unit: fc.constantFrom(...chars), minLength: min });
+  const pathChars = ['a', 'B', '/', '.', '%', '2', 'e', '~', '#', '=', '&', ' ', 'x'];
+  const queryChars = [...pathChars, '?'];
+  // A literal '?' is written `\?` in a Sigma value (the generated texts hold no '*', '\\' or quote).
+  const plain = (s: string) => s.replace(/\?/g, '\\?');
+  const seen = { true: 0, false: 0 };
+  fc.assert(
+    fc.property(
+      text(pathChars, 0).map((s) => '/' + s),
+      fc.option(text(queryChars, 0), { nil: undefined }),
+      fc.constantFrom('', 'https://www.contoso.com', 'http://10.0.0.5:8080'),
+      fc.constantFrom('cs-uri-stem', 'cs-uri-query'),
+      fc.constantFrom('', '|contains', '|startswith', '|endswith'),
+      fc.nat(),
+      fc.nat(),
+      (stem, query, prefix, field, op, a, b) => {
+        // A value from the field, or across the '?' (which must not match the other field's text).
+        const whole = stem + '?' + (query ?? '');
+        const source = b % 3 === 0 ? whole : field === 'cs-uri-stem' ? stem : (query ?? '');
+        const from = source.length ? a % source.length : 0;
+        const value = plain(source.slice(from, from + 1 + (b % 6)));
+        fc.pre(value.length > 0);
+        const r = web(`sel:\n  ${field}${op}: '${value}'\ncondition: sel`);
+        expect(r.status).toBe('exact');
+        const row = {
+          EventType: 'WebServerSession',
+          Url: prefix + stem + (query === undefined ? '' : '?' + query),
+        };
+        const event = { 'cs-uri-stem': stem, 'cs-uri-query': query ?? '' };
+        const loaded = loadRuleFromText(
+          ruleText(indent(`sel:\n  ${field}${op}: '${value}'\ncondition: sel`), {
+            logsource: '  category: webserver',
+          }),
+          'r.yml',
+        );
+        const expected = compileRule(loaded.ir!)(event);
+        seen[String(expected)]++;
+        expect(evalKusto(r.queries[0], row, SCHEMAS._Im_WebSession)).toBe(expected);
+      },
+    ),
+    { numRuns: 150 },
+  );
+  // Both outcomes were exercised.
+  expect(seen.true).toBeGreaterThan(20);
+  expect(seen.false).toBeGreaterThan(20);
 });
