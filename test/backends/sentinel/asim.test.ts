@@ -174,7 +174,8 @@ test('dns_query and network_connection bind and match', () => {
  * HTTPsession (proxies, web security gateways: the URL "may include the schema and should include
  * the server name"); Url "The HTTP request URL, including parameters" (example
  * `https://contoso.com/fo/?k=v&q=u#f`); HttpRequestMethod the RFC 7231 method (`GET`);
- * EventResultDetails "The HTTP status code" (a string: the ASimWebSessionLogs table reference);
+ * EventResultDetails "The HTTP status code" (a string: the ASimWebSessionLogs table reference) and
+ * its alias HttpStatusCode (the column the rules test: Microsoft's IIS parser writes it as text);
  * HttpUserAgent (example `Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 ...`).
  * Microsoft's IIS parser writes Url with scheme and server (Parsers/ASimWebSession/Parsers/
  * vimWebSessionIIS.yaml: strcat(schema, host, port, csUriStem "?" csUriQuery)): both forms.
@@ -187,6 +188,7 @@ const IIS_ROW = {
   Url: '/ecp/default.aspx?__VIEWSTATEGENERATOR=B97B4E27&__VIEWSTATE=%2FwEy',
   HttpRequestMethod: 'GET',
   EventResultDetails: '200',
+  HttpStatusCode: '200',
   EventResult: 'Success',
   HttpUserAgent: UA,
   SrcIpAddr: '198.51.100.7',
@@ -204,7 +206,7 @@ test('webserver: _Im_WebSession web server sessions, W3C stem and query rebuilt 
   expect(evalKusto(q, IIS_ROW, cols)).toBe(true);
   // The IIS parser's form: scheme, server and port before the path.
   expect(evalKusto(q, { ...IIS_ROW, Url: 'https://mail.contoso.com:8443' + IIS_ROW.Url }, cols)).toBe(true);
-  expect(evalKusto(q, { ...IIS_ROW, EventResultDetails: '404' }, cols)).toBe(false);
+  expect(evalKusto(q, { ...IIS_ROW, EventResultDetails: '404', HttpStatusCode: '404' }, cols)).toBe(false);
   // The query is after the first '?' only; the path ends before it.
   expect(evalKusto(q, { ...IIS_ROW, Url: '/x/__VIEWSTATEGENERATOR=B97B4E27/ecp/default.aspx' }, cols)).toBe(
     false,
@@ -242,6 +244,7 @@ const PROXY_ROW = {
   HttpHost: 'files.example.org',
   HttpRequestMethod: 'GET',
   EventResultDetails: '200',
+  HttpStatusCode: '200',
   HttpUserAgent: UA,
   SrcIpAddr: '10.1.2.3',
   DstIpAddr: '203.0.113.9',
