@@ -58,6 +58,30 @@ function giveUp(m: Match & { field: string }, env: Env, negated: boolean, reason
   );
 }
 
+/**
+ * A keyword (a value without a field): EQL has no full-text search [S]. Under `not` it is dropped
+ * (the negated part narrows to nothing: approximate, the query matches more events). Elsewhere
+ * leaving it out would keep only the rule's other conditions, usually just its log source
+ * (`process where event.type == "start"`: every process start), so it is refused as degenerate,
+ * as the Elastic target refuses its degenerate widenings; KQL searches keywords in the index's
+ * default fields, so `-t elastic` is the way out (and `-f detection-rule` picks it).
+ */
+function fieldLess(m: Match, env: Env, negated: boolean, what: string): E {
+  if (negated)
+    return env.low.drop(
+      m,
+      negated,
+      'field-less',
+      `EQL has no full-text search: ${what} under 'not' is dropped (the query matches more events)`,
+    );
+  env.low.unsupported(
+    m,
+    `EQL has no full-text search, so ${what} cannot be tested; leaving it out would leave only the rule's other conditions (often just its log source), which matches (nearly) every event of the log source: convert this rule with -t elastic, whose KQL searches keywords in the index's default fields`,
+    'degenerate',
+  );
+  return FALSE;
+}
+
 /** A string pattern as EQL wildcard text, or null when its text holds a literal `*` or `?` (EQL has no escape for them). */
 function wildcardText(parts: SigmaString): string | null {
   let s = '';
@@ -148,15 +172,7 @@ function lowerString(m: StringMatch, env: Env, negated: boolean, split = true): 
     );
     return FALSE;
   }
-  if (m.field === null)
-    return env.low.drop(
-      m,
-      negated,
-      'field-less',
-      negated
-        ? "EQL has no full-text search: a keyword under 'not' is dropped (the query matches more events)"
-        : 'EQL has no full-text search: a keyword (a value without a field) is left out (the query matches more events)',
-    );
+  if (m.field === null) return fieldLess(m, env, negated, 'a keyword (a value without a field)');
   const field = m.field;
   if (split && env.domainSplit && Object.hasOwn(env.domainSplit, field))
     return lowerDomainSplit(m as StringMatch & { field: string }, env.domainSplit[field], env, negated);
@@ -318,13 +334,7 @@ function lowerMatch(m: Match, env: Env, negated: boolean): E {
     case 'string':
       return lowerString(m, env, negated);
     case 'regex': {
-      if (m.field === null)
-        return env.low.drop(
-          m,
-          negated,
-          'field-less',
-          `EQL has no full-text search: the keyword regex /${m.pattern}/ is left out${negated ? " under 'not'" : ''} (the query matches more events)`,
-        );
+      if (m.field === null) return fieldLess(m, env, negated, `the keyword regex /${m.pattern}/`);
       const cls = fieldClass(m.field);
       const r = toLucene(m);
       if (!r.ok || (cls !== 'keyword' && cls !== 'unknown'))
@@ -342,13 +352,7 @@ function lowerMatch(m: Match, env: Env, negated: boolean): E {
     case 'cidr':
       return lowerCidr(m, env, negated);
     case 'number': {
-      if (m.field === null)
-        return env.low.drop(
-          m,
-          negated,
-          'field-less',
-          `EQL has no full-text search: the keyword number is left out${negated ? " under 'not'" : ''} (the query matches more events)`,
-        );
+      if (m.field === null) return fieldLess(m, env, negated, 'a keyword number');
       const cls = fieldClass(m.field);
       const f = eqlField(m.field);
       const nums = m.values.map((v) => canonicalNumber(v));
@@ -480,13 +484,49 @@ export function eqlQuery(
     widen: entry ? widenFieldsOf(entry) : undefined,
   };
   const cat = liftCategory ? eventCategory(ir) : undefined;
-  const tree = fold(lowerLeaves(cat ? cat.rest : ir, (m, negated) => lowerMatch(m, env, negated)));
+  const lowered = new Map<Match, Partial<Record<'plain' | 'negated', E>>>();
+  const tree = fold(
+    lowerLeaves(cat ? cat.rest : ir, (m, negated) => {
+      const e = lowerMatch(m, env, negated);
+      lowered.set(m, { ...lowered.get(m), [negated ? 'negated' : 'plain']: e });
+      return e;
+    }),
+  );
   if (low.failed) return undefined;
-  if (tree.kind === 'const' && (tree.value ? !cat : true)) {
+  // The rule's own part: the top-level conjuncts other than the pipeline's log-source conditions
+  // (`add_condition` matches, which carry no position in the rule). When approximation left it
+  // `true`, the query is every event of the log source (`process where event.type == "start"` for
+  // a process_creation rule whose one filter was dropped), which is no detection.
+  if (low.approximate && tree.kind !== 'const') {
+    const conjuncts: Node[] = [];
+    const walk = (n: Node) => (n.kind === 'and' ? n.children.forEach(walk) : conjuncts.push(n));
+    walk(cat ? cat.rest : ir);
+    const own = conjuncts.filter((n) => !(isMatch(n) && n.origin === undefined));
+    if (own.length < conjuncts.length) {
+      const rest = fold(
+        lowerLeaves(own.length === 1 ? own[0] : { kind: 'and', children: own }, (m, negated) => {
+          const e = lowered.get(m)?.[negated ? 'negated' : 'plain'];
+          return e ?? lowerMatch(m, env, negated);
+        }),
+      );
+      if (rest.kind === 'const' && rest.value) {
+        low.unsupported(
+          undefined,
+          "after approximation only the log source's own conditions are left: the query would match every event of the log source, which is no detection",
+          'degenerate',
+        );
+        return undefined;
+      }
+    }
+  }
+  // A rule that lowers to a constant is no detection: `true` with a lifted category is still
+  // "every event of the category" (`process where true`).
+  if (tree.kind === 'const') {
+    const every = cat ? `every '${cat.category}' event of its log source` : 'every event';
     low.unsupported(
       undefined,
       tree.value
-        ? 'after approximation the rule matches every event, which is no detection'
+        ? `${low.approximate ? 'after approximation ' : ''}the rule matches ${every}, which is no detection`
         : 'the rule can never match an event',
       'degenerate',
     );

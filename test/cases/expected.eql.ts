@@ -6,7 +6,8 @@
  * - a literal `*` or `?` (EQL has no escape for them in patterns): `in~` for equality, `regex~` beside wildcards;
  * - regexes become anchored Lucene regexes (`.*(...).*`), `(?i)` `regex~`; lookaround is approximated;
  * - IPv4 CIDR on a non-ip field: exact regexes of the canonical dotted quads; IPv6: "holds a ':'" (widens);
- * - keywords (no field): EQL has no full-text search, a rule of keywords only is refused;
+ * - keywords (no field): EQL has no full-text search; a keyword not under `not` is refused (`degenerate`),
+ *   since leaving it out would leave only the rule's other conditions;
  * - field-to-field comparisons and numeric ranges on untyped fields: "the fields exist" (widens).
  */
 import type { CaseDiagnostics, Expectations } from './cases.js';
@@ -217,21 +218,9 @@ export const diagnostics: CaseDiagnostics = {
   ],
   fieldref: [['approximation', 'fieldref', 'wider']],
   fieldref_contains: [['approximation', 'fieldref', 'wider']],
-  keywords: [
-    ['approximation', 'field-less', 'wider'],
-    ['unsupported-construct', 'degenerate'],
-  ],
+  keywords: [['unsupported-construct', 'degenerate']],
   expand_placeholder: [['unsupported-construct', 'placeholder']],
-  keywords_all: [
-    ['approximation', 'field-less', 'wider'],
-    ['unsupported-construct', 'degenerate'],
-  ],
-  keywords_cased: [
-    ['approximation', 'field-less', 'wider'],
-    ['unsupported-construct', 'degenerate'],
-  ],
-  keywords_windash_all: [
-    ['approximation', 'field-less', 'wider'],
-    ['unsupported-construct', 'degenerate'],
-  ],
+  keywords_all: [['unsupported-construct', 'degenerate']],
+  keywords_cased: [['unsupported-construct', 'degenerate']],
+  keywords_windash_all: [['unsupported-construct', 'degenerate']],
 };

@@ -1,7 +1,8 @@
 /**
  * The Sigma corpus through the eql backend, with the default pipelines (the Elastic target's
  * `ecs`) and with none: nothing crashes, every query passes the EQL grammar check
- * (test/support/eql-grammar.ts), no pattern is a bare `*` standing for a whole value. Prints the
+ * (test/support/eql-grammar.ts), no pattern is a bare `*` standing for a whole value, no keyword
+ * is left out outside `not` (that leaves the log source's conditions only). Prints the
  * label totals and the approximation reasons. And `-t elastic -f detection-rule` (language auto):
  * every rule passes the Kibana rule schema, every EQL query the grammar check, every KQL query
  * Kibana's parser; prints how many rules are written in each language with which label.
@@ -49,9 +50,13 @@ d('eql: corpus', () => {
       for (const l of loaded) {
         const r = convertLoaded(l, eqlBackend, pipelines);
         totals[r.status]++;
-        for (const x of r.diagnostics)
+        for (const x of r.diagnostics) {
           if (x.code === 'approximation')
             reasons.set(x.reason ?? 'other', (reasons.get(x.reason ?? 'other') ?? 0) + 1);
+          // A keyword left out outside `not` would leave the log source only (issue #14): refused.
+          if (x.reason === 'field-less' && x.direction === 'wider')
+            bad.push(`${l.path}: keyword left out (wider): ${r.queries.join(' ')}`);
+        }
         for (const q of r.queries) {
           try {
             const stars = bareStars(parseEql(q).condition);

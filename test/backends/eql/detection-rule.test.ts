@@ -47,8 +47,9 @@ const KQL_EXACT = '  sel:\n    ProcessId: 4242\n  condition: sel';
 // KQL must approximate case-insensitive text on keyword fields; EQL's `:` is exact.
 const EQL_ONLY = "  sel:\n    CommandLine|contains: 'whoami'\n  condition: sel";
 // Neither is exact: a keyword (a value without a field) beside a selection: KQL searches text
-// fields (approximate), EQL has no full-text search and drops it (approximate): KQL is kept. (A
-// field reference was this case until KQL refused its exists-only form as degenerate, #14 item 5.)
+// fields (approximate), EQL has no full-text search and refuses it (degenerate: leaving it out
+// would leave only the selection): KQL is kept. (A field reference was this case until KQL
+// refused its exists-only form as degenerate, #14 item 5.)
 const NEITHER =
   "  sel:\n    Image|endswith: '\\\\whoami.exe'\n  kw:\n    - mimikatz\n  condition: sel and kw";
 
@@ -87,7 +88,19 @@ test('auto: neither exact, labels equal: KQL is kept with its own diagnostics', 
   expect(r.status).toBe('approximate');
   const obj = ruleOf(r);
   expect(obj).toMatchObject({ type: 'query', language: 'kuery' });
-  expect(obj.note).toContain('KQL is kept');
+  expect(obj.note).toContain(
+    'the EQL conversion is unsupported (degenerate): KQL is kept',
+  );
+});
+
+test('auto: a rule of keywords only (EQL refuses it as degenerate) is a KQL rule', () => {
+  // proc_creation_win_malware_notpetya.yml-like: EQL would be every process start.
+  const r = convert("  kw:\n    - 'dllhost.dat'\n    - 'perfc.dat'\n  condition: kw");
+  expect(r.status).toBe('approximate');
+  const obj = ruleOf(r);
+  expect(obj).toMatchObject({ type: 'query', language: 'kuery' });
+  expect(obj.query).toMatch(/\*dat\*/);
+  expect(obj.note).toContain('the EQL conversion is unsupported (degenerate)');
 });
 
 test('--set language=eql and language=kuery force the language, and the label follows', () => {

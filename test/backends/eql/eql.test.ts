@@ -32,7 +32,7 @@ describe('case table: grammar and meaning on the case events', () => {
   });
 });
 
-describe('approximation reasons: each fires wider, and narrower under not', () => {
+describe('approximation reasons: each fires wider (a keyword: refused), and narrower under not', () => {
   // One rule fragment per reason, with an event the rule matches (the approximation keeps it).
   const REASONS: Record<Reason, { sel: string; event: Record<string, unknown> }> = {
     regex: { sel: "    User|re: '^(?!SYSTEM$).*'", event: { User: 'bob' } },
@@ -48,11 +48,21 @@ describe('approximation reasons: each fires wider, and narrower under not', () =
     const plain = bare(`${anchor}  sel:\n${sel}\n  condition: anchor and sel`);
     const pins = (r: typeof plain) =>
       r.diagnostics.filter((d) => d.code === 'approximation').map((d) => [d.reason, d.direction]);
-    expect(plain.status).toBe('approximate');
-    expect(pins(plain)).toContainEqual([reason, 'wider']);
-    expect(() => parseEql(plain.queries[0])).not.toThrow();
-    const ev = { Image: 'C:\\x.exe', ...event };
-    if (!isKeyword) expect(evalEql(plain.queries[0], ev)).toBe(true);
+    if (isKeyword) {
+      // A keyword left out would leave only the other conditions: refused, with the KQL way out.
+      expect(plain.status).toBe('unsupported');
+      expect(plain.diagnostics).toContainEqual(
+        expect.objectContaining({ code: 'unsupported-construct', reason: 'degenerate' }),
+      );
+      expect(plain.diagnostics.find((d) => d.reason === 'degenerate')!.message).toMatch(/-t elastic/);
+      expect(pins(plain)).toEqual([]);
+    } else {
+      expect(plain.status).toBe('approximate');
+      expect(pins(plain)).toContainEqual([reason, 'wider']);
+      expect(() => parseEql(plain.queries[0])).not.toThrow();
+      const ev = { Image: 'C:\\x.exe', ...event };
+      expect(evalEql(plain.queries[0], ev)).toBe(true);
+    }
     const neg = bare(`${anchor}  sel:\n${sel}\n  condition: anchor and not sel`);
     expect(neg.status).toBe('approximate');
     expect(pins(neg)).toContainEqual([reason, 'narrower']);
@@ -234,6 +244,71 @@ describe('ECS mapping through the Elastic target pipelines', () => {
         'process.command_line': 'WhoAmI /all',
       }),
     ).toBe(false);
+  });
+  test('a keyword rule is refused, not turned into every event of its log source', () => {
+    // proc_creation_win_malware_notpetya.yml was `process where event.type == "start"`.
+    const r = convertWith(
+      eqlBackend,
+      ruleText("  kw:\n    - 'dllhost.dat'\n    - 'perfc.dat'\n  condition: kw"),
+      { pipelines: ['ecs'] },
+    );
+    expect(r.status).toBe('unsupported');
+    expect(r.queries).toEqual([]);
+    const d = r.diagnostics.filter((x) => x.code === 'unsupported-construct');
+    expect(d.map((x) => x.reason)).toEqual(['degenerate']);
+    expect(d[0].message).toMatch(/convert this rule with -t elastic/);
+    // A selection beside the keyword does not make it a detection either (the keyword is the rule).
+    const s = convertWith(
+      eqlBackend,
+      ruleText("  sel:\n    Image|endswith: '\\x.exe'\n  kw:\n    - 'evil'\n  condition: sel and kw"),
+      { pipelines: ['ecs'] },
+    );
+    expect(s.status).toBe('unsupported');
+  });
+  test('a rule that lowers to `true` under a lifted category is refused (every event of the category)', () => {
+    // Linux file_event adds only `event.category: file`; the keyword filter under `not` is dropped.
+    const r = convertWith(
+      eqlBackend,
+      ruleText("  filter:\n    - 'evil'\n  condition: not filter", {
+        logsource: '  product: linux\n  category: file_event',
+      }),
+      { pipelines: ['ecs'] },
+    );
+    expect(r.status).toBe('unsupported');
+    expect(r.queries).toEqual([]);
+    const d = r.diagnostics.find((x) => x.code === 'unsupported-construct')!;
+    expect(d.reason).toBe('degenerate');
+    expect(d.message).toMatch(/every 'file' event/);
+    // Without the lift (category=any) the same rule is refused too.
+    const a = convertWith(
+      eqlBackend,
+      ruleText("  filter:\n    - 'evil'\n  condition: not filter", {
+        logsource: '  product: linux\n  category: file_event',
+      }),
+      { pipelines: ['ecs'], settings: { category: 'any' } },
+    );
+    expect(a.status).toBe('unsupported');
+  });
+  test('a rule left with only its log-source conditions after approximation is refused', () => {
+    // Was `process where event.type == "start"` (every process start): the keyword filter under
+    // `not` is dropped, leaving the pipeline's conditions only.
+    const r = convertWith(eqlBackend, ruleText("  filter:\n    - 'evil'\n  condition: not filter"), {
+      pipelines: ['ecs'],
+    });
+    expect(r.status).toBe('unsupported');
+    const d = r.diagnostics.find((x) => x.code === 'unsupported-construct')!;
+    expect(d.reason).toBe('degenerate');
+    expect(d.message).toMatch(/only the log source's own conditions are left/);
+    // A real test beside the dropped filter keeps the rule (approximate, wider).
+    const k = convertWith(
+      eqlBackend,
+      ruleText(
+        "  sel:\n    Image|endswith: '\\x.exe'\n  filter:\n    - 'evil'\n  condition: sel and not filter",
+      ),
+      { pipelines: ['ecs'] },
+    );
+    expect(k.status).toBe('approximate');
+    expect(k.queries).toEqual(['process where event.type == "start" and process.executable : "*\\\\x.exe"']);
   });
   test('the pipeline registry is the Elastic target one (by reference)', async () => {
     const { elasticBackend } = await import('../../../backends/elastic-kql/index.js');
