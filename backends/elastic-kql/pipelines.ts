@@ -31,6 +31,11 @@ interface Entry extends LogsourceEntry {
   readonly domainSplit?: Readonly<Record<string, string>>;
   /** Target field -> why a match on it is wider than the rule (the backend labels it, drops it under `not`). */
   readonly widenFields?: Readonly<Record<string, string>>;
+  /**
+   * Sigma fields holding Sysmon's "ALGO=hex,..." text, which the integration splits into one
+   * lowercase field per algorithm (`algos`: MD5/SHA1/SHA256/IMPHASH -> target field).
+   */
+  readonly hashes?: { readonly fields: readonly string[]; readonly algos: Readonly<Record<string, string>> };
 }
 
 type Data = Readonly<Record<EcsPipeline | typeof DEFEND, readonly Entry[]>> & {
@@ -93,9 +98,54 @@ function entryId(set: string, e: Entry): string {
   return rowId({ group: set, entry: e });
 }
 
+/** Hex digits of a whole hash per algorithm (Sysmon's HashAlgorithms: MD5, SHA1, SHA256, IMPHASH). */
+const HASH_HEX: Readonly<Record<string, number>> = { MD5: 32, SHA1: 40, SHA256: 64, IMPHASH: 32 };
+/** Intermediate field of one algorithm between `hashes_fields` and the field mapping. */
+const hashField = (algo: string) => `sigmantic.hashes.${algo}`;
+
+/**
+ * Sysmon hashes (entry `hashes`, data/gen-pipelines.mjs `sysmonHashes` for the integration's facts):
+ * `contains 'ALGO=<whole hash>'` is exactly "the algorithm's field equals the lowercase hash"; every
+ * other value (a prefix, `equals` or `startswith` the whole text, a bare hash that may be MD5 or
+ * IMPHASH, an all-zero hash the integration drops) has no exact counterpart and is refused.
+ */
+function hashItems(h: NonNullable<Entry['hashes']>): { items: Item[]; fields: Record<string, string> } {
+  const algos = Object.keys(h.algos);
+  const only = { field_name_conditions: [{ type: 'include_fields', fields: [...h.fields] }] };
+  // The value as the condition sees it: with the modifier's wildcards (`*MD5=...*` for contains).
+  const whole = algos.map((a) => `\\*${a}=(?!0{${HASH_HEX[a]}}\\*)[0-9a-f]{${HASH_HEX[a]}}\\*$`).join('|');
+  const items: Item[] = [
+    {
+      type: 'detection_item_failure',
+      message: `field ${h.fields.map((f) => `'${f}'`).join(' / ')}: Sysmon's "ALGO=hash,..." text, which the Windows integration splits into one lowercase field per algorithm (${algos
+        .map((a) => h.algos[a])
+        .join(', ')}), dropping all-zero hashes and the original: only a whole ${algos.join(
+        '=, ',
+      )}= hash (not all zeros) under contains has an exact counterpart`,
+      detection_item_conditions: [{ type: 'match_string', pattern: `(?i)(?:${whole})`, negate: true }],
+      ...only,
+    },
+    {
+      type: 'hashes_fields',
+      valid_hash_algos: algos,
+      field_prefix: hashField(''),
+      ...only,
+    },
+    // The integration stores the hash in lowercase (its script's toLowerCase()).
+    {
+      type: 'case',
+      method: 'lower',
+      field_name_conditions: [{ type: 'include_fields', fields: algos.map(hashField) }],
+    },
+  ];
+  return { items, fields: Object.fromEntries(algos.map((a) => [hashField(a), h.algos[a]])) };
+}
+
 /** The items of one entry (the generator runs them only while it is the chosen one). */
 function entryItems(e: Entry): Item[] {
   const items: Item[] = [];
+  const hashes = e.hashes ? hashItems(e.hashes) : undefined;
+  if (hashes) items.push(...hashes.items);
   for (const [field, why] of Object.entries(e.unsupported ?? {}))
     items.push({
       type: 'detection_item_failure',
@@ -130,10 +180,11 @@ function entryItems(e: Entry): Item[] {
     });
     items.push({ type: 'map_string', mapping, ...only });
   }
-  if (Object.keys(e.fields).length) items.push({ type: 'field_name_mapping', mapping: e.fields });
+  const fields = hashes ? { ...e.fields, ...hashes.fields } : e.fields;
+  if (Object.keys(fields).length) items.push({ type: 'field_name_mapping', mapping: fields });
   if (e.fieldPrefixes && Object.keys(e.fieldPrefixes).length)
     items.push({ type: 'field_name_prefix_mapping', mapping: e.fieldPrefixes });
-  const targets = [...new Set(Object.values(e.fields).flat())];
+  const targets = [...new Set(Object.values(fields).flat())];
   if (e.unmappedFieldPrefix !== undefined)
     items.push({
       type: 'field_name_prefix',

@@ -162,10 +162,30 @@ const sysmonCond = (...ids) => ({
   'winlog.event_id': ids.length === 1 ? String(ids[0]) : ids.map(String),
 });
 
+// Sysmon "Hashes" (and event 15's "Hash", renamed to Hashes first) as the Windows integration
+// stores it (packages/windows/data_stream/sysmon_operational/elasticsearch/ingest_pipeline/default.yml,
+// commit bf3be6b2ca0eb305677128e9db73c75536000433): `kv` splits "ALGO=value,..." at "," and "=";
+// a script lowercases every key and value and skips empty and all-zero values (hashIsEmpty);
+// `rename _temp.hashes -> process.hash` for event codes 1, 23, 24, 25 and `-> file.hash` for 6, 7,
+// 15, 26, 29; then `<ns>.hash.imphash -> <ns>.pe.imphash`; Hash and Hashes are removed. So
+// `Hashes|contains: 'MD5=<32 hex>'` is exactly `<ns>.hash.md5` equal to the lowercase hex (the key
+// names hold no run of 5+ hex digits and values are separated by ","), for a whole hash of the
+// algorithm's length that is not all zeros. Anything else on Hashes is refused (pipelines.ts).
+const sysmonHashes = (ns) => ({
+  fields: ['Hashes', 'Hash'],
+  algos: {
+    MD5: `${ns}.hash.md5`,
+    SHA1: `${ns}.hash.sha1`,
+    SHA256: `${ns}.hash.sha256`,
+    IMPHASH: `${ns}.pe.imphash`,
+  },
+});
+
+const HASHES_WHY =
+  'the Windows integration splits Sysmon "Hashes"/"Hash" into one field per algorithm (lowercased, all-zero hashes dropped) and deletes the original: only whole MD5=, SHA1=, SHA256=, IMPHASH= hashes under contains map to them exactly';
 const unsupportedCommon = {
-  Hashes:
-    'Winlogbeat splits Sysmon "Hashes" into <ns>.hash.<algo> and <ns>.pe.imphash and deletes the original: needs a value transformation (ALGO=value -> field per algorithm)',
-  Hash: 'Winlogbeat splits Sysmon "Hash" (event 15) into file.hash.<algo> and deletes the original',
+  Hashes: HASHES_WHY,
+  Hash: HASHES_WHY,
   QueryResults:
     'Winlogbeat parses Sysmon QueryResults into dns.answers / dns.resolved_ip and deletes the original',
   RuleName: 'Winlogbeat moves RuleName to rule.name (and drops "-")',
@@ -184,6 +204,7 @@ const ecsWindows = [
     index: ['logs-endpoint.events.process-*', ...SYSMON_INDEX],
     conditions: { 'event.category': 'process', 'event.type': 'start' },
     fields: { ...WINDOWS_COMMON, ...merge(1) },
+    hashes: sysmonHashes('process'),
     unsupported: { ...unsupportedCommon, GrandParentImage: 'not in Sysmon event 1' },
     notes: {
       User: 'Winlogbeat splits "DOMAIN\\name" into user.domain and user.name; a Sigma value that includes the domain (e.g. "NT AUTHORITY\\SYSTEM" or |contains "AUTHORI") will not match user.name',
@@ -216,6 +237,7 @@ const ecsWindows = [
     index: SYSMON_INDEX,
     conditions: sysmonCond(23),
     fields: { ...WINDOWS_COMMON, ...merge(23) },
+    hashes: sysmonHashes('process'),
     unsupported: unsupportedCommon,
   },
   {
@@ -223,6 +245,7 @@ const ecsWindows = [
     index: SYSMON_INDEX,
     conditions: sysmonCond(15),
     fields: { ...WINDOWS_COMMON, ...merge(15) },
+    hashes: sysmonHashes('file'),
     unsupported: unsupportedCommon,
   },
   {
@@ -237,6 +260,7 @@ const ecsWindows = [
     index: SYSMON_INDEX,
     conditions: sysmonCond(7),
     fields: { ...WINDOWS_COMMON, ...merge(7) },
+    hashes: sysmonHashes('file'),
     unsupported: { ...unsupportedCommon, CommandLine: 'not in Sysmon event 7' },
     notes: {
       Signed:
@@ -248,6 +272,7 @@ const ecsWindows = [
     index: SYSMON_INDEX,
     conditions: sysmonCond(6),
     fields: { ...WINDOWS_COMMON, ...merge(6) },
+    hashes: sysmonHashes('file'),
     unsupported: unsupportedCommon,
   },
   {
@@ -1115,7 +1140,11 @@ const fieldTypes = {
 //   `set: field: network.direction value: egress`); ECS network.yml expected_values are lowercase.
 // - event.kind, event.category, event.type, event.outcome: ECS categorization fields take only the
 //   lowercase allowed_values of ECS schemas/event.yml (ECS "Categorization Fields").
+// - <ns>.hash.md5/sha1/sha256, <ns>.pe.imphash (process and file): the Sysmon pipeline's hash script
+//   stores `entry.getValue().toString().toLowerCase()` (default.yml, see sysmonHashes above).
 const lowercaseFields = [
+  ...Object.values(sysmonHashes('process').algos),
+  ...Object.values(sysmonHashes('file').algos),
   'network.direction',
   'network.type',
   'event.kind',
