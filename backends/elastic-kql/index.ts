@@ -9,7 +9,14 @@ import { convertCorrelation } from './correlation.js';
 import { formats } from './formats.js';
 import { convertForRule } from './language.js';
 import { lowerNode, type CaseMode, type LowerEnv } from './lower.js';
-import { domainSplitOf, isDefendEntry, lowercaseFields, pipelines, widenFieldsOf } from './pipelines.js';
+import {
+  domainSplitOf,
+  isDefendEntry,
+  lowercaseFields,
+  pipelines,
+  warnUnmapped,
+  widenFieldsOf,
+} from './pipelines.js';
 import { SETTINGS } from './settings.js';
 import { targetList, targetNumber, targetOf, targetString } from '../../src/settings.js';
 import { clauses, render, simplify } from './tree.js';
@@ -36,12 +43,7 @@ function convert(ctx: ConvertContext): string[] {
     );
     return [];
   }
-  if (ctx.state.ecs_entry === '')
-    // A built-in entry table ran and no entry maps this log source: the rule's own field names.
-    ctx.sink.warning(
-      'unmapped-logsource',
-      `no built-in Elastic mapping for logsource ${logsourceText(ctx)}: the query uses the rule's own field names (data/SOURCES.md lists the mapped log sources); use -p with your own pipeline if your data names them otherwise`,
-    );
+  warnUnmapped(ctx.state, ctx.rule.logsource, ctx.sink);
   const lowering: LowerEnv['lowering'] = new Lowering(ctx.sink);
   const env: LowerEnv = {
     schema,
@@ -75,11 +77,6 @@ function convert(ctx: ConvertContext): string[] {
     return [];
   }
   return [render(tree)];
-}
-
-function logsourceText(ctx: ConvertContext): string {
-  const ls = ctx.rule.logsource;
-  return [ls.product, ls.category, ls.service].filter(Boolean).join('/') || 'none';
 }
 
 export const elasticBackend: Backend = {

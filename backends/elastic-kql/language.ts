@@ -66,7 +66,7 @@ export function convertForRule(ctx: ConvertContext, kql: (ctx: ConvertContext) =
   else if (setting === 'auto' && kLabel === 'exact') why = account('KQL', kLabel, kSink);
   else {
     eSink = new DiagnosticSink(file);
-    eQuery = eqlQuery(ctx.ir, ctx.state, eSink);
+    eQuery = eqlQuery(ctx.ir, ctx.state, eSink, true, ctx.rule.logsource);
     const eLabel = labelOf(eSink);
     if (setting === 'eql') {
       choice = 'eql';

@@ -12,6 +12,7 @@
  * The combined `ecs` pipeline (the default) passes a rule no entry maps with its own field names
  * (the backend warns `unmapped-logsource`); `elastic-defend` refuses it (Defend records no such events).
  */
+import type { DiagnosticSink } from '../../src/diagnostics.js';
 import type { PipelineSpec } from '../../src/pipeline/types.js';
 import { backendData } from '../common/files.js';
 import { entryTablePipeline, rowId, type Item, type LogsourceEntry } from '../common/logsource-table.js';
@@ -63,6 +64,23 @@ function load(): Data {
 }
 
 const STATE = 'ecs_entry';
+
+/**
+ * Where a built-in entry table ran and no entry maps the rule's log source (`ecs_entry` is ''),
+ * the query keeps the rule's own field names: said by a warning, in KQL and in EQL alike.
+ */
+export function warnUnmapped(
+  state: Readonly<Record<string, unknown>>,
+  logsource: Readonly<{ product?: string; category?: string; service?: string }>,
+  sink: DiagnosticSink,
+): void {
+  if (state[STATE] !== '') return;
+  const ls = [logsource.product, logsource.category, logsource.service].filter(Boolean).join('/') || 'none';
+  sink.warning(
+    'unmapped-logsource',
+    `no built-in Elastic mapping for logsource ${ls}: the query uses the rule's own field names (data/SOURCES.md lists the mapped log sources); use -p with your own pipeline if your data names them otherwise`,
+  );
+}
 
 let lower: ReadonlySet<string> | undefined;
 /** Fields whose values Elastic's integrations write as lowercase constants (see gen-pipelines.mjs). */

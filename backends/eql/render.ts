@@ -18,7 +18,7 @@ import { ipv4CidrToPrefixes } from '../../src/lowering/cidr.js';
 import { and, fold, FALSE, leaf, lowerLeaves, not, or, TRUE, type Tree } from '../../src/lowering/tree.js';
 // The Elastic target's field types and pipeline data, by reference (one ECS table for both languages).
 import { fieldClass, type FieldClass } from '../elastic-kql/fields.js';
-import { domainSplitOf, widenFieldsOf } from '../elastic-kql/pipelines.js';
+import { domainSplitOf, warnUnmapped, widenFieldsOf } from '../elastic-kql/pipelines.js';
 import { eqlField, eqlString, luceneLiteral } from './escape.js';
 import { toLucene } from './regex.js';
 import { SETTINGS } from './settings.js';
@@ -31,6 +31,7 @@ export type UnsupportedReason = 'placeholder' | 'degenerate';
 
 type E = Tree<string>;
 type Low = Lowering<Reason | UnsupportedReason>;
+type RuleLogsource = ConvertContext['rule']['logsource'];
 
 interface Env {
   readonly low: Low;
@@ -475,7 +476,10 @@ export function eqlQuery(
   sink: DiagnosticSink,
   /** Lift the log source's `event.category` test into the category (`process where`); else `any where`. */
   liftCategory = true,
+  /** The rule's log source, for the warning that no built-in entry maps it (the rule's own field names). */
+  logsource?: RuleLogsource,
 ): string | undefined {
+  if (logsource) warnUnmapped(state, logsource, sink);
   const low: Low = new Lowering(sink);
   const entry = typeof state.ecs_entry === 'string' ? state.ecs_entry : '';
   const env: Env = {
@@ -538,7 +542,13 @@ export function eqlQuery(
 export function convertEql(ctx: ConvertContext): string[] {
   const target = targetOf(ctx, SETTINGS);
   if (!target) return [];
-  const q = eqlQuery(ctx.ir, ctx.state, ctx.sink, targetString(target, 'category') !== 'any');
+  const q = eqlQuery(
+    ctx.ir,
+    ctx.state,
+    ctx.sink,
+    targetString(target, 'category') !== 'any',
+    ctx.rule.logsource,
+  );
   return q === undefined ? [] : [q];
 }
 

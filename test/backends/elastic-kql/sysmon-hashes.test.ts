@@ -14,6 +14,7 @@ import { eqlBackend } from '../../../backends/eql/index.js';
 import type { Backend } from '../../../src/backend.js';
 import { loadRuleFromText } from '../../../src/convert.js';
 import { compileRule } from '../../../src/evaluate/index.js';
+import type { JsonObject } from '../../../src/evaluate/events.js';
 import { convertWith, ruleText } from '../../support/convert.js';
 import { parseEql } from '../../support/eql-grammar.js';
 import { evalEql } from '../../support/eval-eql.js';
@@ -121,12 +122,12 @@ describe.each(Object.entries(fixtures))('%s', (id, fx) => {
         else kqlToDsl(for7x(q));
         const matches = compileRule(loadRuleFromText(text, 'r.yml').ir!);
         fx.docs.forEach(({ raw, doc }, i) => {
-          const ruleSays = matches(raw);
+          const ruleSays = matches(raw as JsonObject);
           const got = backend === eqlBackend ? evalEql(q, scalars(doc, q)) : evalKql(q, doc, typesOf(doc));
           expect({ detection, doc: i, ruleSays, got }).toEqual({ detection, doc: i, ruleSays: got, got });
         });
         // And the rule fires where the table says (on whichever document holds that hash set).
-        const fired = fx.docs.filter(({ raw }) => matches(raw)).map(({ raw }) => setOf(raw));
+        const fired = fx.docs.filter(({ raw }) => matches(raw as JsonObject)).map(({ raw }) => setOf(raw));
         expect({ detection, fired }).toEqual({ detection, fired: fires === 'none' ? [] : [fires] });
       }
     },

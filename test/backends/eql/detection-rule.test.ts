@@ -88,9 +88,7 @@ test('auto: neither exact, labels equal: KQL is kept with its own diagnostics', 
   expect(r.status).toBe('approximate');
   const obj = ruleOf(r);
   expect(obj).toMatchObject({ type: 'query', language: 'kuery' });
-  expect(obj.note).toContain(
-    'the EQL conversion is unsupported (degenerate): KQL is kept',
-  );
+  expect(obj.note).toContain('the EQL conversion is unsupported (degenerate): KQL is kept');
 });
 
 test('auto: a rule of keywords only (EQL refuses it as degenerate) is a KQL rule', () => {
@@ -120,6 +118,19 @@ test('a rule KQL refuses (a regex without wildcard form) becomes an EQL rule', (
   const r = convert("  sel:\n    CommandLine|re: '\\s-e(nc)?\\s'\n  condition: sel");
   expect(r.status).toBe('exact');
   expect(ruleOf(r)).toMatchObject({ type: 'eql', language: 'eql' });
+});
+
+test('an EQL rule of an unmapped log source carries the unmapped-logsource warning too', () => {
+  const pipelines = elasticBackend.defaultPipelines.map((n) => resolvePipeline(n, elasticBackend));
+  const text = ruleText("  sel:\n    query|endswith: '.onion'\n  condition: sel").replace(
+    '  product: windows\n  category: process_creation',
+    '  product: zeek\n  service: dns',
+  );
+  const r = convertLoaded(loadRuleFromText(text, 'r.yml'), elasticBackend, pipelines, {
+    format: 'detection-rule',
+  });
+  expect(ruleOf(r)).toMatchObject({ type: 'eql', language: 'eql', query: 'any where query : "*.onion"' });
+  expect(r.diagnostics.map((d) => d.code)).toContain('unmapped-logsource');
 });
 
 test('other formats are untouched: the KQL conversion, no language diagnostic', () => {

@@ -310,6 +310,23 @@ describe('ECS mapping through the Elastic target pipelines', () => {
     expect(k.status).toBe('approximate');
     expect(k.queries).toEqual(['process where event.type == "start" and process.executable : "*\\\\x.exe"']);
   });
+  test('a log source no entry maps keeps the rule field names, and says so (as the Elastic target does)', () => {
+    const r = convertWith(
+      eqlBackend,
+      ruleText("  sel:\n    query|endswith: '.onion'\n  condition: sel", {
+        logsource: '  product: zeek\n  service: dns',
+      }),
+      { pipelines: ['ecs'] },
+    );
+    expect(r.status).toBe('exact');
+    expect(r.queries).toEqual(['any where query : "*.onion"']);
+    expect(r.diagnostics).toContainEqual(
+      expect.objectContaining({ severity: 'warning', code: 'unmapped-logsource' }),
+    );
+    expect(r.diagnostics.find((d) => d.code === 'unmapped-logsource')!.message).toMatch(
+      /logsource zeek\/dns: the query uses the rule's own field names/,
+    );
+  });
   test('the pipeline registry is the Elastic target one (by reference)', async () => {
     const { elasticBackend } = await import('../../../backends/elastic-kql/index.js');
     expect(eqlBackend.pipelines).toBe(elasticBackend.pipelines);
