@@ -772,6 +772,11 @@ const ecsCloud = [
       category: 'azure.auditlogs.properties.category',
       LoggedByService: 'azure.auditlogs.properties.logged_by_service',
       ActivityDisplayName: 'azure.auditlogs.properties.activity_display_name',
+      // An Entra audit record has no properties.message; SigmaHQ's auditlogs rules write the activity
+      // display name there ("Add owner to application", "Add eligible member (permanent)": names of
+      // the Entra audit activity reference, learn.microsoft.com/entra/identity/monitoring-health/
+      // reference-audit-activities), as the Sentinel target maps it (AuditLogs ActivityDisplayName).
+      'properties.message': 'azure.auditlogs.properties.activity_display_name',
       Status: 'azure.auditlogs.properties.result',
     },
   },
