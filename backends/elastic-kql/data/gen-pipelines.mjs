@@ -1068,8 +1068,73 @@ ecsCloud.push({
   },
 });
 
+// Kubernetes audit logs: elastic/integrations packages/kubernetes/data_stream/audit_logs: the audit
+// Event is stored as it comes under kubernetes.audit.* with its own (camelCase) names
+// (fields/fields.yml, commit a6f7f6f8668fbf9941a984e6d9b6e5b40c5899de: verb, requestURI, userAgent,
+// objectRef.resource/namespace/name/apiGroup/subresource keyword, responseStatus.code integer;
+// sample_event.json, commit 8f7e7ee3623df0ac82466ac3887ed7e5941b66fc: event.dataset
+// kubernetes.audit_logs, verb "get", requestURI "/readyz", responseStatus.code 200); the ingest
+// pipeline (elasticsearch/ingest_pipeline/default.yml, commit ad9739726c7dfda6d028d77bcf780a397508dd78)
+// only copies some of them to ECS (user.name, user_agent.original, source.ip, event.action).
+const K8S = 'kubernetes.audit.';
+ecsCloud.push({
+  logsource: { product: 'kubernetes', service: 'audit' },
+  index: ['logs-kubernetes.audit_logs-*'],
+  conditions: { 'event.dataset': 'kubernetes.audit_logs' },
+  fields: {
+    ...Object.fromEntries(
+      [
+        'verb',
+        'requestURI',
+        'userAgent',
+        'stage',
+        'level',
+        'auditID',
+        'objectRef.resource',
+        'objectRef.namespace',
+        'objectRef.name',
+        'objectRef.apiGroup',
+        'objectRef.apiVersion',
+        'objectRef.subresource',
+        'responseStatus.code',
+        'responseStatus.status',
+        'responseStatus.reason',
+        'user.username',
+        'impersonatedUser.username',
+      ].map((f) => [f, K8S + f]),
+    ),
+    // The audit Event has no top-level apiGroup: the rules mean the referenced object's API group
+    // ("apps", "authorization.k8s.io"), objectRef.apiGroup.
+    apiGroup: `${K8S}objectRef.apiGroup`,
+    // A pod spec's volumes[].hostPath, stored flattened (`hostPath: '*'`: the request has one).
+    hostPath: `${K8S}requestObject.spec.volumes.hostPath`,
+  },
+  unsupported: {
+    capabilities:
+      'the Kubernetes integration declares only requestObject.spec.containers.securityContext.capabilities.add: a container whose capabilities only drop would be missed',
+  },
+});
+
 // Types of non-ECS targets (ECS targets: see ecs-fields.json).
 const fieldTypes = {
+  'kubernetes.audit.verb': 'keyword',
+  'kubernetes.audit.requestURI': 'keyword',
+  'kubernetes.audit.userAgent': 'keyword',
+  'kubernetes.audit.stage': 'keyword',
+  'kubernetes.audit.level': 'keyword',
+  'kubernetes.audit.auditID': 'keyword',
+  'kubernetes.audit.objectRef.resource': 'keyword',
+  'kubernetes.audit.objectRef.namespace': 'keyword',
+  'kubernetes.audit.objectRef.name': 'keyword',
+  'kubernetes.audit.objectRef.apiGroup': 'keyword',
+  'kubernetes.audit.objectRef.apiVersion': 'keyword',
+  'kubernetes.audit.objectRef.subresource': 'keyword',
+  'kubernetes.audit.responseStatus.code': 'integer',
+  'kubernetes.audit.responseStatus.status': 'keyword',
+  'kubernetes.audit.responseStatus.reason': 'keyword',
+  'kubernetes.audit.user.username': 'keyword',
+  'kubernetes.audit.impersonatedUser.username': 'keyword',
+  'kubernetes.audit.requestObject.spec.volumes.hostPath': 'flattened',
   'winlog.event_id': 'keyword',
   'winlog.channel': 'keyword',
   'winlog.provider_name': 'keyword',
