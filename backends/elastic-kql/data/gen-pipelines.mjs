@@ -1115,6 +1115,68 @@ ecsCloud.push({
   },
 });
 
+// Zeek (elastic/integrations packages/zeek/data_stream/<log>/elasticsearch/ingest_pipeline/default.yml):
+// every pipeline parses the log's JSON into zeek.<log>.* with Zeek's own names, then renames the
+// connection id (id.orig_h/p -> source.address/port, id.resp_h/p -> destination.address/port, copied
+// to source.ip / destination.ip) and uid -> zeek.session_id, removes ts, and renames the fields
+// listed per log below. Any other field stays zeek.<log>.<name> (unmappedFieldPrefix). Index
+// logs-zeek.<log>-*, event.dataset zeek.<log> (each log's sample_event.json).
+const zeekId = {
+  'id.orig_h': 'source.ip',
+  'id.orig_p': 'source.port',
+  'id.resp_h': 'destination.ip',
+  'id.resp_p': 'destination.port',
+  uid: 'zeek.session_id',
+};
+const zeek = (log, fields = {}, unsupported = undefined) => ({
+  logsource: { product: 'zeek', service: log },
+  index: [`logs-zeek.${log}-*`],
+  conditions: { 'event.dataset': `zeek.${log}` },
+  fields: { ...zeekId, ...fields },
+  unmappedFieldPrefix: `zeek.${log}.`,
+  ...(unsupported ? { unsupported } : {}),
+});
+ecsCloud.push(
+  // dns (commit 960ebbd68f4d3ef5d8f50a2d205e275c2e0b0489): proto -> network.transport; query,
+  // qtype_name, answers, rejected stay under zeek.dns (dns.question.name is the registered_domain
+  // processor's output of query, also kept); Z, auth, addl are removed.
+  zeek(
+    'dns',
+    { proto: 'network.transport' },
+    {
+      Z: 'the Zeek integration removes zeek.dns.Z (dns/elasticsearch/ingest_pipeline/default.yml)',
+      auth: 'the Zeek integration removes zeek.dns.auth',
+      addl: 'the Zeek integration removes zeek.dns.addl',
+    },
+  ),
+  // http (commit 2614aa8f4016f4ae8d2e4fabf10015e729a53039): method -> http.request.method, referrer
+  // -> http.request.referrer, status_code -> http.response.status_code, version -> http.version,
+  // request/response_body_len -> http.request/response.body.bytes, uri -> url.original (uri_parts, then
+  // removed), host -> url.domain, username/password -> url.username/password, user_agent ->
+  // user_agent.original.
+  zeek('http', {
+    method: 'http.request.method',
+    referrer: 'http.request.referrer',
+    status_code: 'http.response.status_code',
+    version: 'http.version',
+    request_body_len: 'http.request.body.bytes',
+    response_body_len: 'http.response.body.bytes',
+    uri: 'url.original',
+    host: 'url.domain',
+    username: 'url.username',
+    password: 'url.password',
+    user_agent: 'user_agent.original',
+  }),
+  // dce_rpc (commit 47b0c8da4c636ac3e7ad0af112d007d5eec8214d): endpoint, operation, named_pipe stay
+  // (operation also copied to event.action); sample_event.json (commit bb1446d3abba7416b2447c0d579e88a0da3d9fe5):
+  // zeek.dce_rpc.endpoint "browser", operation "BrowserrQueryOtherDomains".
+  zeek('dce_rpc'),
+  // smb_files (commit 0af261f6b41a8f5e68f00c9d16bc81f46acbde32): name and path stay (name also copied
+  // to file.name; file.path is path + "\\" + name, another value); sample_event.json (commit
+  // ec6459ccfb8a78357ad06eada94466b0b9520aac): zeek.smb_files.path "\\\\admin-pc\\ADMIN$", name "PSEXESVC.exe".
+  zeek('smb_files'),
+);
+
 // Types of non-ECS targets (ECS targets: see ecs-fields.json).
 const fieldTypes = {
   'kubernetes.audit.verb': 'keyword',
