@@ -77,7 +77,7 @@ describe('degenerate approximations', () => {
 describe('log sources without a built-in entry pass through', () => {
   test('ecs: the rule keeps its field names, with a warning saying so, labelled by the lowering only', () => {
     const text = ruleText("  sel:\n    query: 'evil.example'\n  condition: sel", {
-      logsource: '  product: zeek\n  service: dns',
+      logsource: '  product: acme\n  service: widget',
     });
     const r = convertWith(elasticBackend, text, { pipelines: ['ecs'] });
     expect(r.queries[0]).toMatch(/^query: /);
@@ -89,7 +89,7 @@ describe('log sources without a built-in entry pass through', () => {
 
   test('without built-in pipelines nothing is said (the user chose the names)', () => {
     const text = ruleText("  sel:\n    query: 'x'\n  condition: sel", {
-      logsource: '  product: zeek\n  service: dns',
+      logsource: '  product: acme\n  service: widget',
     });
     const r = convertWith(elasticBackend, text, { pipelines: [] });
     expect(r.diagnostics).toEqual([]);

@@ -124,7 +124,7 @@ test('an EQL rule of an unmapped log source carries the unmapped-logsource warni
   const pipelines = elasticBackend.defaultPipelines.map((n) => resolvePipeline(n, elasticBackend));
   const text = ruleText("  sel:\n    query|endswith: '.onion'\n  condition: sel").replace(
     '  product: windows\n  category: process_creation',
-    '  product: zeek\n  service: dns',
+    '  product: acme\n  service: widget',
   );
   const r = convertLoaded(loadRuleFromText(text, 'r.yml'), elasticBackend, pipelines, {
     format: 'detection-rule',

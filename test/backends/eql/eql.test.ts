@@ -314,7 +314,7 @@ describe('ECS mapping through the Elastic target pipelines', () => {
     const r = convertWith(
       eqlBackend,
       ruleText("  sel:\n    query|endswith: '.onion'\n  condition: sel", {
-        logsource: '  product: zeek\n  service: dns',
+        logsource: '  product: acme\n  service: widget',
       }),
       { pipelines: ['ecs'] },
     );
@@ -324,7 +324,7 @@ describe('ECS mapping through the Elastic target pipelines', () => {
       expect.objectContaining({ severity: 'warning', code: 'unmapped-logsource' }),
     );
     expect(r.diagnostics.find((d) => d.code === 'unmapped-logsource')!.message).toMatch(
-      /logsource zeek\/dns: the query uses the rule's own field names/,
+      /logsource acme\/widget: the query uses the rule's own field names/,
     );
   });
   test('the pipeline registry is the Elastic target one (by reference)', async () => {
