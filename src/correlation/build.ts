@@ -63,17 +63,27 @@ function mapField(
   pos: Position,
 ): string | undefined {
   if (target.pipelines.length === 0) return field;
-  const scratch = new Sink(rule.path);
-  const probe: Node = { kind: 'exists', field, exists: true };
-  const out = applyPipelines(target.pipelines, rule, probe, scratch);
-  const fields: string[] = [];
-  const walk = (n: Node): void => {
-    if (n.kind === 'and' || n.kind === 'or') n.children.forEach(walk);
-    else if (n.kind === 'not') walk(n.child);
-    else if ('field' in n && typeof n.field === 'string') fields.push(n.field);
+  // The fields the pipelines turn an `exists` probe of `field` into. Pipelines also add conditions
+  // of their own to every rule of a log source (the ECS entries add `event.category`): those come
+  // out of a probe of a field no pipeline maps as well, and are not the field's mapping.
+  const probed = (f: string): string[] => {
+    const out = applyPipelines(
+      target.pipelines,
+      rule,
+      { kind: 'exists', field: f, exists: true },
+      new Sink(rule.path),
+    );
+    const fields: string[] = [];
+    const walk = (n: Node): void => {
+      if (n.kind === 'and' || n.kind === 'or') n.children.forEach(walk);
+      else if (n.kind === 'not') walk(n.child);
+      else if (n.kind === 'exists' && n.exists) fields.push(n.field);
+    };
+    walk(out.ir);
+    return fields;
   };
-  walk(out.ir);
-  const distinct = [...new Set(fields)];
+  const added = new Set(probed('\u0000sigmantic-unmapped-probe'));
+  const distinct = [...new Set(probed(field).filter((f) => !added.has(f) || f === field))];
   if (distinct.length === 1) return distinct[0];
   sink.error(
     'invalid-correlation',
