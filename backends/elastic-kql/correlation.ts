@@ -1,7 +1,8 @@
 /**
  * Sigma correlation rules (src/ir/correlation.ts) for Elastic: Kibana Security **threshold**
- * rules for what they can say (event_count and value_count with a lower bound). See
- * docs/correlation.md.
+ * rules for what they can say (event_count and value_count with a lower bound), and Kibana
+ * **EQL** rules (EQL `sequence` queries, backends/eql/correlation.ts) for temporal and
+ * temporal_ordered. See docs/correlation.md.
  *
  * What a threshold rule is (Elastic Security, "Create rule" API, rules-api-create,
  * https://www.elastic.co/guide/en/security/8.5/rules-api-create.html, and "Threshold rules",
@@ -25,6 +26,7 @@
 import type { ConvertContext, CorrelationContext } from '../../src/backend.js';
 import type { Correlation, CorrelatedRule, CorrelatedField } from '../../src/ir/correlation.js';
 import { Lowering } from '../../src/lowering/approximate.js';
+import { eqlSequences } from '../eql/correlation.js';
 
 /**
  * Stable reasons of the Elastic correlation diagnostics.
@@ -33,7 +35,6 @@ import { Lowering } from '../../src/lowering/approximate.js';
  * - `threshold-condition`: a condition other than one lower bound (threshold rules compare with >=);
  * - `threshold-type`: a type threshold rules cannot count (sums, averages, percentiles);
  * - `threshold-fields`: a group-by or value field named differently in the referenced rules;
- * - `correlation-sequence`: temporal and temporal_ordered (EQL sequences; not rendered here);
  * - `correlation-chain`: a correlation over another correlation.
  */
 export type ElasticCorrelationReason =
@@ -42,7 +43,6 @@ export type ElasticCorrelationReason =
   | 'threshold-condition'
   | 'threshold-type'
   | 'threshold-fields'
-  | 'correlation-sequence'
   | 'correlation-chain';
 
 /** What the correlation renderer needs of the rule backend (index.ts gives it). */
@@ -67,6 +67,22 @@ export interface ThresholdRule {
   readonly interval: string;
   readonly from: string;
 }
+
+/**
+ * The EQL rule definition a temporal or temporal_ordered correlation becomes (Kibana Security
+ * "Event correlation" rule: `type: eql`, `language: eql`; Create rule API, rules-api-create).
+ */
+export interface EqlRule {
+  readonly type: 'eql';
+  readonly language: 'eql';
+  readonly query: string;
+  readonly index: readonly string[];
+  readonly interval: string;
+  readonly from: string;
+}
+
+/** How often an EQL correlation rule runs (Kibana's default rule schedule, `interval: 5m`). */
+export const EQL_INTERVAL_SECONDS = 300;
 
 /** A Kibana duration (`interval`, date math `now-<d>`) for whole seconds: s, m or h. */
 export function kibanaDuration(seconds: number): string {
@@ -100,14 +116,7 @@ export function convertCorrelation(ctx: CorrelationContext, rules: KqlRuleRender
       break;
     case 'temporal':
     case 'temporal_ordered':
-      // An EQL `sequence by <group> with maxspan=<timespan>` says temporal_ordered; the EQL
-      // target (backends/eql) is not available to this backend yet.
-      lowering.unsupported(
-        at,
-        `${c.type}: a Kibana threshold rule cannot require each referenced rule in the window${c.type === 'temporal_ordered' ? ', nor their order' : ''}; the EQL sequence form is not rendered by this target yet`,
-        'correlation-sequence',
-      );
-      return [];
+      return eqlRules(ctx, rules);
     case 'value_sum':
     case 'value_avg':
     case 'value_percentile':
@@ -208,4 +217,38 @@ function differentNames(
     'threshold-fields',
   );
   return [];
+}
+
+/**
+ * temporal and temporal_ordered: Kibana EQL rules over the referenced rules' events, one per EQL
+ * sequence query (backends/eql/correlation.ts says what a sequence matches and why it is the
+ * correlation's meaning). Schedule: every EQL_INTERVAL_SECONDS over the last interval + timespan
+ * (`from`), so that every sequence that ends in an interval lies whole in that execution's
+ * look-back: none is missed; one found by two consecutive executions may alert twice.
+ */
+function eqlRules(ctx: CorrelationContext, rules: KqlRuleRenderer): string[] {
+  const c = ctx.correlation;
+  const queries = eqlSequences(c, ctx.sink, true);
+  if (queries.length === 0) return [];
+  const index = new Set<string>();
+  for (const r of c.rules as readonly CorrelatedRule[])
+    for (const i of rules.index({
+      rule: r.rule,
+      ir: r.ir,
+      state: r.state,
+      sink: ctx.sink,
+      options: ctx.options,
+    }))
+      index.add(i);
+  return queries.map((query) => {
+    const rule: EqlRule = {
+      type: 'eql',
+      language: 'eql',
+      query,
+      index: [...index],
+      interval: kibanaDuration(EQL_INTERVAL_SECONDS),
+      from: `now-${kibanaDuration(EQL_INTERVAL_SECONDS + c.timespanSeconds)}`,
+    };
+    return JSON.stringify(rule);
+  });
 }

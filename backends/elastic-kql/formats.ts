@@ -11,7 +11,7 @@ import { targetBoolean, targetList } from '../../src/settings.js';
 import { attackData, attackTags, attackWarnings } from '../common/attack.js';
 import { formatTemplates } from '../common/files.js';
 import { sha256Hex } from '../common/sha256.js';
-import type { ThresholdRule } from './correlation.js';
+import type { EqlRule, ThresholdRule } from './correlation.js';
 import { ruleLanguage } from './language.js';
 import { ruleAuthors, ruleDescription, ruleLevel, type Level } from '../common/metadata.js';
 
@@ -161,9 +161,9 @@ export function detectionRules(result: RuleResult): object[] {
   }));
 }
 
-/** A detection rule completed by a correlation's threshold rule definition (type, query, threshold, schedule). */
-function thresholdRule(base: object, definition: string): object {
-  return { ...base, ...(JSON.parse(definition) as ThresholdRule) };
+/** A detection rule completed by a correlation's rule definition (threshold or EQL: type, language, query, schedule). */
+function correlationRule(base: object, definition: string): object {
+  return { ...base, ...(JSON.parse(definition) as ThresholdRule | EqlRule) };
 }
 
 export const formats: Readonly<Record<string, OutputFormat>> & { readonly default: OutputFormat } = {
@@ -177,8 +177,8 @@ export const formats: Readonly<Record<string, OutputFormat>> & { readonly defaul
     rule: (r) =>
       template('detection-rule')({
         rules: detectionRules(r).map((x, i) =>
-          // A correlation's query is its threshold rule definition (correlation.ts).
-          JSON.stringify(r.rule?.type === 'correlation' ? thresholdRule(x, r.queries[i]) : x),
+          // A correlation's query is its threshold or EQL rule definition (correlation.ts).
+          JSON.stringify(r.rule?.type === 'correlation' ? correlationRule(x, r.queries[i]) : x),
         ),
       }),
     check: (r) => attackWarnings(r, "left out of the rule's threat"),

@@ -5,6 +5,7 @@
  */
 import type { Backend } from '../../src/backend.js';
 import { elasticBackend } from '../elastic-kql/index.js';
+import { convertEqlCorrelation } from './correlation.js';
 import { convertEql } from './render.js';
 import { SETTINGS } from './settings.js';
 
@@ -22,4 +23,6 @@ export const eqlBackend: Backend = {
     },
   },
   convert: convertEql,
+  // temporal and temporal_ordered as `sequence` queries (correlation.ts).
+  convertCorrelation: convertEqlCorrelation,
 };
