@@ -11,6 +11,8 @@ import type { Correlation } from '../../src/ir/correlation.js';
 
 export interface Converted {
   readonly query: string;
+  /** Every query (a target may need several for one correlation). */
+  readonly queries: readonly string[];
   readonly status: string;
   readonly diagnostics: string[];
   readonly correlation?: Correlation;
@@ -31,6 +33,7 @@ export function convertCorrelationWith(backend: Backend, text: string): Converte
   );
   return {
     query: r.queries[0] ?? '',
+    queries: r.queries,
     status: r.status,
     diagnostics: r.diagnostics.map((d) => `${d.code}${d.reason ? `[${d.reason}]` : ''}: ${d.message}`),
     correlation: c,

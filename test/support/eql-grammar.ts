@@ -18,6 +18,14 @@
  * - Strings "are enclosed in double quotes"; "Strings enclosed in single quotes are not supported";
  *   escapes `\n \r \t \\ \"` and `\u{XXXXXXXX}` ("2-8 characters"); "You cannot use an escaped
  *   single quote"; raw strings in `"""` "cannot contain three consecutive double quotes".
+ * Sequences (syntax reference "Sequences", "`with maxspan` keywords", "`by` keyword", "`until`
+ * keyword"; the parser's grammar, elastic/elasticsearch x-pack/plugin/eql/src/main/antlr/EqlBase.g4:
+ * `SEQUENCE (by=joinKeys sequenceParams? | sequenceParams disallowed=joinKeys?)? sequenceTerm
+ * sequenceTerm+ (UNTIL sequenceTerm)?`, `sequenceParams: WITH (MAXSPAN ASGN timeUnit)`,
+ * `sequenceTerm: subquery (by=joinKeys)?`, `subquery: LB eventFilter RB`, `joinKeys: BY expression
+ * (COMMA expression)*`): at least two bracketed event queries; `by` fields after `sequence` (shared)
+ * and after each term; `with maxspan=<number><unit>` after the shared `by` only (a `by` after it is
+ * "disallowed"); units of the API conventions' time units (d, h, m, s, ms, micros, nanos).
  */
 
 export type Literal = string | number | boolean | null;
@@ -46,6 +54,33 @@ export interface EqlQuery {
   readonly category: string | null;
   readonly condition: Cond;
 }
+
+/** One bracketed term of a sequence with its own `by` fields. */
+export interface SequenceTerm {
+  readonly query: EqlQuery;
+  readonly by: readonly string[];
+}
+
+export interface EqlSequence {
+  readonly kind: 'sequence';
+  /** The `sequence by` fields (shared by every term, before each term's own). */
+  readonly by: readonly string[];
+  /** `with maxspan=`, in seconds (absent: no limit). */
+  readonly maxspanSeconds?: number;
+  readonly terms: readonly SequenceTerm[];
+  readonly until?: SequenceTerm;
+}
+
+/** Seconds per time unit (Elasticsearch API conventions, "Time units"). */
+const TIME_UNITS: Readonly<Record<string, number>> = {
+  d: 86400,
+  h: 3600,
+  m: 60,
+  s: 1,
+  ms: 1e-3,
+  micros: 1e-6,
+  nanos: 1e-9,
+};
 
 type Tok =
   | { t: 'str'; v: string; at: number }
@@ -172,10 +207,17 @@ function lex(q: string): Tok[] {
       i += id[0].length;
       continue;
     }
-    const op = /^(==|!=|<=|>=|<|>|:|\(|\)|,|\.)/.exec(q.slice(i));
+    const op = /^(==|!=|<=|>=|<|>|:|\(|\)|,|\.|\[|\])/.exec(q.slice(i));
     if (op) {
       out.push({ t: 'op', v: op[0], at: i });
       i += op[0].length;
+      continue;
+    }
+    // `=` only assigns maxspan (EqlBase.g4 ASGN in sequenceParams).
+    const prev = out[out.length - 1];
+    if (c === '=' && prev?.t === 'id' && prev.v.toLowerCase() === 'maxspan') {
+      out.push({ t: 'op', v: '=', at: i });
+      i++;
       continue;
     }
     if (c === '=') fail('`=` is not supported (use == or :)', i);
@@ -210,6 +252,57 @@ class Parser {
   }
 
   query(): EqlQuery {
+    const q = this.event();
+    if (!this.done()) fail('unexpected text after the condition', this.peek()!.at);
+    return q;
+  }
+  sequence(): EqlSequence {
+    if (!this.isKw(this.next(), 'sequence')) fail('expected sequence', 0);
+    let by: string[] = [];
+    let maxspanSeconds: number | undefined;
+    if (this.isKw(this.peek(), 'by')) by = this.joinKeys();
+    if (this.isKw(this.peek(), 'with')) {
+      this.next();
+      if (!this.isKw(this.next(), 'maxspan')) fail('expected maxspan after with', this.toks[this.i - 1].at);
+      this.expectOp('=');
+      const n = this.next();
+      if (n.t !== 'num' || n.v < 0) fail('maxspan needs a number', n.at);
+      // A unit is always written here (the grammar makes it optional; what a bare number means is not documented).
+      const u = this.next();
+      if (u.t !== 'id' || !Object.hasOwn(TIME_UNITS, u.v))
+        fail('maxspan needs a time unit (d, h, m, s, ms, micros, nanos)', u.at);
+      maxspanSeconds = n.v * TIME_UNITS[u.v];
+      if (this.isKw(this.peek(), 'by')) fail('`by` after `with maxspan` is disallowed', this.peek()!.at);
+    }
+    const terms: SequenceTerm[] = [];
+    while (this.isOp(this.peek(), '[')) terms.push(this.term());
+    if (terms.length < 2) fail('a sequence needs at least two terms', this.peek()?.at ?? Infinity);
+    let until: SequenceTerm | undefined;
+    if (this.isKw(this.peek(), 'until')) {
+      this.next();
+      until = this.term();
+    }
+    if (!this.done()) fail('unexpected text after the sequence', this.peek()!.at);
+    const lengths = new Set(terms.map((t) => t.by.length));
+    if (lengths.size > 1) fail('every term of a sequence needs as many join keys', 0);
+    return { kind: 'sequence', by, maxspanSeconds, terms, until };
+  }
+  term(): SequenceTerm {
+    this.expectOp('[');
+    const query = this.event();
+    this.expectOp(']');
+    return { query, by: this.isKw(this.peek(), 'by') ? this.joinKeys() : [] };
+  }
+  joinKeys(): string[] {
+    this.next();
+    const out = [this.field()];
+    while (this.isOp(this.peek(), ',')) {
+      this.next();
+      out.push(this.field());
+    }
+    return out;
+  }
+  event(): EqlQuery {
     const t = this.next();
     let category: string | null;
     if (t.t === 'str') category = t.v;
@@ -218,7 +311,6 @@ class Parser {
     else fail('expected an event category', t.at);
     if (!this.isKw(this.next(), 'where')) fail('expected where', this.toks[this.i - 1].at);
     const condition = this.or();
-    if (!this.done()) fail('unexpected text after the condition', this.peek()!.at);
     return { category, condition };
   }
   or(): Cond {
@@ -340,4 +432,12 @@ class Parser {
 /** Parses one single-event EQL query (`category where condition`); throws on anything else. */
 export function parseEql(query: string): EqlQuery {
   return new Parser(lex(query)).query();
+}
+
+/** Parses a single-event query or a `sequence`; throws on anything else. */
+export function parseEqlStatement(query: string): EqlQuery | EqlSequence {
+  const toks = lex(query);
+  const first = toks[0];
+  if (first?.t === 'id' && first.v.toLowerCase() === 'sequence') return new Parser(toks).sequence();
+  return new Parser(toks).query();
 }

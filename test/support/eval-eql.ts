@@ -14,9 +14,26 @@
  * - A comparison on a missing field is false; `not` is the complement (the query runs as Query DSL,
  *   where `not` is a bool must_not).
  * - `process where ...` also needs `event.category` to equal `process`.
+ *
+ * Sequences (`evalEqlSearch`), as Elasticsearch runs them: EQL syntax reference "Sequences",
+ * "`with maxspan` keywords", "`by` keyword", "How sequence queries handle matches"
+ * (https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html), and the
+ * matcher, elastic/elasticsearch x-pack/plugin/eql/src/main/java/org/elasticsearch/xpack/eql/execution/
+ * sequence/SequenceMatcher.java (`match`, `exceedsMaxSpan`), OrdinalGroup.java (`trimBefore`),
+ * search/Ordinal.java (`compareTo`):
+ * - events are taken in ordinal order: the timestamp, then `_shard_doc` (the implicit tiebreaker);
+ *   here the document's position in the input stands for `_shard_doc`;
+ * - a hit of the first term starts a pending sequence; a hit of term k takes, among the pending
+ *   sequences of term k-1 with the same join key, the latest whose last event is strictly before
+ *   it, and drops it and every older one; then it is rejected when its time minus the sequence's
+ *   first event's time exceeds maxspan (`to.delta(from) > maxSpanInNanos`: equal is inside);
+ * - join keys: the `sequence by` fields, then the term's own `by` fields; an event without one
+ *   of them (missing or null) joins nothing (non-optional keys are non-null since
+ *   elastic/elasticsearch#79677);
+ * - the result is every completed sequence (no `size` limit); `until` is not modelled (throws).
  */
 import ipaddr from 'ipaddr.js';
-import { parseEql, type Cond, type Literal } from './eql-grammar.js';
+import { parseEql, parseEqlStatement, type Cond, type EqlQuery, type Literal } from './eql-grammar.js';
 
 type Doc = Record<string, unknown>;
 
@@ -264,17 +281,107 @@ function evalCond(c: Cond, doc: Doc, types?: Record<string, string>): boolean {
   }
 }
 
-export function evalEql(
-  query: string,
-  doc: Record<string, unknown>,
-  fieldTypes?: Record<string, string>,
-): boolean {
-  const q = parseEql(query);
+function evalQuery(q: EqlQuery, doc: Doc, fieldTypes?: Record<string, string>): boolean {
   if (q.category !== null) {
     const cat = doc['event.category'];
     if (cat !== q.category) return false;
   }
   return evalCond(q.condition, doc, fieldTypes);
+}
+
+export function evalEql(
+  query: string,
+  doc: Record<string, unknown>,
+  fieldTypes?: Record<string, string>,
+): boolean {
+  return evalQuery(parseEql(query), doc, fieldTypes);
+}
+
+/** One result of an EQL search: the matching documents (one, or one per sequence term) and the join key. */
+export interface EqlHit {
+  /** Indices into the documents, in sequence order. */
+  readonly docs: readonly number[];
+  /** The join key's values as text (empty for an event query or a sequence without `by`). */
+  readonly key: readonly string[];
+}
+
+/** A timestamp in seconds: a number, or an ISO 8601 text. */
+function seconds(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string') {
+    const ms = Date.parse(v);
+    return Number.isNaN(ms) ? undefined : ms / 1000;
+  }
+  return undefined;
+}
+
+/**
+ * Runs an EQL search (an event query or a sequence) over documents in input order (the store's
+ * order among equal timestamps). Event query: each matching document. Sequence: each completed
+ * sequence, as the state machine of the header finds them.
+ */
+export function evalEqlSearch(
+  query: string,
+  docs: readonly Record<string, unknown>[],
+  fieldTypes?: Record<string, string>,
+  timeField = '@timestamp',
+): EqlHit[] {
+  const statement = parseEqlStatement(query);
+  if (!('kind' in statement))
+    return docs.flatMap((d, i) => (evalQuery(statement, d, fieldTypes) ? [{ docs: [i], key: [] }] : []));
+  const seq = statement;
+  if (seq.until) throw new Error('eval-eql: sequence until is not modelled');
+  const order = docs
+    .map((d, i) => ({ i, t: seconds(d[timeField]) }))
+    .filter((x): x is { i: number; t: number } => x.t !== undefined)
+    .sort((a, b) => a.t - b.t || a.i - b.i);
+  interface Pending {
+    readonly docs: number[];
+    readonly start: number;
+    /** Position of the last event in `order` (the ordinal). */
+    readonly pos: number;
+  }
+  const n = seq.terms.length;
+  const pending: Map<string, Pending[]>[] = seq.terms.map(() => new Map());
+  const out: EqlHit[] = [];
+  order.forEach(({ i, t }, pos) => {
+    const doc = docs[i];
+    for (let s = n - 1; s >= 0; s--) {
+      const term = seq.terms[s];
+      if (!evalQuery(term.query, doc, fieldTypes)) continue;
+      const key: string[] = [];
+      let joins = true;
+      for (const f of [...seq.by, ...term.by]) {
+        const v = valueOf(doc, f, typeOf(f, fieldTypes));
+        if (v === undefined) joins = false;
+        else key.push(String(v));
+      }
+      if (!joins) continue;
+      const k = JSON.stringify(key);
+      if (s === 0) {
+        const list = pending[0].get(k) ?? [];
+        pending[0].set(k, list);
+        list.push({ docs: [i], start: t, pos });
+        continue;
+      }
+      const list = pending[s - 1].get(k);
+      if (!list) continue;
+      let j = -1;
+      for (let x = 0; x < list.length && list[x].pos < pos; x++) j = x;
+      if (j < 0) continue;
+      const taken = list[j];
+      list.splice(0, j + 1);
+      if (seq.maxspanSeconds !== undefined && t - taken.start > seq.maxspanSeconds) continue;
+      const next: Pending = { docs: [...taken.docs, i], start: taken.start, pos };
+      if (s === n - 1) out.push({ docs: next.docs, key });
+      else {
+        const into = pending[s].get(k) ?? [];
+        pending[s].set(k, into);
+        into.push(next);
+      }
+    }
+  });
+  return out;
 }
 
 export type { Literal };

@@ -6,7 +6,7 @@
  * reasons of every refusal.
  */
 import { elasticBackend } from '../../../backends/elastic-kql/index.js';
-import type { ThresholdRule } from '../../../backends/elastic-kql/correlation.js';
+import type { EqlRule, ThresholdRule } from '../../../backends/elastic-kql/correlation.js';
 import type { CorrelationContext, RuleResult } from '../../../src/backend.js';
 import { DiagnosticSink } from '../../../src/diagnostics.js';
 import type { Correlation } from '../../../src/ir/correlation.js';
@@ -24,6 +24,8 @@ import {
   type Scenario,
 } from '../sentinel/correlation-fixtures.js';
 import { thresholdFires } from './correlation-threshold.js';
+import { eqlRuleHits } from './correlation-eql.js';
+import { parseEqlStatement } from '../../support/eql-grammar.js';
 
 // The rules' own field names (no ECS pipeline): EventID is a number, the others keywords.
 const PIPELINES: string[] = [];
@@ -124,10 +126,34 @@ describe('elastic correlation: threshold rules against the specification verdict
   });
 });
 
+describe('elastic correlation: EQL rules (temporal, temporal_ordered) against the specification verdicts', () => {
+  for (const type of ['temporal', 'temporal_ordered'] as const) {
+    describe(type, () => {
+      const tc = TYPE_CASES[type];
+      const correlation = correlationOf(tc.spec, elasticBackend, PIPELINES);
+      const { queries, sink } = convert(correlation);
+      const rules = queries.map((q) => JSON.parse(q) as EqlRule);
+      it('EQL rules, exact, one per order of the rules (the rules are disjoint: EventID)', () => {
+        expect(sink.list).toEqual([]);
+        expect(rules).toHaveLength(type === 'temporal' ? 2 : 1);
+        for (const r of rules) {
+          expect(r).toMatchObject({ type: 'eql', language: 'eql', interval: '5m', from: 'now-6m' });
+          expect(parseEqlStatement(r.query)).toMatchObject({ kind: 'sequence', maxspanSeconds: 60 });
+        }
+      });
+      for (const s of tc.scenarios)
+        it(`${s.fires ? 'fires at every phase' : 'never fires'}: ${s.name}`, () => {
+          expect(evaluatorFires(correlation, s)).toBe(s.fires);
+          // EQL compares the rules' EventID as keyword text (no ECS type for it): default types.
+          for (const phase of [0, 45, 150, 299])
+            expect(rules.some((r) => eqlRuleHits(r, docsOf(s), phase).length > 0)).toBe(s.fires);
+        });
+    });
+  }
+});
+
 describe('elastic correlation: refusals', () => {
   const cases: [string, CorrelationSpec, string][] = [
-    ['temporal', TYPE_CASES.temporal.spec, 'correlation-sequence'],
-    ['temporal_ordered', TYPE_CASES.temporal_ordered.spec, 'correlation-sequence'],
     ['value_sum', TYPE_CASES.value_sum.spec, 'threshold-type'],
     ['value_avg', TYPE_CASES.value_avg.spec, 'threshold-type'],
     ['value_percentile', { ...TYPE_CASES.value_sum.spec, type: 'value_percentile' }, 'threshold-type'],
