@@ -16,6 +16,9 @@ import { evalFieldName, isSafeFieldName, splString } from './spl.js';
 
 type CorrelationReason = 'nested-correlation' | 'percentile' | 'field-name' | 'stream-window';
 
+const condition = (c: Correlation, value: string): string =>
+  c.condition.bounds.map((b) => `${value}${OP[b.op]}${number(b.value)}`).join(' AND ');
+
 /**
  * streamstats keeps at most max_stream_window events in a window (limits.conf, default 10,000;
  * Search Reference "streamstats": "the default of 10,000 events set by the max_stream_window in
@@ -42,11 +45,7 @@ export function renderCorrelation(ctx: CorrelationContext): string | null {
     lowering.unsupported(undefined, why, reason);
     return null;
   };
-  if (c.rules.some((r) => r.kind === 'correlation'))
-    return refuse(
-      'a correlation over another correlation has no single Splunk search here (the inner one would run as a subsearch over its own window)',
-      'nested-correlation',
-    );
+  if (c.rules.some((r) => r.kind === 'correlation')) return renderNested(ctx, lowering);
   if (c.type === 'value_percentile')
     return refuse(
       'value_percentile: the specification does not define the percentile compared, and the evaluator has no meaning to check a query against',
@@ -130,6 +129,155 @@ export function renderCorrelation(ctx: CorrelationContext): string | null {
       return assertNever(c.type);
   }
   // 4. The condition.
-  q += ` | where ${c.condition.bounds.map((b) => `sigma_value${OP[b.op]}${number(b.value)}`).join(' AND ')}`;
+  q += ` | where ${condition(c, 'sigma_value')}`;
   return q;
+}
+
+/* ------------------------------------------------------------------ nested correlations */
+
+/**
+ * A correlation over correlations (the specification's example: failed logons counted, then
+ * followed by a success) as one search, no subsearch over results (whose limits would drop
+ * events). Every referenced rule of every level is one tagged subsearch (`sigma_src="<n>"`, in
+ * the order the levels name them, so that one event's rows keep the evaluator's order); after
+ * `sort 0 _time` each correlation, innermost first, adds:
+ *   | eval sigma_r<L>=case(<row is entry 0>, "0", ...)          its occurrence: a rule's row, or
+ *                                                               a match of a nested level
+ *   | eval sigma_g<L>_<i>=case(...), sigma_in<L>=if(...)       its group values, and whether the
+ *                                                               row is an occurrence with all of them
+ *   | streamstats time_window=<span>s <agg> as sigma_v<L> by sigma_in<L> sigma_g<L>_<i> ...
+ *   | eval sigma_m<L>=if(sigma_in<L>==1 AND <condition>, 1, 0)  its matches
+ * and the search ends with `| where sigma_m<top>==1`. Rows of other levels are in the group
+ * `sigma_in<L>=0` (their group fields set to ""), so no window holds them: every by-field has a
+ * value on every row. A match of a nested level is an occurrence of the outer one at its time,
+ * with its group-by values by their names (the evaluator's reading).
+ */
+function renderNested(ctx: CorrelationContext, lowering: Lowering<CorrelationReason>): string | null {
+  const refuse = (why: string, reason: CorrelationReason): null => {
+    lowering.unsupported(undefined, why, reason);
+    return null;
+  };
+  const leaves: string[] = [];
+  const segments: string[] = [];
+  let levels = 0;
+  // Renders one level (after its nested levels); returns its number.
+  const level = (c: Correlation): number | null => {
+    if (c.type === 'value_percentile')
+      return refuse(
+        'value_percentile: the specification does not define the percentile compared, and the evaluator has no meaning to check a query against',
+        'percentile',
+      );
+    if (
+      c.type === 'event_count' &&
+      c.condition.bounds.some(
+        (b) => b.value >= MAX_STREAM_WINDOW && b.op !== 'lt' && b.op !== 'lte' && b.op !== 'neq',
+      )
+    )
+      return refuse(
+        `a count of ${MAX_STREAM_WINDOW} or more: streamstats keeps at most max_stream_window (default ${MAX_STREAM_WINDOW}) events in a window`,
+        'stream-window',
+      );
+    const valued = c.condition.field !== undefined;
+    const tests: string[] = [];
+    const groups: string[][] = c.groupBy.map(() => []);
+    const values: string[] = [];
+    for (const [i, r] of c.rules.entries()) {
+      if (r.kind === 'correlation') {
+        if (valued)
+          return refuse(
+            `${c.type} over the correlation '${r.rule.name ?? r.rule.title}': its matches carry no value of '${c.condition.field!.name}'`,
+            'nested-correlation',
+          );
+        const inner = level(r);
+        if (inner === null) return null;
+        tests.push(`sigma_m${inner}==1`);
+        for (const [g, f] of c.groupBy.entries()) {
+          const j = r.groupBy.findIndex((x) => x.name === f.perRule[i]);
+          if (j < 0)
+            return refuse(
+              `group-by '${f.name}' is '${f.perRule[i]}' for the correlation '${r.rule.name ?? r.rule.title}', which does not group by it`,
+              'nested-correlation',
+            );
+          groups[g].push(`sigma_g${inner}_${j}`);
+        }
+        continue;
+      }
+      for (const f of [
+        ...c.groupBy.map((g) => g.perRule[i]),
+        ...(valued ? [c.condition.field!.perRule[i]] : []),
+      ])
+        if (!isSafeFieldName(f))
+          return refuse(`field name ${JSON.stringify(f)} cannot be written safely in SPL`, 'field-name');
+      const q = renderRule({
+        rule: { ...r.rule, fields: [] },
+        ir: r.ir,
+        state: r.state,
+        sink: ctx.sink,
+        options: ctx.options,
+      });
+      if (q === null) return null;
+      tests.push(`sigma_src=="${leaves.length}"`);
+      leaves.push(`${q} | eval sigma_src="${leaves.length}"`);
+      for (const [g, f] of c.groupBy.entries()) groups[g].push(evalFieldName(f.perRule[i]));
+      if (valued) values.push(evalFieldName(c.condition.field!.perRule[i]));
+    }
+    const L = ++levels;
+    const pick = (exprs: readonly string[]) =>
+      `case(${exprs.map((e, i) => `sigma_r${L}=="${i}", ${e}`).join(', ')}, true(), null())`;
+    const seg: string[] = [];
+    seg.push(`eval sigma_r${L}=case(${tests.map((t, i) => `${t}, "${i}"`).join(', ')}, true(), null())`);
+    const g = groups.map((_, i) => `sigma_g${L}_${i}`);
+    const evals = groups.map((exprs, i) => `${g[i]}=${pick(exprs)}`);
+    if (valued) evals.push(`sigma_f${L}=${pick(values)}`);
+    if (evals.length) seg.push(`eval ${evals.join(', ')}`);
+    seg.push(
+      `eval sigma_in${L}=if(${[`isnotnull(sigma_r${L})`, ...g.map((x) => `isnotnull(${x})`)].join(' AND ')}, 1, 0)`,
+    );
+    if (g.length) seg.push(`eval ${g.map((x) => `${x}=if(sigma_in${L}==1, ${x}, "")`).join(', ')}`);
+    const by = ` by ${[`sigma_in${L}`, ...g].join(' ')}`;
+    const win = `time_window=${c.timespanSeconds}s`;
+    const v = `sigma_v${L}`;
+    switch (c.type) {
+      case 'event_count':
+        seg.push(`streamstats ${win} count as ${v}${by}`);
+        break;
+      case 'value_count':
+        seg.push(`streamstats ${win} dc(sigma_f${L}) as ${v}${by}`);
+        break;
+      case 'value_sum':
+        seg.push(`streamstats ${win} sum(sigma_f${L}) as ${v}${by}`);
+        break;
+      case 'value_avg':
+        seg.push(`streamstats ${win} avg(sigma_f${L}) as ${v}${by}`);
+        break;
+      case 'temporal':
+        seg.push(`streamstats ${win} dc(sigma_r${L}) as ${v}${by}`);
+        break;
+      case 'temporal_ordered': {
+        // As for one level (renderCorrelation): sigma_t<L>_<k> the latest start of a chain of
+        // entries 1..k ending at this row, carried by streamstats current=f max().
+        const t = (k: number) => `sigma_t${L}_${k}`;
+        seg.push(`eval ${t(1)}=if(sigma_r${L}=="0", _time, null())`);
+        for (let k = 1; k < c.rules.length; k++) {
+          seg.push(`streamstats ${win} current=f max(${t(k)}) as sigma_c${L}_${k}${by}`);
+          seg.push(
+            `eval ${t(k + 1)}=if(sigma_r${L}=="${k}" AND isnotnull(sigma_c${L}_${k}) AND _time - sigma_c${L}_${k} <= ${c.timespanSeconds}, sigma_c${L}_${k}, null())`,
+          );
+        }
+        const cases = c.rules.map((_, k) => `isnotnull(${t(c.rules.length - k)}), ${c.rules.length - k}`);
+        seg.push(`eval ${v}=case(${cases.join(', ')}, true(), 0)`);
+        break;
+      }
+      default:
+        return assertNever(c.type);
+    }
+    seg.push(`eval sigma_m${L}=if(sigma_in${L}==1 AND ${condition(c, v)}, 1, 0)`);
+    segments.push(...seg);
+    return L;
+  };
+  const top = level(ctx.correlation);
+  if (top === null) return null;
+  const base =
+    leaves.length === 1 ? leaves[0] : `| multisearch ${leaves.map((l) => `[search ${l}]`).join(' ')}`;
+  return [base, 'sort 0 _time', ...segments, `where sigma_m${top}==1`].join(' | ');
 }

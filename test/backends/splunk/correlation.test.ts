@@ -266,3 +266,121 @@ describe('what Splunk refuses', () => {
     expect(c.diagnostics[0]).toMatch(/^unsupported-construct\[stream-window\]/);
   });
 });
+
+describe('a correlation over a correlation (one search, every level a streamstats)', () => {
+  // The specification's example (sigma-correlation-rules-specification.md, "temporal_ordered"),
+  // with 3 failures in 60 s instead of 10 in 10 minutes.
+  const nested = (outer: string, inner: string) =>
+    `title: Outer\nid: 44444444-4444-4444-8444-444444444444\ncorrelation:\n${outer}\n---\ntitle: Inner\nname: many_failed\ncorrelation:\n${inner}\n---${RULES}`;
+  const c = convertCorrelationText(
+    nested(
+      '  type: temporal_ordered\n  rules: [many_failed, success]\n  group-by: [User]\n  timespan: 60s',
+      '  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 60s\n  condition: {gte: 3}',
+    ),
+  );
+  test('the search: the inner level first, its matches the outer occurrences', () => {
+    expect(c.status).toBe('exact');
+    expect(c.query).toBe(
+      [
+        '| multisearch [search EventID=4625 | eval sigma_src="0"] [search EventID=4624 | eval sigma_src="1"]',
+        'sort 0 _time',
+        'eval sigma_r1=case(sigma_src=="0", "0", true(), null())',
+        'eval sigma_g1_0=case(sigma_r1=="0", User, true(), null())',
+        'eval sigma_in1=if(isnotnull(sigma_r1) AND isnotnull(sigma_g1_0), 1, 0)',
+        'eval sigma_g1_0=if(sigma_in1==1, sigma_g1_0, "")',
+        'streamstats time_window=60s count as sigma_v1 by sigma_in1 sigma_g1_0',
+        'eval sigma_m1=if(sigma_in1==1 AND sigma_v1>=3, 1, 0)',
+        'eval sigma_r2=case(sigma_m1==1, "0", sigma_src=="1", "1", true(), null())',
+        'eval sigma_g2_0=case(sigma_r2=="0", sigma_g1_0, sigma_r2=="1", User, true(), null())',
+        'eval sigma_in2=if(isnotnull(sigma_r2) AND isnotnull(sigma_g2_0), 1, 0)',
+        'eval sigma_g2_0=if(sigma_in2==1, sigma_g2_0, "")',
+        'eval sigma_t2_1=if(sigma_r2=="0", _time, null())',
+        'streamstats time_window=60s current=f max(sigma_t2_1) as sigma_c2_1 by sigma_in2 sigma_g2_0',
+        'eval sigma_t2_2=if(sigma_r2=="1" AND isnotnull(sigma_c2_1) AND _time - sigma_c2_1 <= 60, sigma_c2_1, null())',
+        'eval sigma_v2=case(isnotnull(sigma_t2_2), 2, isnotnull(sigma_t2_1), 1, true(), 0)',
+        'eval sigma_m2=if(sigma_in2==1 AND sigma_v2>=2, 1, 0)',
+        'where sigma_m2==1',
+      ].join(' | '),
+    );
+  });
+  test.each([
+    ['three failures then a success within the span', [fail(0), fail(10), fail(20), ok(30)], true],
+    ['the success exactly the span after the third failure', [fail(0), fail(10), fail(20), ok(80)], true],
+    ['the success one second outside', [fail(0), fail(10), fail(20), ok(81)], false],
+    ['the success before the failures (wrong order)', [ok(5), fail(10), fail(20), fail(30)], false],
+    ['two failures only', [fail(0), fail(10), ok(20)], false],
+    ['the third failure outside the inner span', [fail(0), fail(10), fail(61), ok(62)], false],
+    ['the success in another group', [fail(0), fail(10), fail(20), ok(30, 'bob')], false],
+    [
+      'failures without the group key do not count',
+      [fail(0), { _time: 5, EventID: 4625 }, fail(10), ok(20)],
+      false,
+    ],
+    [
+      'two groups interleaved',
+      [fail(0), fail(1, 'bob'), fail(2), fail(3, 'bob'), fail(4), fail(5, 'bob'), ok(6, 'bob')],
+      true,
+    ],
+    ['a later success event than the first match', [fail(0), fail(10), fail(20), fail(25), ok(79)], true],
+  ])('%s', (_, events, expected) => check(c, stream(...(events as Event[])), expected as boolean));
+
+  test('the outer level a count over inner matches and a rule (event_count over two entries)', () => {
+    const e = convertCorrelationText(
+      nested(
+        '  type: event_count\n  rules: [many_failed, transfer]\n  group-by: [User]\n  timespan: 30s\n  condition: {gte: 2}',
+        '  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {gte: 2}',
+      ),
+    );
+    expect(e.status).toBe('exact');
+    const post = (t: number, user = 'alice'): Event => ({ _time: t, method: 'POST', User: user });
+    check(e, stream(fail(0), fail(5), post(30)), true);
+    check(e, stream(fail(0), fail(5), fail(8)), true);
+    check(e, stream(fail(0), fail(11), post(12)), false);
+    check(e, stream(fail(0), fail(5), post(36)), false);
+  });
+
+  test('temporal over a correlation, the inner group-by under another name (aliases)', () => {
+    const t = convertCorrelationText(
+      `title: Outer\ncorrelation:\n  type: temporal\n  rules: [many_failed, transfer]\n  group-by: [who]\n  timespan: 30s\n  aliases:\n    who: {many_failed: User, transfer: user}\n---\ntitle: Inner\nname: many_failed\ncorrelation:\n  type: value_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 30s\n  condition: {field: IpAddress, gte: 2}\n---${RULES}`,
+    );
+    expect(t.status).toBe('exact');
+    const post = (at: number, user = 'alice'): Event => ({ _time: at, method: 'POST', user });
+    check(
+      t,
+      stream(fail(0, 'alice', { IpAddress: 'a' }), fail(5, 'alice', { IpAddress: 'b' }), post(20)),
+      true,
+    );
+    check(
+      t,
+      stream(post(0), fail(5, 'alice', { IpAddress: 'a' }), fail(30, 'alice', { IpAddress: 'b' })),
+      true,
+    );
+    check(
+      t,
+      stream(fail(0, 'alice', { IpAddress: 'a' }), fail(5, 'alice', { IpAddress: 'a' }), post(20)),
+      false,
+    );
+    check(
+      t,
+      stream(fail(0, 'alice', { IpAddress: 'a' }), fail(5, 'alice', { IpAddress: 'b' }), post(20, 'bob')),
+      false,
+    );
+  });
+
+  test('refused: a value of the outer level that inner matches do not carry, a group-by the inner one lacks', () => {
+    const valued = convertCorrelationText(
+      nested(
+        '  type: value_count\n  rules: [many_failed]\n  group-by: [User]\n  timespan: 60s\n  condition: {field: IpAddress, gte: 2}',
+        '  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 60s\n  condition: {gte: 3}',
+      ),
+    );
+    expect(valued.diagnostics[0]).toMatch(/^unsupported-construct\[nested-correlation\]/);
+    const group = convertCorrelationText(
+      nested(
+        '  type: event_count\n  rules: [many_failed]\n  group-by: [IpAddress]\n  timespan: 60s\n  condition: {gte: 1}',
+        '  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 60s\n  condition: {gte: 3}',
+      ),
+    );
+    expect(group.diagnostics[0]).toMatch(/^unsupported-construct\[nested-correlation\]/);
+  });
+});
