@@ -281,3 +281,17 @@ function renderNested(ctx: CorrelationContext, lowering: Lowering<CorrelationRea
     leaves.length === 1 ? leaves[0] : `| multisearch ${leaves.map((l) => `[search ${l}]`).join(' ')}`;
   return [base, 'sort 0 _time', ...segments, `where sigma_m${top}==1`].join(' | ');
 }
+
+/**
+ * How far back a nested correlation's search must read for every window of its outer level that
+ * ends now to be whole: an outer occurrence may be an inner match, whose own window reaches back
+ * the inner timespan. The sum of every level's timespan (read from the search renderNested
+ * wrote: `streamstats time_window=<N>s ... by sigma_in<L>`) bounds every chain of levels; undefined
+ * for a search of one level.
+ */
+export function nestedLookback(query: string): number | undefined {
+  const spans = new Map<string, number>();
+  for (const m of query.matchAll(/\| streamstats time_window=(\d+)s [^|]* by sigma_in(\d+)\b/g))
+    spans.set(m[2], Math.max(spans.get(m[2]) ?? 0, Number(m[1])));
+  return spans.size > 1 ? [...spans.values()].reduce((a, b) => a + b, 0) : undefined;
+}

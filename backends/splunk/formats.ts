@@ -7,6 +7,7 @@ import type { OutputFormat, RuleResult } from '../../src/backend.js';
 import { targetList, targetPrefix, targetString, type TargetSettings } from '../../src/settings.js';
 import { formatTemplates } from '../common/files.js';
 import { timespanSeconds } from '../../src/correlation/parse.js';
+import { nestedLookback } from './correlation.js';
 import { metadataLines, ruleDescription, ruleLevel } from '../common/metadata.js';
 
 const template = formatTemplates(Handlebars, 'splunk', { strict: false });
@@ -55,13 +56,15 @@ function setting(t: TargetSettings, key: string): string {
  * dispatch.earliest_time of a correlation: unless `--set earliest=` gives one, the search looks
  * back the timespan plus the default schedule's 15 minutes, so that every window that ends
  * since the previous run is searched whole (the default `-15m@m` would cut a longer window short
- * and miss). Relative time modifiers: Search Reference "Time modifiers" (`-<int><unit>@<snap>`).
+ * and miss); a correlation over correlations, the sum of its levels' timespans. Relative time modifiers: Search Reference "Time modifiers" (`-<int><unit>@<snap>`).
  */
 function earliestOf(r: RuleResult): string {
   const given = r.target.given.includes('earliest');
   const c =
     r.rule?.type === 'correlation' ? (r.rule.custom.correlation as Record<string, unknown>) : undefined;
-  const span = typeof c?.timespan === 'string' ? timespanSeconds(c.timespan) : undefined;
+  const own = typeof c?.timespan === 'string' ? timespanSeconds(c.timespan) : undefined;
+  // A correlation over correlations reads back every level's timespan (correlation.ts).
+  const span = own === undefined ? undefined : Math.max(own, ...r.queries.map((q) => nestedLookback(q) ?? 0));
   if (given || span === undefined) return setting(r.target, 'earliest');
   return `-${span + 900}s@m`;
 }

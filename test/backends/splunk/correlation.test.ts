@@ -4,6 +4,9 @@
  * the wrong order, another group. The searches run in test/support/eval-spl.ts (evalSplSearch).
  */
 import { splunkBackend } from '../../../backends/splunk/index.js';
+import { nestedLookback } from '../../../backends/splunk/correlation.js';
+import type { RuleResult } from '../../../src/backend.js';
+import { resolveSettings } from '../../../src/settings.js';
 import { evaluateCorrelation } from '../../../src/evaluate/correlation.js';
 import { convertCorrelationWith, type Converted } from '../../support/correlation.js';
 import { evalSplSearch } from '../../support/eval-spl.js';
@@ -364,6 +367,30 @@ describe('a correlation over a correlation (one search, every level a streamstat
       t,
       stream(fail(0, 'alice', { IpAddress: 'a' }), fail(5, 'alice', { IpAddress: 'b' }), post(20, 'bob')),
       false,
+    );
+  });
+
+  test("savedsearches: the search reads back every level's timespan (60 s + 60 s) plus the schedule", () => {
+    expect(nestedLookback(c.query)).toBe(120);
+    expect(
+      nestedLookback(
+        convertCorrelationText(
+          correlation('  type: temporal\n  rules: [failed, success]\n  group-by: [User]\n  timespan: 30s'),
+        ).query,
+      ),
+    ).toBeUndefined();
+    const result: RuleResult = {
+      path: 'c.yml',
+      rule: c.correlation!.rule,
+      status: 'exact',
+      queries: [c.query],
+      diagnostics: [],
+      state: {},
+      target: resolveSettings(splunkBackend.settings, {}, {}),
+      applied: [],
+    };
+    expect(splunkBackend.formats.savedsearches.rule(result, {})).toContain(
+      'dispatch.earliest_time = -1020s@m',
     );
   });
 
