@@ -342,6 +342,20 @@ describe('a correlation over a correlation (one search, every level a streamstat
     check(e, stream(fail(0), fail(5), post(36)), false);
   });
 
+  test('three levels: a count of inner matches, then a success', () => {
+    const t = convertCorrelationText(
+      `title: Outer\ncorrelation:\n  type: temporal_ordered\n  rules: [bursts, success]\n  group-by: [User]\n  timespan: 60s\n---\ntitle: Mid\nname: bursts\ncorrelation:\n  type: event_count\n  rules: [many_failed]\n  group-by: [User]\n  timespan: 30s\n  condition: {gte: 2}\n---\ntitle: Inner\nname: many_failed\ncorrelation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {gte: 2}\n---${RULES}`,
+    );
+    expect(t.status).toBe('exact');
+    expect(t.query).toContain('| where sigma_m3==1');
+    expect(nestedLookback(t.query)).toBe(100);
+    // Inner matches at 5 and 8 (two failures within 10 s): the mid level's second one at 8.
+    check(t, stream(fail(0), fail(5), fail(8), ok(68)), true);
+    check(t, stream(fail(0), fail(5), fail(8), ok(69)), false);
+    check(t, stream(fail(0), fail(5), fail(20), ok(30)), false);
+    check(t, stream(fail(0), fail(5), fail(14), ok(30)), true);
+  });
+
   test('temporal over a correlation, the inner group-by under another name (aliases)', () => {
     const t = convertCorrelationText(
       `title: Outer\ncorrelation:\n  type: temporal\n  rules: [many_failed, transfer]\n  group-by: [who]\n  timespan: 30s\n  aliases:\n    who: {many_failed: User, transfer: user}\n---\ntitle: Inner\nname: many_failed\ncorrelation:\n  type: value_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 30s\n  condition: {field: IpAddress, gte: 2}\n---${RULES}`,
