@@ -11,6 +11,8 @@
  * evaluator match some sequence of its group lies whole in that match's window and ends at or
  * before it (no match goes unreported). `check` asserts both on every stream.
  */
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { eqlBackend } from '../../../backends/eql/index.js';
 import { elasticBackend } from '../../../backends/elastic-kql/index.js';
 import type { EqlRule } from '../../../backends/elastic-kql/correlation.js';
@@ -510,7 +512,14 @@ describe('Elastic: Kibana EQL rules (-t elastic)', () => {
       },
       {},
     );
-    expect(JSON.parse(line.trim())).toMatchObject({
+    const obj = JSON.parse(line.trim()) as Record<string, unknown>;
+    // The Kibana rule schema (test/support/kibana-rule.schema.json, from the Create rule API docs).
+    const schema = JSON.parse(
+      readFileSync(new URL('../../support/kibana-rule.schema.json', import.meta.url), 'utf8'),
+    );
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    expect(validate(obj) ? [] : validate.errors).toEqual([]);
+    expect(obj).toMatchObject({
       rule_id: '22222222-2222-4222-8222-222222222222',
       type: 'eql',
       language: 'eql',
