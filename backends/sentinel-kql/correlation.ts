@@ -355,3 +355,25 @@ function noField(
   );
   return null;
 }
+
+/**
+ * How far back a correlation over correlations must read so that every window of its outer level
+ * that ends in a run is whole: an outer occurrence may be an inner match, whose own window reaches
+ * back the inner timespan. The sum of every level's timespan (each level is one
+ * `let sigma_events... = materialize(...)` and its window tests, `TimeGenerated - <span>` or
+ * `sigma_start + <span>`, as `render` writes them) bounds every chain of levels; undefined for a
+ * query of one level.
+ */
+export function nestedLookback(query: string): number | undefined {
+  const levels = query.split(/\blet sigma_events(?:_\d+)? = /).slice(1);
+  if (levels.length < 2) return undefined;
+  const unit: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86400 };
+  let total = 0;
+  for (const level of levels) {
+    let span = 0;
+    for (const m of level.matchAll(/(?:TimeGenerated - |sigma_start \+ )(\d+)([smhd])\b/g))
+      span = Math.max(span, Number(m[1]) * unit[m[2]]);
+    total += span;
+  }
+  return total;
+}

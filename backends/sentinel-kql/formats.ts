@@ -13,6 +13,7 @@ import { formatTemplates } from '../common/files.js';
 import { sha256Hex } from '../common/sha256.js';
 import { metadataLines, ruleDescription, ruleLevel } from '../common/metadata.js';
 import { checkPeriods, isGuid, isoPeriod, yamlPeriod } from './validate.js';
+import { nestedLookback } from './correlation.js';
 
 const hb = Handlebars.create();
 /** A YAML double-quoted scalar: JSON string syntax, plus the characters YAML reads as line breaks. */
@@ -232,7 +233,7 @@ export function analyticsRuleData(r: RuleResult): AnalyticsRuleData {
     frequency,
     period:
       rule?.type === 'correlation'
-        ? correlationPeriod(rule, frequency, targetString(r.target, 'queryPeriod') ?? frequency)
+        ? correlationPeriod(rule, frequency, targetString(r.target, 'queryPeriod') ?? frequency, r.queries)
         : (targetString(r.target, 'queryPeriod') ?? frequency),
     tactics,
     techniques,
@@ -377,15 +378,19 @@ export function durationSeconds(text: string): number | undefined {
 /**
  * A correlation's queryPeriod: every window of the timespan that ends in the last queryFrequency
  * must lie inside the data the run reads, so at least queryFrequency + timespan (whole minutes
- * up); a longer queryPeriod given by the settings stays.
+ * up; over correlations, the sum of the levels' timespans); a longer queryPeriod given by the
+ * settings stays.
  */
 function correlationPeriod(
   rule: { readonly custom: Readonly<Record<string, unknown>> },
   frequency: string,
   period: string,
+  queries: readonly string[] = [],
 ): string {
   const section = rule.custom.correlation as { timespan?: unknown } | undefined;
-  const span = typeof section?.timespan === 'string' ? durationSeconds(section.timespan) : undefined;
+  const own = typeof section?.timespan === 'string' ? durationSeconds(section.timespan) : undefined;
+  // A correlation over correlations reads back every level's timespan (correlation.ts nestedLookback).
+  const span = own === undefined ? undefined : Math.max(own, ...queries.map((q) => nestedLookback(q) ?? 0));
   const f = durationSeconds(frequency);
   const p = durationSeconds(period);
   if (span === undefined || f === undefined || p === undefined) return period;

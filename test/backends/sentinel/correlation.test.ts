@@ -6,7 +6,7 @@
  * the Kusto interpreter (test/support/eval-kusto.ts).
  */
 import { sentinelBackend } from '../../../backends/sentinel-kql/index.js';
-import { kustoTimespan } from '../../../backends/sentinel-kql/correlation.js';
+import { kustoTimespan, nestedLookback } from '../../../backends/sentinel-kql/correlation.js';
 import type { CorrelationContext, RuleResult } from '../../../src/backend.js';
 import { durationSeconds } from '../../../backends/sentinel-kql/formats.js';
 import { resolveSettings } from '../../../src/settings.js';
@@ -276,6 +276,12 @@ describe('sentinel correlation: documents through the loader and the builder', (
         '(sigma_matches_1\n    | project TimeGenerated, sigma_rule = "multiple_failed_login"',
       );
       expect(bindKusto(r.queries[0], TABLES).errors).toEqual([]);
+    });
+    it("analytics rule: queryPeriod covers queryFrequency plus both levels' timespans", () => {
+      expect(nestedLookback(r.queries[0])).toBe(120);
+      const result: RuleResult = { ...r, target: resolveSettings(sentinelBackend.settings, {}, {}) };
+      // 1h + 60 s + 60 s, whole minutes up.
+      expect(sentinelBackend.formats['analytics-rule'].rule(result, {})).toMatch(/queryPeriod: "62m"/);
     });
     const f = (at: number, user = 'alice') => ({ at, EventID: 4625, TargetUserName: user });
     const ok = (at: number, user = 'alice') => ({ at, EventID: 4624, TargetUserName: user });
