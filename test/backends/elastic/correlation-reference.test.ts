@@ -7,15 +7,18 @@
  * a tumbling window, which misses events on both sides of a bucket boundary. Each case below
  * that converts here is held to the evaluator on a stream that straddles a boundary: the
  * evaluator (the specification's sliding window) triggers, the reference's buckets do not
- * (`tumblingFires`), and the threshold rule written here alerts at every phase of its schedule.
+ * (`tumblingFires`), and the threshold rule (temporal: the EQL rules) written here alerts at every
+ * phase of its schedule.
  */
 import { elasticBackend } from '../../../backends/elastic-kql/index.js';
-import type { ThresholdRule } from '../../../backends/elastic-kql/correlation.js';
+import type { EqlRule, ThresholdRule } from '../../../backends/elastic-kql/correlation.js';
 import { evaluateCorrelation } from '../../../src/evaluate/correlation.js';
 import type { Correlation } from '../../../src/ir/correlation.js';
 import { convertCorrelationWith } from '../../support/correlation.js';
 import { parseKql } from '../../support/kql.js';
 import { thresholdFires } from './correlation-threshold.js';
+import { eqlRuleHits } from './correlation-eql.js';
+import { parseEqlStatement } from '../../support/eql-grammar.js';
 
 const BASE = (name: string, detection: string, fields = '', product = '') =>
   `title: Base rule ${name}\nname: ${name}\nstatus: test\nlogsource:\n    category: test\n${product ? `    product: ${product}\n` : ''}detection:\n${detection}\n    condition: selection\n${fields}`;
@@ -78,15 +81,15 @@ const CASES: Case[] = [
   {
     name: 'test_temporal_correlation_rule_stats_query',
     text: `${BASE('base_rule_1', SEL12)}---\n${BASE('base_rule_2', SEL34)}---\n${temporal('15m')}`,
-    label: 'unsupported',
-    reasons: ['correlation-sequence'],
+    label: 'exact',
+    reasons: [],
     events: pair,
   },
   {
     name: 'test_temporal_correlation_rule_set_state_index (two products)',
     text: `${BASE('base_rule_1', SEL12, '', 'product1')}---\n${BASE('base_rule_2', SEL34, '', 'product2')}---\n${temporal('15m')}`,
-    label: 'unsupported',
-    reasons: ['correlation-sequence'],
+    label: 'exact',
+    reasons: [],
     events: pair,
   },
   {
@@ -127,8 +130,8 @@ const CASES: Case[] = [
   {
     name: 'test_temporal_correlation_with_fields',
     text: `${BASE('base_rule_1', SEL1, 'fields:\n    - fieldD\n')}---\n${BASE('base_rule_2', SEL2)}---\n${temporal('5m')}`,
-    label: 'unsupported',
-    reasons: ['correlation-sequence'],
+    label: 'exact',
+    reasons: [],
     events: [
       { '@timestamp': 53990, fieldA: 'value1', fieldC: 'x' },
       { '@timestamp': 54010, fieldA: 'value2', fieldC: 'x' },
@@ -196,6 +199,17 @@ describe('the reference tool (Elasticsearch ES|QL) correlation cases on -t elast
     expect(oracle.matches.length).toBeGreaterThan(0);
     if (c.label === 'unsupported') {
       expect(r.query).toBe('');
+      return;
+    }
+    if ((JSON.parse(r.query) as { type: string }).type === 'eql') {
+      // temporal: Kibana EQL rules, one sequence per order of the two rules (docs/correlation.md "EQL").
+      const rules = r.queries.map((q) => JSON.parse(q) as EqlRule);
+      expect(rules.map((x) => parseEqlStatement(x.query))).toMatchObject([
+        { kind: 'sequence' },
+        { kind: 'sequence' },
+      ]);
+      for (let phase = 0; phase < 300; phase += 37)
+        expect(rules.some((x) => eqlRuleHits(x, c.events, phase).length > 0)).toBe(true);
       return;
     }
     const rule = JSON.parse(r.query) as ThresholdRule;
