@@ -25,8 +25,8 @@
  *   queries handle matches", M `trimBefore`]. The latest start is the best one for maxspan, so a
  *   sequence is found whenever a chain fits the span; a run of several chains ending in one window
  *   may be reported as one sequence (the evaluator reports a match at each chain's end).
- * - `by`: since Elasticsearch 8.0 a join key must be non-null unless written `?field`
- *   (elastic/elasticsearch#79677): an event without a group-by field joins no sequence, as an
+ * - `by`: a join key must be non-null unless written `?field` (elastic/elasticsearch#79677, 2021):
+ *   an event without a group-by field joins no sequence, as an
  *   occurrence without one forms no group. No `until` is written (Sigma has no expiry event).
  */
 import type { CorrelationContext } from '../../src/backend.js';
