@@ -208,13 +208,15 @@ function renderNested(ctx: CorrelationContext, lowering: Lowering<CorrelationRea
       ])
         if (!isSafeFieldName(f))
           return refuse(`field name ${JSON.stringify(f)} cannot be written safely in SPL`, 'field-name');
-      const q = renderRule({
+      // -p splunk-cim: the value forms CIM stores (cim-values.ts), as for a rule of its own.
+      const rc = cimValues({
         rule: { ...r.rule, fields: [] },
         ir: r.ir,
         state: r.state,
         sink: ctx.sink,
         options: ctx.options,
       });
+      const q = rc === null ? null : renderRule(rc);
       if (q === null) return null;
       tests.push(`sigma_src=="${leaves.length}"`);
       leaves.push(`${q} | eval sigma_src="${leaves.length}"`);

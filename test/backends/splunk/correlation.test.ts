@@ -342,6 +342,29 @@ describe('a correlation over a correlation (one search, every level a streamstat
     check(e, stream(fail(0), fail(5), post(36)), false);
   });
 
+  test('-p splunk-cim: each rule of every level gets the CIM value forms (cim-values.ts)', async () => {
+    const { loadRulesFromText, convertCorrelationLoaded } = await import('../../../src/convert.js');
+    const { link } = await import('../../../src/correlation/link.js');
+    const { resolvePipeline } = await import('../../../src/pipeline/index.js');
+    const imphash = 'A'.repeat(32);
+    const text = [
+      'title: Outer\ncorrelation:\n  type: temporal_ordered\n  rules: [many, hashes]\n  group-by: [Computer]\n  timespan: 1h\n---',
+      'title: Inner\nname: many\ncorrelation:\n  type: event_count\n  rules: [hashes]\n  group-by: [Computer]\n  timespan: 1h\n  condition: {gte: 3}\n---',
+      `title: hashes\nname: hashes\nlogsource: {product: windows, category: process_creation}\ndetection:\n  sel:\n    Hashes|contains: 'IMPHASH=${imphash}'\n  condition: sel`,
+    ].join('\n');
+    const linked = link(loadRulesFromText(text, 'c.yml').rules);
+    const doc = linked.documents.find((d) => d.correlation && !linked.correlationOnly.has(d))!;
+    const r = convertCorrelationLoaded(
+      doc,
+      linked.index,
+      splunkBackend,
+      [resolvePipeline('splunk-cim', splunkBackend)],
+      {},
+    );
+    expect(r.status).toBe('approximate');
+    expect(r.queries[0].match(/process_hash="\*A{32}\*"/g)).toHaveLength(2);
+  });
+
   test('three levels: a count of inner matches, then a success', () => {
     const t = convertCorrelationText(
       `title: Outer\ncorrelation:\n  type: temporal_ordered\n  rules: [bursts, success]\n  group-by: [User]\n  timespan: 60s\n---\ntitle: Mid\nname: bursts\ncorrelation:\n  type: event_count\n  rules: [many_failed]\n  group-by: [User]\n  timespan: 30s\n  condition: {gte: 2}\n---\ntitle: Inner\nname: many_failed\ncorrelation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {gte: 2}\n---${RULES}`,
