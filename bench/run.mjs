@@ -133,6 +133,11 @@ if (targetList.length > 1) {
   );
 }
 
+// `sigmantic check` lints without converting (issue #17: it must cost less than a conversion).
+scenario(`check`, [CLI, 'check', ...activeDirs]);
+if (targetList.length > 0)
+  scenario(`check -t (log sources of all targets)`, [CLI, 'check', ...activeDirs, '-t', allTargets]);
+
 // With --cache, the warm-up run fills the cache and the measured runs reuse it (CI on a commit
 // that changed few rules).
 const cached = ['--cache', '--cache-location', join(out, 'cache')];
@@ -343,6 +348,18 @@ for (const t of targetList) {
   const r = results.wholeProcess[`${t}, rules/ only`];
   if (r) acceptance.push(check(`${t}, rules/ only (median)`, r.median, 500, 'ms'));
 }
+const checkRun = results.wholeProcess['check'];
+const splunkRun = results.wholeProcess['splunk'];
+if (checkRun && splunkRun)
+  // Issue #17: check runs in under the time of a conversion (one target, the active corpus).
+  acceptance.push(
+    check(
+      'check minus convert -t splunk, active corpus (medians)',
+      checkRun.median - splunkRun.median,
+      0,
+      'ms',
+    ),
+  );
 const node0 = results.startup['node -e 0'].median;
 for (const t of targetList) {
   const r = results.startup[`one small rule (${t})`];

@@ -196,49 +196,88 @@ interface Known {
 }
 
 /**
+ * What the checks across the input need of one document (acrossEntry): a few fields, so that a
+ * run over many files keeps these, not every document's tree, positions and IR, until the end.
+ */
+export interface AcrossEntry {
+  readonly path: string;
+  readonly id?: string;
+  readonly idPos: Position;
+  readonly name?: string;
+  /** Rules named by a correlation or filter (`rules`), with their positions. */
+  readonly refs: ReadonlyArray<{ readonly ref: string; readonly pos: Position }>;
+  readonly type: SigmaRule['type'];
+}
+
+/** The part of a loaded document the checks across the input read (undefined: it did not load). */
+export function acrossEntry(l: LoadedRule): AcrossEntry | undefined {
+  const r = l.rule;
+  if (!r) return undefined;
+  const refs: Array<{ ref: string; pos: Position }> = [];
+  if (r.type !== 'rule') {
+    // Correlation and filter references. HOOK (#15, fix/corr-core): once correlation rules load
+    // into src/ir/correlation.ts, resolve them through that loader; until then the raw `rules`
+    // lists the loader keeps (custom.correlation / custom.filter) are read here.
+    const section = r.custom[r.type] as { rules?: unknown } | undefined;
+    const list = section && typeof section === 'object' ? section.rules : undefined;
+    const items = r.positions.keys?.get(r.type)?.value.keys?.get('rules')?.value;
+    const found = typeof list === 'string' ? [list] : Array.isArray(list) ? list : [];
+    found.forEach((ref, i) => {
+      if (typeof ref === 'string') refs.push({ ref, pos: items?.items?.[i]?.pos ?? items?.pos ?? r.pos });
+    });
+  }
+  return {
+    path: l.path,
+    id: r.id,
+    idPos: r.positions.keys?.get('id')?.value.pos ?? r.pos,
+    name: r.name,
+    refs,
+    type: r.type,
+  };
+}
+
+/**
  * Checks across the whole input: duplicate ids, and the `rules` a correlation or filter names
  * (by id or name) that no rule of the input has.
  */
 export function checkAcross(rules: readonly LoadedRule[]): Diagnostic[] {
+  return checkAcrossEntries(rules.map(acrossEntry));
+}
+
+/** checkAcross on the entries acrossEntry made (undefined for a document that did not load). */
+export function checkAcrossEntries(entries: ReadonlyArray<AcrossEntry | undefined>): Diagnostic[] {
   const out: Diagnostic[] = [];
   const ids = new Map<string, Known>();
   const names = new Set<string>();
-  for (const l of rules) {
-    const r = l.rule;
-    if (!r) continue;
-    if (r.name) names.add(r.name);
-    if (!r.id) continue;
-    const pos = r.positions.keys?.get('id')?.value.pos ?? r.pos;
-    const first = ids.get(r.id.toLowerCase());
+  for (const e of entries) {
+    if (!e) continue;
+    if (e.name) names.add(e.name);
+    if (!e.id) continue;
+    const first = ids.get(e.id.toLowerCase());
     if (first)
       out.push(
-        finding('duplicate-id', l.path, pos, `id ${r.id} is also the id of ${first.file}:${first.pos.line}`),
+        finding(
+          'duplicate-id',
+          e.path,
+          e.idPos,
+          `id ${e.id} is also the id of ${first.file}:${first.pos.line}`,
+        ),
       );
-    else ids.set(r.id.toLowerCase(), { file: l.path, pos });
+    else ids.set(e.id.toLowerCase(), { file: e.path, pos: e.idPos });
   }
-  // Correlation and filter references. HOOK (#15, fix/corr-core): once correlation rules load
-  // into src/ir/correlation.ts, resolve them through that loader; until then the raw `rules`
-  // lists the loader keeps (custom.correlation / custom.filter) are read here.
-  for (const l of rules) {
-    const r = l.rule;
-    if (!r || r.type === 'rule') continue;
-    const section = r.custom[r.type] as { rules?: unknown } | undefined;
-    const list = section && typeof section === 'object' ? section.rules : undefined;
-    const refs = typeof list === 'string' ? [list] : Array.isArray(list) ? list : [];
-    const items = r.positions.keys?.get(r.type)?.value.keys?.get('rules')?.value;
-    refs.forEach((ref, i) => {
-      if (typeof ref !== 'string') return;
-      if (ids.has(ref.toLowerCase()) || names.has(ref)) return;
-      const pos = items?.items?.[i]?.pos ?? items?.pos ?? r.pos;
+  for (const e of entries) {
+    if (!e || e.type === 'rule') continue;
+    for (const { ref, pos } of e.refs) {
+      if (ids.has(ref.toLowerCase()) || names.has(ref)) continue;
       out.push(
         finding(
           'unresolved-reference',
-          l.path,
+          e.path,
           pos,
-          `${r.type} rule '${ref}' is not in the input (by id or name)`,
+          `${e.type} rule '${ref}' is not in the input (by id or name)`,
         ),
       );
-    });
+    }
   }
   return out;
 }
