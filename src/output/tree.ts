@@ -4,10 +4,15 @@
  * temporary file beside it, renamed over it), so a failed or killed run never leaves a partial
  * file where a good one was; a file whose content is unchanged is not rewritten. The files
  * sigmantic wrote are listed in `DIR/.sigmantic-manifest.json`, so `prune` removes only those
- * whose rule is gone.
+ * whose rule is gone. A file not yet in the manifest is first added to a journal
+ * (`DIR/.sigmantic-manifest.pending`, one path a line, appended before the file is written), which
+ * the next run reads with the manifest and the end of a run folds into it: a file written by a
+ * killed run is known to the next one, which prunes it when its rule is gone by then.
  */
 import {
+  closeSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -15,12 +20,15 @@ import {
   statSync,
   unlinkSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { OutputFormat } from '../backend.js';
 import { UsageError } from '../batch.js';
 
 export const MANIFEST = '.sigmantic-manifest.json';
+/** The files a run is writing that the manifest does not list yet (folded into it at the end). */
+export const JOURNAL = '.sigmantic-manifest.pending';
 const TMP_SUFFIX = '.sigmantic-tmp';
 
 /**
@@ -89,6 +97,17 @@ function readManifest(dir: string): string[] {
   }
 }
 
+/** The journal's paths: its whole lines (a line cut short by a kill names no file). */
+function readJournal(dir: string): string[] {
+  try {
+    const lines = readFileSync(join(dir, JOURNAL), 'utf8').split('\n');
+    lines.pop(); // after the last newline: empty, or a line cut short
+    return lines.filter((f) => f !== '');
+  } catch {
+    return [];
+  }
+}
+
 /** Removes temporary files a killed run left behind. */
 function removeLeftovers(dir: string): void {
   let entries;
@@ -114,6 +133,10 @@ export class TreeOutput {
   private readonly collisions: Array<readonly [string, string]> = [];
   private written = 0;
   private unchanged = 0;
+  /** The files of earlier runs: the manifest's, and the journal's (a killed run's). */
+  private readonly known: Set<string>;
+  /** The journal, open for appending from this run's first new file on. */
+  private journal: number | undefined;
 
   /**
    * @param dir the output folder (made when missing; an existing file there is an OutputError)
@@ -140,6 +163,15 @@ export class TreeOutput {
         `-o ${dir}: cannot make the folder (${e instanceof Error ? e.message : String(e)})`,
       );
     }
+    this.known = new Set([...readManifest(dir), ...readJournal(dir)]);
+  }
+
+  /** Notes in the journal, before it is written, a file no earlier run is known to have written. */
+  private record(out: string): void {
+    if (this.known.has(out)) return;
+    this.journal ??= openSync(join(this.dir, JOURNAL), 'a');
+    writeSync(this.journal, `${out}\n`);
+    this.known.add(out);
   }
 
   /** The run's stream for a target: its header (before the first rule) is kept for every file. */
@@ -185,6 +217,7 @@ export class TreeOutput {
     this.outputs.set(out, p.source);
     const content = (this.headers.get(target) ?? '') + p.parts.join(t.format.separator ?? '') + t.footer;
     try {
+      this.record(out);
       if (writeAtomic(join(this.dir, out), content)) this.written++;
       else this.unchanged++;
     } catch (e) {
@@ -201,7 +234,7 @@ export class TreeOutput {
   finish(prune: boolean): TreeResult {
     for (const [target, p] of this.pending) this.flush(target, p);
     this.pending.clear();
-    const old = readManifest(this.dir);
+    const old = [...this.known];
     const now = new Set(this.outputs.keys());
     let removed = 0;
     if (prune)
@@ -226,6 +259,14 @@ export class TreeOutput {
     const files = prune ? [...now] : [...new Set([...old, ...now])];
     files.sort();
     writeAtomic(join(this.dir, MANIFEST), JSON.stringify({ 'sigmantic-manifest': 1, files }, null, 1) + '\n');
+    // The manifest now lists every file of the journal (or, pruned, those that stay).
+    if (this.journal !== undefined) closeSync(this.journal);
+    this.journal = undefined;
+    try {
+      unlinkSync(join(this.dir, JOURNAL));
+    } catch {
+      // none (no new file, and no killed run before)
+    }
     for (const t of this.targets.keys()) removeLeftovers(join(this.dir, t));
     return { written: this.written, unchanged: this.unchanged, removed, collisions: this.collisions };
   }

@@ -393,6 +393,42 @@ maybe('sigmantic CLI: detection-as-code (issue #17)', () => {
     expect(tree(out)).toEqual(after);
   }, 180_000);
 
+  test('--prune removes a file that a killed run wrote for a rule gone by the next run', async () => {
+    const src = join(tmp, 'killprune-src');
+    mkdirSync(src);
+    const N = 1500;
+    for (let i = 0; i < N; i++)
+      writeFileSync(join(src, `r${String(i).padStart(5, '0')}.yml`), ruleText(`r${i}`));
+    const out = join(tmp, 'killprune-out');
+    const base = ['convert', '-t', 'splunk', src, '--layout', 'tree', '-q', '-o', out];
+    const first = join(out, 'splunk/r00000.spl');
+    // The first run into an empty folder is killed as soon as it wrote its first file.
+    const child = spawn(process.execPath, [CLI, ...base], { cwd: ROOT });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(first)) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 2);
+    });
+    await exited;
+    // It died before its end: no manifest lists r00000.spl, only the journal.
+    expect(existsSync(join(out, '.sigmantic-manifest.json'))).toBe(false);
+    expect(readFileSync(join(out, '.sigmantic-manifest.pending'), 'utf8')).toMatch(/^splunk\/r00000\.spl\n/);
+    rmSync(join(src, 'r00000.yml'));
+    const r = cli([...base.filter((a) => a !== '-q'), '--prune']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/ files written, \d+ unchanged, 1 removed\n/);
+    const files = Object.keys(tree(out)).sort();
+    expect(files).toHaveLength(N); // N - 1 rule files and the manifest
+    expect(files[0]).toBe('.sigmantic-manifest.json');
+    expect(files).not.toContain('splunk/r00000.spl');
+    expect(files[1]).toBe('splunk/r00001.spl');
+  }, 180_000);
+
   test('-f/-p/--set after a -t are that target’s own (single-file outputs as before)', () => {
     const out = join(tmp, 'per-target');
     const r = cli([

@@ -18,7 +18,7 @@ import { join, relative } from 'node:path';
 import { UsageError, type RuleSummary } from '../../src/batch.js';
 import { findConfig, loadConfig } from '../../src/config.js';
 import { expandInputs, globRegExp, inputRoot } from '../../src/files.js';
-import { MANIFEST, TreeOutput, writeAtomic } from '../../src/output/tree.js';
+import { JOURNAL, MANIFEST, TreeOutput, writeAtomic } from '../../src/output/tree.js';
 import { Progress } from '../../src/progress.js';
 import { run } from '../../src/run.js';
 import { describeSelection, selector } from '../../src/select.js';
@@ -384,6 +384,43 @@ describe('output tree writer', () => {
       collisions: [[join(root, 'b.yaml'), join(root, 'b.yml')]],
     });
     expect(Object.keys(treeFiles(out)).sort()).toEqual([MANIFEST, 'splunk/b.spl', 'splunk/mine.txt']);
+  });
+
+  test('a file written by a run that never finished (killed) is pruned by the next run once its rule is gone', () => {
+    const out = join(tmp, 'out-killed');
+    const root = join(tmp, 'rules');
+    // A first run into an empty folder writes w/a.spl, then dies before finish (no manifest).
+    const t1 = new TreeOutput(out, root, targets);
+    t1.write('splunk', 'H\n');
+    t1.rule('splunk', join(root, 'w/a.yml'), 'A\n');
+    t1.rule('splunk', join(root, 'b.yml'), 'B\n'); // flushes w/a.yml
+    expect(Object.keys(treeFiles(out)).sort()).toEqual([JOURNAL, 'splunk/w/a.spl']);
+    // The journal names the file, written before the file itself; a line cut short names nothing.
+    expect(readFileSync(join(out, JOURNAL), 'utf8')).toBe('splunk/w/a.spl\n');
+    writeFileSync(join(out, JOURNAL), 'splunk/w/a.spl\nsplunk/b.s', { flag: 'w' });
+    writeFileSync(join(out, 'splunk/b.s'), 'not sigmantic’s');
+    // The rule of w/a.yml is gone by the next run: --prune removes its file.
+    const t2 = new TreeOutput(out, root, targets);
+    t2.write('splunk', 'H\n');
+    t2.rule('splunk', join(root, 'b.yml'), 'B\n');
+    expect(t2.finish(true)).toEqual({ written: 1, unchanged: 0, removed: 1, collisions: [] });
+    expect(treeFiles(out)).toEqual({
+      [MANIFEST]: JSON.stringify({ 'sigmantic-manifest': 1, files: ['splunk/b.spl'] }, null, 1) + '\n',
+      'splunk/b.spl': 'H\nB\nF\n',
+      'splunk/b.s': 'not sigmantic’s',
+    });
+    // Without --prune a killed run's files join the manifest (a later --prune still knows them).
+    const t3 = new TreeOutput(out, root, targets);
+    t3.rule('splunk', join(root, 'c.yml'), 'C\n');
+    t3.rule('splunk', join(root, 'b.yml'), 'B\n');
+    const t4 = new TreeOutput(out, root, targets);
+    t4.rule('splunk', join(root, 'b.yml'), 'B\n');
+    t4.finish(false);
+    expect(JSON.parse(readFileSync(join(out, MANIFEST), 'utf8'))).toEqual({
+      'sigmantic-manifest': 1,
+      files: ['splunk/b.spl', 'splunk/c.spl'],
+    });
+    expect(Object.keys(treeFiles(out))).not.toContain(JOURNAL);
   });
 
   test('a write goes through a temporary file renamed over the old one; leftovers are cleared', () => {
