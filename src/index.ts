@@ -1,53 +1,15 @@
-/** The public library API of sigmantic (under Node: src/core.ts is the part without I/O). */
+/**
+ * The public library API of sigmantic under Node: everything of the core (src/core.ts, conversion
+ * of texts without I/O, re-exported whole) and the Node side: rule files, batches, inputs, the
+ * evaluator's correlations.
+ */
 import './node/host.js';
-export {
-  loadRuleFile,
-  loadRuleFromText,
-  loadRulesFile,
-  loadRulesFromText,
-  convertLoaded,
-  labelOf,
-  type LoadedRule,
-  type LoadedFile,
-} from './convert.js';
-export { run, prepare } from './run.js';
-export { reportEntry, type RunOptions, type RunSummary, type ReportRule } from './batch.js';
-export { loadRuleText, loadRuleDocuments } from './rule/load.js';
-export { buildRule } from './ir/build.js';
-export { parseCondition } from './condition/parser.js';
+export * from './core.js';
+export { loadRuleFile, loadRulesFile } from './convert.js';
+export { run } from './run.js';
+export { type RunOptions, type RunSummary } from './batch.js';
 export { expandInputs } from './files.js';
-export {
-  loadBackend,
-  targetNames,
-  registerTarget,
-  TARGETS,
-  type TargetName,
-  type TargetEntry,
-} from '../backends/index.js';
-export type { Backend, ConvertContext, ConvertOptions, OutputFormat, RuleResult } from './backend.js';
-export type { Diagnostic, Label, Severity } from './diagnostics.js';
-export { formatDiagnostic, CODES } from './diagnostics.js';
-export type * from './ir/types.js';
-export type { SigmaRule, LogSource } from './rule/types.js';
-export {
-  compileRule,
-  prepareEvent,
-  flattenEvent,
-  readEvents,
-  explain,
-  explainer,
-  renderExplanation,
-  evaluateCorrelation,
-  type CompiledRule,
-  type CorrelationMatch,
-} from './evaluate/index.js';
-export {
-  convertText,
-  type ConvertTextOptions,
-  type PipelineText,
-  type TextConversion,
-  type TextResult,
-} from './core.js';
+export { evaluateCorrelation, type CorrelationMatch } from './evaluate/index.js';
 export type {
   Correlation,
   CorrelatedRule,
