@@ -134,20 +134,29 @@ function withFormatChecks(result: RuleResult, format: OutputFormat, options: Con
 }
 
 /**
+ * Converts a loaded rule for one target: convertLoaded, unless the run links rules across files
+ * (src/run.ts: correlations, filters), which converts them its own way.
+ */
+export type TargetConversion = (loaded: LoadedRule, p: PreparedTarget, options: ConvertOptions) => RuleResult;
+
+const convertPlain: TargetConversion = (loaded, p, o) => convertLoaded(loaded, p.backend, p.pipelines, o);
+
+/**
  * Converts one loaded rule for every target, each with its own options (`prepare` made them from
- * `options`); none (an empty list) when `selected` leaves the rule out. A rule that did not load
- * is always kept: its errors show.
+ * `options`), then the output format's checks and text; none (an empty list) when `selected`
+ * leaves the rule out. A rule that did not load is always kept: its errors show.
  */
 export function convertForTargets(
   loaded: LoadedRule,
   prepared: readonly PreparedTarget[],
   options: ConvertOptions,
   selected?: (rule: SigmaRule) => boolean,
+  convert: TargetConversion = convertPlain,
 ): RuleOutput[] {
   if (selected && loaded.rule && !selected(loaded.rule)) return [];
   return prepared.map((p) => {
     const o = p.options ?? options;
-    let result = convertLoaded(loaded, p.backend, p.pipelines, o);
+    let result = convert(loaded, p, o);
     if (p.format.check && result.queries.length > 0) result = withFormatChecks(result, p.format, o);
     const text = result.queries.length > 0 ? p.format.rule(result, o) : null;
     return { text, summary: summarize(result) };

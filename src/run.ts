@@ -16,7 +16,6 @@ import {
   type LoadedRule,
 } from './convert.js';
 import {
-  summarize,
   UsageError,
   type Counts,
   type RuleOutput,
@@ -29,6 +28,7 @@ import { expandInputs } from './files.js';
 import { checkRunSettings, convertForTargets, prepare, type PreparedTarget, finalOutput } from './prepare.js';
 import type { ConvertOptions } from './backend.js';
 import { link, type Linked } from './correlation/link.js';
+import type { ConversionCache } from './cache.js';
 import { selector } from './select.js';
 import type { SigmaRule } from './rule/types.js';
 
@@ -59,7 +59,12 @@ export interface RunHooks {
   writeRule?(target: string, path: string, text: string): void;
 }
 
-/** Converts one document of a linked run (correlations, filters) for every target. */
+/**
+ * Converts one document of a linked run (correlations, filters) for every target, as
+ * convertForTargets converts a rule (selection, each target's options, the format's checks): a
+ * correlation with the rules it names, and a rule named by a correlation with generate: false
+ * without a query of its own.
+ */
 function convertLinked(
   loaded: LoadedRule,
   linked: Linked,
@@ -67,24 +72,18 @@ function convertLinked(
   options: ConvertOptions,
   selected?: (rule: SigmaRule) => boolean,
 ): RuleOutput[] {
-  // The selection (--status, --tag, ...) as for unlinked rules; each target's own options.
-  if (selected && loaded.rule && !selected(loaded.rule)) return [];
-  return prepared.map((p) => {
-    const o = p.options ?? options;
-    let result = loaded.correlation
-      ? convertCorrelationLoaded(loaded, linked.index, p.backend, p.pipelines, o)
-      : convertLoaded(loaded, p.backend, p.pipelines, o);
-    if (linked.correlationOnly.has(loaded) && result.queries.length > 0) {
-      const s = new DiagnosticSink(loaded.path);
-      s.info(
-        'correlation-only',
-        'named by a correlation with generate: false: converted as part of it, no query of its own',
-        loaded.rule?.pos,
-      );
-      result = { ...result, queries: [], diagnostics: [...result.diagnostics, ...s.list] };
-    }
-    const text = result.queries.length > 0 ? p.format.rule(result, o) : null;
-    return { text, summary: summarize(result) };
+  return convertForTargets(loaded, prepared, options, selected, (l, p, o) => {
+    const result = l.correlation
+      ? convertCorrelationLoaded(l, linked.index, p.backend, p.pipelines, o)
+      : convertLoaded(l, p.backend, p.pipelines, o);
+    if (!linked.correlationOnly.has(l) || result.queries.length === 0) return result;
+    const s = new DiagnosticSink(l.path);
+    s.info(
+      'correlation-only',
+      'named by a correlation with generate: false: converted as part of it, no query of its own',
+      l.rule?.pos,
+    );
+    return { ...result, queries: [], diagnostics: [...result.diagnostics, ...s.list] };
   });
 }
 
@@ -94,7 +93,14 @@ const LINKING = /^(?:correlation|filter):/m;
 /**
  * The linked run: when an input holds a correlation or a filter, or `--filter` is given, every
  * input is loaded first (one pass that indexes names and ids), then converted in input order, so
- * a reference resolves whatever the order of files; on the calling thread, without the cache.
+ * a reference resolves whatever the order of files; on the calling thread (run() says so when -j
+ * asked for threads).
+ *
+ * With the cache, a file without correlations or filters is looked up by its text and what the
+ * linking gives its rules: the files that link (their paths and texts: the filters added to a
+ * rule, with their names and positions) and --filter's, and which of its rules a correlation
+ * with generate: false names. A file that links (a correlation converts with the rules it names,
+ * wherever they are) is converted each time.
  */
 async function runLinked(
   paths: readonly string[],
@@ -103,6 +109,7 @@ async function runLinked(
   texts: ReadonlyMap<string, string | LoadedRule>,
   emit: (outputs: readonly RuleOutput[]) => void,
   selected?: (rule: SigmaRule) => boolean,
+  cache?: ConversionCache,
 ): Promise<void> {
   const files: LoadedFile[] = paths.map((path) => {
     const text = texts.get(path)!;
@@ -112,11 +119,24 @@ async function runLinked(
   });
   const filterDocs: LoadedRule[] = [];
   const filterReports: LoadedRule[] = [];
+  // The files that link (a correlation or filter document, however written), and what the linking
+  // gives a rule apart from its own text: the cache's key, with the text.
+  const links = files.map((f, i) => {
+    const text = texts.get(paths[i]);
+    if (typeof text === 'string' && LINKING.test(text)) return true;
+    return f.rules.some((d) => d.correlation || d.filter || (d.rule && d.rule.type !== 'rule'));
+  });
+  const context: Array<readonly [string, string]> = [];
+  paths.forEach((path, i) => {
+    const text = texts.get(path)!;
+    if (links[i]) context.push([path, typeof text === 'string' ? text : JSON.stringify(text.diagnostics)]);
+  });
   if (options.filters?.length) {
     const { paths: fpaths, missing } = await expandInputs(options.filters);
     for (const m of missing) throw new UsageError(`--filter ${m}: no such file, directory or matching glob`);
     for (const fp of fpaths) {
       const text = readRuleFile(fp);
+      context.push([`--filter ${fp}`, typeof text === 'string' ? text : JSON.stringify(text.diagnostics)]);
       const docs = typeof text === 'string' ? loadRulesFromText(text, fp).rules : [text];
       for (const d of docs) {
         if (d.filter) filterDocs.push(d);
@@ -130,7 +150,22 @@ async function runLinked(
     filterDocs,
   );
   for (const d of filterReports) emit(convertForTargets(d, prepared, options, selected));
-  for (const d of linked.documents) emit(convertLinked(d, linked, prepared, options, selected));
+  const linkedBy = cache ? JSON.stringify(context) : '';
+  let at = 0;
+  paths.forEach((path, i) => {
+    const docs = linked.documents.slice(at, (at += files[i].rules.length));
+    const text = texts.get(path)!;
+    if (!cache || path === '-' || typeof text !== 'string' || links[i]) {
+      for (const d of docs) emit(convertLinked(d, linked, prepared, options, selected));
+      return;
+    }
+    const only = docs.flatMap((d, j) => (linked.correlationOnly.has(d) ? [j] : []));
+    const key = `linked\u0000${linkedBy}\u0000${JSON.stringify(only)}\u0000${text}`;
+    const hit = cache.get(path, key);
+    const outputs = hit ?? docs.map((d) => convertLinked(d, linked, prepared, options, selected));
+    if (!hit) cache.set(path, key, outputs);
+    for (const o of outputs) emit(o);
+  });
 }
 
 /** Rule files at which a run starts worker threads (below it, start-up costs more than it saves). */
@@ -186,30 +221,40 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
   // when one of them (or --filter) needs it, the run goes linked (runLinked). Without them the
   // texts are not kept (rules stream through as before).
   const texts = new Map<string, string | LoadedRule>();
-  let linkedRun = (options.filters?.length ?? 0) > 0;
+  // The first input that links (or the first --filter), named by the note of a linked run.
+  let linker = options.filters?.[0];
   if (paths.includes('-')) texts.set('-', hooks.readStdin ? hooks.readStdin() : readFileSync(0, 'utf8'));
-  if (!linkedRun)
+  if (linker === undefined)
     for (const path of paths) {
       const text = texts.get(path) ?? readRuleFile(path);
       if (typeof text === 'string' && LINKING.test(text)) {
-        linkedRun = true;
+        linker = path;
         break;
       }
     }
-  if (linkedRun) {
-    for (const path of paths) if (!texts.has(path)) texts.set(path, readRuleFile(path));
-    await runLinked(paths, options, prepared, texts, emit, selected);
-  } else if (jobs > 1 && paths.length >= PARALLEL_MIN && threads) {
-    const { runParallel } = await import('./parallel.js');
-    await runParallel(paths, options, jobs, emit);
-  } else {
-    const cache = options.cache
+  const linkedRun = linker !== undefined;
+  const parallel = jobs > 1 && paths.length >= PARALLEL_MIN && threads;
+  const openCache = async () =>
+    options.cache
       ? (await import('./cache.js')).ConversionCache.open(
           options.cache,
           options,
           options.cacheDetail === true,
         )
       : undefined;
+  if (linkedRun) {
+    for (const path of paths) if (!texts.has(path)) texts.set(path, readRuleFile(path));
+    // Said whenever -j asks for threads a run without links would start (whatever this machine's CPUs).
+    if ((options.jobs ?? 1) > 1 && paths.length >= PARALLEL_MIN && threads)
+      notes.push(linkedNote(linker!, options.jobs!));
+    const cache = await openCache();
+    await runLinked(paths, options, prepared, texts, emit, selected, cache);
+    cache?.save();
+  } else if (parallel) {
+    const { runParallel } = await import('./parallel.js');
+    await runParallel(paths, options, jobs, emit);
+  } else {
+    const cache = await openCache();
     for (const path of paths) {
       let file: LoadedFile;
       if (path === '-') {
@@ -246,6 +291,19 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
     if (footer) hooks.write(p.target, footer);
   }
   return { counts, missing, skipped, files: paths.length, notes };
+}
+
+/**
+ * The note of a linked run that -j asked to run on threads: every input is loaded and linked on
+ * the calling thread, which then converts them (a worker would need every input to link).
+ */
+function linkedNote(linker: string, jobs: number): Diagnostic {
+  const s = new DiagnosticSink(linker);
+  s.info(
+    'linked-run',
+    `a correlation or filter links rules across the input files: they are converted on one thread (-j ${jobs} applies to runs without correlations and filters)`,
+  );
+  return s.list[0];
 }
 
 /**
