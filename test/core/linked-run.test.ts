@@ -124,3 +124,27 @@ test('-j in a linked run: converted on one thread, with a note naming the file t
     },
   ]);
 });
+
+test("a linked run's documents get their output format's checks, as other rules do", async () => {
+  const src = join(dir, 'checked');
+  mkdirSync(src);
+  writeFileSync(join(src, 'one.yml'), rule('One', 'rule_one', '\\one.exe').replace('Image|', 'FolderPath|'));
+  writeFileSync(
+    join(src, 'two.yml'),
+    correlation(true)
+      .replace('title: Many rar\n', 'title: Many rar\ntags:\n  - attack.t9999\n')
+      .replace('- User', '- ProcessCommandLine'),
+  );
+  const r = await convert({
+    targets: ['sentinel'],
+    inputs: [src],
+    format: 'analytics-rule',
+    defaultPipelines: false,
+    settings: { table: 'DeviceProcessEvents' },
+  });
+  // Before, a correlation's analytics rule skipped them (its unknown tag went unsaid).
+  expect(r.results.map(([path, status, d]) => [path, status, d.map((x) => [x.code, x.line])])).toEqual([
+    [`sentinel:${join(src, 'one.yml')}`, 'exact', []],
+    [`sentinel:${join(src, 'two.yml')}`, 'exact', [['unknown-attack-tag', 3]]],
+  ]);
+});
