@@ -65,8 +65,11 @@ const SENTINEL_TACTICS: Readonly<Record<string, string>> = {
   impact: 'Impact',
 };
 
-/** Data connector id per table (Azure-Sentinel Solutions' connector ids). */
-const CONNECTORS: Readonly<Record<string, string>> = {
+/**
+ * Data connector id per table (Azure-Sentinel Solutions' connector ids), each one the repository's
+ * validation takes (validate.ts isValidConnectorId). A table without one gets `requiredDataConnectors: []`.
+ */
+export const CONNECTORS: Readonly<Record<string, string>> = {
   DeviceProcessEvents: 'MicrosoftThreatProtection',
   DeviceFileEvents: 'MicrosoftThreatProtection',
   DeviceRegistryEvents: 'MicrosoftThreatProtection',
@@ -91,7 +94,9 @@ const CONNECTORS: Readonly<Record<string, string>> = {
   W3CIISLog: 'AzureMonitor(IIS)',
   AKSAudit: 'AzureKubernetes',
   Okta_CL: 'OktaSSO',
-  GitHubAuditLogPolling_CL: 'GitHubEcAuditLogPolling',
+  // GitHubAuditLogPolling_CL: its connector's id (GitHubEcAuditLogPolling) is not in
+  // ValidConnectorIds.json; the repository's own GitHub rules have `requiredDataConnectors: []`
+  // (Azure/Azure-Sentinel Solutions/GitHub/Analytic Rules/GitHub - Repository was destroyed.yaml, 07c019e8).
 };
 
 type EntityField = readonly [identifier: string, column: string];

@@ -23,8 +23,22 @@
  * - Models/AttackTactic.cs: the tactic names;
  * - Models/ModelValidationAttributes/NoTechniquesWithoutMatchingTactics.cs: every tactic of a
  *   technique (of its parent, for a sub-technique) is among `tactics`;
- * - DetectionTemplateSchemaValidationTests.cs: no two templates with the same id.
+ * - DetectionTemplateSchemaValidationTests.cs: no two templates with the same id, and
+ *   (Validate_DetectionTemplates_HasValidConnectorIds) every `requiredDataConnectors[].connectorId`
+ *   one of ValidConnectorIds.json, compared as written: data/connector-ids.json (its `source` says
+ *   which copy and commit).
  */
+import { backendData } from '../common/files.js';
+
+let connectorIds: ReadonlySet<string> | undefined;
+
+/** Whether the Azure-Sentinel validation takes a data connector id (data/connector-ids.json). */
+export function isValidConnectorId(id: string): boolean {
+  connectorIds ??= new Set(
+    backendData<{ connectorIds: string[] }>('sentinel-kql', 'connector-ids.json').connectorIds,
+  );
+  return connectorIds.has(id);
+}
 
 /** Models/AttackTactic.cs. */
 export const SENTINEL_TACTIC_NAMES: ReadonlySet<string> = new Set([
@@ -231,6 +245,12 @@ export function validateAnalyticsRule(
     out.push(`version '${String(r.version)}' is not X.Y.Z`);
   if (!Array.isArray(r.requiredDataConnectors) && r.requiredDataConnectors !== undefined)
     out.push('requiredDataConnectors is not a list');
+  if (Array.isArray(r.requiredDataConnectors))
+    for (const c of r.requiredDataConnectors as unknown[]) {
+      const id = c !== null && typeof c === 'object' ? (c as Record<string, unknown>).connectorId : undefined;
+      if (typeof id !== 'string' || !isValidConnectorId(id))
+        out.push(`connectorId '${String(id)}' is not one of the Azure-Sentinel valid connector ids`);
+    }
   const tactics = Array.isArray(r.tactics) ? (r.tactics as unknown[]).map(String) : [];
   if (r.tactics !== undefined && !Array.isArray(r.tactics)) out.push('tactics is not a list');
   for (const t of tactics)

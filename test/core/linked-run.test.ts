@@ -56,7 +56,11 @@ async function convert(options: RunOptions & { jobs?: number }) {
     write: (t, s) => out.push(`${t}:${s}`),
     onResult: (t, r) => results.push({ ...r, path: `${t}:${r.path}` }),
   });
-  return { out: out.join(''), results: results.map((r) => [r.path, r.status, r.diagnostics]), summary };
+  return {
+    out: out.join(''),
+    results: results.map((r) => [r.path, r.status, r.diagnostics] as const),
+    summary,
+  };
 }
 
 test('--cache in a linked run: unchanged rule files are served from it, and nothing stale is', async () => {

@@ -7,6 +7,7 @@
 import yaml from 'js-yaml';
 import { sentinelBackend } from '../../../backends/sentinel-kql/index.js';
 import {
+  CONNECTORS,
   analyticsRuleId,
   armResource,
   sentinelTacticsOf,
@@ -14,6 +15,7 @@ import {
 } from '../../../backends/sentinel-kql/formats.js';
 import {
   checkPeriods,
+  isValidConnectorId,
   isoPeriod,
   parsePeriod,
   validateAnalyticsRule,
@@ -168,6 +170,55 @@ describe('sentinel analytics-rule: the Azure-Sentinel validation', () => {
       "Host: columnName '1x' is not valid",
       'Host: none of the required identifier combinations is mapped',
     ]);
+  });
+});
+
+describe('sentinel analytics-rule: data connector ids', () => {
+  test('every connector id sigmantic writes is one the repository validation takes', () => {
+    const bad = Object.entries(CONNECTORS).filter(([, id]) => !isValidConnectorId(id));
+    expect(bad).toEqual([]);
+    expect(Object.keys(CONNECTORS).length).toBeGreaterThan(20);
+    // Compared as written (C# string Intersect), and from the vendored list only.
+    expect(isValidConnectorId('MicrosoftThreatProtection')).toBe(true);
+    expect(isValidConnectorId('microsoftthreatprotection')).toBe(false);
+    expect(isValidConnectorId('GitHubEcAuditLogPolling')).toBe(false);
+  });
+
+  test('the validator refuses a connector id not in the list, and a connector without one', () => {
+    const base = {
+      id: '11111111-1111-4111-8111-111111111111',
+      kind: 'Scheduled',
+      name: 'n',
+      description: 'd',
+      severity: 'High',
+      queryFrequency: '1h',
+      queryPeriod: '1h',
+      triggerOperator: 'gt',
+      triggerThreshold: 0,
+      query: 'T',
+    };
+    const connectors = (...ids: unknown[]) => ({
+      ...base,
+      requiredDataConnectors: ids.map((connectorId) => ({ connectorId, dataTypes: ['T'] })),
+    });
+    expect(validateAnalyticsRule(connectors('SecurityEvents', 'CefAma'), sentinelTacticsOf)).toEqual([]);
+    expect(validateAnalyticsRule(connectors('Sysmon', undefined), sentinelTacticsOf)).toEqual([
+      "connectorId 'Sysmon' is not one of the Azure-Sentinel valid connector ids",
+      "connectorId 'undefined' is not one of the Azure-Sentinel valid connector ids",
+    ]);
+  });
+
+  test('a GitHub audit rule requires no connector (as the repository’s own GitHub rules) and passes', async () => {
+    const out = await through(
+      'analytics-rule',
+      ruleText(`  sel:\n    action: repo.destroy\n  condition: sel`, {
+        logsource: '  product: github\n  service: audit',
+      }),
+    );
+    const doc = yaml.load(out.text!) as Record<string, unknown>;
+    expect(doc.query).toContain('GitHubAuditLogPolling_CL');
+    expect(doc.requiredDataConnectors).toEqual([]);
+    expect(validateAnalyticsRule(doc, sentinelTacticsOf)).toEqual([]);
   });
 });
 
