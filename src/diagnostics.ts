@@ -62,8 +62,8 @@ export const CODES = {
   'reference-cycle': 'correlations refer to each other in a circle',
   'correlation-only': 'a rule referenced by a correlation (generate: false) gives no query of its own',
   'filter-applied': 'a filter (--filter or a filter document of the inputs) was added to the rule',
-  'linked-run':
-    'info: correlations or filters link rules across files: the run converts on one thread, whatever -j says',
+  'single-thread':
+    'info: -j asked for threads, but the run converts on one thread (correlations or filters link the inputs, or --cache)',
   'condition-syntax': 'the condition does not parse',
   'legacy-aggregation': 'legacy aggregation (| count() by ..., near): rewrite as a correlation rule',
   'undefined-identifier': 'the condition names a selection that does not exist',

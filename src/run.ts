@@ -233,7 +233,11 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
       }
     }
   const linkedRun = linker !== undefined;
-  const parallel = jobs > 1 && paths.length >= PARALLEL_MIN && threads;
+  // Whether -j asks for the threads a plain run would start (said whatever this machine's CPUs).
+  const threadsAsked = (options.jobs ?? 1) > 1 && paths.length >= PARALLEL_MIN && threads;
+  // The cache is read and written on this thread: a warm cache serves a run many times faster
+  // than threads convert it, so --cache takes precedence over -j (said in a note).
+  const parallel = jobs > 1 && paths.length >= PARALLEL_MIN && threads && !options.cache;
   const openCache = async () =>
     options.cache
       ? (await import('./cache.js')).ConversionCache.open(
@@ -244,9 +248,13 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
       : undefined;
   if (linkedRun) {
     for (const path of paths) if (!texts.has(path)) texts.set(path, readRuleFile(path));
-    // Said whenever -j asks for threads a run without links would start (whatever this machine's CPUs).
-    if ((options.jobs ?? 1) > 1 && paths.length >= PARALLEL_MIN && threads)
-      notes.push(linkedNote(linker!, options.jobs!));
+    if (threadsAsked)
+      notes.push(
+        oneThread(
+          linker!,
+          `a correlation or filter links rules across the input files: they are converted on one thread (-j ${options.jobs} applies to runs without correlations and filters)`,
+        ),
+      );
     const cache = await openCache();
     await runLinked(paths, options, prepared, texts, emit, selected, cache);
     cache?.save();
@@ -254,6 +262,13 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
     const { runParallel } = await import('./parallel.js');
     await runParallel(paths, options, jobs, emit);
   } else {
+    if (threadsAsked && options.cache)
+      notes.push(
+        oneThread(
+          options.cache,
+          `--cache: the run converts on one thread, reading and writing the cache (-j ${options.jobs} applies to runs without --cache)`,
+        ),
+      );
     const cache = await openCache();
     for (const path of paths) {
       let file: LoadedFile;
@@ -294,15 +309,13 @@ export async function run(options: RunOptions & { jobs?: number }, hooks: RunHoo
 }
 
 /**
- * The note of a linked run that -j asked to run on threads: every input is loaded and linked on
- * the calling thread, which then converts them (a worker would need every input to link).
+ * The note of a run that -j asked to run on threads but that converts on this thread: a linked
+ * run (every input is loaded and linked here; a worker would need them all), or one with --cache
+ * (read and written here). `file`: what decided it (the file that links, the cache folder).
  */
-function linkedNote(linker: string, jobs: number): Diagnostic {
-  const s = new DiagnosticSink(linker);
-  s.info(
-    'linked-run',
-    `a correlation or filter links rules across the input files: they are converted on one thread (-j ${jobs} applies to runs without correlations and filters)`,
-  );
+function oneThread(file: string, message: string): Diagnostic {
+  const s = new DiagnosticSink(file);
+  s.info('single-thread', message);
   return s.list[0];
 }
 

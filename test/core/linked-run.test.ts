@@ -2,7 +2,8 @@
  * Linked runs (correlations or filters among the inputs, or --filter): --cache is honoured (a
  * rule file's entry is keyed by its text and what the linking gives it, so a changed filter, a
  * changed correlation or a new rule of the same name never serves a stale result), and -j is
- * declined with a note (issue #17).
+ * declined with a note (issue #17). -j with --cache: the cache is used (on one thread), said in a
+ * note (threads used to leave the cache out without a word).
  */
 import { jest } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -121,7 +122,7 @@ test('-j in a linked run: converted on one thread, with a note naming the file t
   expect(two.summary.notes).toEqual([
     {
       severity: 'info',
-      code: 'linked-run',
+      code: 'single-thread',
       message:
         'a correlation or filter links rules across the input files: they are converted on one thread (-j 2 applies to runs without correlations and filters)',
       file: join(src, 'z-filter.yml'),
@@ -150,5 +151,29 @@ test("a linked run's documents get their output format's checks, as other rules 
   expect(r.results.map(([path, status, d]) => [path, status, d.map((x) => [x.code, x.line])])).toEqual([
     [`sentinel:${join(src, 'one.yml')}`, 'exact', []],
     [`sentinel:${join(src, 'two.yml')}`, 'exact', [['unknown-attack-tag', 3]]],
+  ]);
+});
+
+test('-j with --cache: the cache serves the run on one thread, with a note naming the cache folder', async () => {
+  const src = join(dir, 'many');
+  const cache = join(dir, 'cache-j');
+  const base: RunOptions = { targets: ['splunk'], inputs: [src], exclude: ['**/z-filter.yml'] };
+  const plain = await convert(base);
+  const get = jest.spyOn(ConversionCache.prototype, 'get');
+  const cold = await convert({ ...base, cache, jobs: 2 });
+  const warm = await convert({ ...base, cache, jobs: 2 });
+  expect(get.mock.results.filter((r) => r.value !== undefined)).toHaveLength(400); // the warm run's
+  get.mockRestore();
+  expect([cold.out, warm.out]).toEqual([plain.out, plain.out]);
+  expect(warm.results).toEqual(plain.results);
+  expect(plain.summary.notes).toEqual([]);
+  expect(warm.summary.notes).toEqual([
+    {
+      severity: 'info',
+      code: 'single-thread',
+      message:
+        '--cache: the run converts on one thread, reading and writing the cache (-j 2 applies to runs without --cache)',
+      file: cache,
+    },
   ]);
 });
