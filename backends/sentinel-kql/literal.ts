@@ -21,11 +21,13 @@ export function kustoString(text: string, quote: '"' | "'" = '"'): string {
   if (text.includes('\\') && !UNSAFE.test(text))
     return '@' + quote + text.split(quote).join(quote + quote) + quote;
   const special = quote === '"' ? /[\\"]/g : /[\\']/g;
+  // A string replacement (`$&`: the match), not a function per match; UNSAFE_G only when needed.
+  const escaped = text.replace(special, '\\$&');
   return (
     quote +
-    text
-      .replace(special, (c) => '\\' + c)
-      .replace(UNSAFE_G, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) +
+    (UNSAFE.test(escaped)
+      ? escaped.replace(UNSAFE_G, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))
+      : escaped) +
     quote
   );
 }

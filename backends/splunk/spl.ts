@@ -8,7 +8,7 @@
  * "When to escape characters" (quotes). A value ending in `\` thus ends in `\\"`, never `\"`.
  */
 export function splString(value: string): string {
-  return `"${value.replace(/[\\"]/g, (m) => '\\' + m)}"`;
+  return `"${value.replace(/[\\"]/g, '\\$&')}"`;
 }
 
 /**

@@ -143,9 +143,11 @@ export const RULE_TRANSFORMATIONS: Record<string, TransformFactory> = {
     const key = p.str('key');
     const val = plain(p.raw('val'));
     if (val === undefined) return p.fail("'val' is required", 'val');
+    // A scalar's JSON text once, not per rule (lists and mappings: per rule, as they are shared).
+    const shown = val === null || typeof val !== 'object' ? JSON.stringify(val) : undefined;
     const run: Transform = (ctx, item) => {
       ctx.state[key] = val;
-      ctx.applied.push(`${item.label}: state ${key} = ${JSON.stringify(val)}`);
+      ctx.applied.push(`${item.label}: state ${key} = ${shown ?? JSON.stringify(val)}`);
     };
     STATE_EFFECTS.set(run, { key, val });
     return run;
