@@ -29,7 +29,7 @@ type Is = Extract<KqlLeaf, { kind: 'is' }>;
 
 export function is(field: string | null, values: readonly string[], join: 'and' | 'or' = 'or'): K {
   if (values.length === 0) return join === 'or' ? FALSE : TRUE;
-  const unique = [...new Set(values)];
+  const unique = values.length === 1 ? [values[0]] : [...new Set(values)];
   return leaf({ kind: 'is', field, values: unique, join: unique.length === 1 ? 'or' : join });
 }
 

@@ -10,6 +10,8 @@
  * written as the hexadecimal escape `\u{XX}` ("2-8 characters, case-insensitive").
  */
 export function eqlString(s: string): string {
+  // Most values need no escape: one regex test instead of a loop per character.
+  if (!EQL_ESCAPED.test(s)) return '"' + s + '"';
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
@@ -25,6 +27,10 @@ export function eqlString(s: string): string {
   }
   return out + '"';
 }
+
+/** The characters eqlString escapes (the loop's cases, in one class). */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const EQL_ESCAPED = /[\\"\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** EQL keywords (Elasticsearch's EqlBase.g4 lexer): a field segment spelled so must be escaped. */
 export const KEYWORDS: ReadonlySet<string> = new Set([
@@ -54,14 +60,23 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
 
 const SEGMENT = /^[A-Za-z_@][A-Za-z0-9_@]*$/;
 
+/** eqlField's results, by field name. */
+const FIELD_TEXT = new Map<string, string>();
+
 /**
  * A field name: plain when every dot-separated segment is an identifier and no keyword, else in
  * backticks ("Use enclosing backticks to escape field names that contain a hyphen, a space, start
  * with a numeral"; "Use double backticks to escape any backticks in the field name").
  */
 export function eqlField(name: string): string {
+  let out = FIELD_TEXT.get(name);
+  if (out !== undefined) return out;
   const plain = name.split('.').every((s) => SEGMENT.test(s) && !KEYWORDS.has(s.toLowerCase()));
-  return plain ? name : '`' + name.replaceAll('`', '``') + '`';
+  out = plain ? name : '`' + name.replaceAll('`', '``') + '`';
+  // A run names a few thousand fields, each written many times: memoised, the cache bounded.
+  if (FIELD_TEXT.size >= 10_000) FIELD_TEXT.clear();
+  FIELD_TEXT.set(name, out);
+  return out;
 }
 
 /**
