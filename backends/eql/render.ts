@@ -492,7 +492,11 @@ export function eqlQuery(
   const tree = fold(
     lowerLeaves(cat ? cat.rest : ir, (m, negated) => {
       const e = lowerMatch(m, env, negated);
-      lowered.set(m, { ...lowered.get(m), [negated ? 'negated' : 'plain']: e });
+      // Set on the entry (not `{ ...entry, [key]: e }`: V8 builds a spread with a computed key on
+      // a slow path, and this runs for every leaf).
+      const entry = lowered.get(m);
+      if (entry) entry[negated ? 'negated' : 'plain'] = e;
+      else lowered.set(m, negated ? { negated: e } : { plain: e });
       return e;
     }),
   );

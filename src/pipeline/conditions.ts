@@ -155,12 +155,22 @@ function stateCond(p: Params): (ctx: RuleCtx) => boolean {
     if (s === undefined || s === null || typeof s !== typeof val) return op === 'ne';
     return compare(s, val as typeof s, op);
   };
+  // The test of one possible value, once per value (plans are made per logsource and target).
+  const byValue = new Map<unknown, boolean>();
+  const test = (v: unknown): boolean => {
+    let r = byValue.get(v);
+    if (r === undefined) {
+      r = pred({ state: v === UNSET ? {} : { [key]: v } } as RuleCtx);
+      byValue.set(v, r);
+    }
+    return r;
+  };
   STATIC.set(pred, (pr) => {
     const vs = pr.possible(key);
     if (vs === undefined) return undefined;
     let result: boolean | undefined;
     for (const v of vs) {
-      const r = pred({ state: v === UNSET ? {} : { [key]: v } } as RuleCtx);
+      const r = test(v);
       if (result !== undefined && r !== result) return undefined;
       result = r;
     }
