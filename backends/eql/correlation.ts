@@ -31,7 +31,7 @@
  */
 import type { CorrelationContext } from '../../src/backend.js';
 import { DiagnosticSink } from '../../src/diagnostics.js';
-import type { Bound, CorrelatedRule, Correlation } from '../../src/ir/correlation.js';
+import { holds, type CorrelatedRule, type Correlation } from '../../src/ir/correlation.js';
 import { withOp } from '../../src/ir/sigma-string.js';
 import type { Node, SigmaString } from '../../src/ir/types.js';
 import { Lowering } from '../../src/lowering/approximate.js';
@@ -65,22 +65,6 @@ export function eqlDuration(seconds: number): string {
   if (seconds % 3600 === 0) return `${seconds / 3600}h`;
   if (seconds % 60 === 0) return `${seconds / 60}m`;
   return `${seconds}s`;
-}
-
-function holds(bounds: readonly Bound[], x: number): boolean {
-  return bounds.every((b) =>
-    b.op === 'gt'
-      ? x > b.value
-      : b.op === 'gte'
-        ? x >= b.value
-        : b.op === 'lt'
-          ? x < b.value
-          : b.op === 'lte'
-            ? x <= b.value
-            : b.op === 'eq'
-              ? x === b.value
-              : x !== b.value,
-  );
 }
 
 /* --------------------------------------------------------------- disjoint rules */

@@ -31,7 +31,7 @@
  *   each subquery projects the same typed columns, so the union has no `_string`/`_long` splits.
  */
 import type { CorrelationContext, ConvertContext } from '../../src/backend.js';
-import type { Bound, Correlation, CorrelatedRule } from '../../src/ir/correlation.js';
+import { holds, type Bound, type Correlation, type CorrelatedRule } from '../../src/ir/correlation.js';
 import { Lowering } from '../../src/lowering/approximate.js';
 import { kustoMember, kustoName, kustoString } from './literal.js';
 
@@ -316,23 +316,6 @@ function render(c: Correlation, env: RenderEnv, suffix: string): { lets: string[
     `| project TimeGenerated, ${on}, sigma_value`,
   ];
   return { lets, body: lines.join('\n') };
-}
-
-/** Whether every bound holds for x (the specification's conjunction). */
-function holds(bounds: readonly Bound[], x: number): boolean {
-  return bounds.every((b) =>
-    b.op === 'gt'
-      ? x > b.value
-      : b.op === 'gte'
-        ? x >= b.value
-        : b.op === 'lt'
-          ? x < b.value
-          : b.op === 'lte'
-            ? x <= b.value
-            : b.op === 'eq'
-              ? x === b.value
-              : x !== b.value,
-  );
 }
 
 function indent(s: string): string {

@@ -38,6 +38,25 @@ function number(n: number): string {
   return Number.isInteger(n) ? String(n) : String(n);
 }
 
+const PERCENTILE: [string, CorrelationReason] = [
+  'value_percentile: the specification does not define the percentile compared, and the evaluator has no meaning to check a query against',
+  'percentile',
+];
+const STREAM_WINDOW: [string, CorrelationReason] = [
+  `a count of ${MAX_STREAM_WINDOW} or more: streamstats keeps at most max_stream_window (default ${MAX_STREAM_WINDOW}) events in a window`,
+  'stream-window',
+];
+
+/** An event_count bound streamstats cannot reach: its window keeps at most MAX_STREAM_WINDOW events. */
+function beyondStreamWindow(c: Correlation): boolean {
+  return (
+    c.type === 'event_count' &&
+    c.condition.bounds.some(
+      (b) => b.value >= MAX_STREAM_WINDOW && b.op !== 'lt' && b.op !== 'lte' && b.op !== 'neq',
+    )
+  );
+}
+
 export function renderCorrelation(ctx: CorrelationContext): string | null {
   const c: Correlation = ctx.correlation;
   const lowering = new Lowering<CorrelationReason>(ctx.sink);
@@ -46,21 +65,8 @@ export function renderCorrelation(ctx: CorrelationContext): string | null {
     return null;
   };
   if (c.rules.some((r) => r.kind === 'correlation')) return renderNested(ctx, lowering);
-  if (c.type === 'value_percentile')
-    return refuse(
-      'value_percentile: the specification does not define the percentile compared, and the evaluator has no meaning to check a query against',
-      'percentile',
-    );
-  if (
-    c.type === 'event_count' &&
-    c.condition.bounds.some(
-      (b) => b.value >= MAX_STREAM_WINDOW && b.op !== 'lt' && b.op !== 'lte' && b.op !== 'neq',
-    )
-  )
-    return refuse(
-      `a count of ${MAX_STREAM_WINDOW} or more: streamstats keeps at most max_stream_window (default ${MAX_STREAM_WINDOW}) events in a window`,
-      'stream-window',
-    );
+  if (c.type === 'value_percentile') return refuse(...PERCENTILE);
+  if (beyondStreamWindow(c)) return refuse(...STREAM_WINDOW);
   const rules = c.rules as readonly CorrelatedRule[];
   const group = c.groupBy.map((g, i) => unify(g, `sigma_group${i + 1}`));
   const value = c.condition.field ? unify(c.condition.field, 'sigma_field') : undefined;
@@ -162,21 +168,8 @@ function renderNested(ctx: CorrelationContext, lowering: Lowering<CorrelationRea
   let levels = 0;
   // Renders one level (after its nested levels); returns its number.
   const level = (c: Correlation): number | null => {
-    if (c.type === 'value_percentile')
-      return refuse(
-        'value_percentile: the specification does not define the percentile compared, and the evaluator has no meaning to check a query against',
-        'percentile',
-      );
-    if (
-      c.type === 'event_count' &&
-      c.condition.bounds.some(
-        (b) => b.value >= MAX_STREAM_WINDOW && b.op !== 'lt' && b.op !== 'lte' && b.op !== 'neq',
-      )
-    )
-      return refuse(
-        `a count of ${MAX_STREAM_WINDOW} or more: streamstats keeps at most max_stream_window (default ${MAX_STREAM_WINDOW}) events in a window`,
-        'stream-window',
-      );
+    if (c.type === 'value_percentile') return refuse(...PERCENTILE);
+    if (beyondStreamWindow(c)) return refuse(...STREAM_WINDOW);
     const valued = c.condition.field !== undefined;
     const tests: string[] = [];
     const groups: string[][] = c.groupBy.map(() => []);

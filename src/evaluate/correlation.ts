@@ -20,7 +20,7 @@
  * - A nested correlation's matches are its occurrences (its time and group-by values).
  */
 import { assertNever } from '../diagnostics.js';
-import type { Bound, Correlation } from '../ir/correlation.js';
+import { holds, type Correlation } from '../ir/correlation.js';
 import { compileRule, type CompiledRule } from './compile.js';
 import type { JsonObject } from './events.js';
 
@@ -81,25 +81,6 @@ function numeric(v: unknown): number | undefined {
     return Number.isFinite(n) ? n : undefined;
   }
   return undefined;
-}
-
-export function holds(bounds: readonly Bound[], x: number): boolean {
-  return bounds.every((b) => {
-    switch (b.op) {
-      case 'gt':
-        return x > b.value;
-      case 'gte':
-        return x >= b.value;
-      case 'lt':
-        return x < b.value;
-      case 'lte':
-        return x <= b.value;
-      case 'eq':
-        return x === b.value;
-      case 'neq':
-        return x !== b.value;
-    }
-  });
 }
 
 /** A flat event's field (the contract's Record<string, unknown>; a nested object is read by its dotted path too). */

@@ -25,6 +25,26 @@ export interface Bound {
   readonly value: number;
 }
 
+/** Whether every bound holds for x (the specification's conjunction of criteria). */
+export function holds(bounds: readonly Bound[], x: number): boolean {
+  return bounds.every((b) => {
+    switch (b.op) {
+      case 'gt':
+        return x > b.value;
+      case 'gte':
+        return x >= b.value;
+      case 'lt':
+        return x < b.value;
+      case 'lte':
+        return x <= b.value;
+      case 'eq':
+        return x === b.value;
+      case 'neq':
+        return x !== b.value;
+    }
+  });
+}
+
 /** A field as each referenced rule names it: one name per entry of `Correlation.rules`, same order. */
 export interface CorrelatedField {
   /** The name in the correlation document (an alias name or a plain field name). */
