@@ -57,6 +57,18 @@ function beyondStreamWindow(c: Correlation): boolean {
   );
 }
 
+/** A referenced rule's own search (null: refused), with -p splunk-cim's value forms (cim-values.ts) as for a rule of its own. */
+function ruleSearch(r: CorrelatedRule, ctx: CorrelationContext): string | null {
+  const rc = cimValues({
+    rule: { ...r.rule, fields: [] },
+    ir: r.ir,
+    state: r.state,
+    sink: ctx.sink,
+    options: ctx.options,
+  });
+  return rc === null ? null : renderRule(rc);
+}
+
 export function renderCorrelation(ctx: CorrelationContext): string | null {
   const c: Correlation = ctx.correlation;
   const lowering = new Lowering<CorrelationReason>(ctx.sink);
@@ -77,15 +89,7 @@ export function renderCorrelation(ctx: CorrelationContext): string | null {
   // 1. One tagged search per referenced rule (its own index and `| where`, no `| table`).
   const tagged: string[] = [];
   for (const [i, r] of rules.entries()) {
-    // -p splunk-cim: the value forms CIM stores (cim-values.ts), as for a rule of its own.
-    const rc = cimValues({
-      rule: { ...r.rule, fields: [] },
-      ir: r.ir,
-      state: r.state,
-      sink: ctx.sink,
-      options: ctx.options,
-    });
-    const q = rc === null ? null : renderRule(rc);
+    const q = ruleSearch(r, ctx);
     if (q === null) return null;
     const evals = [`sigma_rule=${splString(r.ref)}`];
     for (const g of group) if (g.perRule) evals.push(`${g.name}=${evalFieldName(g.perRule[i])}`);
@@ -201,15 +205,7 @@ function renderNested(ctx: CorrelationContext, lowering: Lowering<CorrelationRea
       ])
         if (!isSafeFieldName(f))
           return refuse(`field name ${JSON.stringify(f)} cannot be written safely in SPL`, 'field-name');
-      // -p splunk-cim: the value forms CIM stores (cim-values.ts), as for a rule of its own.
-      const rc = cimValues({
-        rule: { ...r.rule, fields: [] },
-        ir: r.ir,
-        state: r.state,
-        sink: ctx.sink,
-        options: ctx.options,
-      });
-      const q = rc === null ? null : renderRule(rc);
+      const q = ruleSearch(r, ctx);
       if (q === null) return null;
       tests.push(`sigma_src=="${leaves.length}"`);
       leaves.push(`${q} | eval sigma_src="${leaves.length}"`);
