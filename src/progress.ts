@@ -1,8 +1,8 @@
 /**
  * The progress bar of `convert` on a terminal (stderr): files done of the total, rules, rules/s and
- * the labels so far, drawn on one line from the first second on (a run that ends sooner never
- * shows one) and at most ten times a second. Loaded only when stderr is a terminal or
- * `--progress` asks for it.
+ * the labels so far, drawn on one line at most ten times a second. By default (stderr a terminal)
+ * it is drawn from the first second on, so a run that ends sooner never shows one; `--progress`
+ * asks for it outright and it is drawn from the first rule on. Loaded only in those two cases.
  */
 import type { Counts } from './batch.js';
 
@@ -11,7 +11,7 @@ const EVERY_MS = 100;
 
 export class Progress {
   private readonly start = performance.now();
-  private last = 0;
+  private last = -Infinity;
   private shown = false;
   private files = 0;
   private rules = 0;
@@ -23,6 +23,8 @@ export class Progress {
     private readonly total: number,
     private readonly width = 80,
     private readonly color = false,
+    /** How long a run goes before the line is first drawn (0: from the first rule). */
+    private readonly showAfterMs = SHOW_AFTER_MS,
   ) {}
 
   /** One rule's result for the first target (the others convert the same rules). */
@@ -34,7 +36,7 @@ export class Progress {
     this.rules++;
     this.counts[status]++;
     const now = performance.now();
-    if (now - this.start < SHOW_AFTER_MS || now - this.last < EVERY_MS) return;
+    if (now - this.start < this.showAfterMs || now - this.last < EVERY_MS) return;
     this.last = now;
     this.draw(now);
   }

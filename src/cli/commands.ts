@@ -240,7 +240,9 @@ export async function main(argv: string[]): Promise<number> {
             if (plan.progress === false) return;
             if (plan.progress === undefined && (plan.quiet || !isTerminal(2))) return;
             const { Progress } = await import('../progress.js');
-            progress = new Progress(stderr, files, process.stderr.columns || 80, color);
+            // Asked for outright, it is drawn from the first rule; by default, after a second.
+            const after = plan.progress === true ? 0 : undefined;
+            progress = new Progress(stderr, files, process.stderr.columns || 80, color, after);
           };
           const sarif: Diagnostic[] = [];
           try {

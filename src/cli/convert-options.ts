@@ -50,7 +50,8 @@ export function dacOptions<T>(y: Argv<T>) {
     })
     .option('progress', {
       type: 'boolean',
-      describe: 'a progress bar on stderr (default: on a terminal, for runs over a second)',
+      describe:
+        'a progress bar on stderr, from the first rule (default: on a terminal, for runs over a second)',
     });
 }
 

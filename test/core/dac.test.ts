@@ -455,6 +455,17 @@ describe('terminal: progress line and colors', () => {
     expect(writes).toEqual([]);
   });
 
+  test('asked for outright (no delay), the line is drawn from the first rule and cleared at the end', () => {
+    const writes: string[] = [];
+    const p = new Progress((s) => writes.push(s), 4, 120, false, 0);
+    p.rule('a.yml', 'exact');
+    p.rule('a.yml', 'exact'); // within 100 ms of the first: not drawn again
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toMatch(/^\r\[#{8}-{22}\] 1\/4 files {2}1 rules {2}\d+ rules\/s {2}1 exact 0 approx/);
+    p.clear();
+    expect(writes[1]).toBe('\r\x1b[K');
+  });
+
   test('the severity is colored; NO_COLOR turns colors off', () => {
     expect(colorDiagnostic('r.yml:3:5: error unsupported-construct [regex]: x')).toBe(
       'r.yml:3:5: \x1b[31;1merror\x1b[0m unsupported-construct [regex]: x',
