@@ -10,6 +10,7 @@ import ipaddr from 'ipaddr.js';
 import type { ConvertContext } from '../../src/backend.js';
 import { assertNever, type DiagnosticSink } from '../../src/diagnostics.js';
 import { isMatch } from '../../src/ir/kinds.js';
+import { addedBy } from '../../src/ir/origin.js';
 import { canonicalNumber } from '../../src/ir/number.js';
 import { withOp } from '../../src/ir/sigma-string.js';
 import type { CidrMatch, Match, Node, Part, SigmaString, StringMatch } from '../../src/ir/types.js';
@@ -502,14 +503,14 @@ export function eqlQuery(
   );
   if (low.failed) return undefined;
   // The rule's own part: the top-level conjuncts other than the pipeline's log-source conditions
-  // (`add_condition` matches, which carry no position in the rule). When approximation left it
+  // (the nodes `add_condition` builds, marked `addedBy` in their origin). When approximation left it
   // `true`, the query is every event of the log source (`process where event.type == "start"` for
   // a process_creation rule whose one filter was dropped), which is no detection.
   if (low.approximate && tree.kind !== 'const') {
     const conjuncts: Node[] = [];
     const walk = (n: Node) => (n.kind === 'and' ? n.children.forEach(walk) : conjuncts.push(n));
     walk(cat ? cat.rest : ir);
-    const own = conjuncts.filter((n) => !(isMatch(n) && n.origin === undefined));
+    const own = conjuncts.filter((n) => addedBy(n) === undefined);
     if (own.length < conjuncts.length) {
       const rest = fold(
         lowerLeaves(own.length === 1 ? own[0] : { kind: 'and', children: own }, (m, negated) => {

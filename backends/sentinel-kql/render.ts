@@ -9,6 +9,7 @@
 import { canonicalNumber } from '../../src/ir/number.js';
 import { assertNever } from '../../src/diagnostics.js';
 import { withOp } from '../../src/ir/sigma-string.js';
+import { placeOf } from '../../src/ir/origin.js';
 import type {
   BooleanMatch,
   CidrMatch,
@@ -186,7 +187,7 @@ export class KustoRenderer {
         this.lowering.sink.warning(
           'unverified-field',
           `field '${field}': the columns of ${this.ctx.table} are not known to sigmantic; the query runs only if the table has a column '${field}'`,
-          m.origin,
+          placeOf(m),
         );
       }
       return { expr: kustoName(field), type: 'unknown' };
@@ -218,7 +219,7 @@ export class KustoRenderer {
       this.lowering.sink.error(
         'unmapped-field',
         `field '${field}' is not a column of ${this.ctx.table}: the query would not run (map the field with a pipeline, or name a table that has it)`,
-        m.origin,
+        placeOf(m),
       );
     }
     return { expr: kustoName(field), type: 'unknown' };

@@ -3,6 +3,7 @@
  * form (positive) or narrowest one (under `not`), and what is its exact `| where` expression.
  */
 import { assertNever } from '../../src/diagnostics.js';
+import { addedBy } from '../../src/ir/origin.js';
 import { networkText } from '../../src/ir/cidr.js';
 import { canonicalNumber } from '../../src/ir/number.js';
 import { withOp } from '../../src/ir/sigma-string.js';
@@ -12,11 +13,11 @@ import { evalFieldName, pcreSafe, searchFieldName, searchSafeText, splString } f
 import { FALSE, TRUE, leaf, type Tree } from '../../src/lowering/tree.js';
 
 /**
- * The search-term name of a match's field, or null. A match with no rule position was added by a
- * pipeline (add_condition strips positions): trusted to use directive names such as `index`.
+ * The search-term name of a match's field, or null. A match a pipeline added (`add_condition`
+ * marks it `addedBy`) is trusted to use directive names such as `index`.
  */
 function sf(m: Match): string | null {
-  return m.field === null ? null : searchFieldName(m.field, m.origin === undefined);
+  return m.field === null ? null : searchFieldName(m.field, addedBy(m) !== undefined);
 }
 
 /** Query-expression templates a pipeline set for placeholders (`{field}` left to fill). */

@@ -11,6 +11,7 @@ import { flattenEvent, scalarValues, type FlatEvent, type Json, type JsonObject 
 import { fold } from './fold.js';
 import { deeperThan, TOO_DEEP } from '../ir/depth.js';
 import { canonicalNumber } from '../ir/number.js';
+import { placeOf } from '../ir/origin.js';
 import { translateRegex } from '../regex/index.js';
 
 /** An event prepared for evaluation: flattened once, with a cache of case folds. */
@@ -391,7 +392,8 @@ function byCost(children: readonly CompiledNode[]): Test[] {
 /** Compiles an IR tree. Problems go to `sink`; a node that cannot be compiled never matches. */
 export function compileNode(node: Node, sink: DiagnosticSink, options: CompileOptions = {}): CompiledNode {
   const leaf = (test: Test): CompiledNode => ({ node, test, children: [] });
-  const at = node.origin ? { line: node.origin.line, column: node.origin.column } : undefined;
+  const place = placeOf(node);
+  const at = place ? { line: place.line, column: place.column } : undefined;
   switch (node.kind) {
     case 'and': {
       const children = node.children.map((c) => compileNode(c, sink, options));

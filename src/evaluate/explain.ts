@@ -7,6 +7,7 @@ import { buildRule } from '../ir/build.js';
 import { networkText } from '../ir/cidr.js';
 import { toSigmaText } from '../ir/sigma-string.js';
 import type { Node } from '../ir/types.js';
+import { placeOf } from '../ir/origin.js';
 import type { SigmaRule } from '../rule/types.js';
 import {
   compileRule,
@@ -110,13 +111,14 @@ function show(v: Json | undefined): string | null {
 function walk(c: CompiledNode, e: ReturnType<typeof prepareEvent>): ExplainNode {
   const node = c.node;
   const field = fieldOf(node);
+  const place = placeOf(node);
   return {
     kind: node.kind,
     result: c.test(e),
     text: describeNode(node),
-    selection: node.origin?.selection,
-    line: node.origin?.line,
-    column: node.origin?.column,
+    selection: place?.selection,
+    line: place?.line,
+    column: place?.column,
     eventValue: typeof field === 'string' ? show(e.get(field)) : undefined,
     children: c.children.map((x) => walk(x, e)),
   };

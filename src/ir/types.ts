@@ -16,12 +16,29 @@ export type Part =
 
 export type SigmaString = readonly Part[];
 
-/** Where a node comes from in the rule file. */
-export interface Origin {
+/**
+ * Where a node comes from: its place in the rule file, or the pipeline item that added it. Read
+ * it with `placeOf` / `addedBy` (src/ir/origin.ts); a node without an origin is the rule's own
+ * (built by hand or by a transformation that had no place to give it).
+ */
+export type Origin = RulePlace | PipelineAdded;
+
+/** A place in the rule file. */
+export interface RulePlace {
   readonly line: number;
   readonly column: number;
   /** The detection identifier (selection name) it belongs to. */
   readonly selection?: string;
+  readonly addedBy?: undefined;
+}
+
+/**
+ * A node a pipeline added to the rule (`add_condition` builds its nodes with this mark): the
+ * user's configuration, not the rule's detection, and with no place in the rule file.
+ */
+export interface PipelineAdded {
+  /** The label of the pipeline item that added it (`pipeline name/item id`). */
+  readonly addedBy: string;
 }
 
 export interface NumberValue {

@@ -6,7 +6,8 @@
  * `direction`; `--strict` turns it into an error in convert.ts, `--report` shows both fields.
  */
 import type { Direction, DiagnosticSink } from '../diagnostics.js';
-import type { Match, Origin } from '../ir/types.js';
+import { placeOf } from '../ir/origin.js';
+import type { Match, RulePlace } from '../ir/types.js';
 import { FALSE, TRUE, type Tree } from './tree.js';
 
 /** The two sound replacements of a leaf: one that matches at least its events, one at most. */
@@ -17,12 +18,12 @@ export interface Bounds<L> {
   readonly narrower: Tree<L>;
 }
 
-/** Where a report points: a match (its origin in the rule file) or a position. */
-type At = Match | Origin | undefined;
+/** Where a report points: a match (its place in the rule file, if any) or a position. */
+type At = Match | RulePlace | undefined;
 
-function originOf(at: At): Origin | undefined {
+function originOf(at: At): RulePlace | undefined {
   if (at === undefined) return undefined;
-  return 'kind' in at ? at.origin : at;
+  return 'kind' in at ? placeOf(at) : at;
 }
 
 /**

@@ -6,6 +6,7 @@ import { assertNever, type DiagnosticSink, type Position } from '../diagnostics.
 import type { Match, Node, SigmaString } from '../ir/types.js';
 import type { SigmaRule } from '../rule/types.js';
 import { isMatch } from '../ir/kinds.js';
+import { placeOf } from '../ir/origin.js';
 
 export interface RuleCtx {
   rule: SigmaRule;
@@ -106,13 +107,14 @@ export function someMatch(node: Node | null, fn: (m: Match) => boolean): boolean
 
 /** `(selection 'x', line 12)` for a match, or '' when it has no origin. */
 export function where(m: Match): string {
-  const o = m.origin;
+  const o = placeOf(m);
   if (!o) return '';
   return o.selection !== undefined ? ` (selection '${o.selection}', line ${o.line})` : ` (line ${o.line})`;
 }
 
 export function posOf(m: Match): Position | undefined {
-  return m.origin ? { line: m.origin.line, column: m.origin.column } : undefined;
+  const o = placeOf(m);
+  return o ? { line: o.line, column: o.column } : undefined;
 }
 
 /** Records that item `id` produced `repl` from `old` (for processing_item_applied). */

@@ -1,7 +1,7 @@
 /** Rule-level transformations: conditions, log source, state, failures, dropping, nesting. */
 import { DiagnosticSink } from '../diagnostics.js';
 import { buildRule } from '../ir/build.js';
-import type { Node } from '../ir/types.js';
+import type { Node, PipelineAdded } from '../ir/types.js';
 import type { LogSource, SigmaRule } from '../rule/types.js';
 import { YamlNumber } from '../rule/yaml.js';
 import { forEachMatch, posOf, RuleFailure, where, type RuleCtx } from './context.js';
@@ -30,17 +30,23 @@ function asRuleValue(v: unknown): unknown {
   return v;
 }
 
-function stripOrigin(n: Node): Node {
-  const { origin: _o, ...rest } = n as Node & { origin?: unknown };
-  const r = rest as Node;
-  if (r.kind === 'and' || r.kind === 'or') return { ...r, children: r.children.map(stripOrigin) };
-  if (r.kind === 'not') return { ...r, child: stripOrigin(r.child) };
-  return r;
+/**
+ * The nodes of a pipeline's condition, each marked as added by the item (in place of the places
+ * the condition's own stand-in rule gave them, which are not in the rule file).
+ */
+function markAdded(n: Node, origin: PipelineAdded): Node {
+  if (n.kind === 'and' || n.kind === 'or')
+    return { ...n, children: n.children.map((c) => markAdded(c, origin)), origin };
+  if (n.kind === 'not') return { ...n, child: markAdded(n.child, origin), origin };
+  return { ...n, origin };
 }
 
 const TEMPLATE = /\$(?:\{(category|product|service)\}|(category|product|service)\b)/g;
 
-/** Builds the IR of a detection mapping with the core's rules; throws with the core's messages. */
+/**
+ * Builds the IR of a detection mapping with the core's rules (its nodes carry places in a stand-in
+ * rule: mark them with `markAdded`); throws with the core's messages.
+ */
 function buildDetection(conditions: Record<string, unknown>, name: string, rule: SigmaRule): Node {
   const sink = new DiagnosticSink();
   const fake: SigmaRule = {
@@ -50,7 +56,7 @@ function buildDetection(conditions: Record<string, unknown>, name: string, rule:
   };
   const ir = buildRule(fake, sink);
   if (!ir) throw new Error(sink.list.map((d) => d.message).join('; ') || 'the conditions build nothing');
-  return stripOrigin(ir);
+  return ir;
 }
 
 const DUMMY: SigmaRule = {
@@ -102,24 +108,31 @@ export const RULE_TRANSFORMATIONS: Record<string, TransformFactory> = {
     } catch (e) {
       return p.fail(`'conditions': ${(e as Error).message}`, 'conditions');
     }
+    // The condition as added (marked, negated if asked), built once per item (and log source for a
+    // template). The item is the same on every call of this transform.
     const cache = new Map<string, Node>();
+    let added: Node | undefined;
+    const mark = (cond: Node, label: string): Node => {
+      const origin: PipelineAdded = { addedBy: label };
+      const c = markAdded(cond, origin);
+      return negated ? { kind: 'not', child: c, origin } : c;
+    };
     return (ctx, item) => {
       if (!ctx.ir) return;
-      let cond = fixed;
-      if (!cond) {
+      let c = fixed && (added ??= mark(fixed, item.label));
+      if (!c) {
         const ls = ctx.rule.logsource;
         const key = `${ls.category}\0${ls.product}\0${ls.service}`;
-        cond = cache.get(key);
-        if (!cond) {
+        c = cache.get(key);
+        if (!c) {
           try {
-            cond = buildDetection(substitute(conditions, ls, false), name, ctx.rule);
+            c = mark(buildDetection(substitute(conditions, ls, false), name, ctx.rule), item.label);
           } catch (e) {
             throw new RuleFailure(`add_condition: ${(e as Error).message}`);
           }
-          cache.set(key, cond);
+          cache.set(key, c);
         }
       }
-      const c: Node = negated ? { kind: 'not', child: cond } : cond;
       ctx.ir = { kind: 'and', children: [c, ctx.ir] };
       ctx.changed = true;
       ctx.applied.push(`${item.label}: add condition ${negated ? 'not ' : ''}${showConditions(conditions)}`);

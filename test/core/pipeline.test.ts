@@ -192,6 +192,45 @@ describe('transformations', () => {
     expect(out.text).toBe(expected);
   });
 
+  test('add_condition marks every node it builds as added by its item; the rule keeps its places', () => {
+    /** Each node's origin, in a walk of the tree: `+label` for a mark, `line:column` for a place. */
+    const origins = (n: Node): string[] => {
+      const o = !n.origin
+        ? '-'
+        : n.origin.addedBy !== undefined
+          ? `+${n.origin.addedBy}`
+          : `${n.origin.line}:${n.origin.column}`;
+      const below = n.kind === 'and' || n.kind === 'or' ? n.children : n.kind === 'not' ? [n.child] : [];
+      return [`${n.kind}${o}`, ...below.flatMap(origins)];
+    };
+    const own = ['string13:5', 'string14:5', 'number15:5'];
+    // Two fields (an `and` of two matches, flattened into the rule's `and` by simplify).
+    expect(
+      origins(
+        run([yaml(`- id: ls\n  type: add_condition\n  conditions: {source: sysmon, 'Level|gte': 3}`)]).ir,
+      ),
+    ).toEqual(['and-', 'string+p/ls', 'compare+p/ls', ...own]);
+    // Negated: the `not` is the item's too; a later field mapping keeps the mark.
+    const negated = run([
+      yaml(
+        `- type: add_condition\n  negated: true\n  conditions: {x: [1, a]}\n- type: field_name_mapping\n  mapping: {x: y}`,
+      ),
+    ]);
+    expect(negated.text).toBe(`(not (y = 1 or y eq [a]) and ${BASE.slice(1)}`);
+    expect(origins(negated.ir)).toEqual([
+      'and-',
+      'not+p/#1',
+      'or+p/#1',
+      'number+p/#1',
+      'string+p/#1',
+      ...own,
+    ]);
+    // A template is built per log source, with the same mark.
+    expect(
+      origins(run([yaml(`- type: add_condition\n  template: true\n  conditions: {src: '$product'}`)]).ir),
+    ).toEqual(['and-', 'string+p/#1', ...own]);
+  });
+
   test('fields list: mapping, add, remove, set', () => {
     const r = (body: string) => run([yaml(body)]).rule.fields;
     expect(r(`- type: field_name_mapping\n  mapping: {Image: [a, b]}`)).toEqual(['a', 'b', 'CommandLine']);

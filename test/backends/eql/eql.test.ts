@@ -7,7 +7,9 @@
 import fc from 'fast-check';
 import { eqlBackend } from '../../../backends/eql/index.js';
 import { eqlField, eqlString } from '../../../backends/eql/escape.js';
-import type { Reason } from '../../../backends/eql/render.js';
+import { eqlQuery, type Reason } from '../../../backends/eql/render.js';
+import { DiagnosticSink, type Diagnostic } from '../../../src/diagnostics.js';
+import type { Node, StringMatch, StringOp } from '../../../src/ir/types.js';
 import { loadRuleFromText } from '../../../src/convert.js';
 import { compileRule } from '../../../src/evaluate/index.js';
 import { CASES, caseRule } from '../../cases/cases.js';
@@ -309,6 +311,63 @@ describe('ECS mapping through the Elastic target pipelines', () => {
     );
     expect(k.status).toBe('approximate');
     expect(k.queries).toEqual(['process where event.type == "start" and process.executable : "*\\\\x.exe"']);
+  });
+  describe("the log source's conditions are the nodes marked as added by a pipeline", () => {
+    // Hand-built IR, so that only the marks say what is whose (no rule positions anywhere).
+    const added = { addedBy: 'ecs/process_creation' };
+    const str = (field: string | null, op: StringOp, text: string): StringMatch => ({
+      kind: 'string',
+      field,
+      op,
+      values: [[{ kind: 'text', text }]],
+      cased: false,
+    });
+    const start: Node = { ...str('event.type', 'eq', 'start'), origin: added };
+    const dropped: Node = { kind: 'not', child: str(null, 'contains', 'evil') };
+    const query = (...children: Node[]) => {
+      const sink = new DiagnosticSink('t.yml');
+      const q = eqlQuery({ kind: 'and', children }, {}, sink, false);
+      return { q, diagnostics: sink.list };
+    };
+    const degenerate = (d: readonly Diagnostic[]) =>
+      d.filter((x) => x.reason === 'degenerate').map((x) => x.message);
+    test("a match of the rule without a position is the rule's own: kept, approximate", () => {
+      const r = query(start, str('process.executable', 'endswith', '\\x.exe'), dropped);
+      expect(r.q).toBe('any where event.type : "start" and process.executable : "*\\\\x.exe"');
+      expect(degenerate(r.diagnostics)).toEqual([]);
+      expect(r.diagnostics.map((d) => d.code)).toEqual(['approximation']);
+      // Without the log source's condition too (a position was never what made it the rule's).
+      const alone = query(str('process.executable', 'endswith', '\\x.exe'), dropped);
+      expect(alone.q).toBe('any where process.executable : "*\\\\x.exe"');
+      expect(degenerate(alone.diagnostics)).toEqual([]);
+    });
+    test('marked conditions alone (a match, a negated one, a list) are refused as degenerate', () => {
+      const only = [
+        expect.stringMatching(/^after approximation only the log source's own conditions are left/),
+      ];
+      expect(query(start, dropped).q).toBeUndefined();
+      expect(degenerate(query(start, dropped).diagnostics)).toEqual(only);
+      const notTerminated: Node = {
+        kind: 'not',
+        child: { ...str('event.type', 'eq', 'end'), origin: added },
+        origin: added,
+      };
+      expect(query(start, notTerminated, dropped).q).toBeUndefined();
+      expect(degenerate(query(start, notTerminated, dropped).diagnostics)).toEqual(only);
+      const either: Node = {
+        kind: 'or',
+        children: [
+          { ...str('event.action', 'eq', 'a'), origin: added },
+          { kind: 'exists', field: 'event.code', exists: true, origin: added },
+        ],
+        origin: added,
+      };
+      expect(query(either, dropped).q).toBeUndefined();
+      expect(degenerate(query(either, dropped).diagnostics)).toEqual(only);
+      // The same condition unmarked is the rule's own: a detection, kept.
+      const own: Node = { kind: 'not', child: str('event.type', 'eq', 'end') };
+      expect(query(start, own, dropped).q).toBe('any where event.type : "start" and not event.type : "end"');
+    });
   });
   test('a log source no entry maps keeps the rule field names, and says so (as the Elastic target does)', () => {
     const r = convertWith(

@@ -463,13 +463,19 @@ describe('splunk: names and values the search command would not read as a field 
   });
 
   test('a directive added by a pipeline (trusted configuration) stays in the base search', () => {
-    const ir: Node = { kind: 'string', field: 'index', op: 'eq', values: [literal('main')], cased: false };
+    const own: Node = { kind: 'string', field: 'index', op: 'eq', values: [literal('main')], cased: false };
+    const ir: Node = { ...own, origin: { addedBy: 'p/#1' } };
     const sink = new DiagnosticSink('t');
     const loaded = loadRuleFromText(rule(`  sel: {Image: x}\n  condition: sel`), 't.yml');
     expect(
       splunkBackend.convert({ rule: loaded.rule as SigmaRule, ir, state: {}, sink, options: {} }),
     ).toEqual(['index="main"']);
-    // ... and a pipeline-added condition is built without a rule position, which is what marks it.
+    // The mark, not a missing rule position, is what trusts it: the rule's own match without a
+    // position is still the rule's field.
+    expect(
+      splunkBackend.convert({ rule: loaded.rule as SigmaRule, ir: own, state: {}, sink, options: {} }),
+    ).toEqual(['* | where match(index, "(?i)^main\\\\z")']);
+    // ... and add_condition builds its condition with the mark.
     const p = pipelineFromYaml(
       'name: p\ntransformations:\n  - type: add_condition\n    conditions: {index: main}\n',
       'p.yml',
