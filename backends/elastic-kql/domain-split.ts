@@ -8,6 +8,7 @@
  */
 import { withOp } from '../../src/ir/sigma-string.js';
 import type { Part, StringMatch } from '../../src/ir/types.js';
+import { and, or, TRUE, type Tree } from '../../src/lowering/tree.js';
 
 /** One way to split a pattern: the domain pattern (`any`: free, `none`: no domain stored) and the name pattern. */
 export interface DomainCut {
@@ -44,4 +45,27 @@ export function domainSplitCuts(m: StringMatch): DomainCut[] {
     }
   }
   return out;
+}
+
+/**
+ * The match on the split fields: for every cut, the domain pattern on `domainField` and the name
+ * pattern on `field`, ORed. `lower` lowers one part (an `eq` match with the match's case and
+ * origin, lowered before the name part so reports keep their order); `noDomain` is the
+ * renderer's test that the event stores no domain. Exact, so no direction matters under `not`.
+ */
+export function domainSplitTree<L>(
+  m: StringMatch,
+  field: string,
+  domainField: string,
+  lower: (part: StringMatch) => Tree<L>,
+  noDomain: () => Tree<L>,
+): Tree<L> {
+  const part = (f: string, parts: readonly Part[]): Tree<L> =>
+    lower({ kind: 'string', field: f, op: 'eq', values: [parts], cased: m.cased, origin: m.origin });
+  const alts: Tree<L>[] = [];
+  for (const c of domainSplitCuts(m)) {
+    const domain = c.domain === 'any' ? TRUE : c.domain === 'none' ? noDomain() : part(domainField, c.domain);
+    alts.push(and([domain, part(field, c.name)]));
+  }
+  return or(alts);
 }

@@ -5,7 +5,8 @@
  * the query as a whole only ever matches more events than the rule. Every approximation and
  * every construct KQL cannot express is reported through the rule's `Lowering`.
  */
-import { domainSplitCuts } from './domain-split.js';
+import { domainSplitTree } from './domain-split.js';
+import { widenedField } from './widen.js';
 import { canonicalNumber } from '../../src/ir/number.js';
 import ipaddr from 'ipaddr.js';
 import { assertNever } from '../../src/diagnostics.js';
@@ -14,7 +15,6 @@ import type {
   Match,
   Node,
   NumberValue,
-  Part,
   StringMatch,
   SigmaString,
   StringOp,
@@ -39,7 +39,7 @@ import {
 import { phrase, phraseChar, unquotedChar, wildcardValue, WHITESPACE } from './escape.js';
 import { caselessField, fieldClass, mainIndexesLonger, type FieldClass, type Schema } from './fields.js';
 import { and, FALSE, not, or, TRUE } from '../../src/lowering/tree.js';
-import { is, range, type K } from './tree.js';
+import { is, range, type K, type KqlLeaf } from './tree.js';
 
 /** How case-insensitive matching on keyword fields is handled (`--set case=...`). */
 export type CaseMode = 'widen' | 'caseless';
@@ -136,17 +136,8 @@ function degenerateExists(m: Match, env: LowerEnv, what: string): K {
 }
 
 function lowerMatch(m: Match, env: LowerEnv, negated: boolean): K {
-  if (m.field !== null && env.widen && Object.hasOwn(env.widen, m.field)) {
-    const why = env.widen[m.field];
-    if (negated)
-      return env.lowering.drop(
-        m,
-        negated,
-        'field-type',
-        `${why}: under 'not' the test of '${m.field}' is dropped (the query matches more events)`,
-      );
-    env.lowering.report(m, 'field-type', `${why} (matches more events)`, 'wider');
-  }
+  const dropped = widenedField<KqlLeaf>(m, env.widen, env.lowering, negated);
+  if (dropped) return dropped;
   switch (m.kind) {
     case 'string':
       return lowerString(m, env, negated);
@@ -343,8 +334,12 @@ function lowerString(m: StringMatch, env: LowerEnv, negated: boolean, split = tr
     const byWord = fieldLessByWord(m, env);
     if (byWord) return byWord;
   }
-  if (split && m.field !== null && env.domainSplit && Object.hasOwn(env.domainSplit, m.field))
-    return lowerDomainSplit(m as StringMatch & { field: string }, env.domainSplit[m.field], env, negated);
+  if (split && m.field !== null && env.domainSplit && Object.hasOwn(env.domainSplit, m.field)) {
+    // A value the source wrote as "DOMAIN\name" and the integration stores split on the backslash.
+    const domain = env.domainSplit[m.field];
+    const lower = (part: StringMatch) => lowerString(part, env, negated, false);
+    return domainSplitTree(m, m.field, domain, lower, () => not(is(domain, ['*'])));
+  }
   for (const v of m.values)
     for (const p of v)
       if (p.kind === 'text' && CONTROL.test(p.text)) {
@@ -453,40 +448,6 @@ function fieldLessByWord(m: StringMatch, env: LowerEnv): K | null {
     `an analysed text field matches a wildcard term token by token, so a keyword value with separators became "each of its words occurs"${none ? ' (a value without letters or digits matches every event)' : ''} (matches more events)`,
     'wider',
   );
-  return or(alts);
-}
-
-/**
- * A match on a value the source wrote as "DOMAIN\name" and the integration stores split on the
- * backslash (name in `m.field`, domain in `domainField`; neither holds a backslash, and the name
- * is stored only when the value had exactly one). The pattern must spend exactly one backslash on
- * the separator: a literal backslash of the pattern (domain ~ left part, name ~ right part), or a
- * wildcard that spans it (`*`: domain ~ left part + `*`, name ~ `*` + right part; `?`: the two
- * parts). Exact, so no direction matters under `not`.
- */
-function lowerDomainSplit(
-  m: StringMatch & { field: string },
-  domainField: string,
-  env: LowerEnv,
-  negated: boolean,
-): K {
-  const alts: K[] = [];
-  const sub = (field: string, parts: Part[]): K =>
-    lowerString(
-      { kind: 'string', field, op: 'eq', values: [parts], cased: m.cased, origin: m.origin },
-      env,
-      negated,
-      false,
-    );
-  for (const c of domainSplitCuts(m)) {
-    const domain =
-      c.domain === 'any'
-        ? TRUE
-        : c.domain === 'none'
-          ? not(is(domainField, ['*']))
-          : sub(domainField, [...c.domain]);
-    alts.push(and([domain, sub(m.field, [...c.name])]));
-  }
   return or(alts);
 }
 

@@ -5,7 +5,8 @@
  * `exact` means exact on the ECS mapping the built-in pipelines write to; a field nobody declares
  * is taken as `keyword`, as the Elastic target takes it.
  */
-import { domainSplitCuts } from '../elastic-kql/domain-split.js';
+import { domainSplitTree } from '../elastic-kql/domain-split.js';
+import { widenedField } from '../elastic-kql/widen.js';
 import ipaddr from 'ipaddr.js';
 import type { ConvertContext } from '../../src/backend.js';
 import { assertNever, type DiagnosticSink } from '../../src/diagnostics.js';
@@ -13,10 +14,10 @@ import { isMatch } from '../../src/ir/kinds.js';
 import { addedBy } from '../../src/ir/origin.js';
 import { canonicalNumber } from '../../src/ir/number.js';
 import { withOp } from '../../src/ir/sigma-string.js';
-import type { CidrMatch, Match, Node, Part, SigmaString, StringMatch } from '../../src/ir/types.js';
+import type { CidrMatch, Match, Node, SigmaString, StringMatch } from '../../src/ir/types.js';
 import { Lowering } from '../../src/lowering/approximate.js';
 import { ipv4CidrToPrefixes } from '../../src/lowering/cidr.js';
-import { and, fold, FALSE, leaf, lowerLeaves, not, or, TRUE, type Tree } from '../../src/lowering/tree.js';
+import { and, fold, FALSE, leaf, lowerLeaves, not, or, type Tree } from '../../src/lowering/tree.js';
 // The Elastic target's field types and pipeline data, by reference (one ECS table for both languages).
 import { fieldClass, type FieldClass } from '../elastic-kql/fields.js';
 import { domainSplitOf, warnUnmapped, widenFieldsOf } from '../elastic-kql/pipelines.js';
@@ -176,8 +177,13 @@ function lowerString(m: StringMatch, env: Env, negated: boolean, split = true): 
   }
   if (m.field === null) return fieldLess(m, env, negated, 'a keyword (a value without a field)');
   const field = m.field;
-  if (split && env.domainSplit && Object.hasOwn(env.domainSplit, field))
-    return lowerDomainSplit(m as StringMatch & { field: string }, env.domainSplit[field], env, negated);
+  if (split && env.domainSplit && Object.hasOwn(env.domainSplit, field)) {
+    // Where the source's "DOMAIN\name" is stored split (Sysmon User -> user.domain + user.name, the
+    // Elastic target's `domainSplit` data), as the Elastic target does.
+    const domain = env.domainSplit[field];
+    const lower = (part: StringMatch) => lowerString(part, env, negated, false);
+    return domainSplitTree(m, field, domain, lower, () => not(exists(domain)));
+  }
   const patterns = m.values.map((v) => withOp(v, m.op));
   const cls = fieldClass(field);
   switch (cls) {
@@ -248,37 +254,6 @@ function lowerString(m: StringMatch, env: Env, negated: boolean, split = true): 
   }
 }
 
-/**
- * Where the source's "DOMAIN\name" is stored split (Sysmon User -> user.domain + user.name, the
- * Elastic target's `domainSplit` data): a pattern becomes domain and name patterns around its one
- * backslash, or around each wildcard that may stand for it (the Elastic target does the same).
- */
-function lowerDomainSplit(
-  m: StringMatch & { field: string },
-  domainField: string,
-  env: Env,
-  negated: boolean,
-): E {
-  const alts: E[] = [];
-  const sub = (field: string, parts: Part[]): E =>
-    lowerString(
-      { kind: 'string', field, op: 'eq', values: [parts], cased: m.cased, origin: m.origin },
-      env,
-      negated,
-      false,
-    );
-  for (const c of domainSplitCuts(m)) {
-    const domain =
-      c.domain === 'any'
-        ? TRUE
-        : c.domain === 'none'
-          ? not(exists(domainField))
-          : sub(domainField, [...c.domain]);
-    alts.push(and([domain, sub(m.field, [...c.name])]));
-  }
-  return or(alts);
-}
-
 /** Exact patterns for the canonical dotted-quad addresses of an IPv4 network, as Lucene regexes. */
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 function ipv4Regex(prefix: { text: string; op: 'eq' | 'startswith' }): string {
@@ -321,17 +296,8 @@ function lowerCidr(m: CidrMatch, env: Env, negated: boolean): E {
 }
 
 function lowerMatch(m: Match, env: Env, negated: boolean): E {
-  if (m.field !== null && env.widen && Object.hasOwn(env.widen, m.field)) {
-    const why = env.widen[m.field];
-    if (negated)
-      return env.low.drop(
-        m,
-        negated,
-        'field-type',
-        `${why}: under 'not' the test of '${m.field}' is dropped (the query matches more events)`,
-      );
-    env.low.report(m, 'field-type', `${why} (matches more events)`, 'wider');
-  }
+  const dropped = widenedField<string>(m, env.widen, env.low, negated);
+  if (dropped) return dropped;
   switch (m.kind) {
     case 'string':
       return lowerString(m, env, negated);
