@@ -8,7 +8,7 @@ import type { Node } from './ir/types.js';
 import type { SigmaRule } from './rule/types.js';
 import type { PipelineSpec } from './pipeline/types.js';
 import type { Capabilities } from './lowering/passes.js';
-import type { Correlation } from './ir/correlation.js';
+import type { CorrelatedRule, Correlation } from './ir/correlation.js';
 
 export interface ConvertOptions {
   /** Approximations become errors. */
@@ -54,6 +54,15 @@ export interface CorrelationContext {
   readonly target?: TargetSettings;
   readonly sink: DiagnosticSink;
   readonly options: ConvertOptions;
+}
+
+/**
+ * The context in which a correlation's backend converts one of its referenced rules: the rule's
+ * own rule, IR and pipeline state (its settings resolve from that state, as for a rule of its
+ * own), reporting to the correlation's sink, with the correlation's options.
+ */
+export function referencedRuleContext(r: CorrelatedRule, ctx: CorrelationContext): ConvertContext {
+  return { rule: r.rule, ir: r.ir, state: r.state, sink: ctx.sink, options: ctx.options };
 }
 
 /** One rule's outcome, as output formats and reports see it. */

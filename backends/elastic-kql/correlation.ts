@@ -23,7 +23,7 @@
  * `query`, `index`, `threshold`, `interval`, `from`), which the `detection-rule` format completes
  * with the rule's metadata (formats.ts `correlationRule`).
  */
-import type { ConvertContext, CorrelationContext } from '../../src/backend.js';
+import { referencedRuleContext, type ConvertContext, type CorrelationContext } from '../../src/backend.js';
 import type { Correlation, CorrelatedRule, CorrelatedField } from '../../src/ir/correlation.js';
 import { Lowering } from '../../src/lowering/approximate.js';
 import { eqlSequences } from '../eql/correlation.js';
@@ -157,13 +157,7 @@ export function convertCorrelation(ctx: CorrelationContext, rules: KqlRuleRender
   const queries: string[] = [];
   const index = new Set<string>();
   for (const r of c.rules as readonly CorrelatedRule[]) {
-    const rctx: ConvertContext = {
-      rule: r.rule,
-      ir: r.ir,
-      state: r.state,
-      sink: ctx.sink,
-      options: ctx.options,
-    };
+    const rctx = referencedRuleContext(r, ctx);
     const q = rules.convert(rctx);
     if (q.length !== 1) return [];
     queries.push(q[0]);
@@ -232,14 +226,7 @@ function eqlRules(ctx: CorrelationContext, rules: KqlRuleRenderer): string[] {
   if (queries.length === 0) return [];
   const index = new Set<string>();
   for (const r of c.rules as readonly CorrelatedRule[])
-    for (const i of rules.index({
-      rule: r.rule,
-      ir: r.ir,
-      state: r.state,
-      sink: ctx.sink,
-      options: ctx.options,
-    }))
-      index.add(i);
+    for (const i of rules.index(referencedRuleContext(r, ctx))) index.add(i);
   return queries.map((query) => {
     const rule: EqlRule = {
       type: 'eql',

@@ -30,7 +30,7 @@
  * - `union` of parenthesized subqueries (https://learn.microsoft.com/kusto/query/union-operator);
  *   each subquery projects the same typed columns, so the union has no `_string`/`_long` splits.
  */
-import type { CorrelationContext, ConvertContext } from '../../src/backend.js';
+import { referencedRuleContext, type ConvertContext, type CorrelationContext } from '../../src/backend.js';
 import { holds, type Bound, type Correlation, type CorrelatedRule } from '../../src/ir/correlation.js';
 import { Lowering } from '../../src/lowering/approximate.js';
 import { kustoMember, kustoName, kustoString } from './literal.js';
@@ -222,13 +222,7 @@ function render(c: Correlation, env: RenderEnv, suffix: string): { lets: string[
       subqueries.push(`(${name}\n| project ${cols.join(', ')})`);
       continue;
     }
-    const rctx: ConvertContext = {
-      rule: r.rule,
-      ir: r.ir,
-      state: r.state,
-      sink: ctx.sink,
-      options: ctx.options,
-    };
+    const rctx = referencedRuleContext(r, ctx);
     const q = rules.convert(rctx);
     const t = rules.table(rctx);
     if (q.length !== 1 || !t) return null;

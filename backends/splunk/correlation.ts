@@ -6,7 +6,7 @@
  * aggregate. The window slides with each event, as the specification's timespan does; no `bin`
  * (a tumbling window misses pairs across a bucket boundary: the reference tool's choice).
  */
-import type { CorrelationContext } from '../../src/backend.js';
+import { referencedRuleContext, type CorrelationContext } from '../../src/backend.js';
 import type { CorrelatedField, CorrelatedRule, Correlation } from '../../src/ir/correlation.js';
 import { assertNever } from '../../src/diagnostics.js';
 import { Lowering } from '../../src/lowering/approximate.js';
@@ -59,13 +59,7 @@ function beyondStreamWindow(c: Correlation): boolean {
 
 /** A referenced rule's own search (null: refused), with -p splunk-cim's value forms (cim-values.ts) as for a rule of its own. */
 function ruleSearch(r: CorrelatedRule, ctx: CorrelationContext): string | null {
-  const rc = cimValues({
-    rule: { ...r.rule, fields: [] },
-    ir: r.ir,
-    state: r.state,
-    sink: ctx.sink,
-    options: ctx.options,
-  });
+  const rc = cimValues({ ...referencedRuleContext(r, ctx), rule: { ...r.rule, fields: [] } });
   return rc === null ? null : renderRule(rc);
 }
 
