@@ -19,6 +19,16 @@ export function splString(value: string): string {
 const SEARCH_FIELD = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 const SEARCH_RESERVED = new Set(['OR', 'AND', 'NOT', 'IN', 'XOR', 'TERM', 'CASE']);
 
+/** The directives that are fields of their own: `eventtype` and `tag` are the fields search adds. */
+const FIELD_DIRECTIVES = new Set([
+  'eventtype',
+  'eventtypetag',
+  'tag',
+  'hosttag',
+  'savedsearch',
+  'savedsplunk',
+]);
+
 /**
  * Names that a `name=value` term of the search command reads as a directive, not as a test of a
  * field (NOTES 1.4): the time modifiers (Search Reference "Time modifiers", including the older
@@ -57,12 +67,7 @@ export const SEARCH_DIRECTIVES: ReadonlySet<string> = new Set([
   'index',
   'splunk_server',
   'splunk_server_group',
-  'eventtype',
-  'eventtypetag',
-  'tag',
-  'hosttag',
-  'savedsearch',
-  'savedsplunk',
+  ...FIELD_DIRECTIVES,
 ]);
 
 /**
@@ -74,16 +79,6 @@ export function searchFieldName(field: string, trusted = false): string | null {
   if (!SEARCH_FIELD.test(field) || SEARCH_RESERVED.has(field.toUpperCase())) return null;
   return trusted || !isSearchDirective(field) ? field : null;
 }
-
-/** The directives that are fields of their own: `eventtype` and `tag` are the fields search adds. */
-const FIELD_DIRECTIVES = new Set([
-  'eventtype',
-  'eventtypetag',
-  'tag',
-  'hosttag',
-  'savedsearch',
-  'savedsplunk',
-]);
 
 /**
  * Whether `name=value` is read as a directive. The time modifiers, `index` and `splunk_server*`
