@@ -219,19 +219,7 @@ export function convertLoaded(
   } catch (e) {
     internal(sink, e);
   }
-  let diagnostics = [...loaded.diagnostics, ...sink.list];
-  if (options.strict) {
-    diagnostics = diagnostics.map((d) =>
-      (d.code === 'approximation' || d.code === 'query-rewritten') && d.severity === 'warning'
-        ? {
-            ...d,
-            severity: 'error' as const,
-            code: 'strict-approximation',
-            message: `${d.message} (refused by --strict)`,
-          }
-        : d,
-    );
-  }
+  const diagnostics = strictly([...loaded.diagnostics, ...sink.list], options);
   const internalError = diagnostics.some((d) => d.code === 'internal-error');
   const status = internalError ? 'error' : labelOf(false, diagnostics);
   if (status === 'unsupported' || status === 'error') queries = [];
@@ -241,11 +229,14 @@ export function convertLoaded(
   return { path: base.path, rule: base.rule, state, target, applied, status, queries, diagnostics };
 }
 
-/** --strict: approximations become errors. */
+/**
+ * --strict: approximations become errors, and so do post-processing rewrites of the query text
+ * (`query-rewritten`: the label no longer vouches for the query; a correlation has none).
+ */
 function strictly(diagnostics: Diagnostic[], options: ConvertOptions): Diagnostic[] {
   if (!options.strict) return diagnostics;
   return diagnostics.map((d) =>
-    d.code === 'approximation' && d.severity === 'warning'
+    (d.code === 'approximation' || d.code === 'query-rewritten') && d.severity === 'warning'
       ? {
           ...d,
           severity: 'error' as const,
