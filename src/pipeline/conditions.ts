@@ -4,6 +4,7 @@
  */
 import type { Match, SigmaString } from '../ir/types.js';
 import { hasWildcards, parseSigmaString, sameString, toSigmaText, withOp } from '../ir/sigma-string.js';
+import { RULE_KEYS } from '../rule/load.js';
 import type { PosNode } from '../rule/yaml.js';
 import { RuleFailure, someMatch, type RuleCtx } from './context.js';
 import { pipelineError } from './errors.js';
@@ -81,24 +82,13 @@ function compare<T extends string | number | boolean>(a: T, b: T, op: Op): boole
   }
 }
 
-const RULE_ATTRIBUTES = new Set([
-  'title',
-  'id',
-  'name',
-  'status',
-  'description',
-  'license',
-  'author',
-  'references',
-  'date',
-  'modified',
-  'fields',
-  'falsepositives',
-  'level',
-  'tags',
-  'scope',
-  'taxonomy',
-]);
+/**
+ * The attributes `rule_attribute` reads from the rule itself (any other name is a custom
+ * attribute): every top-level key of a document but the rule's structure and the sections of the
+ * other document types.
+ */
+const NOT_ATTRIBUTES = new Set(['related', 'logsource', 'detection', 'correlation', 'filter', 'generate']);
+const RULE_ATTRIBUTES = new Set([...RULE_KEYS].filter((k) => !NOT_ATTRIBUTES.has(k)));
 
 function ruleAttribute(p: Params): RuleCond {
   const attribute = p.str('attribute');

@@ -20,7 +20,11 @@ export const LIMITS = {
   expandedNodes: 200_000,
 };
 
-const KNOWN = new Set([
+/**
+ * Every top-level key of a Sigma document (rule, correlation or filter); in this order, as the
+ * first of equally near names is the one a typo's warning suggests.
+ */
+export const RULE_KEYS: ReadonlySet<string> = new Set([
   'title',
   'id',
   'name',
@@ -305,12 +309,12 @@ function typeCheck(
 
   const custom: Record<string, unknown> = {};
   for (const k of Object.keys(raw)) {
-    if (KNOWN.has(k)) continue;
+    if (RULE_KEYS.has(k)) continue;
     custom[k] = raw[k];
     // Custom attributes are allowed (spec: "arbitrary custom fields"), so this is a warning that
     // changes nothing, for the typo that silently drops a field (`referances`, `falsepositive`).
     if (!CONVENTIONAL.has(k)) {
-      const near = nearest(k, KNOWN);
+      const near = nearest(k, RULE_KEYS);
       sink.warning(
         'unknown-attribute',
         `unknown attribute '${k}'${near ? ` (did you mean '${near}'?)` : ''}; kept as a custom attribute`,
