@@ -395,29 +395,22 @@ export function compileNode(node: Node, sink: DiagnosticSink, options: CompileOp
   const place = placeOf(node);
   const at = place ? { line: place.line, column: place.column } : undefined;
   switch (node.kind) {
-    case 'and': {
-      const children = node.children.map((c) => compileNode(c, sink, options));
-      const tests = byCost(children);
-      return {
-        node,
-        children,
-        test: (e) => {
-          for (const t of tests) if (!t(e)) return false;
-          return true;
-        },
-      };
-    }
+    case 'and':
     case 'or': {
       const children = node.children.map((c) => compileNode(c, sink, options));
       const tests = byCost(children);
-      return {
-        node,
-        children,
-        test: (e) => {
-          for (const t of tests) if (t(e)) return true;
-          return false;
-        },
-      };
+      // Cheapest child first; the first false (and) or true (or) decides.
+      const test: Test =
+        node.kind === 'and'
+          ? (e) => {
+              for (const t of tests) if (!t(e)) return false;
+              return true;
+            }
+          : (e) => {
+              for (const t of tests) if (t(e)) return true;
+              return false;
+            };
+      return { node, children, test };
     }
     case 'not': {
       const child = compileNode(node.child, sink, options);
