@@ -8,58 +8,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTestCommand, type TestReport } from '../../src/cli/test-command.js';
+import { specExample } from '../support/correlation-fixtures.js';
 
-const SPEC_EXAMPLE = `title: Correlation - Multiple Failed Logins Followed by Successful Login
-id: b180ead8-d58f-40b2-ae54-c8940995b9b6
-correlation:
-    type: temporal_ordered
-    rules:
-        - multiple_failed_login
-        - successful_login
-    group-by:
-        - User
-    timespan: 10m
-level: high
----
-title: Multiple failed logons
-id: a8418a5a-5fc4-46b5-b23b-6c73beb19d41
-name: multiple_failed_login
-correlation:
-    type: event_count
-    rules:
-        - failed_login
-    group-by:
-        - User
-    timespan: 10m
-    condition:
-        gte: 3
----
-title: Single failed login
-id: 53ba33fd-3a50-4468-a5ef-c583635cfa92
-name: failed_login
-logsource:
-    product: windows
-    service: security
-detection:
-    selection:
-        EventID:
-            - 529
-            - 4625
-    condition: selection
----
-title: Successful login
-id: 4d0a2c83-c62c-4ed4-b475-c7e23a9269b8
-name: successful_login
-logsource:
-    product: windows
-    service: security
-detection:
-    selection:
-        EventID:
-            - 528
-            - 4624
-    condition: selection
-`;
+/** The specification's example, with three failed logons for the inner event_count. */
+const SPEC_EXAMPLE = specExample(3);
 
 async function runOn(events: unknown[], timeField?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'sigmantic-ctest-'));

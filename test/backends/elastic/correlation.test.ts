@@ -1,7 +1,7 @@
 /**
  * Elastic correlation rules (backends/elastic-kql/correlation.ts): Kibana threshold rules for
  * event_count and value_count, held to the verdicts written from the specification
- * (../sentinel/correlation-fixtures.ts) through a threshold-rule interpreter
+ * (test/support/correlation-fixtures.ts) through a threshold-rule interpreter
  * (correlation-threshold.ts) over the KQL interpreter; the detection-rule format; and the
  * reasons of every refusal.
  */
@@ -22,7 +22,7 @@ import {
   evaluatorFires,
   type CorrelationSpec,
   type Scenario,
-} from '../sentinel/correlation-fixtures.js';
+} from '../../support/correlation-fixtures.js';
 import { thresholdFires } from './correlation-threshold.js';
 import { eqlRuleHits } from './correlation-eql.js';
 import { parseEqlStatement } from '../../support/eql-grammar.js';

@@ -24,57 +24,23 @@ import { convertCorrelationWith, type Converted } from '../../support/correlatio
 import { parseEqlStatement } from '../../support/eql-grammar.js';
 import { evalEqlSearch, type EqlHit } from '../../support/eval-eql.js';
 import { eqlRuleHits } from '../elastic/correlation-eql.js';
+import {
+  ADMIN_RULE,
+  STREAM_RULES,
+  streamCorrelation,
+  streamEvents,
+  type StreamEvent,
+} from '../../support/correlation-fixtures.js';
 
-type Event = Record<string, unknown>;
+type Event = StreamEvent;
 
-const RULES = `
-title: Failed logon
-name: failed
-logsource: {product: windows, service: security}
-detection:
-  sel: {EventID: 4625}
-  condition: sel
----
-title: Successful logon
-name: success
-logsource: {product: windows, service: security}
-detection:
-  sel: {EventID: 4624}
-  condition: sel
----
-title: Transfer
-name: transfer
-logsource: {category: proxy}
-detection:
-  sel: {method: POST}
-  condition: sel
----
-title: Admin activity
-name: admin
-logsource: {product: windows, service: security}
-detection:
-  sel: {User|startswith: adm}
-  condition: sel
-`;
-
-function correlation(section: string): string {
-  return `title: The correlation\nid: 22222222-2222-4222-8222-222222222222\nlevel: high\ncorrelation:\n${section}\n---${RULES}`;
-}
+/** The stream rules and one more (`admin`) that an event of theirs may match too. */
+const RULES = STREAM_RULES + ADMIN_RULE;
+const correlation = (section: string): string => streamCorrelation(section, RULES);
 
 const convert = (text: string): Converted => convertCorrelationWith(eqlBackend, text);
 
-const fail = (t: number, user: string | null = 'alice', extra: Event = {}): Event => ({
-  '@timestamp': t,
-  EventID: 4625,
-  ...(user === null ? {} : { User: user }),
-  ...extra,
-});
-const ok = (t: number, user: string | null = 'alice'): Event => ({
-  '@timestamp': t,
-  EventID: 4624,
-  ...(user === null ? {} : { User: user }),
-});
-const post = (t: number, user = 'alice'): Event => ({ '@timestamp': t, method: 'POST', User: user });
+const { fail, ok, post } = streamEvents('@timestamp');
 
 /**
  * The sequences every query of a conversion finds. An event query (one event fills every stage)

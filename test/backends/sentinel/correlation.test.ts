@@ -2,7 +2,7 @@
  * Sentinel correlation queries (backends/sentinel-kql/correlation.ts): every type binds in
  * Microsoft's analyzer against the declared table schemas, and on event streams that do and do
  * not trigger the query's rows agree with the verdict written from the specification
- * (correlation-fixtures.ts) and the reference evaluator (src/evaluate/correlation.ts), through
+ * (test/support/correlation-fixtures.ts) and the reference evaluator (src/evaluate/correlation.ts), through
  * the Kusto interpreter (test/support/eval-kusto.ts).
  */
 import { sentinelBackend } from '../../../backends/sentinel-kql/index.js';
@@ -28,7 +28,7 @@ import {
   timeOf,
   type CorrelationSpec,
   type Scenario,
-} from './correlation-fixtures.js';
+} from '../../support/correlation-fixtures.js';
 
 const TABLES = tablesJson as Record<string, Record<string, string>>;
 const PIPELINES = ['sentinel'];

@@ -17,123 +17,97 @@ const BASE = (name: string, detection: string) =>
   `title: Base rule ${name}\nname: ${name}\nstatus: test\nlogsource:\n    category: test\ndetection:\n${detection}\n    condition: selection\n`;
 const SEL12 = '    selection:\n        fieldA: value1\n        fieldB: value2';
 
-const CASES: Array<{ name: string; text: string; label: string; events: Array<Record<string, unknown>> }> =
-  [];
+/**
+ * A correlation document as the reference's tests write it (timespan 15m). `aliases` and
+ * `condition` are the lines of those sections' bodies (indented by eight spaces).
+ */
+function correlationDoc(
+  title: string,
+  type: string,
+  rules: readonly string[],
+  groupBy: readonly string[],
+  sections: { aliases?: readonly string[]; condition?: readonly string[] } = {},
+): string {
+  const list = (key: string, items: readonly string[] | undefined, bullet = '') =>
+    items ? `    ${key}:\n${items.map((i) => `        ${bullet}${i}\n`).join('')}` : '';
+  return (
+    `title: ${title}\nstatus: test\ncorrelation:\n    type: ${type}\n` +
+    list('rules', rules, '- ') +
+    list('aliases', sections.aliases) +
+    list('group-by', groupBy, '- ') +
+    '    timespan: 15m\n' +
+    list('condition', sections.condition)
+  );
+}
+const GTE_10 = { condition: ['gte: 10'] };
+const MULTIPLE = 'Multiple occurrences of base event';
 
 /** 10 events 1 minute apart from 14:55 to 15:04 (a 15-minute bucket boundary at 15:00 = 54000 s). */
 const straddle = (extra: (i: number) => Record<string, unknown>) =>
   Array.from({ length: 10 }, (_, i) => ({ _time: 53700 + i * 60, ...extra(i) }));
 
-CASES.push({
-  name: 'test_event_count_correlation_rule_stats_query',
-  text: `${BASE('base_rule', SEL12)}---
-title: Multiple occurrences of base event
-status: test
-correlation:
-    type: event_count
-    rules:
-        - base_rule
-    group-by:
-        - fieldC
-        - fieldD
-    timespan: 15m
-    condition:
-        gte: 10
-`,
-  label: 'exact',
-  events: straddle(() => ({ fieldA: 'value1', fieldB: 'value2', fieldC: 'c', fieldD: 'd' })),
-});
-CASES.push({
-  name: 'test_value_count_correlation_rule_stats_query',
-  text: `${BASE('base_rule', SEL12)}---
-title: Multiple occurrences of base event
-status: test
-correlation:
-    type: value_count
-    rules:
-        - base_rule
-    group-by:
-        - fieldC
-    timespan: 15m
-    condition:
-        lt: 10
-        field: fieldD
-`,
-  label: 'exact',
-  events: straddle((i) => ({ fieldA: 'value1', fieldB: 'value2', fieldC: 'c', fieldD: `d${i}` })),
-});
-CASES.push({
-  name: 'test_temporal_correlation_rule_stats_query (group-by names fieldC, not the alias)',
-  text: `${BASE('base_rule_1', SEL12)}---
+const CASES: ReadonlyArray<{
+  name: string;
+  text: string;
+  label: string;
+  events: Array<Record<string, unknown>>;
+}> = [
+  {
+    name: 'test_event_count_correlation_rule_stats_query',
+    text: `${BASE('base_rule', SEL12)}---\n${correlationDoc(MULTIPLE, 'event_count', ['base_rule'], ['fieldC', 'fieldD'], GTE_10)}`,
+    label: 'exact',
+    events: straddle(() => ({ fieldA: 'value1', fieldB: 'value2', fieldC: 'c', fieldD: 'd' })),
+  },
+  {
+    name: 'test_value_count_correlation_rule_stats_query',
+    text: `${BASE('base_rule', SEL12)}---\n${correlationDoc(
+      MULTIPLE,
+      'value_count',
+      ['base_rule'],
+      ['fieldC'],
+      {
+        condition: ['lt: 10', 'field: fieldD'],
+      },
+    )}`,
+    label: 'exact',
+    events: straddle((i) => ({ fieldA: 'value1', fieldB: 'value2', fieldC: 'c', fieldD: `d${i}` })),
+  },
+  {
+    name: 'test_temporal_correlation_rule_stats_query (group-by names fieldC, not the alias)',
+    text: `${BASE('base_rule_1', SEL12)}---
 ${BASE('base_rule_2', '    selection:\n        fieldA: value3\n        fieldB: value4')}---
-title: Temporal correlation rule
-status: test
-correlation:
-    type: temporal
-    rules:
-        - base_rule_1
-        - base_rule_2
-    aliases:
-        field:
-            base_rule_1: fieldC
-            base_rule_2: fieldD
-    group-by:
-        - fieldC
-    timespan: 15m
-`,
-  label: 'exact',
-  events: [
-    { _time: 53990, fieldA: 'value1', fieldB: 'value2', fieldC: 'x' },
-    { _time: 54010, fieldA: 'value3', fieldB: 'value4', fieldC: 'x' },
-  ],
-});
-CASES.push({
-  name: 'test_event_count_correlation_rule_with_regex_deferred',
-  text: `${BASE('base_rule', SEL12)}---
+${correlationDoc('Temporal correlation rule', 'temporal', ['base_rule_1', 'base_rule_2'], ['fieldC'], {
+  aliases: ['field:', '    base_rule_1: fieldC', '    base_rule_2: fieldD'],
+})}`,
+    label: 'exact',
+    events: [
+      { _time: 53990, fieldA: 'value1', fieldB: 'value2', fieldC: 'x' },
+      { _time: 54010, fieldA: 'value3', fieldB: 'value4', fieldC: 'x' },
+    ],
+  },
+  {
+    name: 'test_event_count_correlation_rule_with_regex_deferred',
+    text: `${BASE('base_rule', SEL12)}---
 ${BASE('base_rule2', '    selection:\n        fieldA: value1\n        fieldB|re: value2')}---
-title: Multiple occurrences of base event
-status: test
-correlation:
-    type: event_count
-    rules:
-        - base_rule
-        - base_rule2
-    group-by:
-        - fieldC
-        - fieldD
-    timespan: 15m
-    condition:
-        gte: 10
-`,
-  label: 'exact',
-  events: straddle((i) => ({
-    fieldA: 'value1',
-    fieldB: i % 2 ? 'value2' : 'xvalue2x',
-    fieldC: 'c',
-    fieldD: 'd',
-  })),
-});
-CASES.push({
-  name: 'test_single_rule_correlation_with_regex_deferred',
-  text: `${BASE('base_rule', '    selection:\n        fieldA: value1\n        fieldB|re: value2')}---
-title: Single rule correlation
-status: test
-correlation:
-    type: event_count
-    rules:
-        - base_rule
-    group-by:
-        - fieldC
-    timespan: 15m
-    condition:
-        gte: 10
-`,
-  label: 'exact',
-  events: straddle(() => ({ fieldA: 'value1', fieldB: 'a value2', fieldC: 'c' })),
-});
-CASES.push({
-  name: 'test_event_count_correlation_rule_with_regex_or_deferred',
-  text: `${BASE('base_rule', SEL12)}---
+${correlationDoc(MULTIPLE, 'event_count', ['base_rule', 'base_rule2'], ['fieldC', 'fieldD'], GTE_10)}`,
+    label: 'exact',
+    events: straddle((i) => ({
+      fieldA: 'value1',
+      fieldB: i % 2 ? 'value2' : 'xvalue2x',
+      fieldC: 'c',
+      fieldD: 'd',
+    })),
+  },
+  {
+    name: 'test_single_rule_correlation_with_regex_deferred',
+    text: `${BASE('base_rule', '    selection:\n        fieldA: value1\n        fieldB|re: value2')}---
+${correlationDoc('Single rule correlation', 'event_count', ['base_rule'], ['fieldC'], GTE_10)}`,
+    label: 'exact',
+    events: straddle(() => ({ fieldA: 'value1', fieldB: 'a value2', fieldC: 'c' })),
+  },
+  {
+    name: 'test_event_count_correlation_rule_with_regex_or_deferred',
+    text: `${BASE('base_rule', SEL12)}---
 title: Base rule 2
 name: base_rule2
 status: test
@@ -146,25 +120,13 @@ detection:
         fieldB|re: value2
     condition: sel1 or sel2
 ---
-title: Correlation
-status: test
-correlation:
-    type: event_count
-    rules:
-        - base_rule
-        - base_rule2
-    group-by:
-        - fieldC
-    timespan: 15m
-    condition:
-        gte: 10
-`,
-  label: 'exact',
-  events: straddle((i) => ({ fieldA: i % 3 ? 'value1' : 'zzz', fieldB: 'value2', fieldC: 'c' })),
-});
-CASES.push({
-  name: 'test_correlation_rule_subrule_fields_not_in_output',
-  text: `title: Base rule
+${correlationDoc('Correlation', 'event_count', ['base_rule', 'base_rule2'], ['fieldC'], GTE_10)}`,
+    label: 'exact',
+    events: straddle((i) => ({ fieldA: i % 3 ? 'value1' : 'zzz', fieldB: 'value2', fieldC: 'c' })),
+  },
+  {
+    name: 'test_correlation_rule_subrule_fields_not_in_output',
+    text: `title: Base rule
 name: base_rule
 status: test
 logsource:
@@ -177,21 +139,11 @@ fields:
     - fieldA
     - fieldB
 ---
-title: Correlation
-status: test
-correlation:
-    type: event_count
-    rules:
-        - base_rule
-    group-by:
-        - fieldC
-    timespan: 15m
-    condition:
-        gte: 10
-`,
-  label: 'exact',
-  events: straddle(() => ({ fieldA: 'value1', fieldC: 'c' })),
-});
+${correlationDoc('Correlation', 'event_count', ['base_rule'], ['fieldC'], GTE_10)}`,
+    label: 'exact',
+    events: straddle(() => ({ fieldA: 'value1', fieldC: 'c' })),
+  },
+];
 
 describe('the reference tool cases', () => {
   test.each(CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {

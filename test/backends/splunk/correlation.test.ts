@@ -10,55 +10,22 @@ import { resolveSettings } from '../../../src/settings.js';
 import { evaluateCorrelation } from '../../../src/evaluate/correlation.js';
 import { convertCorrelationWith, type Converted } from '../../support/correlation.js';
 import { evalSplSearch } from '../../support/eval-spl.js';
+import {
+  STREAM_RULES,
+  streamCorrelation,
+  streamEvents,
+  type StreamEvent,
+} from '../../support/correlation-fixtures.js';
 
 const convertCorrelationText = (text: string): Converted => convertCorrelationWith(splunkBackend, text);
 
-type Event = Record<string, unknown>;
-
-const RULES = `
-title: Failed logon
-name: failed
-id: 11111111-1111-4111-8111-111111111111
-logsource: {product: windows, service: security}
-detection:
-  sel: {EventID: 4625}
-  condition: sel
----
-title: Successful logon
-name: success
-logsource: {product: windows, service: security}
-detection:
-  sel: {EventID: 4624}
-  condition: sel
----
-title: Transfer
-name: transfer
-logsource: {category: proxy}
-detection:
-  sel: {method: POST}
-  condition: sel
-`;
-
-function correlation(section: string): string {
-  return `title: The correlation\nid: 22222222-2222-4222-8222-222222222222\nlevel: high\ncorrelation:\n${section}\n---${RULES}`;
-}
+type Event = StreamEvent;
 
 /** Events with `_time` (seconds) and an `idx` to name them in results. */
 function stream(...events: Event[]): Event[] {
   return events.map((e, idx) => ({ ...e, idx }));
 }
-const fail = (t: number, user = 'alice', extra: Event = {}): Event => ({
-  _time: t,
-  EventID: 4625,
-  User: user,
-  ...extra,
-});
-const ok = (t: number, user = 'alice', extra: Event = {}): Event => ({
-  _time: t,
-  EventID: 4624,
-  User: user,
-  ...extra,
-});
+const { fail, ok, post } = streamEvents('_time');
 const other = (t: number, user = 'alice'): Event => ({ _time: t, EventID: 4688, User: user });
 
 /** The evaluator's matching events, and the Splunk search's: the same list. */
@@ -73,7 +40,7 @@ function check(c: Converted, events: Event[], expected: boolean): void {
 
 describe('event_count', () => {
   const c = convertCorrelationText(
-    correlation(
+    streamCorrelation(
       '  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 1m\n  condition: {gte: 3}',
     ),
   );
@@ -100,7 +67,7 @@ describe('event_count', () => {
 
 describe('event_count with a range and without group-by', () => {
   const c = convertCorrelationText(
-    correlation(
+    streamCorrelation(
       '  type: event_count\n  rules: [failed, success]\n  timespan: 10s\n  condition: {gt: 1, lte: 2}',
     ),
   );
@@ -118,7 +85,7 @@ describe('event_count with a range and without group-by', () => {
 
 describe('value_count', () => {
   const c = convertCorrelationText(
-    correlation(
+    streamCorrelation(
       '  type: value_count\n  rules: [failed]\n  group-by: [IpAddress]\n  timespan: 5m\n  condition: {field: User, gte: 3}',
     ),
   );
@@ -141,12 +108,12 @@ describe('value_count', () => {
 
 describe('value_sum and value_avg', () => {
   const sum = convertCorrelationText(
-    correlation(
+    streamCorrelation(
       '  type: value_sum\n  rules: [transfer]\n  group-by: [src]\n  timespan: 1h\n  condition: {field: bytes, gt: 1000}',
     ),
   );
   const avg = convertCorrelationText(
-    correlation(
+    streamCorrelation(
       '  type: value_avg\n  rules: [transfer]\n  group-by: [src]\n  timespan: 1h\n  condition: {field: bytes, gte: 500}',
     ),
   );
@@ -176,7 +143,7 @@ describe('value_sum and value_avg', () => {
 
 describe('temporal', () => {
   const c = convertCorrelationText(
-    correlation('  type: temporal\n  rules: [failed, success]\n  group-by: [User]\n  timespan: 30s'),
+    streamCorrelation('  type: temporal\n  rules: [failed, success]\n  group-by: [User]\n  timespan: 30s'),
   );
   test('the search: every rule within the span by default', () =>
     expect(c.query).toBe(
@@ -193,11 +160,10 @@ describe('temporal', () => {
 
 describe('temporal_ordered', () => {
   const c = convertCorrelationText(
-    correlation(
+    streamCorrelation(
       '  type: temporal_ordered\n  rules: [failed, success, transfer]\n  group-by: [User]\n  timespan: 1m',
     ),
   );
-  const post = (t: number, user = 'alice'): Event => ({ _time: t, method: 'POST', User: user });
   test('the search', () =>
     expect(c.query).toBe(
       '| multisearch [search EventID=4625 | eval sigma_rule="failed"] [search EventID=4624 | eval sigma_rule="success"] [search method="POST" | eval sigma_rule="transfer"] | where isnotnull(User) | sort 0 _time | eval sigma_t1=if(sigma_rule=="failed", _time, null()) | streamstats time_window=60s current=f max(sigma_t1) as sigma_c1 by User | eval sigma_t2=if(sigma_rule=="success" AND isnotnull(sigma_c1) AND _time - sigma_c1 <= 60, sigma_c1, null()) | streamstats time_window=60s current=f max(sigma_t2) as sigma_c2 by User | eval sigma_t3=if(sigma_rule=="transfer" AND isnotnull(sigma_c2) AND _time - sigma_c2 <= 60, sigma_c2, null()) | eval sigma_value=case(isnotnull(sigma_t3), 3, isnotnull(sigma_t2), 2, isnotnull(sigma_t1), 1, true(), 0) | where sigma_value>=3',
@@ -214,7 +180,7 @@ describe('temporal_ordered', () => {
 
 describe('aliases: group-by fields named differently per rule', () => {
   const c = convertCorrelationText(
-    correlation(
+    streamCorrelation(
       '  type: temporal\n  rules: [failed, transfer]\n  group-by: [who]\n  timespan: 1m\n  aliases:\n    who: {failed: TargetUserName, transfer: user}',
     ),
   );
@@ -253,7 +219,7 @@ describe('aliases: group-by fields named differently per rule', () => {
 describe('what Splunk refuses', () => {
   test('value_percentile: no agreed meaning', () => {
     const c = convertCorrelationText(
-      correlation(
+      streamCorrelation(
         '  type: value_percentile\n  rules: [transfer]\n  group-by: [src]\n  timespan: 1d\n  condition: {field: bytes, percentile: 95, gte: 1}',
       ),
     );
@@ -262,7 +228,7 @@ describe('what Splunk refuses', () => {
   });
   test('a count beyond max_stream_window', () => {
     const c = convertCorrelationText(
-      correlation(
+      streamCorrelation(
         '  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 1d\n  condition: {gte: 20000}',
       ),
     );
@@ -274,7 +240,7 @@ describe('a correlation over a correlation (one search, every level a streamstat
   // The specification's example (sigma-correlation-rules-specification.md, "temporal_ordered"),
   // with 3 failures in 60 s instead of 10 in 10 minutes.
   const nested = (outer: string, inner: string) =>
-    `title: Outer\nid: 44444444-4444-4444-8444-444444444444\ncorrelation:\n${outer}\n---\ntitle: Inner\nname: many_failed\ncorrelation:\n${inner}\n---${RULES}`;
+    `title: Outer\nid: 44444444-4444-4444-8444-444444444444\ncorrelation:\n${outer}\n---\ntitle: Inner\nname: many_failed\ncorrelation:\n${inner}\n---${STREAM_RULES}`;
   const c = convertCorrelationText(
     nested(
       '  type: temporal_ordered\n  rules: [many_failed, success]\n  group-by: [User]\n  timespan: 60s',
@@ -335,7 +301,6 @@ describe('a correlation over a correlation (one search, every level a streamstat
       ),
     );
     expect(e.status).toBe('exact');
-    const post = (t: number, user = 'alice'): Event => ({ _time: t, method: 'POST', User: user });
     check(e, stream(fail(0), fail(5), post(30)), true);
     check(e, stream(fail(0), fail(5), fail(8)), true);
     check(e, stream(fail(0), fail(11), post(12)), false);
@@ -367,7 +332,7 @@ describe('a correlation over a correlation (one search, every level a streamstat
 
   test('three levels: a count of inner matches, then a success', () => {
     const t = convertCorrelationText(
-      `title: Outer\ncorrelation:\n  type: temporal_ordered\n  rules: [bursts, success]\n  group-by: [User]\n  timespan: 60s\n---\ntitle: Mid\nname: bursts\ncorrelation:\n  type: event_count\n  rules: [many_failed]\n  group-by: [User]\n  timespan: 30s\n  condition: {gte: 2}\n---\ntitle: Inner\nname: many_failed\ncorrelation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {gte: 2}\n---${RULES}`,
+      `title: Outer\ncorrelation:\n  type: temporal_ordered\n  rules: [bursts, success]\n  group-by: [User]\n  timespan: 60s\n---\ntitle: Mid\nname: bursts\ncorrelation:\n  type: event_count\n  rules: [many_failed]\n  group-by: [User]\n  timespan: 30s\n  condition: {gte: 2}\n---\ntitle: Inner\nname: many_failed\ncorrelation:\n  type: event_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 10s\n  condition: {gte: 2}\n---${STREAM_RULES}`,
     );
     expect(t.status).toBe('exact');
     expect(t.query).toContain('| where sigma_m3==1');
@@ -381,7 +346,7 @@ describe('a correlation over a correlation (one search, every level a streamstat
 
   test('temporal over a correlation, the inner group-by under another name (aliases)', () => {
     const t = convertCorrelationText(
-      `title: Outer\ncorrelation:\n  type: temporal\n  rules: [many_failed, transfer]\n  group-by: [who]\n  timespan: 30s\n  aliases:\n    who: {many_failed: User, transfer: user}\n---\ntitle: Inner\nname: many_failed\ncorrelation:\n  type: value_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 30s\n  condition: {field: IpAddress, gte: 2}\n---${RULES}`,
+      `title: Outer\ncorrelation:\n  type: temporal\n  rules: [many_failed, transfer]\n  group-by: [who]\n  timespan: 30s\n  aliases:\n    who: {many_failed: User, transfer: user}\n---\ntitle: Inner\nname: many_failed\ncorrelation:\n  type: value_count\n  rules: [failed]\n  group-by: [User]\n  timespan: 30s\n  condition: {field: IpAddress, gte: 2}\n---${STREAM_RULES}`,
     );
     expect(t.status).toBe('exact');
     const post = (at: number, user = 'alice'): Event => ({ _time: at, method: 'POST', user });
@@ -412,7 +377,9 @@ describe('a correlation over a correlation (one search, every level a streamstat
     expect(
       nestedLookback(
         convertCorrelationText(
-          correlation('  type: temporal\n  rules: [failed, success]\n  group-by: [User]\n  timespan: 30s'),
+          streamCorrelation(
+            '  type: temporal\n  rules: [failed, success]\n  group-by: [User]\n  timespan: 30s',
+          ),
         ).query,
       ),
     ).toBeUndefined();

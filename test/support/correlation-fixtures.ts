@@ -1,19 +1,20 @@
 /**
  * Correlations built by hand from plain rules' IR (until the loader of correlation documents
  * lands): the referenced rules go through the backend's pipelines as `convertLoaded` does, and
- * the Correlation value is written as src/ir/correlation.ts defines it. Shared by the Sentinel
- * and Elastic correlation suites.
+ * the Correlation value is written as src/ir/correlation.ts defines it; the rule collections and
+ * event streams the correlation suites share. Used by the Sentinel, Elastic, Splunk and EQL
+ * correlation suites and the evaluator's (test/core/correlation-evaluate.test.ts).
  */
-import type { Backend, RuleResult } from '../../../src/backend.js';
-import { buildCorrelation } from '../../../src/correlation/build.js';
-import { link } from '../../../src/correlation/link.js';
-import { convertCorrelationLoaded, loadRuleFromText, loadRulesFromText } from '../../../src/convert.js';
-import { DiagnosticSink } from '../../../src/diagnostics.js';
-import type { Bound, Correlation, CorrelatedRule, CorrelationType } from '../../../src/ir/correlation.js';
-import { runPasses } from '../../../src/lowering/passes.js';
-import { evaluateCorrelation } from '../../../src/evaluate/correlation.js';
-import { applyPipelines, resolvePipeline } from '../../../src/pipeline/index.js';
-import { ruleText } from '../../support/convert.js';
+import type { Backend, RuleResult } from '../../src/backend.js';
+import { buildCorrelation } from '../../src/correlation/build.js';
+import { link } from '../../src/correlation/link.js';
+import { convertCorrelationLoaded, loadRuleFromText, loadRulesFromText } from '../../src/convert.js';
+import { DiagnosticSink } from '../../src/diagnostics.js';
+import type { Bound, Correlation, CorrelatedRule, CorrelationType } from '../../src/ir/correlation.js';
+import { runPasses } from '../../src/lowering/passes.js';
+import { evaluateCorrelation } from '../../src/evaluate/correlation.js';
+import { applyPipelines, resolvePipeline } from '../../src/pipeline/index.js';
+import { ruleText } from './convert.js';
 
 /** Windows Security rules by EventID (Sigma logsource product: windows, service: security). */
 export const EVENT_IDS = { failed: 4625, success: 4624, special: 4672 } as const;
@@ -107,6 +108,15 @@ const ev = (rule: RuleName, at: number, fields: Record<string, string | number>)
 });
 const alice = { TargetUserName: 'alice' };
 const bob = { TargetUserName: 'bob' };
+/** A failed logon of `who` with one more field: `failedWith('IpAddress', alice)(0, '10.0.0.1')`. */
+const failedWith =
+  (field: string, who: Readonly<Record<string, string>>) =>
+  (at: number, value: string | number): ScenarioEvent =>
+    ev('failed', at, { ...who, [field]: value });
+const aliceIp = failedWith('IpAddress', alice);
+const bobIp = failedWith('IpAddress', bob);
+const aliceType = failedWith('LogonType', alice);
+const bobType = failedWith('LogonType', bob);
 
 /**
  * Every correlation type with events that do and do not trigger: exactly at the threshold, one
@@ -172,34 +182,22 @@ export const TYPE_CASES: Readonly<Record<string, TypeCase>> = {
     scenarios: [
       {
         name: 'two addresses at exactly the span',
-        events: [
-          ev('failed', 0, { ...alice, IpAddress: '10.0.0.1' }),
-          ev('failed', 60, { ...alice, IpAddress: '10.0.0.2' }),
-        ],
+        events: [aliceIp(0, '10.0.0.1'), aliceIp(60, '10.0.0.2')],
         fires: true,
       },
       {
         name: 'one second outside the span',
-        events: [
-          ev('failed', 0, { ...alice, IpAddress: '10.0.0.1' }),
-          ev('failed', 61, { ...alice, IpAddress: '10.0.0.2' }),
-        ],
+        events: [aliceIp(0, '10.0.0.1'), aliceIp(61, '10.0.0.2')],
         fires: false,
       },
       {
         name: 'the same address twice',
-        events: [
-          ev('failed', 0, { ...alice, IpAddress: '10.0.0.1' }),
-          ev('failed', 10, { ...alice, IpAddress: '10.0.0.1' }),
-        ],
+        events: [aliceIp(0, '10.0.0.1'), aliceIp(10, '10.0.0.1')],
         fires: false,
       },
       {
         name: 'second address in another group',
-        events: [
-          ev('failed', 0, { ...alice, IpAddress: '10.0.0.1' }),
-          ev('failed', 10, { ...bob, IpAddress: '10.0.0.2' }),
-        ],
+        events: [aliceIp(0, '10.0.0.1'), bobIp(10, '10.0.0.2')],
         fires: false,
       },
     ],
@@ -299,38 +297,22 @@ export const TYPE_CASES: Readonly<Record<string, TypeCase>> = {
     scenarios: [
       {
         name: 'sum above the threshold within the span',
-        events: [
-          ev('failed', 0, { ...alice, LogonType: 3 }),
-          ev('failed', 30, { ...alice, LogonType: 3 }),
-          ev('failed', 60, { ...alice, LogonType: 5 }),
-        ],
+        events: [aliceType(0, 3), aliceType(30, 3), aliceType(60, 5)],
         fires: true,
       },
       {
         name: 'sum exactly at the threshold (gt)',
-        events: [
-          ev('failed', 0, { ...alice, LogonType: 3 }),
-          ev('failed', 30, { ...alice, LogonType: 3 }),
-          ev('failed', 60, { ...alice, LogonType: 4 }),
-        ],
+        events: [aliceType(0, 3), aliceType(30, 3), aliceType(60, 4)],
         fires: false,
       },
       {
         name: 'one second outside the span',
-        events: [
-          ev('failed', 0, { ...alice, LogonType: 3 }),
-          ev('failed', 30, { ...alice, LogonType: 3 }),
-          ev('failed', 61, { ...alice, LogonType: 5 }),
-        ],
+        events: [aliceType(0, 3), aliceType(30, 3), aliceType(61, 5)],
         fires: false,
       },
       {
         name: 'part in another group',
-        events: [
-          ev('failed', 0, { ...alice, LogonType: 3 }),
-          ev('failed', 30, { ...bob, LogonType: 3 }),
-          ev('failed', 60, { ...alice, LogonType: 5 }),
-        ],
+        events: [aliceType(0, 3), bobType(30, 3), aliceType(60, 5)],
         fires: false,
       },
     ],
@@ -347,22 +329,22 @@ export const TYPE_CASES: Readonly<Record<string, TypeCase>> = {
     scenarios: [
       {
         name: 'average exactly at the threshold (lt) in every window',
-        events: [ev('failed', 0, { ...alice, LogonType: 6 }), ev('failed', 60, { ...alice, LogonType: 0 })],
+        events: [aliceType(0, 6), aliceType(60, 0)],
         fires: false,
       },
       {
         name: 'the second event one second outside the span is a window of its own',
-        events: [ev('failed', 0, { ...alice, LogonType: 6 }), ev('failed', 61, { ...alice, LogonType: 0 })],
+        events: [aliceType(0, 6), aliceType(61, 0)],
         fires: true,
       },
       {
         name: 'average below within the span',
-        events: [ev('failed', 0, { ...alice, LogonType: 5 }), ev('failed', 30, { ...alice, LogonType: 0 })],
+        events: [aliceType(0, 5), aliceType(30, 0)],
         fires: true,
       },
       {
         name: 'high values only',
-        events: [ev('failed', 0, { ...alice, LogonType: 5 }), ev('failed', 30, { ...bob, LogonType: 4 })],
+        events: [aliceType(0, 5), bobType(30, 4)],
         fires: false,
       },
     ],
@@ -407,9 +389,12 @@ export function correlationText(section: string): string {
 
 /**
  * The specification's own example ("Failed Logins Followed by Successful Login"): a
- * temporal_ordered correlation over an event_count correlation.
+ * temporal_ordered correlation over an event_count correlation of `gte` failed logons (10 in the
+ * specification).
  */
-export const SPEC_EXAMPLE = `title: Correlation - Multiple Failed Logins Followed by Successful Login
+export const specExample = (
+  gte = 10,
+): string => `title: Correlation - Multiple Failed Logins Followed by Successful Login
 id: b180ead8-d58f-40b2-ae54-c8940995b9b6
 correlation:
     type: temporal_ordered
@@ -432,8 +417,9 @@ correlation:
         - User
     timespan: 10m
     condition:
-        gte: 10
+        gte: ${gte}
 ---${LOGON_RULES}`;
+export const SPEC_EXAMPLE = specExample();
 
 /** Converts the first correlation of a text that no other correlation names, as a run does. */
 export function convertCorrelationText(
@@ -485,4 +471,68 @@ export function evaluatorFiresOn(c: Correlation, events: readonly Record<string,
   );
   if (r.errors.length > 0) throw new Error(`evaluator: ${r.errors.join('; ')}`);
   return r.matches.length > 0;
+}
+
+/**
+ * Rules for event streams (names `failed`, `success`, `transfer`): Windows Security failed and
+ * successful logons by EventID, and a proxy POST. `ADMIN_RULE` (name `admin`, a user name that
+ * starts with `adm`) is one more, which an event of the other rules may match too.
+ */
+export const STREAM_RULES = `
+title: Failed logon
+name: failed
+id: 11111111-1111-4111-8111-111111111111
+logsource: {product: windows, service: security}
+detection:
+  sel: {EventID: 4625}
+  condition: sel
+---
+title: Successful logon
+name: success
+logsource: {product: windows, service: security}
+detection:
+  sel: {EventID: 4624}
+  condition: sel
+---
+title: Transfer
+name: transfer
+logsource: {category: proxy}
+detection:
+  sel: {method: POST}
+  condition: sel
+`;
+export const ADMIN_RULE = `---
+title: Admin activity
+name: admin
+logsource: {product: windows, service: security}
+detection:
+  sel: {User|startswith: adm}
+  condition: sel
+`;
+
+/** A correlation document (its `correlation:` section indented by two spaces) before `rules`. */
+export function streamCorrelation(section: string, rules = STREAM_RULES): string {
+  return `title: The correlation\nid: 22222222-2222-4222-8222-222222222222\nlevel: high\ncorrelation:\n${section}\n---${rules}`;
+}
+
+export type StreamEvent = Record<string, unknown>;
+
+/**
+ * Events of STREAM_RULES with their time (seconds) in `timeField`: a failed and a successful
+ * logon (user `alice` unless given; null: no user field) and a POST.
+ */
+export function streamEvents(timeField: string) {
+  const logon =
+    (EventID: number) =>
+    (t: number, user: string | null = 'alice', extra: StreamEvent = {}): StreamEvent => ({
+      [timeField]: t,
+      EventID,
+      ...(user === null ? {} : { User: user }),
+      ...extra,
+    });
+  return {
+    fail: logon(4625),
+    ok: logon(4624),
+    post: (t: number, user = 'alice'): StreamEvent => ({ [timeField]: t, method: 'POST', User: user }),
+  };
 }
