@@ -20,6 +20,13 @@ export interface RuleParts {
 
 export const PROCESS_CREATION = '  product: windows\n  category: process_creation';
 
+/** A `detection:` block written from column 0, indented by two spaces for `ruleText`. */
+export const indented = (detection: string): string =>
+  detection
+    .split('\n')
+    .map((l) => '  ' + l)
+    .join('\n');
+
 /** A complete rule around a `detection:` block (its lines indented by two spaces). */
 export function ruleText(detection: string, parts: RuleParts = {}): string {
   return [
@@ -48,5 +55,6 @@ export function convertWith(backend: Backend, text: string, opts: ConvertWith = 
   return convertLoaded(loadRuleFromText(text, opts.path ?? 'r.yml'), backend, pipelines, {
     settings: opts.settings,
     strict: opts.strict,
+    format: opts.format,
   });
 }

@@ -7,26 +7,32 @@ import fc from 'fast-check';
 import { sentinelBackend } from '../../../backends/sentinel-kql/index.js';
 import { tableSchemas } from '../../../backends/sentinel-kql/data.js';
 import { logsourceData } from '../../../backends/sentinel-kql/pipelines.js';
-import { convertLoaded, loadRuleFromText } from '../../../src/convert.js';
+import { loadRuleFromText } from '../../../src/convert.js';
 import { compileRule } from '../../../src/evaluate/compile.js';
-import { resolvePipeline } from '../../../src/pipeline/index.js';
-import { PROCESS_CREATION, ruleText } from '../../support/convert.js';
+import type { RuleResult } from '../../../src/backend.js';
+import { convertWith, indented, PROCESS_CREATION, ruleText } from '../../support/convert.js';
 import { evalKusto } from '../../support/eval-kusto.js';
 import { bindKusto } from '../../support/kusto.js';
+import { verdicts, type Row, type Variant } from '../../support/vendor-rows.js';
 
 const SCHEMAS = tableSchemas() as Record<string, Record<string, string>>;
-const indent = (d: string) =>
-  d
-    .split('\n')
-    .map((l) => '  ' + l)
-    .join('\n');
 
 function convert(detection: string, logsource = PROCESS_CREATION) {
-  return convertLoaded(
-    loadRuleFromText(ruleText(indent(detection), { logsource }), 'r.yml'),
-    sentinelBackend,
-    [resolvePipeline('sentinel-asim', sentinelBackend)],
-  );
+  return convertWith(sentinelBackend, ruleText(indented(detection), { logsource }), {
+    pipelines: ['sentinel-asim'],
+  });
+}
+
+/**
+ * An exact conversion's query, which reads `table` and binds against the ASIM schemas: whether it
+ * matches a row (evaluated with the table's columns).
+ */
+function exactOn(r: RuleResult, table: string): (row: Row) => boolean {
+  expect(r.status).toBe('exact');
+  const q = r.queries[0];
+  expect(q.split('\n')[0]).toBe(table);
+  expect(bindKusto(q, SCHEMAS).errors).toEqual([]);
+  return (row) => evalKusto(q, row, SCHEMAS[table]);
 }
 
 /*
@@ -52,14 +58,12 @@ test('process_creation queries _Im_ProcessCreate, binds, and matches ASIM rows',
   const r = convert(
     "sel:\n  Image|endswith: '\\whoami.exe'\n  ParentImage|endswith: '\\cmd.exe'\n  CommandLine|contains: '/ALL'\ncondition: sel",
   );
-  expect(r.status).toBe('exact');
-  const q = r.queries[0];
-  expect(q.split('\n')[0]).toBe('_Im_ProcessCreate');
-  expect(bindKusto(q, SCHEMAS).errors).toEqual([]);
-  const cols = SCHEMAS._Im_ProcessCreate;
-  expect(evalKusto(q, WHOAMI, cols)).toBe(true);
-  expect(evalKusto(q, { ...WHOAMI, ActingProcessName: 'C:\\Windows\\explorer.exe' }, cols)).toBe(false);
-  expect(evalKusto(q, { ...WHOAMI, TargetProcessName: 'C:\\Temp\\whoami.exe.bak' }, cols)).toBe(false);
+  const rows: Variant[] = [
+    [{}, true],
+    [{ ActingProcessName: 'C:\\Windows\\explorer.exe' }, false],
+    [{ TargetProcessName: 'C:\\Temp\\whoami.exe.bak' }, false],
+  ];
+  expect(verdicts(exactOn(r, '_Im_ProcessCreate'), WHOAMI, rows)).toEqual(rows);
 });
 
 test('a field the schema lacks is refused with the reason', () => {
@@ -81,17 +85,16 @@ test('Hashes is rebuilt in Sysmon form from the ASIM digest columns', () => {
   const r = convert(
     "sel:\n  Hashes|contains:\n    - 'IMPHASH=BF6223A49E45D99094406777EB6004BA'\n    - 'MD5=6C2A6C0B1E1F23B6C1C7E7E4C5E0E7A5,SHA256='\ncondition: sel",
   );
-  expect(r.status).toBe('exact');
-  const q = r.queries[0];
-  expect(bindKusto(q, SCHEMAS).errors).toEqual([]);
+  const md5 = { TargetProcessMD5: '6C2A6C0B1E1F23B6C1C7E7E4C5E0E7A5', TargetProcessSHA256: 'ab' };
+  const rows: Variant[] = [
+    [{ TargetProcessIMPHASH: 'bf6223a49e45d99094406777eb6004ba' }, true],
+    [{ TargetProcessIMPHASH: 'aaaa' }, false],
+    // The MD5 and SHA256 digests are adjacent in Sysmon's list, so a value across them matches.
+    [md5, true],
+    [{ ...md5, TargetProcessSHA256: '' }, false],
+  ];
+  expect(verdicts(exactOn(r, '_Im_ProcessCreate'), WHOAMI, rows)).toEqual(rows);
   const cols = SCHEMAS._Im_ProcessCreate;
-  const row = { ...WHOAMI, TargetProcessIMPHASH: 'bf6223a49e45d99094406777eb6004ba' };
-  expect(evalKusto(q, row, cols)).toBe(true);
-  expect(evalKusto(q, { ...WHOAMI, TargetProcessIMPHASH: 'aaaa' }, cols)).toBe(false);
-  // The MD5 and SHA256 digests are adjacent in Sysmon's list, so a value across them matches.
-  const md5 = { ...WHOAMI, TargetProcessMD5: '6C2A6C0B1E1F23B6C1C7E7E4C5E0E7A5', TargetProcessSHA256: 'ab' };
-  expect(evalKusto(q, md5, cols)).toBe(true);
-  expect(evalKusto(q, { ...md5, TargetProcessSHA256: '' }, cols)).toBe(false);
   // The whole list, as Sysmon writes it for these digests.
   const whole = convert(
     "sel:\n  Hashes: 'SHA1=0AE1F9071C5E8FE4A69D3F671937935D242D8A6C,IMPHASH=E96A73C7BF33A464C510EDE582318BF2'\ncondition: sel",
@@ -118,11 +121,6 @@ test('registry_set: TargetObject in Sysmon form (HKLM\\...) against ASIM keys wi
     "sel:\n  TargetObject|startswith: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\'\n  EventType: SetValue\ncondition: sel",
     '  product: windows\n  category: registry_set',
   );
-  expect(r.status).toBe('exact');
-  const q = r.queries[0];
-  expect(q.split('\n')[0]).toBe('_Im_RegistryEvent');
-  expect(bindKusto(q, SCHEMAS).errors).toEqual([]);
-  const cols = SCHEMAS._Im_RegistryEvent;
   const row = {
     EventType: 'RegistryValueSet',
     RegistryKey: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run',
@@ -130,15 +128,12 @@ test('registry_set: TargetObject in Sysmon form (HKLM\\...) against ASIM keys wi
     RegistryValueData: 'C:\\Users\\Public\\u.exe',
     ActingProcessName: 'C:\\Windows\\System32\\reg.exe',
   };
-  expect(evalKusto(q, row, cols)).toBe(true);
-  expect(
-    evalKusto(
-      q,
-      { ...row, RegistryKey: 'HKEY_USERS\\S-1-5-21\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run' },
-      cols,
-    ),
-  ).toBe(false);
-  expect(evalKusto(q, { ...row, EventType: 'RegistryKeyCreated' }, cols)).toBe(false);
+  const rows: Variant[] = [
+    [{}, true],
+    [{ RegistryKey: 'HKEY_USERS\\S-1-5-21\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run' }, false],
+    [{ EventType: 'RegistryKeyCreated' }, false],
+  ];
+  expect(verdicts(exactOn(r, '_Im_RegistryEvent'), row, rows)).toEqual(rows);
 });
 
 /*
@@ -150,21 +145,20 @@ test('dns_query and network_connection bind and match', () => {
     "sel:\n  QueryName|endswith: '.onion'\ncondition: sel",
     '  product: windows\n  category: dns_query',
   );
-  expect(bindKusto(dns.queries[0], SCHEMAS).errors).toEqual([]);
-  expect(evalKusto(dns.queries[0], { DnsQuery: 'abc.ONION', SrcIpAddr: '10.0.0.9' }, SCHEMAS._Im_Dns)).toBe(
-    true,
-  );
+  expect(
+    verdicts(exactOn(dns, '_Im_Dns'), { DnsQuery: 'abc.ONION', SrcIpAddr: '10.0.0.9' }, [[{}, true]]),
+  ).toEqual([[{}, true]]);
   const net = convert(
     'sel:\n  DestinationPort: 4444\ncondition: sel',
     '  product: windows\n  category: network_connection',
   );
-  expect(bindKusto(net.queries[0], SCHEMAS).errors).toEqual([]);
+  const rows: Variant[] = [
+    [{}, true],
+    [{ DstPortNumber: 443 }, false],
+  ];
   expect(
-    evalKusto(net.queries[0], { DstPortNumber: 4444, DstIpAddr: '10.0.0.5' }, SCHEMAS._Im_NetworkSession),
-  ).toBe(true);
-  expect(
-    evalKusto(net.queries[0], { DstPortNumber: 443, DstIpAddr: '10.0.0.5' }, SCHEMAS._Im_NetworkSession),
-  ).toBe(false);
+    verdicts(exactOn(net, '_Im_NetworkSession'), { DstPortNumber: 4444, DstIpAddr: '10.0.0.5' }, rows),
+  ).toEqual(rows);
 });
 
 /*
@@ -198,35 +192,29 @@ test('webserver: _Im_WebSession web server sessions, W3C stem and query rebuilt 
   const r = web(
     "sel:\n  cs-method: 'get'\n  cs-uri-stem|endswith: '/ecp/default.aspx'\n  cs-uri-query|startswith: '__VIEWSTATEGENERATOR=B97B4E27'\n  sc-status: 200\ncondition: sel",
   );
-  expect(r.status).toBe('exact');
-  const q = r.queries[0];
-  expect(q.split('\n')[0]).toBe('_Im_WebSession');
-  expect(bindKusto(q, SCHEMAS).errors).toEqual([]);
-  const cols = SCHEMAS._Im_WebSession;
-  expect(evalKusto(q, IIS_ROW, cols)).toBe(true);
-  // The IIS parser's form: scheme, server and port before the path.
-  expect(evalKusto(q, { ...IIS_ROW, Url: 'https://mail.contoso.com:8443' + IIS_ROW.Url }, cols)).toBe(true);
-  expect(evalKusto(q, { ...IIS_ROW, EventResultDetails: '404', HttpStatusCode: '404' }, cols)).toBe(false);
-  // The query is after the first '?' only; the path ends before it.
-  expect(evalKusto(q, { ...IIS_ROW, Url: '/x/__VIEWSTATEGENERATOR=B97B4E27/ecp/default.aspx' }, cols)).toBe(
-    false,
-  );
-  expect(evalKusto(q, { ...IIS_ROW, Url: '/ecp/default.aspx/x?__VIEWSTATEGENERATOR=B97B4E27' }, cols)).toBe(
-    false,
-  );
-  // A proxy's session is not a web server's log.
-  expect(evalKusto(q, { ...IIS_ROW, EventType: 'HTTPsession' }, cols)).toBe(false);
+  const rows: Variant[] = [
+    [{}, true],
+    // The IIS parser's form: scheme, server and port before the path.
+    [{ Url: 'https://mail.contoso.com:8443' + IIS_ROW.Url }, true],
+    [{ EventResultDetails: '404', HttpStatusCode: '404' }, false],
+    // The query is after the first '?' only; the path ends before it.
+    [{ Url: '/x/__VIEWSTATEGENERATOR=B97B4E27/ecp/default.aspx' }, false],
+    [{ Url: '/ecp/default.aspx/x?__VIEWSTATEGENERATOR=B97B4E27' }, false],
+    // A proxy's session is not a web server's log.
+    [{ EventType: 'HTTPsession' }, false],
+  ];
+  expect(verdicts(exactOn(r, '_Im_WebSession'), IIS_ROW, rows)).toEqual(rows);
 });
 
 test('webserver: user agent, referrer, user and the fields refused with the reason', () => {
   const r = web(
     "sel:\n  cs-user-agent|contains: 'WOW64'\n  cs-username|endswith: '$'\n  c-ip|cidr: '198.51.100.0/24'\ncondition: sel",
   );
-  expect(r.status).toBe('exact');
-  expect(bindKusto(r.queries[0], SCHEMAS).errors).toEqual([]);
-  const cols = SCHEMAS._Im_WebSession;
-  expect(evalKusto(r.queries[0], { ...IIS_ROW, SrcUsername: 'CONTOSO\\WKS01$' }, cols)).toBe(true);
-  expect(evalKusto(r.queries[0], { ...IIS_ROW, SrcUsername: 'alice' }, cols)).toBe(false);
+  const rows: Variant[] = [
+    [{ SrcUsername: 'CONTOSO\\WKS01$' }, true],
+    [{ SrcUsername: 'alice' }, false],
+  ];
+  expect(verdicts(exactOn(r, '_Im_WebSession'), IIS_ROW, rows)).toEqual(rows);
   for (const [field, why] of [
     ['cs-host', /HttpHost is the virtual web server/],
     ['cs-cookie', /no cookie column/],
@@ -255,18 +243,16 @@ test('proxy: HTTP sessions, URL extension and query rebuilt from Url, host from 
     "sel:\n  c-uri-extension: 'exe'\n  cs-host|endswith: '.org'\n  c-uri-query|contains: 'k=v'\n  c-useragent|contains: 'Chrome/'\ncondition: sel",
     'proxy',
   );
-  expect(r.status).toBe('exact');
-  const q = r.queries[0];
-  expect(bindKusto(q, SCHEMAS).errors).toEqual([]);
+  const rows: Variant[] = [
+    [{}, true],
+    // No scheme: the URL starts with the server name (HTTPsession "should include the server name").
+    [{ Url: 'files.example.org/dl/update.exe?k=v' }, true],
+    [{ Url: 'http://files.example.org/dl/update.exe.zip?k=v' }, false],
+    [{ Url: 'http://files.example.exe/dl/?k=v' }, false],
+    [{ EventType: 'WebServerSession' }, false],
+  ];
+  expect(verdicts(exactOn(r, '_Im_WebSession'), PROXY_ROW, rows)).toEqual(rows);
   const cols = SCHEMAS._Im_WebSession;
-  expect(evalKusto(q, PROXY_ROW, cols)).toBe(true);
-  // No scheme: the URL starts with the server name (HTTPsession "should include the server name").
-  expect(evalKusto(q, { ...PROXY_ROW, Url: 'files.example.org/dl/update.exe?k=v' }, cols)).toBe(true);
-  expect(evalKusto(q, { ...PROXY_ROW, Url: 'http://files.example.org/dl/update.exe.zip?k=v' }, cols)).toBe(
-    false,
-  );
-  expect(evalKusto(q, { ...PROXY_ROW, Url: 'http://files.example.exe/dl/?k=v' }, cols)).toBe(false);
-  expect(evalKusto(q, { ...PROXY_ROW, EventType: 'WebServerSession' }, cols)).toBe(false);
   // c-uri is the whole Url, as the schema's example.
   const uri = web("sel:\n  c-uri|endswith: '/fo/?k=v&q=u#f'\ncondition: sel", 'proxy');
   expect(evalKusto(uri.queries[0], { ...PROXY_ROW, Url: 'https://contoso.com/fo/?k=v&q=u#f' }, cols)).toBe(
@@ -303,24 +289,24 @@ test('windows security logons: _Im_Authentication, EventID, LogonType and user n
   const r = security(
     "sel:\n  EventID: 4624\n  LogonType: 10\n  TargetUserName: 'dadmin'\n  AuthenticationPackageName: 'ntlm'\ncondition: sel",
   );
-  expect(r.status).toBe('exact');
-  const q = r.queries[0];
-  expect(q.split('\n')[0]).toBe('_Im_Authentication');
-  expect(bindKusto(q, SCHEMAS).errors).toEqual([]);
-  const cols = SCHEMAS._Im_Authentication;
-  expect(evalKusto(q, LOGON, cols)).toBe(true);
-  // A simple user name (no domain) is stored alone.
-  expect(evalKusto(q, { ...LOGON, TargetUsername: 'dadmin' }, cols)).toBe(true);
-  expect(evalKusto(q, { ...LOGON, TargetUsername: 'CONTOSO\\xdadmin' }, cols)).toBe(false);
-  expect(evalKusto(q, { ...LOGON, EventSubType: 'Network' }, cols)).toBe(false);
-  expect(evalKusto(q, { ...LOGON, EventOriginalType: '4625', EventResult: 'Failure' }, cols)).toBe(false);
-  // Another source's sign-in with the same user name is not a Windows Security event.
-  expect(evalKusto(q, { ...LOGON, EventProduct: 'Entra ID' }, cols)).toBe(false);
+  const rows: Variant[] = [
+    [{}, true],
+    // A simple user name (no domain) is stored alone.
+    [{ TargetUsername: 'dadmin' }, true],
+    [{ TargetUsername: 'CONTOSO\\xdadmin' }, false],
+    [{ EventSubType: 'Network' }, false],
+    [{ EventOriginalType: '4625', EventResult: 'Failure' }, false],
+    // Another source's sign-in with the same user name is not a Windows Security event.
+    [{ EventProduct: 'Entra ID' }, false],
+  ];
+  expect(verdicts(exactOn(r, '_Im_Authentication'), LOGON, rows)).toEqual(rows);
   // not LogonType 3: a logon type the parsers do not list (EventSubType empty) is not 3.
   const n = security('sel:\n  EventID: [4624, 4625]\nf:\n  LogonType: 3\ncondition: sel and not f');
-  expect(n.status).toBe('exact');
-  expect(evalKusto(n.queries[0], { ...LOGON, EventSubType: '' }, cols)).toBe(true);
-  expect(evalKusto(n.queries[0], { ...LOGON, EventSubType: 'Network' }, cols)).toBe(false);
+  const notThree: Variant[] = [
+    [{ EventSubType: '' }, true],
+    [{ EventSubType: 'Network' }, false],
+  ];
+  expect(verdicts(exactOn(n, '_Im_Authentication'), LOGON, notThree)).toEqual(notThree);
 });
 
 test('windows security rules the parsers cannot answer are refused, each with the reason', () => {
@@ -403,7 +389,7 @@ test('webserver: cs-uri-stem / cs-uri-query from Url agree with the reference ev
         };
         const event = { 'cs-uri-stem': stem, 'cs-uri-query': query ?? '' };
         const loaded = loadRuleFromText(
-          ruleText(indent(`sel:\n  ${field}${op}: '${value}'\ncondition: sel`), {
+          ruleText(indented(`sel:\n  ${field}${op}: '${value}'\ncondition: sel`), {
             logsource: '  category: webserver',
           }),
           'r.yml',
