@@ -14,6 +14,13 @@ import { link } from '../../../src/correlation/link.js';
 import { resolvePipeline } from '../../../src/pipeline/index.js';
 import { PROCESS_CREATION, ruleText } from '../../support/convert.js';
 import { evalSpl } from '../../support/eval-spl.js';
+import { verdicts, type Row, type Variant } from '../../support/vendor-rows.js';
+
+/** Whether a search matches a data model row. */
+const on =
+  (q: string) =>
+  (row: Row): boolean =>
+    evalSpl(q, row);
 
 const indent = (d: string) =>
   d
@@ -68,10 +75,13 @@ test('a process_creation rule becomes a tstats search of Endpoint.Processes, exa
   expect(r.queries).toEqual([
     '| tstats summariesonly=false allow_old_summaries=true fillnull_value="sigmantic:null" count min(_time) as firstTime max(_time) as lastTime from datamodel=Endpoint.Processes where Processes.process_path="*\\\\whoami.exe" Processes.process="*/all*" by Processes.dest | rename Processes.* as *',
   ]);
-  expect(evalSpl(r.queries[0], WHOAMI)).toBe(true);
-  expect(evalSpl(r.queries[0], NOTEPAD)).toBe(false);
-  // Case-insensitive (search semantics of the tstats where clause), and no dest: filled, not dropped.
-  expect(evalSpl(r.queries[0], ORPHAN)).toBe(true);
+  const rows: Variant[] = [
+    [WHOAMI, true],
+    [NOTEPAD, false],
+    // Case-insensitive (search semantics of the tstats where clause), and no dest: filled, not dropped.
+    [ORPHAN, true],
+  ];
+  expect(verdicts(on(r.queries[0]), {}, rows)).toEqual(rows);
 });
 
 test('what a search term cannot say is tested after tstats on grouped fields, nulls kept', () => {
@@ -84,19 +94,25 @@ test('what a search term cannot say is tested after tstats on grouped fields, nu
   expect(q).toContain(
     'by Processes.dest Processes.process | rename Processes.* as * | eval process=nullif(process, "sigmantic:null") | where ',
   );
-  expect(evalSpl(q, WHOAMI)).toBe(true);
-  expect(evalSpl(q, NOTEPAD)).toBe(false);
-  // No parent process: `not filter` holds, and the regex is case-sensitive as Sigma's |re.
-  expect(evalSpl(q, { ...ORPHAN, 'Processes.process': 'whoami.exe  /all' })).toBe(true);
-  expect(evalSpl(q, ORPHAN)).toBe(false);
-  expect(evalSpl(q, { ...WHOAMI, 'Processes.parent_process_path': 'C:\\Windows\\explorer.exe' })).toBe(false);
+  const rows: Variant[] = [
+    [WHOAMI, true],
+    [NOTEPAD, false],
+    // No parent process: `not filter` holds, and the regex is case-sensitive as Sigma's |re.
+    [{ ...ORPHAN, 'Processes.process': 'whoami.exe  /all' }, true],
+    [ORPHAN, false],
+    [{ ...WHOAMI, 'Processes.parent_process_path': 'C:\\Windows\\explorer.exe' }, false],
+  ];
+  expect(verdicts(on(q), {}, rows)).toEqual(rows);
 });
 
 test('|cased goes to the residual where and keeps its case', () => {
   const r = convert("sel:\n  CommandLine|cased|contains: 'WHOAMI'\ncondition: sel");
   expect(r.status).toBe('exact');
-  expect(evalSpl(r.queries[0], ORPHAN)).toBe(true);
-  expect(evalSpl(r.queries[0], WHOAMI)).toBe(false);
+  const rows: Variant[] = [
+    [ORPHAN, true],
+    [WHOAMI, false],
+  ];
+  expect(verdicts(on(r.queries[0]), {}, rows)).toEqual(rows);
 });
 
 test('a field the dataset lacks is refused with the reason', () => {
@@ -214,10 +230,13 @@ test('Hashes is tested as a process_hash digest in both add-on forms, labelled a
   expect(r.queries[0]).toContain(
     `where Processes.process_hash IN ("*${IMPHASH}*", "*${SHA256.toLowerCase()}*")`,
   );
-  expect(evalSpl(r.queries[0], HASH_STRING_ROW)).toBe(true);
-  expect(evalSpl(r.queries[0], HASH_DIGEST_ROW)).toBe(true);
-  expect(evalSpl(r.queries[0], OTHER_HASH_ROW)).toBe(false);
-  expect(evalSpl(r.queries[0], NOTEPAD)).toBe(false);
+  const rows: Variant[] = [
+    [HASH_STRING_ROW, true],
+    [HASH_DIGEST_ROW, true],
+    [OTHER_HASH_ROW, false],
+    [NOTEPAD, false],
+  ];
+  expect(verdicts(on(r.queries[0]), {}, rows)).toEqual(rows);
 });
 
 test('under not, a Hashes test is dropped (the query widens), and a hash that is not a digest is refused', () => {
@@ -227,8 +246,11 @@ test('under not, a Hashes test is dropped (the query widens), and a hash that is
   expect(r.status).toBe('approximate');
   expect(r.diagnostics.find((d) => d.code === 'approximation')?.direction).toEqual('narrower');
   // The rule excludes this row; the query cannot tell the algorithm, so it keeps it (more, never fewer).
-  expect(evalSpl(r.queries[0], HASH_STRING_ROW)).toBe(true);
-  expect(evalSpl(r.queries[0], WHOAMI)).toBe(false);
+  const rows: Variant[] = [
+    [HASH_STRING_ROW, true],
+    [WHOAMI, false],
+  ];
+  expect(verdicts(on(r.queries[0]), {}, rows)).toEqual(rows);
   const bad = convert("sel:\n  Hashes: 'SHA1=ABC,MD5=DEF'\ncondition: sel");
   expect(bad.status).toBe('unsupported');
   expect(bad.diagnostics[0].message).toContain('can only be tested for a digest');
@@ -242,9 +264,12 @@ test('under not, a Hashes test is dropped (the query widens), and a hash that is
 test('IntegrityLevel matches in any case; a case-sensitive test is refused', () => {
   const r = convert("sel:\n  IntegrityLevel: 'High'\ncondition: sel");
   expect(r.status).toBe('exact');
-  expect(evalSpl(r.queries[0], { ...WHOAMI, 'Processes.process_integrity_level': 'high' })).toBe(true);
-  expect(evalSpl(r.queries[0], { ...WHOAMI, 'Processes.process_integrity_level': 'High' })).toBe(true);
-  expect(evalSpl(r.queries[0], { ...WHOAMI, 'Processes.process_integrity_level': 'medium' })).toBe(false);
+  const rows: Variant[] = [
+    [{ 'Processes.process_integrity_level': 'high' }, true],
+    [{ 'Processes.process_integrity_level': 'High' }, true],
+    [{ 'Processes.process_integrity_level': 'medium' }, false],
+  ];
+  expect(verdicts(on(r.queries[0]), WHOAMI, rows)).toEqual(rows);
   const cased = convert("sel:\n  IntegrityLevel|cased: 'High'\ncondition: sel");
   expect(cased.status).toBe('unsupported');
   expect(cased.diagnostics[0].message).toContain('case-sensitively');
@@ -290,16 +315,15 @@ test('registry_set: hive spellings match exactly, the Sysmon DWORD form in both 
   const q = r.queries[0];
   expect(q).toContain('from datamodel=Endpoint.Registry where Registry.registry_path IN (');
   expect(q).toContain('Registry.registry_value_data IN ("DWORD (0x00000001)", "0x00000001")');
-  expect(evalSpl(q, SPYWARE)).toBe(true);
-  expect(evalSpl(q, { ...SPYWARE, 'Registry.registry_path': `HKEY_LOCAL_MACHINE\\${SPYWARE_KEY}` })).toBe(
-    true,
-  );
-  expect(evalSpl(q, { ...SPYWARE, 'Registry.registry_path': `\\REGISTRY\\MACHINE\\${SPYWARE_KEY}` })).toBe(
-    true,
-  );
-  expect(evalSpl(q, { ...SPYWARE, 'Registry.registry_value_data': 'DWORD (0x00000001)' })).toBe(true);
-  expect(evalSpl(q, { ...SPYWARE, 'Registry.registry_value_data': '0x00000000' })).toBe(false);
-  expect(evalSpl(q, { ...SPYWARE, 'Registry.registry_path': `HKU\\${SPYWARE_KEY}` })).toBe(false);
+  const rows: Variant[] = [
+    [{}, true],
+    [{ 'Registry.registry_path': `HKEY_LOCAL_MACHINE\\${SPYWARE_KEY}` }, true],
+    [{ 'Registry.registry_path': `\\REGISTRY\\MACHINE\\${SPYWARE_KEY}` }, true],
+    [{ 'Registry.registry_value_data': 'DWORD (0x00000001)' }, true],
+    [{ 'Registry.registry_value_data': '0x00000000' }, false],
+    [{ 'Registry.registry_path': `HKU\\${SPYWARE_KEY}` }, false],
+  ];
+  expect(verdicts(on(q), SPYWARE, rows)).toEqual(rows);
 });
 
 test("registry: a negated DWORD test narrows to Sysmon's form; Image is refused; registry_event is not widened", () => {
@@ -311,10 +335,11 @@ test("registry: a negated DWORD test narrows to Sysmon's form; Image is refused;
   expect(r.status).toBe('approximate');
   expect(r.queries[0]).toContain('NOT Registry.registry_value_data="DWORD (0x00000000)"');
   // The rule excludes a DWORD 0 value; in the data model's form it is kept (more, never fewer).
-  expect(evalSpl(r.queries[0], { ...SPYWARE, 'Registry.registry_value_data': '0x00000000' })).toBe(true);
-  expect(evalSpl(r.queries[0], { ...SPYWARE, 'Registry.registry_value_data': 'DWORD (0x00000000)' })).toBe(
-    false,
-  );
+  const rows: Variant[] = [
+    [{ 'Registry.registry_value_data': '0x00000000' }, true],
+    [{ 'Registry.registry_value_data': 'DWORD (0x00000000)' }, false],
+  ];
+  expect(verdicts(on(r.queries[0]), SPYWARE, rows)).toEqual(rows);
   const prefix = convert(
     "sel:\n  Details|startswith: 'DWORD (0x00000001)'\ncondition: sel",
     'data-model',
@@ -374,18 +399,24 @@ test('webserver and proxy rules become tstats searches of Web, exact', () => {
   expect(web.queries[0]).toContain(
     'from datamodel=Web.Web where Web.http_method="POST" Web.uri_path="*.aspx"',
   );
-  expect(evalSpl(web.queries[0], WEBSHELL)).toBe(true);
-  expect(evalSpl(web.queries[0], { ...WEBSHELL, 'Web.uri_query': '?cmd=whoami' })).toBe(true);
-  expect(evalSpl(web.queries[0], { ...WEBSHELL, 'Web.uri_query': 'x=1&cmd=whoami' })).toBe(false);
-  expect(evalSpl(web.queries[0], { ...WEBSHELL, 'Web.status': 404 })).toBe(false);
+  const webRows: Variant[] = [
+    [{}, true],
+    [{ 'Web.uri_query': '?cmd=whoami' }, true],
+    [{ 'Web.uri_query': 'x=1&cmd=whoami' }, false],
+    [{ 'Web.status': 404 }, false],
+  ];
+  expect(verdicts(on(web.queries[0]), WEBSHELL, webRows)).toEqual(webRows);
   const proxy = convert(
     "sel:\n  c-uri|contains: '/uploads/shell.aspx'\n  c-useragent|startswith: 'curl/'\ncondition: sel",
     'data-model',
     '  category: proxy',
   );
   expect(proxy.status).toBe('exact');
-  expect(evalSpl(proxy.queries[0], WEBSHELL)).toBe(true);
-  expect(evalSpl(proxy.queries[0], { ...WEBSHELL, 'Web.http_user_agent': 'Mozilla/5.0' })).toBe(false);
+  const proxyRows: Variant[] = [
+    [{}, true],
+    [{ 'Web.http_user_agent': 'Mozilla/5.0' }, false],
+  ];
+  expect(verdicts(on(proxy.queries[0]), WEBSHELL, proxyRows)).toEqual(proxyRows);
   const host = convert("sel:\n  cs-host: 'evil.example'\ncondition: sel", 'data-model', '  category: proxy');
   expect(host.status).toBe('unsupported');
   expect(host.diagnostics[0].message).toContain("field 'cs-host' has no CIM field in Web.Web");
