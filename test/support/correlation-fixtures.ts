@@ -106,8 +106,28 @@ const ev = (rule: RuleName, at: number, fields: Record<string, string | number>)
   at,
   fields,
 });
+/** A type case's correlation: grouped by TargetUserName, timespan 60 s. */
+const spec = (
+  type: CorrelationType,
+  rules: RuleName[],
+  bounds: Bound[],
+  field?: string,
+): CorrelationSpec => ({
+  type,
+  rules,
+  groupBy: ['TargetUserName'],
+  timespanSeconds: 60,
+  ...(field ? { field } : {}),
+  bounds,
+});
+/** A scenario: its name, the verdict, and its events. */
+const sc = (name: string, fires: boolean, ...events: ScenarioEvent[]): Scenario => ({ name, events, fires });
 const alice = { TargetUserName: 'alice' };
 const bob = { TargetUserName: 'bob' };
+/** An event of each rule, of `alice` unless given. */
+const failed = (at: number, who = alice) => ev('failed', at, who);
+const success = (at: number, who = alice) => ev('success', at, who);
+const special = (at: number, who = alice) => ev('special', at, who);
 /** A failed logon of `who` with one more field: `failedWith('IpAddress', alice)(0, '10.0.0.1')`. */
 const failedWith =
   (field: string, who: Readonly<Record<string, string>>) =>
@@ -130,223 +150,73 @@ const bobType = failedWith('LogonType', bob);
  */
 export const TYPE_CASES: Readonly<Record<string, TypeCase>> = {
   event_count: {
-    spec: {
-      type: 'event_count',
-      rules: ['failed'],
-      groupBy: ['TargetUserName'],
-      timespanSeconds: 60,
-      bounds: [{ op: 'gte', value: 3 }],
-    },
+    spec: spec('event_count', ['failed'], [{ op: 'gte', value: 3 }]),
     scenarios: [
-      {
-        name: 'three within exactly the span',
-        events: [ev('failed', 0, alice), ev('failed', 30, alice), ev('failed', 60, alice)],
-        fires: true,
-      },
-      {
-        name: 'third one second outside the span',
-        events: [ev('failed', 0, alice), ev('failed', 30, alice), ev('failed', 61, alice)],
-        fires: false,
-      },
-      {
-        name: 'two only (below the threshold)',
-        events: [ev('failed', 0, alice), ev('failed', 30, alice)],
-        fires: false,
-      },
-      {
-        name: 'third in another group',
-        events: [ev('failed', 0, alice), ev('failed', 30, alice), ev('failed', 40, bob)],
-        fires: false,
-      },
-      {
-        name: 'across a minute boundary',
-        events: [ev('failed', 50, alice), ev('failed', 70, alice), ev('failed', 100, alice)],
-        fires: true,
-      },
-      {
-        name: 'another rule does not count',
-        events: [ev('failed', 0, alice), ev('failed', 30, alice), ev('success', 40, alice)],
-        fires: false,
-      },
+      sc('three within exactly the span', true, failed(0), failed(30), failed(60)),
+      sc('third one second outside the span', false, failed(0), failed(30), failed(61)),
+      sc('two only (below the threshold)', false, failed(0), failed(30)),
+      sc('third in another group', false, failed(0), failed(30), failed(40, bob)),
+      sc('across a minute boundary', true, failed(50), failed(70), failed(100)),
+      sc('another rule does not count', false, failed(0), failed(30), success(40)),
     ],
   },
   value_count: {
-    spec: {
-      type: 'value_count',
-      rules: ['failed'],
-      groupBy: ['TargetUserName'],
-      timespanSeconds: 60,
-      field: 'IpAddress',
-      bounds: [{ op: 'gte', value: 2 }],
-    },
+    spec: spec('value_count', ['failed'], [{ op: 'gte', value: 2 }], 'IpAddress'),
     scenarios: [
-      {
-        name: 'two addresses at exactly the span',
-        events: [aliceIp(0, '10.0.0.1'), aliceIp(60, '10.0.0.2')],
-        fires: true,
-      },
-      {
-        name: 'one second outside the span',
-        events: [aliceIp(0, '10.0.0.1'), aliceIp(61, '10.0.0.2')],
-        fires: false,
-      },
-      {
-        name: 'the same address twice',
-        events: [aliceIp(0, '10.0.0.1'), aliceIp(10, '10.0.0.1')],
-        fires: false,
-      },
-      {
-        name: 'second address in another group',
-        events: [aliceIp(0, '10.0.0.1'), bobIp(10, '10.0.0.2')],
-        fires: false,
-      },
+      sc('two addresses at exactly the span', true, aliceIp(0, '10.0.0.1'), aliceIp(60, '10.0.0.2')),
+      sc('one second outside the span', false, aliceIp(0, '10.0.0.1'), aliceIp(61, '10.0.0.2')),
+      sc('the same address twice', false, aliceIp(0, '10.0.0.1'), aliceIp(10, '10.0.0.1')),
+      sc('second address in another group', false, aliceIp(0, '10.0.0.1'), bobIp(10, '10.0.0.2')),
     ],
   },
   temporal: {
-    spec: {
-      type: 'temporal',
-      rules: ['failed', 'success'],
-      groupBy: ['TargetUserName'],
-      timespanSeconds: 60,
-      bounds: [{ op: 'gte', value: 2 }],
-    },
+    spec: spec('temporal', ['failed', 'success'], [{ op: 'gte', value: 2 }]),
     scenarios: [
-      {
-        name: 'both at exactly the span',
-        events: [ev('failed', 0, alice), ev('success', 60, alice)],
-        fires: true,
-      },
-      {
-        name: 'both, reverse order',
-        events: [ev('success', 0, alice), ev('failed', 30, alice)],
-        fires: true,
-      },
-      {
-        name: 'one second outside the span',
-        events: [ev('failed', 0, alice), ev('success', 61, alice)],
-        fires: false,
-      },
-      {
-        name: 'the other rule in another group',
-        events: [ev('failed', 0, alice), ev('success', 10, bob)],
-        fires: false,
-      },
-      { name: 'one rule twice', events: [ev('failed', 0, alice), ev('failed', 10, alice)], fires: false },
+      sc('both at exactly the span', true, failed(0), success(60)),
+      sc('both, reverse order', true, success(0), failed(30)),
+      sc('one second outside the span', false, failed(0), success(61)),
+      sc('the other rule in another group', false, failed(0), success(10, bob)),
+      sc('one rule twice', false, failed(0), failed(10)),
     ],
   },
   temporal_ordered: {
-    spec: {
-      type: 'temporal_ordered',
-      rules: ['failed', 'success', 'special'],
-      groupBy: ['TargetUserName'],
-      timespanSeconds: 60,
-      bounds: [{ op: 'gte', value: 3 }],
-    },
+    spec: spec('temporal_ordered', ['failed', 'success', 'special'], [{ op: 'gte', value: 3 }]),
     scenarios: [
-      {
-        name: 'in order, last at exactly the span',
-        events: [ev('failed', 0, alice), ev('success', 30, alice), ev('special', 60, alice)],
-        fires: true,
-      },
-      {
-        name: 'in order, one second outside the span',
-        events: [ev('failed', 0, alice), ev('success', 30, alice), ev('special', 61, alice)],
-        fires: false,
-      },
-      {
-        name: 'wrong order',
-        events: [ev('success', 0, alice), ev('failed', 10, alice), ev('special', 20, alice)],
-        fires: false,
-      },
-      {
-        name: 'a step in another group',
-        events: [ev('failed', 0, alice), ev('success', 10, bob), ev('special', 20, alice)],
-        fires: false,
-      },
-      {
-        name: 'a later first step starts the sequence',
-        events: [
-          ev('failed', 0, alice),
-          ev('failed', 40, alice),
-          ev('success', 70, alice),
-          ev('special', 100, alice),
-        ],
-        fires: true,
-      },
-      {
-        name: 'an earlier second step does not count',
-        events: [
-          ev('success', 0, alice),
-          ev('failed', 10, alice),
-          ev('special', 20, alice),
-          ev('success', 30, alice),
-        ],
-        fires: false,
-      },
+      sc('in order, last at exactly the span', true, failed(0), success(30), special(60)),
+      sc('in order, one second outside the span', false, failed(0), success(30), special(61)),
+      sc('wrong order', false, success(0), failed(10), special(20)),
+      sc('a step in another group', false, failed(0), success(10, bob), special(20)),
+      sc('a later first step starts the sequence', true, failed(0), failed(40), success(70), special(100)),
+      sc('an earlier second step does not count', false, success(0), failed(10), special(20), success(30)),
     ],
   },
   value_sum: {
-    spec: {
-      type: 'value_sum',
-      rules: ['failed'],
-      groupBy: ['TargetUserName'],
-      timespanSeconds: 60,
-      field: 'LogonType',
-      bounds: [{ op: 'gt', value: 10 }],
-    },
+    spec: spec('value_sum', ['failed'], [{ op: 'gt', value: 10 }], 'LogonType'),
     scenarios: [
-      {
-        name: 'sum above the threshold within the span',
-        events: [aliceType(0, 3), aliceType(30, 3), aliceType(60, 5)],
-        fires: true,
-      },
-      {
-        name: 'sum exactly at the threshold (gt)',
-        events: [aliceType(0, 3), aliceType(30, 3), aliceType(60, 4)],
-        fires: false,
-      },
-      {
-        name: 'one second outside the span',
-        events: [aliceType(0, 3), aliceType(30, 3), aliceType(61, 5)],
-        fires: false,
-      },
-      {
-        name: 'part in another group',
-        events: [aliceType(0, 3), bobType(30, 3), aliceType(60, 5)],
-        fires: false,
-      },
+      sc(
+        'sum above the threshold within the span',
+        true,
+        aliceType(0, 3),
+        aliceType(30, 3),
+        aliceType(60, 5),
+      ),
+      sc('sum exactly at the threshold (gt)', false, aliceType(0, 3), aliceType(30, 3), aliceType(60, 4)),
+      sc('one second outside the span', false, aliceType(0, 3), aliceType(30, 3), aliceType(61, 5)),
+      sc('part in another group', false, aliceType(0, 3), bobType(30, 3), aliceType(60, 5)),
     ],
   },
   value_avg: {
-    spec: {
-      type: 'value_avg',
-      rules: ['failed'],
-      groupBy: ['TargetUserName'],
-      timespanSeconds: 60,
-      field: 'LogonType',
-      bounds: [{ op: 'lt', value: 3 }],
-    },
+    spec: spec('value_avg', ['failed'], [{ op: 'lt', value: 3 }], 'LogonType'),
     scenarios: [
-      {
-        name: 'average exactly at the threshold (lt) in every window',
-        events: [aliceType(0, 6), aliceType(60, 0)],
-        fires: false,
-      },
-      {
-        name: 'the second event one second outside the span is a window of its own',
-        events: [aliceType(0, 6), aliceType(61, 0)],
-        fires: true,
-      },
-      {
-        name: 'average below within the span',
-        events: [aliceType(0, 5), aliceType(30, 0)],
-        fires: true,
-      },
-      {
-        name: 'high values only',
-        events: [aliceType(0, 5), bobType(30, 4)],
-        fires: false,
-      },
+      sc('average exactly at the threshold (lt) in every window', false, aliceType(0, 6), aliceType(60, 0)),
+      sc(
+        'the second event one second outside the span is a window of its own',
+        true,
+        aliceType(0, 6),
+        aliceType(61, 0),
+      ),
+      sc('average below within the span', true, aliceType(0, 5), aliceType(30, 0)),
+      sc('high values only', false, aliceType(0, 5), bobType(30, 4)),
     ],
   },
 };
