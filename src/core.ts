@@ -47,6 +47,7 @@ export type {
 export type { Diagnostic, Label, Severity } from './diagnostics.js';
 export { formatDiagnostic, CODES } from './diagnostics.js';
 export type * from './ir/types.js';
+export { addedBy, placeOf } from './ir/origin.js';
 export type { SigmaRule, LogSource } from './rule/types.js';
 export {
   compileRule,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { loadRuleFromText } from '../../src/convert.js';
 import { DiagnosticSink } from '../../src/diagnostics.js';
+import { addedBy, placeOf } from '../../src/ir/origin.js';
 import type { Node } from '../../src/ir/types.js';
 import {
   applyPipelines,
@@ -195,11 +196,11 @@ describe('transformations', () => {
   test('add_condition marks every node it builds as added by its item; the rule keeps its places', () => {
     /** Each node's origin, in a walk of the tree: `+label` for a mark, `line:column` for a place. */
     const origins = (n: Node): string[] => {
-      const o = !n.origin
-        ? '-'
-        : n.origin.addedBy !== undefined
-          ? `+${n.origin.addedBy}`
-          : `${n.origin.line}:${n.origin.column}`;
+      // Read through the public helpers: a node has a place or a mark, never both.
+      const by = addedBy(n);
+      const at = placeOf(n);
+      if (by !== undefined && at !== undefined) throw new Error('a place and a mark');
+      const o = by !== undefined ? `+${by}` : at ? `${at.line}:${at.column}` : '-';
       const below = n.kind === 'and' || n.kind === 'or' ? n.children : n.kind === 'not' ? [n.child] : [];
       return [`${n.kind}${o}`, ...below.flatMap(origins)];
     };
