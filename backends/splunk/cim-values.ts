@@ -16,10 +16,22 @@
  *   the data model holds `0x00000001`. A value in Sysmon's typed form is tested in both forms
  *   (wider: a string value `0x00000001` matches too), and under `not` in Sysmon's form only.
  *   Other values (strings) are tested as written (exact).
- * - `case-insensitive` (process_integrity_level): Sysmon writes `High`, `System`; the value case
- *   the data model holds is not fixed by the sources we could consult (normalized sources may
- *   write `high`). Case-insensitive tests (Sigma's default) are exact; a case-sensitive one
- *   (`|cased`, a regex without `(?i)`) is refused.
+ * - `lowercase` (process_integrity_level): Sysmon writes `High`, `System`; the Endpoint data model
+ *   lower-cases the field in the Processes dataset's own search (`| eval
+ *   process_integrity_level=lower(process_integrity_level)`, Splunk_SA_CIM Endpoint.json), so it
+ *   holds `high`, `system`. Case-insensitive tests (Sigma's default) are exact; a case-sensitive
+ *   one (`|cased`, a regex without `(?i)`) is tested case-insensitively: wider (a value the rule
+ *   excludes by its case matches), and under `not` dropped.
+ * - `fillnull`, `fillnull-dash` (Authentication user, src_user, dest): the data model writes
+ *   `unknown` where the field is missing or empty (`if(isnull(user) OR user="", "unknown", user)`,
+ *   Splunk_SA_CIM Authentication.json), and for src_user the add-on drops a `-` first (its
+ *   transform `Caller_User_Name_as_src_user`, REGEX `(?!^-$)(.+)`). A test that matches neither
+ *   `unknown` nor the values turned into it is exact; one that matches an emptied value also
+ *   tests `unknown` (wider); one that matches `unknown` itself matches the emptied events too
+ *   (wider; under `not`, `unknown` is kept out of the exclusion); a null test becomes `unknown`.
+ * - `nonempty` (Authentication process): the add-on extracts ProcessName with `[^<]+`, so whether
+ *   an empty ProcessName gives an empty process or none is not fixed: a test that matches the
+ *   empty value, or a null or exists test, is refused.
  * - `uri-query` (uri_query): whether the query string keeps its leading `?` is not fixed by the
  *   CIM reference; a value that anchors at the start is tested with and without it (exact).
  */
@@ -27,9 +39,19 @@ import type { ConvertContext } from '../../src/backend.js';
 import { assertNever } from '../../src/diagnostics.js';
 import type { Match, Node, SigmaString, StringMatch } from '../../src/ir/types.js';
 import { Lowering } from '../../src/lowering/approximate.js';
-import { FALSE, TRUE, fold, leaf, lowerLeaves, type Tree } from '../../src/lowering/tree.js';
+import { FALSE, TRUE, and, fold, leaf, lowerLeaves, not, or, type Tree } from '../../src/lowering/tree.js';
 import { stateString } from '../../src/pipeline/state.js';
-import { CIM_STATE, CIM_WIDER_STATE, cimDatasets, type CimValueKind } from './pipelines.js';
+import { sigmaToRegex } from '../../src/regex/index.js';
+import { translateRegex } from '../../src/regex/index.js';
+import { unmetRequirement } from './cim-requires.js';
+import {
+  CIM_REQUIRES_STATE,
+  CIM_STATE,
+  CIM_WIDER_STATE,
+  cimDatasets,
+  cimRequirements,
+  type CimValueKind,
+} from './pipelines.js';
 
 type Reason = 'cim-value' | 'cim-dataset';
 
@@ -110,17 +132,130 @@ const describe = (m: Match, sigma: string): string =>
     ? `${sigma}|${m.op} ${m.values.map((v) => `'${allText(v) ?? '…'}'`).join(', ')}`
     : sigma;
 
-const TRANSLATE: Record<CimValueKind, Translate> = {
-  'case-insensitive'(m, _negated, low) {
-    if ((m.kind === 'string' && m.cased) || (m.kind === 'regex' && !m.flags.i)) {
+/**
+ * Whether a string or regex test matches a value (the test as Sigma means it), or undefined for
+ * a test of another kind or one this cannot decide (a placeholder, a regex JavaScript lacks).
+ */
+function testMatches(m: Match, value: string): boolean | undefined {
+  if (m.kind === 'string') {
+    if (m.values.some((v) => v.some((p) => p.kind === 'placeholder'))) return undefined;
+    return m.values.some((v) =>
+      new RegExp(sigmaToRegex(v, m.op, { cased: m.cased, dialect: 'js' }), m.cased ? 'u' : 'iu').test(value),
+    );
+  }
+  if (m.kind === 'regex') {
+    const r = translateRegex(m.pattern, m.flags);
+    return r.ok ? r.regexp.test(value) : undefined;
+  }
+  return undefined;
+}
+
+/** The data model's `unknown` as a test of the field. */
+function unknownLeaf(field: string, at: Match): Tree<Match> {
+  const u: StringMatch = {
+    kind: 'string',
+    field,
+    op: 'eq',
+    values: [text('unknown')],
+    cased: false,
+    origin: at.origin,
+  };
+  return leaf(u);
+}
+
+/**
+ * fillnull: the data model writes `unknown` where the field is missing or one of `emptied`
+ * (the empty string, and `-` where the add-on drops it).
+ */
+function fillnull(emptied: readonly string[]): Translate {
+  return (m, negated, low) => {
+    const field = m.field;
+    if (field === null) return undefined;
+    const unknown = unknownLeaf(field, m);
+    const shown = emptied.map((e) => JSON.stringify(e)).join(' or ');
+    const lead = `the data model writes unknown in ${m.field} where the event has none or ${shown}`;
+    if (m.kind === 'null' || m.kind === 'exists') {
+      // null (or exists: false): the field is missing, which the data model holds as unknown.
+      const missing = m.kind === 'null' || !m.exists;
+      const u = unknown;
+      return low.bound(
+        m,
+        negated,
+        'cim-value',
+        `${lead}: a test of ${m.field} being ${missing ? 'missing' : 'present'} is tested on unknown${negated ? ' (under not, narrowed)' : ' (wider: a value unknown or emptied matches too)'}`,
+        missing ? { wider: u, narrower: FALSE } : { wider: TRUE, narrower: not(u) },
+      );
+    }
+    // A number never matches unknown nor an emptied value.
+    if (m.kind === 'number') return undefined;
+    if (m.kind !== 'string' && m.kind !== 'regex') {
+      low.unsupported(m, `${lead}, so a ${m.kind} test of it cannot be made exact`, 'cim-value');
+      return FALSE;
+    }
+    const onUnknown = testMatches(m, 'unknown');
+    const onEmptied = emptied.map((e) => testMatches(m, e));
+    if (onUnknown === undefined || onEmptied.includes(undefined)) {
       low.unsupported(
         m,
-        `${m.field} is tested case-sensitively, but the case of its values in the data model is not fixed (Sysmon writes High; other sources and add-on versions may write high)`,
+        `${lead}, and whether this test matches those values cannot be decided`,
         'cim-value',
       );
       return FALSE;
     }
+    if (onUnknown)
+      // The events the data model holds as unknown (missing or emptied) match too.
+      return low.bound(
+        m,
+        negated,
+        'cim-value',
+        `${lead}, and this test matches unknown: ${negated ? 'under not, unknown is kept out of the exclusion' : 'events without the value match too'}`,
+        { wider: leaf(m), narrower: and([leaf(m), not(unknown)]) },
+      );
+    const hit = emptied.filter((_, i) => onEmptied[i]).map((e) => JSON.stringify(e));
+    if (hit.length > 0)
+      // The rule matches the emptied value, which the data model holds as unknown.
+      return low.bound(
+        m,
+        negated,
+        'cim-value',
+        `${lead}, and this test matches ${hit.join(' and ')}: ${negated ? "under not, only the data model's other values are excluded" : 'unknown is tested too (events without the value match too)'}`,
+        { wider: or([leaf(m), unknown]), narrower: leaf(m) },
+      );
     return undefined;
+  };
+}
+
+const TRANSLATE: Record<CimValueKind, Translate> = {
+  lowercase(m, negated, low) {
+    const cased = (m.kind === 'string' && m.cased) || (m.kind === 'regex' && !m.flags.i);
+    if (!cased) return undefined;
+    const widened: Match =
+      m.kind === 'string'
+        ? { ...m, cased: false }
+        : m.kind === 'regex'
+          ? { ...m, flags: { ...m.flags, i: true } }
+          : m;
+    return low.bound(
+      m,
+      negated,
+      'cim-value',
+      `${m.field} is tested case-sensitively, but the data model holds it lower-cased (the Processes dataset's lower(process_integrity_level)): ${negated ? 'under not, the test is dropped (nothing is excluded)' : 'tested case-insensitively (a value the rule excludes by its case matches too)'}`,
+      { wider: leaf(widened), narrower: FALSE },
+    );
+  },
+  fillnull: fillnull(['']),
+  'fillnull-dash': fillnull(['', '-']),
+  nonempty(m, _negated, low) {
+    const empty = m.kind === 'null' || m.kind === 'exists' || testMatches(m, '') !== false;
+    if (m.kind !== 'string' && m.kind !== 'regex' && m.kind !== 'null' && m.kind !== 'exists')
+      return undefined;
+    if (!empty) return undefined;
+    low.unsupported(
+      m,
+      `${m.field} may be missing or empty where the event's value is empty (the add-on extracts it with [^<]+), so a test that matches an empty or missing ${m.field} cannot be made exact`,
+      'cim-value',
+    );
+    return FALSE;
   },
   'registry-hive'(m, _negated, low) {
     if (m.kind === 'string') return leaf(hiveSpellings(m));
@@ -240,6 +375,17 @@ export function cimValues(ctx: ConvertContext): ConvertContext | null {
   const values = dataset === undefined ? undefined : cimDatasets()[dataset]?.values;
   const wider = stateString(ctx.state, CIM_WIDER_STATE);
   const low = new Lowering<Reason>(ctx.sink);
+  // The dataset holds only some of the log source's events (data/cim.json `requires`).
+  const required = stateString(ctx.state, CIM_REQUIRES_STATE);
+  if (dataset !== undefined && required !== undefined) {
+    const req = cimRequirements()[required];
+    const why =
+      req && unmetRequirement(ctx.ir, dataset, req, (f) => (req.names?.[f] ? `${req.names[f]} (${f})` : f));
+    if (!req || why !== undefined) {
+      low.unsupported(undefined, why ?? `unknown CIM requirement ${JSON.stringify(required)}`, 'cim-dataset');
+      return null;
+    }
+  }
   // The dataset holds more kinds of event than the rule's log source (data/cim.json `wider`).
   if (wider !== undefined) low.report(undefined, 'cim-dataset', wider, 'wider');
   if (!values) return ctx;

@@ -48,6 +48,8 @@ interface CimEntry extends LogsourceEntry {
   readonly dataset: string;
   /** Set when the dataset holds more kinds of event than the log source: what widens. */
   readonly wider?: string;
+  /** The name of the requirement (data/cim.json `requires`) a rule must meet for the dataset. */
+  readonly requires?: string;
   readonly fields: Readonly<Record<string, string>>;
   readonly unmapped?: Readonly<Record<string, string>>;
 }
@@ -63,20 +65,61 @@ export interface CimDataset {
 }
 /** The value translations of cim-values.ts. */
 export type CimValueKind =
-  'case-insensitive' | 'registry-hive' | 'sysmon-hashes' | 'sysmon-registry-data' | 'uri-query';
+  | 'fillnull'
+  | 'fillnull-dash'
+  | 'lowercase'
+  | 'nonempty'
+  | 'registry-hive'
+  | 'sysmon-hashes'
+  | 'sysmon-registry-data'
+  | 'uri-query';
+/**
+ * A dataset that holds only some of the log source's events (data/cim.json `requires`, in CIM
+ * field names): a rule converts only when its condition itself keeps to those events.
+ */
+export interface CimRequirement {
+  /** The rule must require this field to be one of `values` (plain values, compared as text). */
+  readonly field: string;
+  readonly values: readonly string[];
+  /** What the dataset holds, for the refusal. */
+  readonly reason: string;
+  /** The rule's (Sigma) names of the CIM fields named here, for the messages. */
+  readonly names?: Readonly<Record<string, string>>;
+  /**
+   * The data model leaves out successes whose `field` ends with `$`: the rule must exclude
+   * such values, or require only the `failureOnly` values of the requirement's field.
+   */
+  readonly success?: {
+    readonly field: string;
+    readonly failureOnly: readonly string[];
+    readonly reason: string;
+  };
+  /** A mapped CIM field that holds the rule's field only for some of the values. */
+  readonly onlyFor?: Readonly<
+    Record<string, { readonly values: readonly string[]; readonly reason: string }>
+  >;
+}
 interface CimData {
   readonly datasets: Readonly<Record<string, CimDataset>>;
   readonly entries: readonly CimEntry[];
+  readonly requires?: Readonly<Record<string, CimRequirement>>;
 }
 
 /** State key: the CIM `<model>.<dataset>` the splunk-cim pipeline chose for the rule. */
 export const CIM_STATE = 'splunk.cim';
 /** State key: why the dataset is wider than the rule's log source (an approximation), if it is. */
 export const CIM_WIDER_STATE = 'splunk.cim.wider';
+/** State key: the name of the requirement (data/cim.json `requires`) the rule must meet, if any. */
+export const CIM_REQUIRES_STATE = 'splunk.cim.requires';
 
 /** data/cim.json's datasets (sources: data/SOURCES.md). */
 export function cimDatasets(): Readonly<Record<string, CimDataset>> {
   return backendData<CimData>('splunk', 'cim.json').datasets;
+}
+
+/** data/cim.json's requirements, by name. */
+export function cimRequirements(): Readonly<Record<string, CimRequirement>> {
+  return backendData<CimData>('splunk', 'cim.json').requires ?? {};
 }
 
 /**
@@ -94,6 +137,7 @@ export function cimPipeline(): PipelineSpec {
     items: ({ entry: e }) => [
       { type: 'set_state', key: CIM_STATE, val: e.dataset },
       ...(e.wider === undefined ? [] : [{ type: 'set_state', key: CIM_WIDER_STATE, val: e.wider }]),
+      ...(e.requires === undefined ? [] : [{ type: 'set_state', key: CIM_REQUIRES_STATE, val: e.requires }]),
       ...Object.entries(e.unmapped ?? {}).map(([f, reason]) => ({
         type: 'detection_item_failure',
         message: `field '${f}' has no CIM field in ${e.dataset}: ${reason}`,

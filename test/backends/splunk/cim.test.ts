@@ -257,25 +257,6 @@ test('under not, a Hashes test is dropped (the query widens), and a hash that is
 });
 
 /*
- * process_integrity_level: Sysmon writes `High` (learn.microsoft.com/sysinternals/downloads/sysmon,
- * event ID 1, IntegrityLevel); the case a source normalized into CIM writes is not fixed. A row
- * in each case: the (case-insensitive) test matches both.
- */
-test('IntegrityLevel matches in any case; a case-sensitive test is refused', () => {
-  const r = convert("sel:\n  IntegrityLevel: 'High'\ncondition: sel");
-  expect(r.status).toBe('exact');
-  const rows: Variant[] = [
-    [{ 'Processes.process_integrity_level': 'high' }, true],
-    [{ 'Processes.process_integrity_level': 'High' }, true],
-    [{ 'Processes.process_integrity_level': 'medium' }, false],
-  ];
-  expect(verdicts(on(r.queries[0]), WHOAMI, rows)).toEqual(rows);
-  const cased = convert("sel:\n  IntegrityLevel|cased: 'High'\ncondition: sel");
-  expect(cased.status).toBe('unsupported');
-  expect(cased.diagnostics[0].message).toContain('case-sensitively');
-});
-
-/*
  * Endpoint.Registry rows. Field names: the Splunk CIM reference, Endpoint data model, "Registry"
  * dataset (docs.splunk.com/Documentation/CIM/latest/User/Endpoint), as Splunk's own detections
  * group by them (github.com/splunk/security_content, detections/endpoint/*.yml: registry_path,
@@ -441,4 +422,208 @@ test('a correlation of splunk-cim rules gets the same value forms', () => {
   );
   expect(r.status).toBe('approximate');
   expect(r.queries[0]).toContain(`process_hash="*${IMPHASH}*"`);
+});
+
+/*
+ * Authentication (windows / security). Rows in the Authentication data model as it holds Windows
+ * Security events, written from the vendors' sources, not from data/cim.json:
+ * - Field names and the data model's own calculations: Splunk_SA_CIM
+ *   default/data/models/Authentication.json (mirror github.com/aplura/splunk-sa-cim, commit
+ *   733c1a28490d0bacea4d92ca18f87b43bbe9cf57): signature_id "The unique identifier or event code
+ *   of the event signature", process "Full path and the name of the executable for the process
+ *   that attempted the logon"; the calculations Authentication_fillnull_user / _src_user / _dest
+ *   `if(isnull(user) OR user="","unknown",user)`; the dataset's constraint `tag=authentication
+ *   NOT (action=success user=*$)`.
+ * - Values: the Splunk Add-on for Microsoft Windows 8.4.0 (Splunk_TA_windows, default/props.conf
+ *   and transforms.conf, as vendored in github.com/JohnnyMirza/confluent_splunk_demo at commit
+ *   d3a9bc0dd117cc191dad5b3bf3d3cb9e2c282ffd), [source::XmlWinEventLog:Security]:
+ *   `EVAL-signature_id = ... EventCode` (EventCode = EventID), `REPORT-user_for_windows_security
+ *   = ...,Target_User_Name_as_user,...` (user = TargetUserName as written, REGEX `(.+)`),
+ *   `REPORT-src_user_for_windows_security = Caller_User_Name_as_src_user,...` (SubjectUserName,
+ *   REGEX `(?!^-$)(.+)`: a `-` is dropped), `REPORT-dest_for_windows_security =
+ *   Target_Server_Name_as_dest,Computer_as_dest` (dest = the event's <Computer>),
+ *   `EXTRACT-process_for_windows_security_from_xml` (process = ProcessName).
+ * - The event: Splunk's data source "Windows Event Log Security 4624" (github.com/splunk/
+ *   security_content, data_sources/windows_event_log_security_4624.yml, example_log, add-on
+ *   8.9.0): TargetUserName ELMER_SALAS, Computer ar-win-7.attackrange.local, ProcessName `-`,
+ *   SubjectUserName `-`.
+ */
+describe('Authentication data model: windows security logons', () => {
+  const SECURITY = '  product: windows\n  service: security';
+  const auth = (detection: string, format = 'data-model') => convert(detection, format, SECURITY);
+  // 4624 of the data source above, as the data model holds it.
+  const LOGON = {
+    'Authentication.signature_id': '4624',
+    'Authentication.action': 'success',
+    'Authentication.user': 'ELMER_SALAS',
+    'Authentication.src_user': 'unknown', // SubjectUserName '-': dropped by the add-on, filled by the model
+    'Authentication.dest': 'ar-win-7.attackrange.local',
+    'Authentication.process': '-',
+  };
+  // The same 4624 with a named subject and a process: SubjectUserName and ProcessName as
+  // Microsoft describes them (event-4624, learn.microsoft.com/previous-versions/windows/it-pro/
+  // windows-10/security/threat-protection/auditing/event-4624: ProcessName "full path and the
+  // name of the executable"); the values are ours.
+  const SVC = {
+    ...LOGON,
+    'Authentication.user': 'svc_backup',
+    'Authentication.src_user': 'WIN-GG82ULGC9GO$',
+    'Authentication.process': 'C:\\Windows\\System32\\svchost.exe',
+  };
+
+  test('EventID, TargetUserName, Computer and ProcessName map exactly to signature_id, user, dest, process', () => {
+    const r = auth(
+      "sel:\n  EventID: 4624\n  TargetUserName: 'ELMER_SALAS'\n  Computer|endswith: '.attackrange.local'\ncondition: sel",
+    );
+    expect(r.status).toBe('exact');
+    expect(r.queries[0]).toContain(
+      'from datamodel=Authentication.Authentication where Authentication.signature_id=4624 Authentication.user="ELMER_SALAS" Authentication.dest="*.attackrange.local" by Authentication.dest',
+    );
+    expect(evalSpl(r.queries[0], LOGON)).toBe(true);
+    expect(evalSpl(r.queries[0], { ...LOGON, 'Authentication.signature_id': '4648' })).toBe(false);
+    expect(evalSpl(r.queries[0], SVC)).toBe(false);
+    const p = auth(
+      "sel:\n  EventID: 4624\n  TargetUserName: 'svc_backup'\n  ProcessName|endswith: '\\svchost.exe'\ncondition: sel",
+    );
+    expect(p.status).toBe('exact');
+    expect(evalSpl(p.queries[0], SVC)).toBe(true);
+    expect(evalSpl(p.queries[0], { ...SVC, 'Authentication.process': '-' })).toBe(false);
+  });
+
+  test('a rule that could match an event the data model does not hold is refused, with the reason', () => {
+    // No EventID: the log source holds every Security event.
+    const none = auth("sel:\n  TargetUserName: 'svc_backup'\ncondition: sel");
+    expect(none.status).toBe('unsupported');
+    expect(none.diagnostics[0].message).toContain('holds only the Windows Security events');
+    // 4625: its eventtype leaves out failed logons with Status 0xC0000133 or 0xC0000225.
+    const failed = auth("sel:\n  EventID: 4625\n  TargetUserName: 'AAAAAAA'\ncondition: sel");
+    expect(failed.status).toBe('unsupported');
+    expect(failed.diagnostics[0].message).toMatch(/not 4625.*0xC0000133/);
+    // A success of any account: the model leaves out those of accounts ending with $.
+    const any = auth("sel:\n  EventID: 4624\n  ProcessName|endswith: '\\svchost.exe'\ncondition: sel");
+    expect(any.status).toBe('unsupported');
+    expect(any.diagnostics[0].message).toContain('NOT (action=success user=*$)');
+    const prefix = auth("sel:\n  EventID: 4624\n  TargetUserName|startswith: 'Admin'\ncondition: sel");
+    expect(prefix.status).toBe('unsupported');
+    // 4648: dest is TargetServerName there, not Computer.
+    const explicit = auth(
+      "sel:\n  EventID: 4648\n  TargetUserName: 'svc_backup'\n  Computer: 'ar-win-7.attackrange.local'\ncondition: sel",
+    );
+    expect(explicit.status).toBe('unsupported');
+    expect(explicit.diagnostics[0].message).toContain('TargetServerName');
+    // Fields the data model does not hold, named with the reason.
+    const logonType = auth('sel:\n  EventID: 4771\n  LogonType: 3\ncondition: sel');
+    expect(logonType.status).toBe('unsupported');
+    expect(logonType.diagnostics[0].message).toMatch(
+      /field 'LogonType' has no CIM field in Authentication.Authentication: .*Logon_Type/,
+    );
+    const ip = auth("sel:\n  EventID: 4771\n  IpAddress: '10.0.1.16'\ncondition: sel");
+    expect(ip.diagnostics[0].message).toMatch(/field 'IpAddress' .*src_ip/);
+  });
+
+  test('excluding accounts ending with $, or a failure-only event, keeps to what the model holds', () => {
+    const r = auth(
+      "sel:\n  EventID: 4624\n  ProcessName|endswith: '\\svchost.exe'\nmachine:\n  TargetUserName|endswith: '$'\ncondition: sel and not machine",
+    );
+    expect(r.status).toBe('exact');
+    expect(r.queries[0]).toContain('NOT Authentication.user="*$"');
+    expect(evalSpl(r.queries[0], SVC)).toBe(true);
+    // Kerberos pre-authentication failures (4771) are only ever failures.
+    const k = auth("sel:\n  EventID: 4771\n  TargetUserName|contains: 'adm'\ncondition: sel");
+    expect(k.status).toBe('exact');
+    // A 4771 row: Microsoft's example event (learn.microsoft.com/windows/security/threat-protection/
+    // auditing/event-4771: TargetUserName dadmin; "4771(F)", logged for failures only), action failure.
+    const PREAUTH = {
+      'Authentication.signature_id': '4771',
+      'Authentication.action': 'failure',
+      'Authentication.user': 'dadmin',
+      'Authentication.src_user': 'unknown',
+      'Authentication.dest': 'DC01.contoso.local',
+    };
+    expect(evalSpl(k.queries[0], PREAUTH)).toBe(true);
+    expect(evalSpl(k.queries[0], { ...PREAUTH, 'Authentication.user': 'bob' })).toBe(false);
+  });
+
+  test("the model's unknown: '-' and missing users are written unknown, tests of them are labelled", () => {
+    // SubjectUserName '-' is dropped by the add-on and filled with unknown by the model.
+    const dash = auth("sel:\n  EventID: 4771\n  SubjectUserName: '-'\ncondition: sel");
+    expect(dash.status).toBe('approximate');
+    expect(dash.diagnostics.find((d) => d.code === 'approximation')?.message).toMatch(
+      /writes unknown in src_user/,
+    );
+    expect(dash.queries[0]).toContain('(Authentication.src_user="-" OR Authentication.src_user="unknown")');
+    const preauth = {
+      'Authentication.signature_id': '4771',
+      'Authentication.user': 'dadmin',
+      'Authentication.src_user': 'unknown',
+    };
+    expect(evalSpl(dash.queries[0], preauth)).toBe(true);
+    expect(evalSpl(dash.queries[0], { ...preauth, 'Authentication.src_user': 'bob' })).toBe(false);
+    // Under not, the exclusion keeps to the values the model holds as written.
+    const notDash = auth(
+      "sel:\n  EventID: 4771\nfilter:\n  SubjectUserName: '-'\ncondition: sel and not filter",
+    );
+    expect(notDash.status).toBe('approximate');
+    expect(evalSpl(notDash.queries[0], preauth)).toBe(true);
+    // A value that is not emptied and is not unknown: exact.
+    const exact = auth("sel:\n  EventID: 4771\n  SubjectUserName: 'bob'\ncondition: sel");
+    expect(exact.status).toBe('exact');
+    // A test that matches unknown itself matches the missing values too (wider, labelled).
+    const unk = auth("sel:\n  EventID: 4771\n  TargetUserName|startswith: 'unk'\ncondition: sel");
+    expect(unk.status).toBe('approximate');
+    // Null: the model holds unknown.
+    const nul = auth('sel:\n  EventID: 4771\n  TargetUserName: null\ncondition: sel');
+    expect(nul.status).toBe('approximate');
+    expect(nul.queries[0]).toContain('Authentication.user="unknown"');
+  });
+
+  test('an empty ProcessName is refused (the add-on may drop it)', () => {
+    const r = auth("sel:\n  EventID: 4771\n  ProcessName: ''\ncondition: sel");
+    expect(r.status).toBe('unsupported');
+    expect(r.diagnostics[0].message).toContain('[^<]+');
+  });
+
+  test('the default format keeps a plain search with the CIM field names', () => {
+    const r = auth("sel:\n  EventID: 4771\n  TargetUserName: 'dadmin'\ncondition: sel", 'default');
+    expect(r.queries).toEqual(['signature_id=4771 user="dadmin"']);
+  });
+});
+
+/*
+ * process_integrity_level. Sysmon writes `High` (learn.microsoft.com/sysinternals/downloads/sysmon,
+ * event ID 1; Splunk's data source "Sysmon EventID 1", security_content
+ * data_sources/sysmon_eventid_1.yml, example_log: `<Data Name='IntegrityLevel'>High</Data>`).
+ * The Endpoint data model lower-cases it in the Processes dataset's search: Splunk_SA_CIM
+ * default/data/models/Endpoint.json (mirror github.com/aplura/splunk-sa-cim, commit
+ * 254c447b460696015f8c1752173b22ed02d54ac2), Processes baseSearch `... tag=process tag=report |
+ * eval process_integrity_level=lower(process_integrity_level)`, expected values "system", "high",
+ * "medium", "low", "untrusted". So the row holds `high`.
+ */
+describe('Endpoint.Processes process_integrity_level, lower-cased by the model', () => {
+  const HIGH = { ...WHOAMI, 'Processes.process_integrity_level': 'high' };
+  test('case-insensitive tests are exact on the lower-cased value', () => {
+    const r = convert("sel:\n  IntegrityLevel:\n    - 'High'\n    - 'System'\ncondition: sel");
+    expect(r.status).toBe('exact');
+    expect(evalSpl(r.queries[0], HIGH)).toBe(true);
+    expect(evalSpl(r.queries[0], { ...WHOAMI, 'Processes.process_integrity_level': 'medium' })).toBe(false);
+  });
+  test('a case-sensitive test is tested case-insensitively (wider, labelled); under not it is dropped', () => {
+    const r = convert("sel:\n  IntegrityLevel|cased: 'High'\ncondition: sel");
+    expect(r.status).toBe('approximate');
+    expect(r.diagnostics.find((d) => d.code === 'approximation')?.message).toContain(
+      'lower(process_integrity_level)',
+    );
+    expect(evalSpl(r.queries[0], HIGH)).toBe(true);
+    const re = convert("sel:\n  IntegrityLevel|re: '^(High|System)$'\ncondition: sel");
+    expect(re.status).toBe('approximate');
+    expect(evalSpl(re.queries[0], HIGH)).toBe(true);
+    expect(evalSpl(re.queries[0], { ...WHOAMI, 'Processes.process_integrity_level': 'low' })).toBe(false);
+    const neg = convert(
+      "sel:\n  Image|endswith: '\\whoami.exe'\nfilter:\n  IntegrityLevel|cased: 'High'\ncondition: sel and not filter",
+    );
+    expect(neg.status).toBe('approximate');
+    expect(neg.diagnostics.find((d) => d.code === 'approximation')?.direction).toBe('narrower');
+    // The rule excludes Sysmon's High; the model cannot tell its case, so nothing is excluded.
+    expect(evalSpl(neg.queries[0], HIGH)).toBe(true);
+  });
 });
