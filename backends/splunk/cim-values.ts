@@ -22,13 +22,14 @@
  *   holds `high`, `system`. Case-insensitive tests (Sigma's default) are exact; a case-sensitive
  *   one (`|cased`, a regex without `(?i)`) is tested case-insensitively: wider (a value the rule
  *   excludes by its case matches), and under `not` dropped.
- * - `fillnull`, `fillnull-dash` (Authentication user, src_user, dest): the data model writes
- *   `unknown` where the field is missing or empty (`if(isnull(user) OR user="", "unknown", user)`,
- *   Splunk_SA_CIM Authentication.json), and for src_user the add-on drops a `-` first (its
- *   transform `Caller_User_Name_as_src_user`, REGEX `(?!^-$)(.+)`). A test that matches neither
- *   `unknown` nor the values turned into it is exact; one that matches an emptied value also
- *   tests `unknown` (wider); one that matches `unknown` itself matches the emptied events too
- *   (wider; under `not`, `unknown` is kept out of the exclusion); a null test becomes `unknown`.
+ * - The unknown fill (a dataset's `fillnull`, applied after the translations above): the data
+ *   models write `unknown` where a field is missing or empty (`if(isnull(user) OR user="",
+ *   "unknown", user)`, Splunk_SA_CIM Authentication.json and Endpoint.json), and for the
+ *   Authentication src_user the Windows add-on drops a `-` first (its transform
+ *   `Caller_User_Name_as_src_user`, REGEX `(?!^-$)(.+)`). A test that matches neither `unknown`
+ *   nor the values turned into it is exact; one that matches an emptied value also tests
+ *   `unknown` (wider); one that matches `unknown` itself matches the emptied events too (wider;
+ *   under `not`, `unknown` is kept out of the exclusion); a null test becomes `unknown`.
  * - `nonempty` (Authentication process): the add-on extracts ProcessName with `[^<]+`, so whether
  *   an empty ProcessName gives an empty process or none is not fixed: a test that matches the
  *   empty value, or a null or exists test, is refused.
@@ -194,14 +195,16 @@ function fillnull(emptied: readonly string[]): Translate {
     }
     const onUnknown = testMatches(m, 'unknown');
     const onEmptied = emptied.map((e) => testMatches(m, e));
-    if (onUnknown === undefined || onEmptied.includes(undefined)) {
-      low.unsupported(
+    if (onUnknown === undefined || onEmptied.includes(undefined))
+      // Undecided (a placeholder, a regex JavaScript cannot run): both bounds hold whatever the
+      // test matches.
+      return low.bound(
         m,
-        `${lead}, and whether this test matches those values cannot be decided`,
+        negated,
         'cim-value',
+        `${lead}, and whether this test matches those values cannot be decided: ${negated ? 'under not, unknown is kept out of the exclusion' : 'unknown is tested too'}`,
+        { wider: or([leaf(m), unknown]), narrower: and([leaf(m), not(unknown)]) },
       );
-      return FALSE;
-    }
     if (onUnknown)
       // The events the data model holds as unknown (missing or emptied) match too.
       return low.bound(
@@ -243,8 +246,6 @@ const TRANSLATE: Record<CimValueKind, Translate> = {
       { wider: leaf(widened), narrower: FALSE },
     );
   },
-  fillnull: fillnull(['']),
-  'fillnull-dash': fillnull(['', '-']),
   nonempty(m, _negated, low) {
     const empty = m.kind === 'null' || m.kind === 'exists' || testMatches(m, '') !== false;
     if (m.kind !== 'string' && m.kind !== 'regex' && m.kind !== 'null' && m.kind !== 'exists')
@@ -388,26 +389,41 @@ export function cimValues(ctx: ConvertContext): ConvertContext | null {
   }
   // The dataset holds more kinds of event than the rule's log source (data/cim.json `wider`).
   if (wider !== undefined) low.report(undefined, 'cim-dataset', wider, 'wider');
-  if (!values) return ctx;
+  const fills = dataset === undefined ? undefined : cimDatasets()[dataset]?.fillnull;
+  // Two passes: the value forms of the dataset's fields, then the model's unknown fill on the
+  // result (a field can have both: registry_path is spelled in every hive form, then filled).
+  let ir = ctx.ir;
   let changed = false;
-  const tree = fold(
-    lowerLeaves(ctx.ir, (m, negated) => {
-      const kind = m.field === null ? undefined : values[m.field];
-      const t = kind === undefined ? undefined : TRANSLATE[kind](m, negated, low);
-      if (t === undefined) return leaf(m);
-      changed = true;
-      return t;
-    }),
-  );
-  if (low.failed) return null;
-  if (!changed) return ctx;
-  if (tree.kind === 'const') {
-    low.unsupported(
-      undefined,
-      `with the data model's value forms the rule would match ${tree.value ? 'every event' : 'nothing'}`,
-      'cim-value',
+  const passes: ((m: Match, negated: boolean) => Tree<Match> | undefined)[] = [
+    (m, negated) => {
+      const kind = m.field === null || !values ? undefined : values[m.field];
+      return kind === undefined ? undefined : TRANSLATE[kind](m, negated, low);
+    },
+    (m, negated) => {
+      const emptied = m.field === null || !fills ? undefined : fills[m.field];
+      return emptied === undefined ? undefined : fillnull(emptied)(m, negated, low);
+    },
+  ];
+  for (const pass of passes) {
+    const tree = fold(
+      lowerLeaves(ir, (m, negated) => {
+        const t = pass(m, negated);
+        if (t === undefined) return leaf(m);
+        changed = true;
+        return t;
+      }),
     );
-    return null;
+    if (low.failed) return null;
+    if (tree.kind === 'const') {
+      low.unsupported(
+        undefined,
+        `with the data model's value forms the rule would match ${tree.value ? 'every event' : 'nothing'}`,
+        'cim-value',
+      );
+      return null;
+    }
+    ir = toNode(tree);
   }
-  return { ...ctx, ir: toNode(tree) };
+  if (!changed) return ctx;
+  return { ...ctx, ir };
 }

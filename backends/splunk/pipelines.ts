@@ -62,17 +62,15 @@ export interface CimDataset {
   readonly cimFields: readonly string[];
   /** CIM fields whose values CIM stores in another form than Sysmon (cim-values.ts). */
   readonly values?: Readonly<Record<string, CimValueKind>>;
+  /**
+   * CIM fields the data model fills with `unknown` where the event has none, or one of the
+   * listed values (the empty string; `-` where the add-on drops it first): cim-values.ts.
+   */
+  readonly fillnull?: Readonly<Record<string, readonly string[]>>;
 }
 /** The value translations of cim-values.ts. */
 export type CimValueKind =
-  | 'fillnull'
-  | 'fillnull-dash'
-  | 'lowercase'
-  | 'nonempty'
-  | 'registry-hive'
-  | 'sysmon-hashes'
-  | 'sysmon-registry-data'
-  | 'uri-query';
+  'lowercase' | 'nonempty' | 'registry-hive' | 'sysmon-hashes' | 'sysmon-registry-data' | 'uri-query';
 /**
  * A dataset that holds only some of the log source's events (data/cim.json `requires`, in CIM
  * field names): a rule converts only when its condition itself keeps to those events.

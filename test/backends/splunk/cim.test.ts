@@ -627,3 +627,46 @@ describe('Endpoint.Processes process_integrity_level, lower-cased by the model',
     expect(evalSpl(neg.queries[0], HIGH)).toBe(true);
   });
 });
+
+/*
+ * The Endpoint data model's unknown fill: Splunk_SA_CIM default/data/models/Endpoint.json (mirror
+ * github.com/aplura/splunk-sa-cim, commit 254c447b460696015f8c1752173b22ed02d54ac2), calculations
+ * Endpoint_Processes_fillnull_process / _dest / _original_file_name / _parent_process / _user:
+ * `if(isnull(process) OR process="","unknown",process)`. A process event without a command line
+ * is held with process="unknown".
+ */
+describe('Endpoint.Processes: the model writes unknown for a missing command line', () => {
+  const NO_CLI = {
+    'Processes.dest': 'WKS-03',
+    'Processes.process_path': 'C:\\Windows\\System32\\dllhost.exe',
+    'Processes.process_name': 'dllhost.exe',
+    'Processes.process': 'unknown',
+  };
+  const WITH_CLI = {
+    ...NO_CLI,
+    'Processes.process': 'dllhost.exe /Processid:{AB8902B4-09CA-4BB6-B78D-A8F59079A8D5}',
+  };
+  test('a null test is tested on unknown (labelled); under not it is dropped', () => {
+    const r = convert("sel:\n  Image|endswith: '\\dllhost.exe'\n  CommandLine: null\ncondition: sel");
+    expect(r.status).toBe('approximate');
+    expect(r.queries[0]).toContain('Processes.process="unknown"');
+    expect(evalSpl(r.queries[0], NO_CLI)).toBe(true);
+    expect(evalSpl(r.queries[0], WITH_CLI)).toBe(false);
+    const n = convert(
+      "sel:\n  Image|endswith: '\\dllhost.exe'\nfilter:\n  CommandLine: null\ncondition: sel and not filter",
+    );
+    expect(n.status).toBe('approximate');
+    expect(n.diagnostics.find((d) => d.code === 'approximation')?.direction).toBe('narrower');
+    // The rule keeps WITH_CLI; the query keeps it too (and NO_CLI: more, never fewer).
+    expect(evalSpl(n.queries[0], WITH_CLI)).toBe(true);
+  });
+  test('an empty-value test also tests unknown; a plain value stays exact', () => {
+    const e = convert("sel:\n  Image|endswith: '\\dllhost.exe'\n  CommandLine: ''\ncondition: sel");
+    expect(e.status).toBe('approximate');
+    expect(evalSpl(e.queries[0], NO_CLI)).toBe(true);
+    const x = convert("sel:\n  CommandLine|contains: '/Processid:'\ncondition: sel");
+    expect(x.status).toBe('exact');
+    expect(evalSpl(x.queries[0], WITH_CLI)).toBe(true);
+    expect(evalSpl(x.queries[0], NO_CLI)).toBe(false);
+  });
+});
