@@ -169,20 +169,23 @@ function fieldsOf(node: Node, out: Set<string>): Set<string> {
 /**
  * Why the rule cannot be converted to the dataset (the first unmet part of the requirement), or
  * undefined when the condition keeps to the events the dataset holds. `sigma` names a CIM field
- * in the rule's terms (for the messages).
+ * in the rule's terms (for the messages). `model`: the query searches the data model (its
+ * constraints apply); else it searches the events, where only `searchValues` and `onlyFor` do.
  */
 export function unmetRequirement(
   ir: Node,
   dataset: string,
   req: CimRequirement,
   sigma: (cim: string) => string,
+  model: boolean,
 ): string | undefined {
-  const allowed = new Set(req.values.map((v) => v.toLowerCase()));
+  const search = !model && req.searchValues !== undefined;
+  const allowed = new Set((search ? (req.searchValues ?? []) : req.values).map((v) => v.toLowerCase()));
   const values = requiredValues(ir, req.field);
   const name = sigma(req.field);
   if (values === null || values.size === 0 || [...values].some((v) => !allowed.has(v)))
-    return `${dataset} holds only ${req.reason}; the rule's condition does not require ${name} to be one of them${values === null ? '' : ` (it allows ${[...values].sort().join(', ')})`}`;
-  if (req.success) {
+    return `${search ? `the fields are mapped only for ${req.searchReason ?? req.reason}` : `${dataset} holds only ${req.reason}`}; the rule's condition does not require ${name} to be one of them${values === null ? '' : ` (it allows ${[...values].sort().join(', ')})`}`;
+  if (model && req.success) {
     const failureOnly = new Set(req.success.failureOnly.map((v) => v.toLowerCase()));
     if ([...values].some((v) => !failureOnly.has(v)) && !excludesDollar(ir, req.success.field))
       return req.success.reason;

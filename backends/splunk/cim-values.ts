@@ -45,6 +45,7 @@ import { stateString } from '../../src/pipeline/state.js';
 import { sigmaToRegex } from '../../src/regex/index.js';
 import { translateRegex } from '../../src/regex/index.js';
 import { unmetRequirement } from './cim-requires.js';
+import { DATA_MODEL_FORMATS } from './data-model.js';
 import {
   CIM_REQUIRES_STATE,
   CIM_STATE,
@@ -376,12 +377,17 @@ export function cimValues(ctx: ConvertContext): ConvertContext | null {
   const values = dataset === undefined ? undefined : cimDatasets()[dataset]?.values;
   const wider = stateString(ctx.state, CIM_WIDER_STATE);
   const low = new Lowering<Reason>(ctx.sink);
+  // What the data model holds and how (its constraints, its unknown fill) matters only where
+  // the query searches the data model (-f data-model); the default format searches the events
+  // with the add-ons' search-time fields, which have neither.
+  const model = DATA_MODEL_FORMATS.has(ctx.options.format ?? '');
   // The dataset holds only some of the log source's events (data/cim.json `requires`).
   const required = stateString(ctx.state, CIM_REQUIRES_STATE);
   if (dataset !== undefined && required !== undefined) {
     const req = cimRequirements()[required];
     const why =
-      req && unmetRequirement(ctx.ir, dataset, req, (f) => (req.names?.[f] ? `${req.names[f]} (${f})` : f));
+      req &&
+      unmetRequirement(ctx.ir, dataset, req, (f) => (req.names?.[f] ? `${req.names[f]} (${f})` : f), model);
     if (!req || why !== undefined) {
       low.unsupported(undefined, why ?? `unknown CIM requirement ${JSON.stringify(required)}`, 'cim-dataset');
       return null;
@@ -389,7 +395,7 @@ export function cimValues(ctx: ConvertContext): ConvertContext | null {
   }
   // The dataset holds more kinds of event than the rule's log source (data/cim.json `wider`).
   if (wider !== undefined) low.report(undefined, 'cim-dataset', wider, 'wider');
-  const fills = dataset === undefined ? undefined : cimDatasets()[dataset]?.fillnull;
+  const fills = dataset === undefined || !model ? undefined : cimDatasets()[dataset]?.fillnull;
   // Two passes: the value forms of the dataset's fields, then the model's unknown fill on the
   // result (a field can have both: registry_path is spelled in every hive form, then filled).
   let ir = ctx.ir;

@@ -81,6 +81,12 @@ export interface CimRequirement {
   readonly values: readonly string[];
   /** What the dataset holds, for the refusal. */
   readonly reason: string;
+  /**
+   * For a plain search of the events (the default format): the values for which the entry's
+   * field mapping holds, and why (the data model's constraints do not apply there).
+   */
+  readonly searchValues?: readonly string[];
+  readonly searchReason?: string;
   /** The rule's (Sigma) names of the CIM fields named here, for the messages. */
   readonly names?: Readonly<Record<string, string>>;
   /**

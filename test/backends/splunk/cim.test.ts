@@ -670,3 +670,32 @@ describe('Endpoint.Processes: the model writes unknown for a missing command lin
     expect(evalSpl(x.queries[0], NO_CLI)).toBe(false);
   });
 });
+
+describe('the default format searches the events, not the data model', () => {
+  test("the model's constraints and unknown fill do not apply to a plain search", () => {
+    // A plain search reads the add-on's search-time fields: no `unknown` fill, no tag constraint.
+    const n = convert(
+      "sel:\n  Image|endswith: '\\dllhost.exe'\n  CommandLine: null\ncondition: sel",
+      'default',
+    );
+    expect(n.status).toBe('exact');
+    expect(n.queries[0]).toContain('NOT process=*');
+    expect(evalSpl(n.queries[0], { process_path: 'C:\\Windows\\System32\\dllhost.exe' })).toBe(true);
+    const f = convert(
+      "sel:\n  EventID: 4625\n  TargetUserName: 'AAAAAAA'\ncondition: sel",
+      'default',
+      '  product: windows\n  service: security',
+    );
+    expect(f.status).toBe('exact');
+    expect(f.queries).toEqual(['signature_id=4625 user="AAAAAAA"']);
+    // Other Security events: the add-on fills user from other fields there (props.conf EVAL-user,
+    // e.g. SubjectUserName for 4673, 4674, 4689, 4697), so the mapping is not theirs.
+    const other = convert(
+      "sel:\n  EventID: 4673\n  TargetUserName: 'bob'\ncondition: sel",
+      'default',
+      '  product: windows\n  service: security',
+    );
+    expect(other.status).toBe('unsupported');
+    expect(other.diagnostics[0].message).toContain('the fields are mapped only for');
+  });
+});
