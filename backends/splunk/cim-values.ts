@@ -38,7 +38,7 @@
  */
 import type { ConvertContext } from '../../src/backend.js';
 import { assertNever } from '../../src/diagnostics.js';
-import type { Match, Node, SigmaString, StringMatch } from '../../src/ir/types.js';
+import type { CompareOp, Match, Node, SigmaString, StringMatch } from '../../src/ir/types.js';
 import { Lowering } from '../../src/lowering/approximate.js';
 import { FALSE, TRUE, and, fold, leaf, lowerLeaves, not, or, type Tree } from '../../src/lowering/tree.js';
 import { stateString } from '../../src/pipeline/state.js';
@@ -152,30 +152,46 @@ function testMatches(m: Match, value: string): boolean | undefined {
   return undefined;
 }
 
-/** The data model's `unknown` as a test of the field. */
-function unknownLeaf(field: string, at: Match): Tree<Match> {
+/** The data model's fill value (`unknown`) as a test of the field. */
+function unknownLeaf(field: string, at: Match, fill: string): Tree<Match> {
   const u: StringMatch = {
     kind: 'string',
     field,
     op: 'eq',
-    values: [text('unknown')],
+    values: [text(fill)],
     cased: false,
     origin: at.origin,
   };
   return leaf(u);
 }
 
+/** Whether `a op b` holds (a compare match's operators). */
+function compares(a: number, op: CompareOp, b: number): boolean {
+  switch (op) {
+    case 'lt':
+      return a < b;
+    case 'lte':
+      return a <= b;
+    case 'gt':
+      return a > b;
+    case 'gte':
+      return a >= b;
+    default:
+      return assertNever(op);
+  }
+}
+
 /**
- * fillnull: the data model writes `unknown` where the field is missing or one of `emptied`
- * (the empty string, and `-` where the add-on drops it).
+ * fillnull: the data model writes `fill` (`unknown`, or 0 for a port) where the field is missing
+ * or one of `emptied` (the empty string, and `-` where the add-on drops it).
  */
-function fillnull(emptied: readonly string[]): Translate {
+function fillnull(emptied: readonly string[], fill: string): Translate {
   return (m, negated, low) => {
     const field = m.field;
     if (field === null) return undefined;
-    const unknown = unknownLeaf(field, m);
+    const unknown = unknownLeaf(field, m, fill);
     const shown = emptied.map((e) => JSON.stringify(e)).join(' or ');
-    const lead = `the data model writes unknown in ${m.field} where the event has none or ${shown}`;
+    const lead = `the data model writes ${fill} in ${m.field} where the event has none or ${shown}`;
     if (m.kind === 'null' || m.kind === 'exists') {
       // null (or exists: false): the field is missing, which the data model holds as unknown.
       const missing = m.kind === 'null' || !m.exists;
@@ -184,17 +200,32 @@ function fillnull(emptied: readonly string[]): Translate {
         m,
         negated,
         'cim-value',
-        `${lead}: a test of ${m.field} being ${missing ? 'missing' : 'present'} is tested on unknown${negated ? ' (under not, narrowed)' : ' (wider: a value unknown or emptied matches too)'}`,
+        `${lead}: a test of ${m.field} being ${missing ? 'missing' : 'present'} is tested on ${fill}${negated ? ' (under not, narrowed)' : ' (wider: a value unknown or emptied matches too)'}`,
         missing ? { wider: u, narrower: FALSE } : { wider: TRUE, narrower: not(u) },
       );
     }
-    // A number never matches unknown nor an emptied value.
-    if (m.kind === 'number') return undefined;
+    // A number or a comparison never matches an emptied value; it matches the fill when that is
+    // a number it holds.
+    if (m.kind === 'number' || m.kind === 'compare') {
+      const n = Number(fill);
+      const hit =
+        fill.trim() !== '' &&
+        Number.isFinite(n) &&
+        (m.kind === 'number' ? m.values.some((v) => v.value === n) : compares(n, m.op, m.value.value));
+      if (!hit) return undefined;
+      return low.bound(
+        m,
+        negated,
+        'cim-value',
+        `${lead}, and this test matches ${fill}: ${negated ? `under not, ${fill} is kept out of the exclusion` : 'events without the value match too'}`,
+        { wider: leaf(m), narrower: and([leaf(m), not(unknown)]) },
+      );
+    }
     if (m.kind !== 'string' && m.kind !== 'regex') {
       low.unsupported(m, `${lead}, so a ${m.kind} test of it cannot be made exact`, 'cim-value');
       return FALSE;
     }
-    const onUnknown = testMatches(m, 'unknown');
+    const onUnknown = testMatches(m, fill);
     const onEmptied = emptied.map((e) => testMatches(m, e));
     if (onUnknown === undefined || onEmptied.includes(undefined))
       // Undecided (a placeholder, a regex JavaScript cannot run): both bounds hold whatever the
@@ -203,7 +234,7 @@ function fillnull(emptied: readonly string[]): Translate {
         m,
         negated,
         'cim-value',
-        `${lead}, and whether this test matches those values cannot be decided: ${negated ? 'under not, unknown is kept out of the exclusion' : 'unknown is tested too'}`,
+        `${lead}, and whether this test matches those values cannot be decided: ${negated ? `under not, ${fill} is kept out of the exclusion` : `${fill} is tested too`}`,
         { wider: or([leaf(m), unknown]), narrower: and([leaf(m), not(unknown)]) },
       );
     if (onUnknown)
@@ -212,7 +243,7 @@ function fillnull(emptied: readonly string[]): Translate {
         m,
         negated,
         'cim-value',
-        `${lead}, and this test matches unknown: ${negated ? 'under not, unknown is kept out of the exclusion' : 'events without the value match too'}`,
+        `${lead}, and this test matches ${fill}: ${negated ? `under not, ${fill} is kept out of the exclusion` : 'events without the value match too'}`,
         { wider: leaf(m), narrower: and([leaf(m), not(unknown)]) },
       );
     const hit = emptied.filter((_, i) => onEmptied[i]).map((e) => JSON.stringify(e));
@@ -222,7 +253,7 @@ function fillnull(emptied: readonly string[]): Translate {
         m,
         negated,
         'cim-value',
-        `${lead}, and this test matches ${hit.join(' and ')}: ${negated ? "under not, only the data model's other values are excluded" : 'unknown is tested too (events without the value match too)'}`,
+        `${lead}, and this test matches ${hit.join(' and ')}: ${negated ? "under not, only the data model's other values are excluded" : `${fill} is tested too (events without the value match too)`}`,
         { wider: or([leaf(m), unknown]), narrower: leaf(m) },
       );
     return undefined;
@@ -396,6 +427,7 @@ export function cimValues(ctx: ConvertContext): ConvertContext | null {
   // The dataset holds more kinds of event than the rule's log source (data/cim.json `wider`).
   if (wider !== undefined) low.report(undefined, 'cim-dataset', wider, 'wider');
   const fills = dataset === undefined || !model ? undefined : cimDatasets()[dataset]?.fillnull;
+  const fillValues = dataset === undefined ? undefined : cimDatasets()[dataset]?.fillValue;
   // Two passes: the value forms of the dataset's fields, then the model's unknown fill on the
   // result (a field can have both: registry_path is spelled in every hive form, then filled).
   let ir = ctx.ir;
@@ -407,7 +439,8 @@ export function cimValues(ctx: ConvertContext): ConvertContext | null {
     },
     (m, negated) => {
       const emptied = m.field === null || !fills ? undefined : fills[m.field];
-      return emptied === undefined ? undefined : fillnull(emptied)(m, negated, low);
+      const fill = (m.field === null ? undefined : fillValues?.[m.field]) ?? 'unknown';
+      return emptied === undefined ? undefined : fillnull(emptied, fill)(m, negated, low);
     },
   ];
   for (const pass of passes) {

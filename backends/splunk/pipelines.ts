@@ -67,6 +67,8 @@ export interface CimDataset {
    * listed values (the empty string; `-` where the add-on drops it first): cim-values.ts.
    */
   readonly fillnull?: Readonly<Record<string, readonly string[]>>;
+  /** The value the data model fills a `fillnull` field with, where not `unknown` (0 for ports). */
+  readonly fillValue?: Readonly<Record<string, string>>;
 }
 /** The value translations of cim-values.ts. */
 export type CimValueKind =

@@ -699,3 +699,36 @@ describe('the default format searches the events, not the data model', () => {
     expect(other.diagnostics[0].message).toContain('the fields are mapped only for');
   });
 });
+
+/*
+ * Network_Traffic fills a missing port with 0: Splunk_SA_CIM default/data/models/Network_Traffic.json
+ * (mirror github.com/aplura/splunk-sa-cim, commit 337e5bbad8b35bc9b9332d8562c5257b2d04e453),
+ * calculation All_Traffic_fillnull_dest_port `if(isnum(dest_port),dest_port,0)`; Network_Resolution
+ * fills a missing query with unknown (Network_Resolution.json, commit 254c447b, DNS_0fillnull_query).
+ */
+describe('Network_Traffic ports and DNS queries: the model fills them', () => {
+  const NET = '  product: windows\n  category: network_connection';
+  test('a port test that matches 0 matches the events without a port too (labelled); others stay exact', () => {
+    const low = convert('sel:\n  DestinationPort|lt: 10\ncondition: sel', 'data-model', NET);
+    expect(low.status).toBe('approximate');
+    // A connection row without a port, as the model holds it (dest_port 0).
+    expect(evalSpl(low.queries[0], { 'All_Traffic.dest': '10.0.0.5', 'All_Traffic.dest_port': 0 })).toBe(
+      true,
+    );
+    const high = convert('sel:\n  DestinationPort|gt: 1024\ncondition: sel', 'data-model', NET);
+    expect(high.status).toBe('exact');
+    expect(evalSpl(high.queries[0], { 'All_Traffic.dest_port': 4444 })).toBe(true);
+    expect(evalSpl(high.queries[0], { 'All_Traffic.dest_port': 0 })).toBe(false);
+    const nul = convert('sel:\n  DestinationPort: null\ncondition: sel', 'data-model', NET);
+    expect(nul.status).toBe('approximate');
+    expect(nul.queries[0]).toContain('All_Traffic.dest_port="0"');
+  });
+  test('a DNS query test that matches unknown is labelled', () => {
+    const dns = '  product: windows\n  category: dns_query';
+    const r = convert("sel:\n  QueryName|endswith: 'own'\ncondition: sel", 'data-model', dns);
+    expect(r.status).toBe('approximate');
+    expect(evalSpl(r.queries[0], { 'DNS.query': 'unknown', 'DNS.src': '10.0.0.9' })).toBe(true);
+    const x = convert("sel:\n  QueryName|endswith: '.onion'\ncondition: sel", 'data-model', dns);
+    expect(x.status).toBe('exact');
+  });
+});
