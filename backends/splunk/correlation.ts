@@ -59,7 +59,14 @@ function beyondStreamWindow(c: Correlation): boolean {
 
 /** A referenced rule's own search (null: refused), with -p splunk-cim's value forms (cim-values.ts) as for a rule of its own. */
 function ruleSearch(r: CorrelatedRule, ctx: CorrelationContext): string | null {
-  const rc = cimValues({ ...referencedRuleContext(r, ctx), rule: { ...r.rule, fields: [] } });
+  const base = referencedRuleContext(r, ctx);
+  const rc = cimValues({
+    ...base,
+    rule: { ...r.rule, fields: [] },
+    // A plain search of the events (renderRule), whatever the format: the data model's own
+    // constraints and fills (cim-values.ts, -f data-model only) do not apply to it.
+    options: { ...base.options, format: undefined },
+  });
   return rc === null ? null : renderRule(rc);
 }
 

@@ -732,3 +732,26 @@ describe('Network_Traffic ports and DNS queries: the model fills them', () => {
     expect(x.status).toBe('exact');
   });
 });
+
+test("a correlation searches the events: its rules do not get the data model's unknown fill", () => {
+  const text = [
+    'title: base\nid: 55555555-5555-4555-8555-555555555555\nname: base\nlogsource:',
+    PROCESS_CREATION,
+    "detection:\n  sel:\n    Image|endswith: '\\dllhost.exe'\n    CommandLine: null\n  condition: sel\nlevel: high\n---",
+    'title: c\nid: 66666666-6666-4666-8666-666666666666\nlevel: high\ncorrelation:\n  type: event_count\n  rules: [base]',
+    '  group-by: [Computer]\n  timespan: 1h\n  condition:\n    gte: 3\n',
+  ].join('\n');
+  const linked = link(loadRulesFromText(text, 'c.yml').rules);
+  const doc = linked.documents.find((d) => d.correlation)!;
+  const r = convertCorrelationLoaded(
+    doc,
+    linked.index,
+    splunkBackend,
+    [resolvePipeline('splunk-cim', splunkBackend)],
+    {
+      format: 'data-model',
+    },
+  );
+  expect(r.status).toBe('exact');
+  expect(r.queries[0]).toContain('NOT process=*');
+});
