@@ -3,6 +3,7 @@
  * apply to the installed yargs: each fails here, not silently in the bundle, when an upgrade
  * moves what it patches.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yargs from 'yargs';
@@ -51,5 +52,27 @@ describe('skipHelpCache (src/cli/commands.ts)', () => {
   });
   test('skipHelpCache stops it', async () => {
     expect(await helpCacheCalls(true)).toBe(0);
+  });
+});
+
+describe('the launcher lowers TurboFan inlining (src/cli/startup/launcher.cjs)', () => {
+  const launcher = readFileSync(join(process.cwd(), 'src', 'cli', 'startup', 'launcher.cjs'), 'utf8');
+  const flag = /const INLINING = '([^']+)'/.exec(launcher)?.[1];
+  const value = /setFlagsFromString\(`\$\{INLINING\}=(\d+)`\)/.exec(launcher)?.[1];
+  test('it sets the flag before reading the code cache', () => {
+    expect(flag).toBe('--max-inlined-bytecode-size-cumulative');
+    expect(Number(value)).toBeGreaterThan(0);
+    expect(launcher.indexOf('setFlagsFromString')).toBeLessThan(launcher.indexOf('new Script('));
+  });
+  test("this Node's V8 knows the flag (an unknown one is only complained about on stderr)", () => {
+    const r = spawnSync(
+      process.execPath,
+      ['-e', `require('node:v8').setFlagsFromString(${JSON.stringify(`${flag}=${value}`)})`],
+      { encoding: 'utf8' },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    // As a node option too: V8 rejects an unknown one outright.
+    expect(spawnSync(process.execPath, [`${flag}=${value}`, '-e', '0']).status).toBe(0);
   });
 });
