@@ -11,6 +11,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -265,6 +266,26 @@ maybe('sigmantic CLI', () => {
     const again = run();
     expect(again.status).toBe(0);
     expect(readdirSync(dir).some((f) => f.endsWith('.bin'))).toBe(true);
+  });
+
+  test('a run given a folder lowers TurboFan inlining (launcher), one given a file does not: a code cache each', () => {
+    const cacheRoot = mkdtempSync(join(tmpdir(), 'sigmantic-v8-'));
+    const env = { ...process.env, SIGMANTIC_CACHE_DIR: cacheRoot };
+    const dir = join(cacheRoot, 'v8');
+    const bins = () => readdirSync(dir).filter((f) => f.endsWith('.bin'));
+    const file = spawnSync(CLI, ['convert', '-t', 'splunk', GOOD], { cwd: ROOT, encoding: 'utf8', env });
+    expect(file.status).toBe(0);
+    expect(bins()).toHaveLength(1);
+    const folder = spawnSync(CLI, ['convert', '-t', 'splunk', FIX], { cwd: ROOT, encoding: 'utf8', env });
+    expect(folder.stdout).toContain(file.stdout.trim());
+    // The flag is part of the cache's name (V8 refuses a cache made with other flags).
+    expect(bins()).toHaveLength(2);
+    // Each run takes its own cache as it is (V8 accepts it: not written again).
+    const stamps = () => bins().map((f) => statSync(join(dir, f)).mtimeMs);
+    const before = stamps();
+    spawnSync(CLI, ['convert', '-t', 'splunk', FIX], { cwd: ROOT, encoding: 'utf8', env });
+    spawnSync(CLI, ['convert', '-t', 'splunk', GOOD], { cwd: ROOT, encoding: 'utf8', env });
+    expect(stamps()).toEqual(before);
   });
 });
 

@@ -37,19 +37,33 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 }
 
 // TurboFan's inlining budget, lowered (the bytecode it inlines into one optimized function; 920
-// bytes by default): a corpus run spends as much CPU compiling optimized code on V8's background threads
-// as it spends converting, and on 2 CPUs those threads take turns with the main thread. Smaller
-// compile jobs: one target over the SigmaHQ corpus 1.56 -> 1.33 s, all four 3.17 -> 2.79 s (wall,
-// medians of 6 interleaved runs), the same speed on 37,800 rules; a small run compiles nothing.
-// Before the code cache is read: V8 checks the flags it was made with. A flag given to node wins.
+// bytes by default) for a run given a folder, a glob or many files: a corpus run spends as much
+// CPU compiling optimized code on V8's background threads as it spends converting, and on 2 CPUs
+// those threads take turns with the main thread. Smaller compile jobs: one target over the
+// SigmaHQ corpus 1.83 -> 1.53 s, all four 3.84 -> 3.10 s (wall, medians of 7 interleaved runs),
+// the same speed on 37,800 rules. A run of a few files compiles little and would pay ~3.5 ms for
+// loading node:v8 (it loads Node's streams). Set before the code cache is read (V8 checks the
+// flags a cache was made with), and part of the cache's name; a flag given to node wins.
 const INLINING = '--max-inlined-bytecode-size-cumulative';
-if (!process.execArgv.some((a) => a.startsWith(INLINING)))
-  require('node:v8').setFlagsFromString(`${INLINING}=200`);
+const isFolder = (a) => {
+  try {
+    return statSync(a, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false;
+  }
+};
+const inlining =
+  !process.execArgv.some((a) => a.startsWith(INLINING)) &&
+  (argv.length > 50 || argv.some((a) => /[*?[{]/.test(a) || isFolder(a)))
+    ? `${INLINING}=200`
+    : '';
+if (inlining) require('node:v8').setFlagsFromString(inlining);
 
 const file = join(__dirname, 'main.js');
 // FNV-1a of the V8/Node flags (node:crypto would cost more to load than the rest of this file).
 let flags = 0x811c9dc5;
-for (const c of process.execArgv.join('\0')) flags = Math.imul(flags ^ c.charCodeAt(0), 0x01000193) >>> 0;
+for (const c of (inlining ? [...process.execArgv, inlining] : process.execArgv).join('\0'))
+  flags = Math.imul(flags ^ c.charCodeAt(0), 0x01000193) >>> 0;
 const env = process.env;
 const cacheRoot =
   env.SIGMANTIC_CACHE_DIR ||
