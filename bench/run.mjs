@@ -51,6 +51,12 @@ const stats = (xs) => {
 };
 const ms = (x) => `${x.toFixed(0)} ms`;
 
+// One temporary folder per bench run (removed at the end). The V8 code cache goes in it too
+// (SIGMANTIC_CACHE_DIR): the user's cache folder keeps 8 files, so other processes' caches
+// would push the bench's out and a measured run would pay for making it again.
+const out = mkdtempSync(join(tmpdir(), 'sigmantic-bench-'));
+const benchEnv = { ...process.env, SIGMANTIC_CACHE_DIR: join(out, 'code-cache') };
+
 function timeProcess(argv, runs = RUNS, withStats = true) {
   const times = [];
   let rss = 0;
@@ -61,7 +67,7 @@ function timeProcess(argv, runs = RUNS, withStats = true) {
     const [cmd, ...rest] = argv[0] === CLI ? argv : [process.execPath, ...argv];
     const r = spawnSync(cmd, rest, {
       encoding: 'utf8',
-      env: withStats ? { ...process.env, SIGMANTIC_STATS: '1' } : process.env,
+      env: withStats ? { ...benchEnv, SIGMANTIC_STATS: '1' } : benchEnv,
       maxBuffer: 1 << 30,
     });
     const t = performance.now() - t0;
@@ -75,12 +81,14 @@ function timeProcess(argv, runs = RUNS, withStats = true) {
   return { ...(times.length ? stats(times) : {}), runs, maxRSSMB: rss / 1024, last };
 }
 
-const targetList = spawnSync(process.execPath, [CLI, 'list', 'targets'], { encoding: 'utf8' })
+const targetList = spawnSync(process.execPath, [CLI, 'list', 'targets'], {
+  encoding: 'utf8',
+  env: benchEnv,
+})
   .stdout.split('\n')
   .map((l) => l.split(/\s+/)[0])
   .filter((t) => t && t !== 'ir');
 const activeDirs = ACTIVE.map((d) => join(corpus, d));
-const out = mkdtempSync(join(tmpdir(), 'sigmantic-bench-'));
 const results = {
   date: new Date().toISOString(),
   node: process.version,
