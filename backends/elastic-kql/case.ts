@@ -121,13 +121,28 @@ function classOf(ch: string): readonly string[] {
 /** One character's choices (a fixed character is a one-element list), or null for `*`. */
 export type Token = readonly string[] | null;
 
+/**
+ * The token of one fixed character, shared: tokens are read-only, and one array per character of
+ * every value was most of the elastic backend's allocation.
+ */
+export function fixed(ch: string): Token {
+  const code = ch.charCodeAt(0);
+  if (code < 128 && ch.length === 1) return (FIXED_ASCII[code] ??= [ch]);
+  let t = fixedMemo.get(ch);
+  if (!t) fixedMemo.set(ch, (t = [ch]));
+  return t;
+}
+
+const FIXED_ASCII: (readonly string[] | undefined)[] = [];
+const fixedMemo = new Map<string, readonly string[]>();
+
 /** A pattern as tokens, runs of `*` collapsed. */
 export function tokens(p: Pattern): Token[] {
   const out: Token[] = [];
-  p.forEach((seg, i) => {
+  for (let i = 0; i < p.length; i++) {
     if (i > 0 && out[out.length - 1] !== null) out.push(null);
-    for (const ch of seg) out.push([ch]);
-  });
+    for (const ch of p[i]) out.push(fixed(ch));
+  }
   return out;
 }
 
@@ -161,16 +176,20 @@ export function subsetTokens(toks: readonly Token[]): Token[][] {
     toks.map((t) => {
       if (t === null) return t;
       const c = f(t[0]);
-      return caseClass(t[0]).includes(c) ? [c] : t;
+      return caseClass(t[0]).includes(c) ? fixed(c) : t;
     });
   const out = [toks.slice(), pick((c) => c.toLowerCase()), pick((c) => c.toUpperCase())];
-  const seen = new Set<string>();
-  return out.filter((q) => {
-    const key = q.map((t) => (t === null ? '\u0000*' : t[0])).join('\u0001');
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return out.filter((q, i) => !out.slice(0, i).some((r) => sameTokens(q, r)));
+}
+
+/** The same characters and `*` in the same places (the three lists of subsetTokens have one length). */
+function sameTokens(a: readonly Token[], b: readonly Token[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const t = a[i];
+    const u = b[i];
+    if (t !== u && (t === null || u === null || t[0] !== u[0])) return false;
+  }
+  return true;
 }
 
 /**

@@ -513,9 +513,31 @@ function keywordString(
       reasons.add('one');
     }
     let widened = one;
-    const base = tokens(caseMode === 'caseless' ? segs.map((s) => s.toLowerCase()) : segs);
+    const written = caseMode === 'caseless' ? segs.map((s) => s.toLowerCase()) : segs;
+    const noCase = caseMode !== 'widen' || !hasCase(segs);
+    if (noCase && written.length === 1) {
+      // No case variants and no wildcard: the phrase, spelled from the text (the loop below
+      // would give the same string from one token per character, most of this function's time).
+      out.push(phrase(written[0]));
+      continue;
+    }
+    if (noCase && !written.some((s) => WHITESPACE.test(s))) {
+      // No case variants, no whitespace: the wildcard value from the segments (as below).
+      const v = plainWildcard(written);
+      if (
+        widened &&
+        !negated &&
+        written[0] === '' &&
+        written[written.length - 1] === '' &&
+        codePoints(written) <= DEGENERATE
+      )
+        degenerate.push(v);
+      out.push(v);
+      continue;
+    }
+    const base = tokens(written);
     let lists: Token[][];
-    if (caseMode !== 'widen' || !hasCase(segs)) lists = [base];
+    if (noCase) lists = [base];
     else {
       const exact = exactTokens(base);
       if (variantCount(exact) <= MAX_VARIANTS) lists = [exact];
@@ -614,6 +636,37 @@ function keywordString(
     );
   const main = out.length === 0 ? FALSE : is(field, out);
   return longBranch ? or([main, longBranch]) : main;
+}
+
+/** `spell(tokens(segs), unquotedChar, '*')` for segments without case variants: runs of `*` collapse. */
+function plainWildcard(segs: readonly string[]): string {
+  let v = '';
+  let star = false;
+  for (let i = 0; i < segs.length; i++) {
+    if (i > 0 && !star) {
+      v += '*';
+      star = true;
+    }
+    if (segs[i] !== '') {
+      v += wildcardValue([segs[i]]);
+      star = false;
+    }
+  }
+  return v;
+}
+
+/** The number of code points (the tokens a pattern's characters make). */
+function codePoints(segs: readonly string[]): number {
+  let n = 0;
+  for (const s of segs) for (let i = 0; i < s.length; i++) if (!isTrailSurrogate(s, i)) n++;
+  return n;
+}
+
+function isTrailSurrogate(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return (
+    c >= 0xdc00 && c <= 0xdfff && i > 0 && s.charCodeAt(i - 1) >= 0xd800 && s.charCodeAt(i - 1) <= 0xdbff
+  );
 }
 
 /**
