@@ -223,6 +223,28 @@ const ROWS: Row[] = [
     query: 'F: *\\\\\\(\\)\\:\\<\\>\\"\\{\\}',
     status: 'exact',
   },
+  // Values without case variants are spelled from their segments (keywordString's plain path),
+  // the same strings as the per-character tokens: runs of '*' collapse, the degenerate limit
+  // counts code points (an astral character is one).
+  {
+    name: 'plain wildcard value: a run of * is one *',
+    detection: sel("    F|cased: 'a**b*'"),
+    query: 'F: a*b*',
+    status: 'exact',
+  },
+  {
+    name: 'plain wildcard value: two astral characters and ? are degenerate',
+    detection: sel("    F|contains|cased: '\u{1D4B3}\u{1D4B4}?'"),
+    status: 'unsupported',
+    message: 'at most 2 characters',
+  },
+  {
+    name: 'plain wildcard value: three code points and ? are not degenerate',
+    detection: sel("    F|contains|cased: '\u{1D4B3}\u{1D4B4}z?'"),
+    query: 'F: *\u{1D4B3}\u{1D4B4}z*',
+    status: 'approximate',
+    message: 'single-character wildcard',
+  },
   {
     name: 'phrase escapes backslash, quote, control chars',
     detection: sel('    F|cased: "a\\\\\\"b\\tc\\nd"'),
