@@ -130,7 +130,8 @@ export async function main(argv: string[]): Promise<number> {
             .option('output', {
               alias: 'o',
               type: 'string',
-              describe: 'write output to this file instead of stdout (a directory with several targets)',
+              describe:
+                'write output to this file instead of stdout (a directory with several targets); - for stdout, whatever the config file says',
             })
             .option('report', { type: 'string', describe: 'write a JSON report of every rule to this file' })
             .option('sarif', {
@@ -304,14 +305,15 @@ export async function main(argv: string[]): Promise<number> {
         },
       )
       .command(
-        'list <what>',
-        'list targets, formats, pipelines or settings',
+        'list <what> [target]',
+        'list targets, formats, pipelines or settings (of one target: list formats splunk, or -t splunk)',
         (y) =>
           y
             .positional('what', {
               choices: ['targets', 'formats', 'pipelines', 'settings'] as const,
               demandOption: true,
             })
+            .positional('target', { type: 'string', describe: 'the target (as -t)' })
             .option('target', {
               alias: 't',
               type: 'string',
@@ -325,10 +327,12 @@ export async function main(argv: string[]): Promise<number> {
               );
             return;
           }
-          const names = args.target ? [args.target] : targetNames();
+          // `list formats splunk` (sigma-cli's order) or `-t splunk`; yargs gives both as `target`.
+          const given = args.target as string | string[] | undefined;
+          const names = given ? [...new Set(Array.isArray(given) ? given : [given])] : targetNames();
           for (const n of names) {
             const b = await loadBackend(n);
-            if (!b) throw new UsageError(`unknown target '${n}'`);
+            if (!b) throw new UsageError(`unknown target '${n}' (see 'sigmantic list targets')`);
             if (args.what === 'formats')
               for (const [f, fmt] of Object.entries(b.formats))
                 process.stdout.write(`${b.name}\t${f}\t${fmt.description}\n`);
@@ -344,16 +348,51 @@ export async function main(argv: string[]): Promise<number> {
       )
       .command(testCommand((c) => (code = c)))
       .command(checkCommand((c) => (code = c)))
-      .demandCommand(1, 'give a command: convert, list, test')
+      .demandCommand(1, 'give a command: convert, list, test, check')
       .help()
       .parseAsync();
   } catch (e) {
     if (e instanceof UsageError || (e instanceof Error && e.name === 'YError')) {
-      stderr(`sigmantic: ${e.message}\nTry 'sigmantic --help'.\n`);
+      stderr(`sigmantic: ${e.message}\n${sigmaCliHints(e.message)}Try 'sigmantic --help'.\n`);
       return 2;
     }
     stderr(`sigmantic: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
   return code;
+}
+
+/**
+ * sigma-cli flags (sigma-cli's `convert --help`) that sigmantic spells otherwise, with sigmantic's
+ * spelling: printed under yargs' "Unknown argument(s): ..." so muscle memory finds the flag. None
+ * is an alias, because none means exactly the same (sigma-cli's `-c` is the correlation method,
+ * `-s` skips every rule that failed, not only unsupported ones).
+ */
+const SIGMA_CLI_FLAGS: Readonly<Record<string, string>> = {
+  s: "sigma-cli's -s (--skip-unconvertible) is --skip-unsupported here (it exits 0 when the only failures are rules the target cannot express; invalid rules still fail)",
+  'skip-unconvertible': "sigma-cli's --skip-unconvertible is --skip-unsupported here",
+  'without-pipeline':
+    "sigmantic needs no pipeline to convert (no -p runs the target's default pipelines, listed by `sigmantic list pipelines`); --no-default-pipelines keeps the rule's own field names",
+  O: "sigma-cli's -O key=value (backend option) is --set key=value here (see `sigmantic list settings -t <target>`)",
+  'backend-option': "sigma-cli's --backend-option is --set key=value here",
+  c: "sigmantic has no -c: the config file is --config FILE, correlations convert by the target's own method (docs/correlation.md)",
+  'correlation-method':
+    "correlations convert by the target's own method (docs/correlation.md); there is no --correlation-method",
+  'file-pattern':
+    "sigma-cli's --file-pattern is a glob input here (convert 'rules/**/*.yml') or --exclude GLOB",
+};
+
+function sigmaCliHints(message: string): string {
+  const m = /^Unknown arguments?: (.*)$/m.exec(message);
+  if (!m) return '';
+  const seen = new Set<string>();
+  let out = '';
+  for (const a of m[1].split(', ')) {
+    const hint = Object.hasOwn(SIGMA_CLI_FLAGS, a) ? SIGMA_CLI_FLAGS[a] : undefined;
+    if (hint && !seen.has(hint)) {
+      seen.add(hint);
+      out += `  ${a.length === 1 ? '-' : '--'}${a}: ${hint}\n`;
+    }
+  }
+  return out;
 }

@@ -253,13 +253,16 @@ export function convertPlan(
         (config ? ` (or inputs: in ${config.file})` : ''),
     );
   const filters = list(args.filter).length > 0 ? list(args.filter) : config?.filters;
+  // `-o -` (sigma-cli's spelling of standard output; the CLI hands a lone '-' over as '\0stdin'):
+  // the output goes to stdout, whatever output and layout the config file gives.
+  const toStdout = args.output === '-' || args.output === '\0stdin';
   return {
     config,
     options,
-    output: args.output ?? config?.output,
+    output: toStdout ? undefined : (args.output ?? config?.output),
     report,
-    layout: args.layout ?? config?.layout ?? 'file',
-    prune: args.prune ?? config?.prune ?? false,
+    layout: args.layout ?? (toStdout ? undefined : config?.layout) ?? 'file',
+    prune: args.prune ?? (toStdout ? undefined : config?.prune) ?? false,
     skipUnsupported: args['skip-unsupported'] ?? config?.['skip-unsupported'] ?? false,
     progress: args.progress ?? config?.progress,
     quiet: args.quiet ?? config?.quiet ?? false,

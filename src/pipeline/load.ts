@@ -91,8 +91,53 @@ export function resolvePipeline(nameOrPath: string, target: PipelineSource): Pip
   if (/\.ya?ml$/i.test(nameOrPath)) return loadPipelineFile(nameOrPath);
   const names = Object.keys(target.pipelines);
   throw new PipelineError(
-    `unknown pipeline '${nameOrPath}' for target '${target.name}': ${
+    `unknown pipeline '${nameOrPath}' for target '${target.name}': ${pipelineHint(nameOrPath, target)}${
       names.length ? `built-in pipelines are ${names.join(', ')}` : 'it has no built-in pipelines'
     }; a pipeline file must end in .yml or .yaml`,
   );
+}
+
+/**
+ * Pipeline names users type from sigma-cli/pySigma (and the other targets' built-ins), with
+ * sigmantic's pipeline for the same log sources per target. None is an alias: sigmantic's
+ * mappings are its own (they refuse fields without a faithful mapping, and Splunk's Sysmon source
+ * is `XmlWinEventLog:`), so the error names the pipeline to choose instead of silently running a
+ * different one. Names: sigma-cli README (`-p sysmon`), pySigma's `sysmon`, `windows-audit`,
+ * `windows-logsources`; pySigma-backend-splunk (`splunk_windows`, `splunk_sysmon_acceleration`,
+ * `splunk_cim`), -elasticsearch (`ecs_windows`, `ecs_windows_old`, `ecs_zeek_beats`,
+ * `ecs_zeek_corelight`, `ecs_kubernetes`), -kusto (`microsoft_xdr`, `microsoft_365_defender`,
+ * `sentinel_asim`, `azure_monitor`).
+ */
+const FOREIGN_PIPELINES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  sysmon: { splunk: 'windows', sentinel: 'sentinel-windows', elastic: 'ecs-windows' },
+  'windows-audit': { splunk: 'windows', sentinel: 'sentinel-windows', elastic: 'ecs-windows' },
+  'windows-logsources': { splunk: 'windows', sentinel: 'sentinel-windows', elastic: 'ecs-windows' },
+  windows: { sentinel: 'sentinel-windows', elastic: 'ecs-windows' },
+  'windows-xml': { sentinel: 'sentinel-windows', elastic: 'ecs-windows' },
+  splunk_windows: { splunk: 'windows' },
+  splunk_sysmon_acceleration: { splunk: 'windows' },
+  splunk_cim: { splunk: 'splunk-cim' },
+  ecs_windows: { elastic: 'ecs-windows' },
+  ecs_windows_old: { elastic: 'ecs-windows' },
+  ecs_zeek_beats: { elastic: 'ecs' },
+  ecs_zeek_corelight: { elastic: 'ecs' },
+  ecs_kubernetes: { elastic: 'ecs' },
+  microsoft_xdr: { sentinel: 'sentinel-defender' },
+  microsoft_365_defender: { sentinel: 'sentinel-defender' },
+  sentinel_asim: { sentinel: 'sentinel-asim' },
+  azure_monitor: { sentinel: 'sentinel-windows' },
+};
+
+/** "did you mean" for a pipeline name of pySigma or of another target ('' when none). */
+function pipelineHint(name: string, target: PipelineSource): string {
+  const dashed = name.replace(/_/g, '-');
+  const entry = Object.hasOwn(FOREIGN_PIPELINES, name) ? FOREIGN_PIPELINES[name] : undefined;
+  // The EQL target has the Elastic target's pipelines.
+  const mine = entry?.[target.name === 'eql' ? 'elastic' : target.name];
+  if (mine && Object.hasOwn(target.pipelines, mine))
+    return `'${name}' is a sigma-cli/pySigma pipeline or another target's; for the same log sources use -p ${mine} (sigmantic's own mapping, not a copy; see docs/pipelines.md); `;
+  if (entry)
+    return `'${name}' is a sigma-cli/pySigma pipeline or another target's, with no counterpart for this target; `;
+  if (dashed !== name && Object.hasOwn(target.pipelines, dashed)) return `did you mean '${dashed}'? `;
+  return '';
 }

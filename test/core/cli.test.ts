@@ -639,3 +639,110 @@ maybe('sigmantic CLI: detection-as-code (issue #17)', () => {
     expect(noColor.stderr).not.toContain('\x1b[');
   }, 60_000);
 });
+
+// A sigma-cli user's first hour (notes/briefs/trial.md): the names and flags typed from sigma-cli
+// habit either work or the error says what sigmantic calls them.
+maybe('sigmantic CLI: coming from sigma-cli', () => {
+  test('a pySigma pipeline name: the error names the sigmantic pipeline for that target', () => {
+    const want: Array<[string, string, string]> = [
+      ['splunk', 'sysmon', 'windows'],
+      ['splunk', 'splunk_windows', 'windows'],
+      ['splunk', 'splunk_cim', 'splunk-cim'],
+      ['sentinel', 'microsoft_xdr', 'sentinel-defender'],
+      ['sentinel', 'sentinel_asim', 'sentinel-asim'],
+      ['sentinel', 'windows', 'sentinel-windows'],
+      ['elastic', 'ecs_windows', 'ecs-windows'],
+      ['eql', 'ecs_windows', 'ecs-windows'],
+    ];
+    for (const [target, given, hint] of want) {
+      const r = cli(['convert', '-t', target, '-p', given, GOOD]);
+      expect([target, given, r.code, r.stdout]).toEqual([target, given, 2, '']);
+      expect(r.stderr).toContain(`unknown pipeline '${given}' for target '${target}': `);
+      expect(r.stderr).toContain(`use -p ${hint} (sigmantic's own mapping, not a copy`);
+      // The named pipeline exists and converts the rule.
+      expect(cli(['convert', '-t', target, '-p', hint, GOOD]).code).toBe(0);
+    }
+    const other = cli(['convert', '-t', 'sentinel', '-p', 'splunk_windows', GOOD]);
+    expect(other.stderr).toContain('with no counterpart for this target; built-in pipelines are sentinel,');
+    const spelled = cli(['convert', '-t', 'elastic', '-p', 'ecs_linux', GOOD]);
+    expect(spelled.stderr).toContain("did you mean 'ecs-linux'? built-in pipelines are");
+    // A name nobody uses keeps the plain message.
+    const plain = cli(['convert', '-t', 'splunk', '-p', 'nothing', GOOD]);
+    expect(plain.stderr.split('\n')[0]).toBe(
+      "sigmantic: unknown pipeline 'nothing' for target 'splunk': built-in pipelines are windows, windows-xml, splunk-cim; a pipeline file must end in .yml or .yaml",
+    );
+  });
+
+  test("sigma-cli flags sigmantic spells otherwise: exit 2 with sigmantic's spelling under the error", () => {
+    const r = cli(['convert', '-t', 'splunk', '-s', '--without-pipeline', '-O', 'index=main', GOOD]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toMatch(/^sigmantic: Unknown arguments: s, without-pipeline/);
+    expect(lines[1]).toMatch(/^ {2}-s: sigma-cli's -s \(--skip-unconvertible\) is --skip-unsupported here/);
+    expect(lines[2]).toMatch(/^ {2}--without-pipeline: sigmantic needs no pipeline to convert/);
+    expect(lines[3]).toMatch(/^ {2}-O: sigma-cli's -O key=value \(backend option\) is --set key=value here/);
+    expect(lines[4]).toBe("Try 'sigmantic --help'.");
+    expect(lines[5]).toBe('');
+    // An unknown flag sigma-cli does not have gets no hint.
+    const other = cli(['convert', '-t', 'splunk', '--bogus', GOOD]);
+    expect(other.stderr).toBe("sigmantic: Unknown argument: bogus\nTry 'sigmantic --help'.\n");
+    // The suggested spellings work.
+    expect(cli(['convert', '-t', 'splunk', '--skip-unsupported', '--set', 'index=main', GOOD]).stdout).toBe(
+      'index="main" Image="*\\\\cmd.exe"\n',
+    );
+  });
+
+  test('list formats|pipelines|settings <target>, as sigma-cli takes it; -t still works; aliases resolve', () => {
+    const positional = cli(['list', 'formats', 'splunk']);
+    expect(positional.code).toBe(0);
+    expect(positional.stdout).toBe(cli(['list', 'formats', '-t', 'splunk']).stdout);
+    expect(positional.stdout.split('\n')[0]).toBe('splunk\tdefault\tone SPL search per rule, one per line');
+    const alias = cli(['list', 'pipelines', 'kusto']);
+    expect(alias.stdout.split('\n')[0]).toBe('sentinel\tsentinel\t(default)');
+    expect(
+      alias.stdout
+        .trim()
+        .split('\n')
+        .every((l) => l.startsWith('sentinel\t')),
+    ).toBe(true);
+    const unknown = cli(['list', 'formats', 'lucene']);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      "sigmantic: unknown target 'lucene' (see 'sigmantic list targets')\nTry 'sigmantic --help'.\n",
+    ]);
+    const none = cli([]);
+    expect(none.stderr.split('\n')[0]).toBe('sigmantic: give a command: convert, list, test, check');
+  });
+
+  test('-o - writes to stdout, even where sigmantic.config.yml gives a tree output', () => {
+    const repo = join(tmp, 'repo-stdout');
+    mkdirSync(join(repo, 'rules'), { recursive: true });
+    cpSync(join(ROOT, GOOD), join(repo, 'rules/good.yml'));
+    writeFileSync(
+      join(repo, 'sigmantic.config.yml'),
+      'inputs: [rules]\ntargets: [splunk]\noutput: out\nlayout: tree\nprune: true\n',
+    );
+    const r = cli(['convert', '-t', 'splunk', 'rules/good.yml', '-o', '-'], undefined, repo);
+    expect([r.code, r.stdout, r.stderr]).toEqual([
+      0,
+      'Image="*\\\\cmd.exe"\n',
+      'sigmantic: 1 rules: 1 exact, 0 approximate, 0 unsupported, 0 error\n',
+    ]);
+    expect(existsSync(join(repo, 'out'))).toBe(false);
+    // Without -o -, the config's tree is written (what a user pasting into a console trips on).
+    const t = cli(['convert', '-t', 'splunk', 'rules/good.yml'], undefined, repo);
+    expect([t.code, t.stdout]).toEqual([0, '']);
+    expect(existsSync(join(repo, 'out/splunk/good.spl'))).toBe(true);
+    // --layout tree with -o - is refused as any tree without a folder.
+    const bad = cli(
+      ['convert', '-t', 'splunk', 'rules/good.yml', '-o', '-', '--layout', 'tree'],
+      undefined,
+      repo,
+    );
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([
+      2,
+      'sigmantic: --layout tree needs -o DIR (the folder to write into)',
+    ]);
+  });
+});
