@@ -63,7 +63,14 @@ async function logsourceCheck(target: string): Promise<LogsourceCheck> {
 
 export async function runCheck(args: CheckArgs, err: (s: string) => void): Promise<number> {
   const inputs = args.inputs ?? [];
-  if (inputs.length === 0) throw new UsageError('no rules: give rule files, directories or globs');
+  if (inputs.length === 0)
+    throw new UsageError(
+      'no rules: give rule files, directories or globs' +
+        swallowedHint([
+          ['-t', args.target],
+          ['--disable', args.disable],
+        ]),
+    );
   const disable = new Set(items(args.disable));
   const known = new Set([...Object.keys(CODES), ...Object.keys(CHECK_CODES)]);
   for (const c of disable) if (!known.has(c)) throw new UsageError(`--disable: unknown code '${c}'`);
@@ -145,4 +152,15 @@ export function checkCommand(setCode: (code: number) => void): CommandModule<obj
       setCode(await runCheck(args, (s) => process.stderr.write(s)));
     },
   };
+}
+
+/**
+ * Options that take several values (`-t a b`, `--events a.json b.json`) also take the rules typed
+ * after them: when no rule is left, say so (`check -t sentinel rules/` read `rules/` as a target).
+ */
+export function swallowedHint(given: ReadonlyArray<readonly [string, unknown]>): string {
+  for (const [flag, v] of given)
+    if (Array.isArray(v) && v.length > 1)
+      return ` (${flag} took every value after it: ${v.map((x) => `'${String(x)}'`).join(', ')}; put the rules before ${flag})`;
+  return '';
 }

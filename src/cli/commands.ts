@@ -166,10 +166,10 @@ export async function main(argv: string[]): Promise<number> {
               describe: 'worker threads for large inputs (default 1: no threads)',
             })
             .option('filter', {
+              // One value per --filter (repeatable), so that the rules typed after it stay inputs.
               type: 'string',
-              array: true,
               describe:
-                'Sigma filter files or directories: each filter is added (and not) to the rules it names whose log source it covers',
+                'Sigma filter file or directory (repeatable): each filter is added (and not) to the rules it names whose log source it covers',
             })
             .option('quiet', { alias: 'q', type: 'boolean', describe: 'print only errors' }),
         async (args) => {

@@ -29,6 +29,7 @@ import { DiagnosticSink } from '../diagnostics.js';
 import { evaluateCorrelation } from '../evaluate/correlation.js';
 import type { Correlation } from '../ir/correlation.js';
 import { UsageError } from '../batch.js';
+import { swallowedHint } from './check-command.js';
 
 interface TestArgs {
   inputs?: string[];
@@ -61,7 +62,10 @@ export async function runTestCommand(
 ): Promise<number> {
   const inputs = args.inputs ?? [];
   if (inputs.length === 0)
-    throw new UsageError('no rules: give rule files, directories or globs (and test files)');
+    throw new UsageError(
+      'no rules: give rule files, directories or globs (and test files)' +
+        swallowedHint([['--events', args.events]]),
+    );
   const { paths, missing } = await expandInputs(inputs);
   let failed = missing.length > 0;
   for (const m of missing) err(`sigmantic: ${m}: no such file, directory or matching glob\n`);

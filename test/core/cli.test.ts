@@ -715,6 +715,45 @@ maybe('sigmantic CLI: coming from sigma-cli', () => {
     expect(none.stderr.split('\n')[0]).toBe('sigmantic: give a command: convert, list, test, check');
   });
 
+  test('--filter F takes one value, so the rules typed after it are inputs; repeatable', () => {
+    const f = join(tmp, 'mf_cmd.yml');
+    writeFileSync(
+      f,
+      'title: Filter cmd of admins\nlogsource:\n  product: windows\n  category: process_creation\n' +
+        'filter:\n  rules: [11111111-2222-4333-8444-555555555555]\n  sel:\n    User: admin\n  condition: sel\n',
+    );
+    const once = cli(['convert', '-t', 'splunk', '--filter', f, GOOD]);
+    expect([once.code, once.stdout]).toEqual([0, 'Image="*\\\\cmd.exe" NOT User="admin"\n']);
+    const g = join(tmp, 'mf_root.yml');
+    writeFileSync(
+      g,
+      readFileSync(f, 'utf8').replace('User: admin', 'User: root').replace('of admins', 'of root'),
+    );
+    const two = cli(['convert', '-t', 'splunk', '--filter', f, '--filter', g, GOOD]);
+    expect([two.code, two.stdout]).toEqual([0, 'Image="*\\\\cmd.exe" NOT User="admin" NOT User="root"\n']);
+  });
+
+  test('check -t X rules, test --events e.json rules: the flag took the rules; the error says so', () => {
+    const c = cli(['check', '-t', 'sentinel', GOOD]);
+    expect([c.code, c.stderr]).toEqual([
+      2,
+      `sigmantic: no rules: give rule files, directories or globs (-t took every value after it: 'sentinel', '${GOOD}'; put the rules before -t)\nTry 'sigmantic --help'.\n`,
+    ]);
+    expect(cli(['check', GOOD, '-t', 'sentinel']).code).toBe(0);
+    const ev = join(tmp, 'ev.json');
+    writeFileSync(ev, '{"Image": "C:\\\\Windows\\\\cmd.exe"}\n');
+    const t = cli(['test', '--events', ev, GOOD]);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toContain(
+      `(--events took every value after it: '${ev}', '${GOOD}'; put the rules before --events)`,
+    );
+    const ok = cli(['test', GOOD, '--events', ev]);
+    expect([ok.code, ok.stdout.split('\n')[0]]).toEqual([
+      0,
+      `${GOOD} (11111111-2222-4333-8444-555555555555): 1 of 1 events match`,
+    ]);
+  });
+
   test('-o - writes to stdout, even where sigmantic.config.yml gives a tree output', () => {
     const repo = join(tmp, 'repo-stdout');
     mkdirSync(join(repo, 'rules'), { recursive: true });
