@@ -2,6 +2,7 @@
  * Sigma v2.1 modifiers: the known names, their classes, and which combinations are legal.
  */
 import type { CompareOp, StringOp, TimeUnit } from './types.js';
+import { nearest } from '../rule/load.js';
 
 export type Transform =
   'wide' | 'utf16le' | 'utf16be' | 'utf16' | 'base64' | 'base64offset' | 'windash' | 'expand';
@@ -112,7 +113,7 @@ export function classifyModifiers(names: readonly string[]): ModifierResult {
       return {
         ok: false,
         code: 'unknown-modifier',
-        message: `unknown modifier '${name}' (Sigma v2.1 knows ${ALL_MODIFIERS.join(', ')})`,
+        message: `unknown modifier '${name}'${nearModifier(name)} (Sigma v2.1 knows ${ALL_MODIFIERS.join(', ')})`,
       };
   }
 
@@ -130,4 +131,11 @@ export function classifyModifiers(names: readonly string[]): ModifierResult {
   const utf = transforms.filter((t) => t === 'wide' || t.startsWith('utf16'));
   if (utf.length > 1) return bad(`'${utf[0]}' and '${utf[1]}' cannot be combined`);
   return { ok: true, mods: { transforms, op, type, regexFlags, all, cased, neq } };
+}
+
+/** ": did you mean 'endswith'?" for a typo of a modifier; '' for short names (`x` is no typo of `i`). */
+function nearModifier(name: string): string {
+  if (name.length < 4) return '';
+  const near = nearest(name, new Set(ALL_MODIFIERS.filter((m) => m.length >= 4)));
+  return near ? ` (did you mean '${near}'?)` : '';
 }

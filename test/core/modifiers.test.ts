@@ -33,8 +33,12 @@ describe('classification', () => {
   });
 
   test.each<[string, string, RegExp]>([
-    ['foo', 'unknown-modifier', /unknown modifier 'foo'/],
-    ['Contains', 'unknown-modifier', /unknown modifier 'Contains'/],
+    ['foo', 'unknown-modifier', /^unknown modifier 'foo' \(Sigma v2\.1 knows /],
+    ['Contains', 'unknown-modifier', /^unknown modifier 'Contains' \(did you mean 'contains'\?\) \(Sigma/],
+    ['endswit', 'unknown-modifier', /^unknown modifier 'endswit' \(did you mean 'endswith'\?\) \(Sigma/],
+    ['startwith', 'unknown-modifier', /^unknown modifier 'startwith' \(did you mean 'startswith'\?\)/],
+    // A short name is no typo of a one-letter flag ('x' is not 'i').
+    ['x', 'unknown-modifier', /^unknown modifier 'x' \(Sigma v2\.1 knows /],
     ['contains|contains', 'invalid-modifier-combination', /given twice/],
     ['contains|startswith', 'invalid-modifier-combination', /'contains' and 'startswith'/],
     ['startswith|endswith', 'invalid-modifier-combination', /cannot be combined/],
