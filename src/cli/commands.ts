@@ -1,4 +1,5 @@
 /** yargs command definitions: convert, list, test. Exit codes: 0 all converted, 1 some failed, 2 usage. */
+import { EXIT_PIPE, isEpipe, watchStdoutPipe } from './pipe.js';
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAsset } from '../assets.js';
@@ -320,6 +321,7 @@ export async function main(argv: string[]): Promise<number> {
               describe: 'the target whose formats, pipelines or settings to list',
             }),
         async (args) => {
+          watchStdoutPipe();
           if (args.what === 'targets') {
             for (const [name, t] of targetEntries())
               process.stdout.write(
@@ -352,6 +354,7 @@ export async function main(argv: string[]): Promise<number> {
       .help()
       .parseAsync();
   } catch (e) {
+    if (isEpipe(e)) return EXIT_PIPE;
     if (e instanceof UsageError || (e instanceof Error && e.name === 'YError')) {
       stderr(`sigmantic: ${e.message}\n${sigmaCliHints(e.message)}Try 'sigmantic --help'.\n`);
       return 2;

@@ -30,6 +30,7 @@ import { evaluateCorrelation } from '../evaluate/correlation.js';
 import type { Correlation } from '../ir/correlation.js';
 import { UsageError } from '../batch.js';
 import { swallowedHint } from './check-command.js';
+import { watchStdoutPipe } from './pipe.js';
 
 interface TestArgs {
   inputs?: string[];
@@ -281,6 +282,7 @@ export function testCommand(setCode: (code: number) => void): CommandModule<obje
           describe: 'print only failures and matches',
         }) as unknown as Argv<TestArgs>,
     handler: async (args) => {
+      watchStdoutPipe();
       setCode(
         await runTestCommand(
           args,

@@ -754,6 +754,36 @@ maybe('sigmantic CLI: coming from sigma-cli', () => {
     ]);
   });
 
+  test('a reader that stops reading (| head): exit 141 as SIGPIPE, nothing on stderr, no stack trace', () => {
+    const src = join(tmp, 'pipe');
+    mkdirSync(src);
+    for (let i = 0; i < 300; i++) writeFileSync(join(src, `r${i}.yml`), ruleText(`r${i}`));
+    const ev = join(tmp, 'pipe-events.json');
+    writeFileSync(ev, '{"Image": "C:\\\\Windows\\\\cmd.exe"}\n'.repeat(500));
+    // ir (convert: synchronous writes to fd 1) and test (process.stdout) print megabytes, more
+    // than a pipe holds, so the writer always meets the closed pipe.
+    for (const args of [
+      ['convert', '-t', 'ir', src],
+      ['test', src, '--events', ev],
+    ]) {
+      const sh = spawnSync(
+        'bash',
+        [
+          '-c',
+          `"${process.execPath}" "${CLI}" "$@" 2>"${tmp}/pipe.err" | head -c 10 >/dev/null; echo \${PIPESTATUS[0]}`,
+          '_',
+          ...args,
+        ],
+        { encoding: 'utf8', timeout: 120_000 },
+      );
+      expect([args[0], sh.stdout.trim(), readFileSync(join(tmp, 'pipe.err'), 'utf8')]).toEqual([
+        args[0],
+        '141',
+        '',
+      ]);
+    }
+  }, 60_000);
+
   test('-o - writes to stdout, even where sigmantic.config.yml gives a tree output', () => {
     const repo = join(tmp, 'repo-stdout');
     mkdirSync(join(repo, 'rules'), { recursive: true });
