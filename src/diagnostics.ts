@@ -62,6 +62,8 @@ export const CODES = {
   'reference-cycle': 'correlations refer to each other in a circle',
   'correlation-only': 'a rule referenced by a correlation (generate: false) gives no query of its own',
   'filter-applied': 'a filter (--filter or a filter document of the inputs) was added to the rule',
+  'filter-negated':
+    "a filter's condition is a 'not' (pySigma's form, added as 'and'); sigmantic adds filters as 'and not'",
   'single-thread':
     'info: -j asked for threads, but the run converts on one thread (correlations or filters link the inputs, or --cache)',
   'condition-syntax': 'the condition does not parse',

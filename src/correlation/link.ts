@@ -50,6 +50,15 @@ export function withFilters(rule: LoadedRule, filters: readonly LoadedRule[]): L
     children.push({ kind: 'not', child: f.filter!.ir });
     const name = `filter '${f.rule!.title}' (${f.path}:${f.rule!.pos.line})`;
     sink.info('filter-applied', `${name} added: the rule's condition and not the filter's`, rule.rule?.pos);
+    // pySigma adds a filter as 'and' (sigma/filters.py), so filters written for sigma-cli say
+    // `condition: not selection`; read as the specification says ('and not'), such a filter keeps
+    // only the events it was meant to suppress. Said, not guessed: the query is what sigmantic reads.
+    if (f.filter!.ir.kind === 'not')
+      sink.warning(
+        'filter-negated',
+        `${name}: its condition is a 'not', and sigmantic adds a filter as 'and not' (the Sigma filters specification: a filter's condition says what to suppress), so 'not X' keeps only the events of X; pySigma adds filters as 'and', where 'not selection' is the usual form: for sigmantic write 'condition: selection'`,
+        rule.rule?.pos,
+      );
     lines.push(`${name}: added as 'and not' to the condition`);
   }
   return {

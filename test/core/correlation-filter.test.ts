@@ -157,6 +157,24 @@ describe('--filter', () => {
     expect(results[0].queries[0]).toContain('NOT');
   });
 
+  test("a filter written for pySigma ('condition: not selection', added there as 'and') gets a warning", async () => {
+    const negated = FILTER.replace('condition: selection', 'condition: not selection');
+    const { results } = await convert('splunk', [negated], { 'rar.yml': RULE });
+    const [rar] = results;
+    expect(rar.diagnostics.map((d) => [d.severity, d.code])).toEqual([
+      ['info', 'filter-applied'],
+      ['warning', 'filter-negated'],
+    ]);
+    expect(rar.diagnostics[1].message).toMatch(
+      /^filter 'Filter Administrator account' \(.*mf_filter_0\.yml:1\): its condition is a 'not', and sigmantic adds a filter as 'and not' .* for sigmantic write 'condition: selection'$/,
+    );
+    // The query is what the specification's reading gives (rule and not not selection), as said.
+    for (const e of EVENTS) expect([e, evalSpl(rar.queries[0], e)]).toEqual([e, rule(e) && filter(e)]);
+    // The specification's form gets no warning.
+    const plain = await convert('splunk', [FILTER], { 'rar.yml': RULE });
+    expect(plain.results[0].diagnostics.map((d) => d.code)).toEqual(['filter-applied']);
+  });
+
   test('filters: any applies to every rule of the covered log source', async () => {
     const { results } = await convert('splunk', [FILTER.replace(/rules:\n.*\n.*\n/, 'rules: any\n')], {
       'rar.yml': RULE,
