@@ -306,13 +306,12 @@ export async function main(argv: string[]): Promise<number> {
         },
       )
       .command(
-        'list <what> [target]',
+        'list [what] [target]',
         'list targets, formats, pipelines or settings (of one target: list formats splunk, or -t splunk)',
         (y) =>
           y
             .positional('what', {
               choices: ['targets', 'formats', 'pipelines', 'settings'] as const,
-              demandOption: true,
             })
             .positional('target', { type: 'string', describe: 'the target (as -t)' })
             .option('target', {
@@ -322,6 +321,10 @@ export async function main(argv: string[]): Promise<number> {
             }),
         async (args) => {
           watchStdoutPipe();
+          if (args.what === undefined)
+            throw new UsageError(
+              "say what to list: targets, formats, pipelines or settings (e.g. 'sigmantic list targets', 'sigmantic list pipelines splunk')",
+            );
           if (args.what === 'targets') {
             for (const [name, t] of targetEntries())
               process.stdout.write(

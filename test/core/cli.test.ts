@@ -713,6 +713,12 @@ maybe('sigmantic CLI: coming from sigma-cli', () => {
     ]);
     const none = cli([]);
     expect(none.stderr.split('\n')[0]).toBe('sigmantic: give a command: convert, list, test, check');
+    // `list` alone says what it lists, instead of yargs' count of arguments.
+    const bare = cli(['list']);
+    expect([bare.code, bare.stderr.split('\n')[0]]).toEqual([
+      2,
+      "sigmantic: say what to list: targets, formats, pipelines or settings (e.g. 'sigmantic list targets', 'sigmantic list pipelines splunk')",
+    ]);
   });
 
   test('--filter F takes one value, so the rules typed after it are inputs; repeatable', () => {
