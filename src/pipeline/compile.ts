@@ -4,6 +4,7 @@
  */
 import { parseSigmaString } from '../ir/sigma-string.js';
 import type { SigmaString } from '../ir/types.js';
+import { nearest } from '../rule/load.js';
 import type { PosNode } from '../rule/yaml.js';
 import { compileConditions } from './conditions.js';
 import { pipelineError } from './errors.js';
@@ -81,11 +82,15 @@ export function compileItems(
         'type',
       );
     const make = TRANSFORMATIONS[type];
-    if (!make)
+    if (!make) {
+      const near = type.length >= 4 ? nearest(type, new Set(Object.keys(TRANSFORMATIONS))) : undefined;
       return p.fail(
-        `unknown transformation type '${type}' (supported: ${Object.keys(TRANSFORMATIONS).sort().join(', ')})`,
+        near
+          ? `unknown transformation type '${type}' (did you mean '${near}'?)`
+          : `unknown transformation type '${type}' (supported: ${Object.keys(TRANSFORMATIONS).sort().join(', ')})`,
         'type',
       );
+    }
     p.allowSet(ITEM_KEYS);
     const label = `${spec.name}/${id ?? n}`;
     const matchRule = compileConditions(p, 'rule');

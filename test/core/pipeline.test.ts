@@ -575,6 +575,11 @@ describe('malformed pipelines', () => {
       /^x\.yml:4:11: item 'one' \(nope\): unknown transformation type 'nope'/,
     ],
     [
+      'misspelt type: the near one is named',
+      `name: x\ntransformations:\n  - id: one\n    type: field_name_mappin\n    mapping: {a: b}\n`,
+      /^x\.yml:4:11: item 'one' \(field_name_mappin\): unknown transformation type 'field_name_mappin' \(did you mean 'field_name_mapping'\?\)$/m,
+    ],
+    [
       'missing type',
       `name: x\ntransformations:\n  - id: one\n`,
       /^x\.yml:3:5: item 'one': the item has no 'type'/,
