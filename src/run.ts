@@ -2,7 +2,7 @@
  * A whole conversion run: inputs to output text, diagnostics and a report. The CLI is a thin
  * layer over this.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 // The Node host (shipped files and user files from the file system): the CLI and workers run here.
 import './node/host.js';
@@ -134,7 +134,18 @@ async function runLinked(
   if (options.filters?.length) {
     const { paths: fpaths, missing } = await expandInputs(options.filters);
     for (const m of missing) throw new UsageError(`--filter ${m}: no such file, directory or matching glob`);
+    // A filter file given twice (or also as an input) is applied once: its real path is the key.
+    const real = (p: string) => {
+      try {
+        return realpathSync(p);
+      } catch {
+        return p;
+      }
+    };
+    const seen = new Set(paths.filter((p) => p !== '-').map(real));
     for (const fp of fpaths) {
+      if (seen.has(real(fp))) continue;
+      seen.add(real(fp));
       const text = readRuleFile(fp);
       context.push([`--filter ${fp}`, typeof text === 'string' ? text : JSON.stringify(text.diagnostics)]);
       const docs = typeof text === 'string' ? loadRulesFromText(text, fp).rules : [text];

@@ -175,6 +175,26 @@ describe('--filter', () => {
     expect(plain.results[0].diagnostics.map((d) => d.code)).toEqual(['filter-applied']);
   });
 
+  test('a filter file given twice, or also as an input, is applied once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sigmantic-filter-'));
+    const rar = join(dir, 'rar.yml');
+    const mf = join(dir, 'mf.yml');
+    writeFileSync(rar, RULE);
+    writeFileSync(mf, FILTER);
+    for (const [inputs, filters] of [
+      [[rar], [mf, join(dir, '.', 'mf.yml')]],
+      [[rar, mf], [mf]],
+    ]) {
+      const results: RuleSummary[] = [];
+      await run(
+        { targets: ['splunk'], inputs, filters, defaultPipelines: false },
+        { write: () => undefined, onResult: (_, r) => results.push(r) },
+      );
+      expect(results[0].queries[0].match(/NOT/g)).toHaveLength(1);
+      expect(results[0].diagnostics.map((d) => d.code)).toEqual(['filter-applied']);
+    }
+  });
+
   test('filters: any applies to every rule of the covered log source', async () => {
     const { results } = await convert('splunk', [FILTER.replace(/rules:\n.*\n.*\n/, 'rules: any\n')], {
       'rar.yml': RULE,
