@@ -141,9 +141,17 @@ const describe = (m: Match, sigma: string): string =>
 function testMatches(m: Match, value: string): boolean | undefined {
   if (m.kind === 'string') {
     if (m.values.some((v) => v.some((p) => p.kind === 'placeholder'))) return undefined;
-    return m.values.some((v) =>
-      new RegExp(sigmaToRegex(v, m.op, { cased: m.cased, dialect: 'js' }), m.cased ? 'u' : 'iu').test(value),
-    );
+    try {
+      return m.values.some((v) =>
+        new RegExp(sigmaToRegex(v, m.op, { cased: m.cased, dialect: 'js' }), m.cased ? 'u' : 'iu').test(
+          value,
+        ),
+      );
+    } catch {
+      // V8 refuses the RegExp of a value of tens of thousands of characters ("Stack overflow"
+      // compiling it under `iu`): undecided, as for a regex JavaScript lacks.
+      return undefined;
+    }
   }
   if (m.kind === 'regex') {
     const r = translateRegex(m.pattern, m.flags);

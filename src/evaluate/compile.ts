@@ -113,6 +113,60 @@ function escapeRegex(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 }
 
+const ANY: unique symbol = Symbol('any');
+const ONE: unique symbol = Symbol('one');
+/** A Sigma string as texts (already folded unless cased) and wildcards. */
+type WildcardPattern = ReadonlyArray<string | typeof ANY | typeof ONE>;
+
+/**
+ * The ORed wildcard patterns as one RegExp (`sources`, their regex forms), or, where V8 refuses
+ * that RegExp (a value of tens of thousands of characters: "Regular expression too large", or
+ * "Stack overflow" while compiling it), a matcher without RegExp (`shapes`, the same patterns).
+ */
+function wildcardTester(
+  sources: readonly string[],
+  shapes: readonly WildcardPattern[],
+): { test(s: string): boolean } {
+  try {
+    const re = new RegExp(`^(?:${sources.join('|')})$`, 'u');
+    re.test(''); // V8 compiles a RegExp at its first use: refused here, not later.
+    return re;
+  } catch {
+    return { test: (s) => shapes.some((p) => wildcardMatch(p, s)) };
+  }
+}
+
+/**
+ * Whether a whole text matches a wildcard pattern (`*` any run of code points, `?` one code
+ * point), as the RegExp `^...$` with `[^]*` and `[^]` under the `u` flag would: the greedy
+ * two-pointer glob match with backtracking to the last `*` (linear space, no recursion).
+ */
+function wildcardMatch(pattern: WildcardPattern, text: string): boolean {
+  const p: Array<string | typeof ANY | typeof ONE> = [];
+  for (const x of pattern)
+    if (typeof x === 'string') p.push(...x);
+    else p.push(x);
+  const t = [...text];
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < t.length) {
+    if (i < p.length && (p[i] === ONE || p[i] === t[j])) {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === ANY) {
+      star = i++;
+      mark = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else return false;
+  }
+  while (i < p.length && p[i] === ANY) i++;
+  return i === p.length;
+}
+
 /** A matcher of one text (already folded unless cased) against ORed Sigma strings with an op. */
 function stringTester(
   values: readonly SigmaString[],
@@ -125,6 +179,7 @@ function stringTester(
   const starts: string[] = [];
   const ends: string[] = [];
   const patterns: string[] = [];
+  const shapes: WildcardPattern[] = [];
   let all = false;
   for (const v of values) {
     const p = withOp(v, op);
@@ -142,10 +197,11 @@ function stringTester(
         else src += part.kind === 'any' ? '[^]*' : '[^]';
       }
       patterns.push(src);
+      shapes.push(p.map((x) => (x.kind === 'text' ? norm(x.text) : x.kind === 'any' ? ANY : ONE)));
     }
   }
   if (all) return { test: () => true, containsOnly: false };
-  const re = patterns.length ? new RegExp(`^(?:${patterns.join('|')})$`, 'u') : undefined;
+  const re = patterns.length ? wildcardTester(patterns, shapes) : undefined;
   const has = needles(contains, 'contains');
   const pre = needles(starts, 'startswith');
   const post = needles(ends, 'endswith');
