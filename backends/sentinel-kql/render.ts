@@ -303,9 +303,26 @@ export class KustoRenderer {
           );
           return REFUSED;
         }
-        const res = m.values.map(
-          (v) => new RegExp(sigmaToRegex(v, m.op, { cased: m.cased, dialect: 'js' }), m.cased ? 'u' : 'iu'),
-        );
+        let res: RegExp[];
+        try {
+          res = m.values.map((v) => {
+            const r = new RegExp(
+              sigmaToRegex(v, m.op, { cased: m.cased, dialect: 'js' }),
+              m.cased ? 'u' : 'iu',
+            );
+            r.test(''); // V8 compiles a RegExp at its first use: refused here, not later.
+            return r;
+          });
+        } catch {
+          // V8 refuses the RegExp of a value of tens of thousands of characters ("Stack overflow"
+          // compiling it under `iu`): which stored values it matches cannot be decided.
+          this.refuse(
+            m,
+            `a value of '${m.field}' is too long to match against the values ${e.table} stores`,
+            'translated-value',
+          );
+          return REFUSED;
+        }
         tests = res.map((r) => (k: string) => r.test(k));
         break;
       }
