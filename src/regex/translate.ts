@@ -79,7 +79,20 @@ export function translateRegex(pattern: string, flags: { i: boolean; m: boolean;
     throw e;
   }
   try {
-    return { ok: true, regexp: new RegExp(source, i ? 'iu' : 'u'), source };
+    const regexp = new RegExp(source, i ? 'iu' : 'u');
+    try {
+      // V8 compiles a RegExp at its first use: a valid pattern beyond its limits ("Regular
+      // expression too large", "Stack overflow") fails here, as a construct JavaScript lacks.
+      regexp.test('');
+    } catch (e) {
+      const why =
+        e instanceof Error ? e.message.replace(/^Invalid regular expression: .*: /s, '') : String(e);
+      return {
+        ok: false,
+        reason: `a regular expression beyond JavaScript's limits (${why}) is not supported`,
+      };
+    }
+    return { ok: true, regexp, source };
   } catch (e) {
     return {
       ok: false,
