@@ -4,6 +4,7 @@
  * position: the loader's own (missing-attribute, invalid-attribute, unknown-attribute with its
  * near name, condition-syntax, undefined-identifier, ...) and the checks here (codes.ts).
  */
+import { nameGlob, type NameGlob } from '../condition/glob.js';
 import { readAsset } from '../assets.js';
 import type { LoadedRule } from '../convert.js';
 import type { Diagnostic, Position } from '../diagnostics.js';
@@ -122,19 +123,18 @@ function checkTags(rule: SigmaRule, file: string, out: Diagnostic[]): void {
 /** Identifiers a condition names or patterns: words, `x*` patterns, `them`. */
 function conditionUses(conditions: readonly string[]): {
   names: Set<string>;
-  patterns: RegExp[];
+  patterns: NameGlob[];
   them: boolean;
 } {
   const names = new Set<string>();
-  const patterns: RegExp[] = [];
+  const patterns: NameGlob[] = [];
   let them = false;
   for (const c of conditions)
     for (const w of c.match(/[^\s()|]+/g) ?? []) {
       const lw = w.toLowerCase();
       if (['and', 'or', 'not', 'of', 'all', '1', 'any'].includes(lw)) continue;
       if (lw === 'them') them = true;
-      else if (w.includes('*'))
-        patterns.push(new RegExp('^' + w.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$'));
+      else if (w.includes('*')) patterns.push(nameGlob(w));
       else names.add(w);
     }
   return { names, patterns, them };

@@ -2,6 +2,7 @@
  * Builds the semantic IR of a rule: selections with their modifiers and values, combined by the
  * condition. Problems become diagnostics with the rule's positions; nothing throws.
  */
+import { nameGlob, type NameGlob } from '../condition/glob.js';
 import type { DiagnosticSink, Position } from '../diagnostics.js';
 import { assertNever } from '../diagnostics.js';
 import type { Condition } from '../condition/ast.js';
@@ -125,13 +126,13 @@ export function buildRule(rule: SigmaRule, sink: DiagnosticSink): Node | undefin
   return simplify(tree);
 }
 
-/** Identifier patterns (`selection_*`) as regular expressions; rules share a few dozen. */
-const globs = new Map<string, RegExp>();
+/** Identifier patterns (`selection_*`) as matchers; rules share a few dozen. */
+const globs = new Map<string, NameGlob>();
 
-function globToRegExp(pattern: string): RegExp {
+function globMatcher(pattern: string): NameGlob {
   let re = globs.get(pattern);
   if (!re) {
-    re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\?-]/g, '\\$&').replace(/\*/g, '.*') + '$');
+    re = nameGlob(pattern);
     if (globs.size >= 10_000) globs.clear();
     globs.set(pattern, re);
   }
@@ -168,7 +169,7 @@ function resolve(
       // for them, so it selects them.
       const all = [...selections.keys()];
       const names = c.target.startsWith('_') ? all : all.filter((n) => !n.startsWith('_'));
-      const re = c.target === 'them' ? undefined : globToRegExp(c.target);
+      const re = c.target === 'them' ? undefined : globMatcher(c.target);
       const matched = re === undefined ? names : names.filter((n) => re.test(n));
       if (matched.length === 0) {
         sink.error('empty-pattern', `'${c.target}' matches no selection`, at(c.offset));
