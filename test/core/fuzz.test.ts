@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { loadBackend } from '../../backends/index.js';
 import { compileRule } from '../../src/evaluate/index.js';
 import { loadRuleFromText } from '../../src/convert.js';
+import { checkRule } from '../../src/check/check.js';
+import { nameGlob } from '../../src/condition/glob.js';
 import { yamlFiles } from '../support/corpus.js';
 import { convertWith, indented, ruleText } from '../support/convert.js';
 import { checkMutant, fuzzTargets, mutants, targetLabel, type Problem } from '../support/fuzz.js';
@@ -89,5 +91,54 @@ describe('crashes the fuzzer found', () => {
     expect(compiled({ CommandLine: `${HUGER}a` })).toBe(false); // ? needs one character
     expect(compiled({ CommandLine: `${HUGER.slice(1)}..a` })).toBe(false);
     expect(compiled({ CommandLine: `${HUGER}..ab` })).toBe(false);
+  });
+
+  test('a regex of 60 000 characters (|re) is refused by V8 when first used: the evaluator says why, no exception', () => {
+    const loaded = loadRuleFromText(
+      ruleText(indented(`sel:\n  CommandLine|re: '${HUGER}'\ncondition: sel`)),
+      'r.yml',
+    );
+    const compiled = compileRule(loaded.ir!);
+    expect(compiled.exact).toBe(false);
+    expect(compiled.diagnostics.map((d) => d.message).join()).toMatch(/Regular expression too large/);
+    expect(compiled({ CommandLine: HUGER })).toBe(false);
+  });
+
+  test('a regex of 20 000 groups (|re: (a)(a)...) gives no internal-error in splunk', async () => {
+    const splunk = (await loadBackend('splunk'))!;
+    const text = ruleText(indented(`sel:\n  CommandLine|re: '${'(a)'.repeat(20_000)}'\ncondition: sel`));
+    const r = convertWith(splunk, text);
+    expect(r.diagnostics.map((d) => d.code)).not.toContain('internal-error');
+    expect(['exact', 'approximate', 'unsupported']).toContain(r.status);
+  });
+
+  test('an identifier pattern of 60 000 characters (1 of xxx…*) resolves without RegExp, in build and check', async () => {
+    const text = ruleText(indented(`${HUGER}a:\n  CommandLine: x\ncondition: 1 of ${HUGER}*`));
+    const loaded = loadRuleFromText(text, 'r.yml');
+    expect(loaded.diagnostics).toEqual([]);
+    expect(compileRule(loaded.ir!)({ CommandLine: 'x' })).toBe(true);
+    expect(checkRule(loaded).map((d) => d.code)).not.toContain('unused-identifier');
+    const splunk = (await loadBackend('splunk'))!;
+    expect(convertWith(splunk, text).status).toBe('exact');
+  });
+});
+
+describe('nameGlob (condition identifier patterns)', () => {
+  test.each<[string, string, boolean]>([
+    ['sel*', 'sel', true],
+    ['sel*', 'selection_1', true],
+    ['sel*', 'xsel', false],
+    ['*_main_*', 'filter_main_x', true],
+    ['*_main_*', 'filter_main', false],
+    ['a*b*c', 'abc', true],
+    ['a*b*c', 'aXbYc', true],
+    ['a*b*c', 'acb', false],
+    ['ab*ba', 'aba', false],
+    ['*', '', true],
+    ['sel', 'sel', true],
+    ['sel.x*', 'selax', false],
+    ['s?l*', 'sel', false],
+  ])('%s matches %s: %s', (pattern, name, expected) => {
+    expect(nameGlob(pattern).test(name)).toBe(expected);
   });
 });
