@@ -11,7 +11,7 @@ import { checkMutant, fuzzTargets, mutants, type Problem } from '../support/fuzz
 
 const d = describeWithCorpus('test/corpus/fuzz.test.ts');
 
-const MUTANTS = 700;
+const MUTANTS = 1000;
 const SEED = 4242;
 
 d('mutation fuzzing of the corpus', () => {
