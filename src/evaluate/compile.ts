@@ -119,52 +119,68 @@ const ONE: unique symbol = Symbol('one');
 type WildcardPattern = ReadonlyArray<string | typeof ANY | typeof ONE>;
 
 /**
+ * More `*` than this in one pattern and it is matched without RegExp: V8's backtracking over
+ * `[^]*a[^]*a...` grows with the power of the number of `*` on a text that fails (a fuzzed value
+ * of 30,000 `*?` took minutes); the glob match below stays within text x pattern steps.
+ */
+const REGEX_STARS = 8;
+
+/**
  * The ORed wildcard patterns as one RegExp (`sources`, their regex forms), or, where V8 refuses
  * that RegExp (a value of tens of thousands of characters: "Regular expression too large", or
  * "Stack overflow" while compiling it), a matcher without RegExp (`shapes`, the same patterns).
+ * `globs` are patterns with many `*`, always matched without RegExp.
  */
 function wildcardTester(
   sources: readonly string[],
   shapes: readonly WildcardPattern[],
+  globs: readonly WildcardPattern[],
 ): { test(s: string): boolean } {
+  const glob = globs.map(globMatcher);
+  const many = (s: string) => glob.some((g) => g(s));
+  if (sources.length === 0) return { test: many };
   try {
     const re = new RegExp(`^(?:${sources.join('|')})$`, 'u');
     re.test(''); // V8 compiles a RegExp at its first use: refused here, not later.
-    return re;
+    return glob.length ? { test: (s) => re.test(s) || many(s) } : re;
   } catch {
-    return { test: (s) => shapes.some((p) => wildcardMatch(p, s)) };
+    const all = shapes.map(globMatcher);
+    return { test: (s) => all.some((g) => g(s)) || many(s) };
   }
 }
 
 /**
  * Whether a whole text matches a wildcard pattern (`*` any run of code points, `?` one code
  * point), as the RegExp `^...$` with `[^]*` and `[^]` under the `u` flag would: the greedy
- * two-pointer glob match with backtracking to the last `*` (linear space, no recursion).
+ * two-pointer glob match with backtracking to the last `*` (linear space, no recursion, at most
+ * text x pattern steps).
  */
-function wildcardMatch(pattern: WildcardPattern, text: string): boolean {
+function globMatcher(pattern: WildcardPattern): (text: string) => boolean {
   const p: Array<string | typeof ANY | typeof ONE> = [];
   for (const x of pattern)
     if (typeof x === 'string') p.push(...x);
     else p.push(x);
-  const t = [...text];
-  let i = 0;
-  let j = 0;
-  let star = -1;
-  let mark = 0;
-  while (j < t.length) {
-    if (i < p.length && (p[i] === ONE || p[i] === t[j])) {
-      i++;
-      j++;
-    } else if (i < p.length && p[i] === ANY) {
-      star = i++;
-      mark = j;
-    } else if (star >= 0) {
-      i = star + 1;
-      j = ++mark;
-    } else return false;
-  }
-  while (i < p.length && p[i] === ANY) i++;
-  return i === p.length;
+  return (text) => {
+    const t = [...text];
+    let i = 0;
+    let j = 0;
+    let star = -1;
+    let mark = 0;
+    while (j < t.length) {
+      if (i < p.length && (p[i] === ONE || p[i] === t[j])) {
+        i++;
+        j++;
+      } else if (i < p.length && p[i] === ANY) {
+        star = i++;
+        mark = j;
+      } else if (star >= 0) {
+        i = star + 1;
+        j = ++mark;
+      } else return false;
+    }
+    while (i < p.length && p[i] === ANY) i++;
+    return i === p.length;
+  };
 }
 
 /** A matcher of one text (already folded unless cased) against ORed Sigma strings with an op. */
@@ -180,6 +196,7 @@ function stringTester(
   const ends: string[] = [];
   const patterns: string[] = [];
   const shapes: WildcardPattern[] = [];
+  const globs: WildcardPattern[] = [];
   let all = false;
   for (const v of values) {
     const p = withOp(v, op);
@@ -191,22 +208,46 @@ function stringTester(
     else if (shape === 't*') starts.push(texts[0]);
     else if (shape === '*t') ends.push(texts[0]);
     else {
+      // A run of wildcards with k `?` and a `*` is "k or more code points": one `[^]{k,}` (and k
+      // ONE then one ANY), so adjacent wildcards give the matchers nothing to backtrack over.
+      const shapeOf: Array<string | typeof ANY | typeof ONE> = [];
       let src = '';
-      for (const part of p) {
-        if (part.kind === 'text') src += escapeRegex(norm(part.text));
-        else src += part.kind === 'any' ? '[^]*' : '[^]';
+      let stars = 0;
+      for (let i = 0; i < p.length;) {
+        const part = p[i];
+        if (part.kind === 'text') {
+          src += escapeRegex(norm(part.text));
+          shapeOf.push(norm(part.text));
+          i++;
+          continue;
+        }
+        let ones = 0;
+        let any = false;
+        for (; i < p.length && p[i].kind !== 'text'; i++)
+          if (p[i].kind === 'any') any = true;
+          else ones++;
+        for (let k = 0; k < ones; k++) shapeOf.push(ONE);
+        if (any) {
+          shapeOf.push(ANY);
+          stars++;
+          src += ones ? `[^]{${ones},}` : '[^]*';
+        } else src += ones === 1 ? '[^]' : `[^]{${ones}}`;
       }
-      patterns.push(src);
-      shapes.push(p.map((x) => (x.kind === 'text' ? norm(x.text) : x.kind === 'any' ? ANY : ONE)));
+      if (stars > REGEX_STARS) globs.push(shapeOf);
+      else {
+        patterns.push(src);
+        shapes.push(shapeOf);
+      }
     }
   }
   if (all) return { test: () => true, containsOnly: false };
-  const re = patterns.length ? wildcardTester(patterns, shapes) : undefined;
+  const re = patterns.length || globs.length ? wildcardTester(patterns, shapes, globs) : undefined;
   const has = needles(contains, 'contains');
   const pre = needles(starts, 'startswith');
   const post = needles(ends, 'endswith');
   const containsOnly =
-    eq.size + starts.length + ends.length + patterns.length === 0 && !contains.some((c) => c.includes('\0'));
+    eq.size + starts.length + ends.length + patterns.length + globs.length === 0 &&
+    !contains.some((c) => c.includes('\0'));
   return {
     test: (s) => eq.has(s) || has(s) || pre(s) || post(s) || (re !== undefined && re.test(s)),
     containsOnly,
@@ -275,10 +316,13 @@ function expandPlaceholders(
   placeholders: Readonly<Record<string, readonly string[]>> | undefined,
   missing: Set<string>,
 ): SigmaString[] {
+  // Without placeholders the string is its own expansion (copying it part by part was quadratic
+  // in its length: a fuzzed value of 60,000 wildcards took minutes).
+  if (!s.some((part) => part.kind === 'placeholder')) return [s];
   let acc: Part[][] = [[]];
   for (const part of s) {
     if (part.kind !== 'placeholder') {
-      acc = acc.map((a) => [...a, part]);
+      for (const a of acc) a.push(part);
       continue;
     }
     const vals = placeholders?.[part.name];

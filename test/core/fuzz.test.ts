@@ -97,6 +97,32 @@ describe('crashes the fuzzer found', () => {
     expect(compiled({ CommandLine: `${HUGER}..ab` })).toBe(false);
   });
 
+  test('the reference evaluator: 30 000 runs of *? (a fuzzed value that took minutes) are one bound, at least 30 000 code points', () => {
+    const loaded = loadRuleFromText(
+      ruleText(indented(`sel:\n  CommandLine: '${'*?'.repeat(30_000)}'\ncondition: sel`)),
+      'r.yml',
+    );
+    const compiled = compileRule(loaded.ir!);
+    expect(compiled.diagnostics).toEqual([]);
+    expect(compiled({ CommandLine: 'abc' })).toBe(false);
+    expect(compiled({ CommandLine: 'x'.repeat(29_999) })).toBe(false);
+    expect(compiled({ CommandLine: 'x'.repeat(30_000) })).toBe(true);
+    expect(compiled({ CommandLine: '\u{1F600}'.repeat(30_000) })).toBe(true); // ? is one code point
+  });
+
+  test('the reference evaluator: a pattern of many * is matched without RegExp backtracking, with the same verdicts', () => {
+    const value = `${'*a'.repeat(40)}*b`;
+    const compiled = compileRule(
+      loadRuleFromText(ruleText(indented(`sel:\n  CommandLine: '${value}'\ncondition: sel`)), 'r.yml').ir!,
+    );
+    expect(compiled({ CommandLine: 'a'.repeat(40) + 'b' })).toBe(true);
+    expect(compiled({ CommandLine: 'xa'.repeat(40) + 'yb' })).toBe(true);
+    expect(compiled({ CommandLine: 'A'.repeat(40) + 'B' })).toBe(true); // case-insensitive
+    expect(compiled({ CommandLine: 'a'.repeat(39) + 'b' })).toBe(false);
+    // A text that fails late: a RegExp backtracks over every split of the a's among 40 stars.
+    expect(compiled({ CommandLine: 'a'.repeat(2_000) })).toBe(false);
+  });
+
   test('a regex of 60 000 characters (|re) is refused by V8 when first used: the evaluator says why, no exception', () => {
     const loaded = loadRuleFromText(
       ruleText(indented(`sel:\n  CommandLine|re: '${HUGER}'\ncondition: sel`)),
