@@ -4,9 +4,8 @@
  * event): a rule converts only when its condition itself requires one of those events, so that the
  * query never misses an event the rule matches.
  */
-import { canonicalNumber } from '../../src/ir/number.js';
-import type { Node, SigmaString } from '../../src/ir/types.js';
-import { assertNever } from '../../src/diagnostics.js';
+import { requiredValues } from '../../src/ir/required-values.js';
+import type { Node } from '../../src/ir/types.js';
 
 export interface Requirement {
   readonly field: string;
@@ -17,53 +16,15 @@ export interface Requirement {
 }
 
 /**
- * Whether every event the tree matches has `field` equal to one of `values`: an `and` with one
- * such child, an `or` whose children all are, or a plain value match (no wildcard, no operator)
- * whose values are all among them. Conservative: anything else (a `not`, a pattern) is not.
+ * Whether every event the tree matches has `field` equal to one of `values`: the values the
+ * condition requires of the field (src/ir/required-values.ts: an `and` requires what any child
+ * requires, an `or` what all its children do, a plain value match its values) are all among them.
+ * Conservative: anything else (a `not`, a pattern) requires nothing.
  */
 export function requiresValues(node: Node, req: Requirement): boolean {
+  const required = requiredValues(node, req.field);
+  if (required === null) return false;
   const allowed = new Set(req.values.map((v) => v.toLowerCase()));
-  const walk = (n: Node): boolean => {
-    switch (n.kind) {
-      case 'and':
-        return n.children.some(walk);
-      case 'or':
-        return n.children.length > 0 && n.children.every(walk);
-      case 'not':
-        return false;
-      case 'number':
-        return n.field === req.field && n.values.every((v) => allowed.has(canonicalNumber(v)));
-      case 'string':
-        return (
-          n.field === req.field &&
-          n.op === 'eq' &&
-          n.values.every((v) => {
-            const t = plainText(v);
-            return t !== null && allowed.has(t.toLowerCase());
-          })
-        );
-      case 'regex':
-      case 'cidr':
-      case 'boolean':
-      case 'compare':
-      case 'exists':
-      case 'null':
-      case 'fieldref':
-      case 'time':
-        return false;
-      default:
-        return assertNever(n);
-    }
-  };
-  return walk(node);
-}
-
-/** The text of a value without wildcards or placeholders, else null. */
-function plainText(v: SigmaString): string | null {
-  let out = '';
-  for (const p of v) {
-    if (p.kind !== 'text') return null;
-    out += p.text;
-  }
-  return out;
+  for (const v of required) if (!allowed.has(v)) return false;
+  return true;
 }

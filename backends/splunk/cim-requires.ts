@@ -10,79 +10,10 @@
  * The rule is read after the pipeline's field mapping: the fields are CIM names.
  */
 import { assertNever } from '../../src/diagnostics.js';
-import { canonicalNumber } from '../../src/ir/number.js';
+import { requiredValues } from '../../src/ir/required-values.js';
+import { plainText } from '../../src/ir/sigma-string.js';
 import type { Node, SigmaString } from '../../src/ir/types.js';
 import type { CimRequirement } from './pipelines.js';
-
-/** The text of a value without wildcards or placeholders, else null. */
-function plainText(v: SigmaString): string | null {
-  let out = '';
-  for (const p of v) {
-    if (p.kind !== 'text') return null;
-    out += p.text;
-  }
-  return out;
-}
-
-function intersect(a: ReadonlySet<string>, b: ReadonlySet<string>): ReadonlySet<string> {
-  const out = new Set<string>();
-  for (const v of a) if (b.has(v)) out.add(v);
-  return out;
-}
-
-/**
- * The values `field` must have (lower-cased) in every event the condition matches, or null when
- * the condition does not require plain values of it: an `and` requires what any child requires
- * (the intersection), an `or` what all its children require (the union).
- */
-export function requiredValues(node: Node, field: string): ReadonlySet<string> | null {
-  switch (node.kind) {
-    case 'and': {
-      let out: ReadonlySet<string> | null = null;
-      for (const c of node.children) {
-        const r = requiredValues(c, field);
-        if (r === null) continue;
-        out = out === null ? r : intersect(out, r);
-      }
-      return out;
-    }
-    case 'or': {
-      if (node.children.length === 0) return null;
-      const out = new Set<string>();
-      for (const c of node.children) {
-        const r = requiredValues(c, field);
-        if (r === null) return null;
-        for (const v of r) out.add(v);
-      }
-      return out;
-    }
-    case 'not':
-      return null;
-    case 'number':
-      return node.field === field ? new Set(node.values.map((v) => canonicalNumber(v))) : null;
-    case 'string': {
-      if (node.field !== field || node.op !== 'eq') return null;
-      const out = new Set<string>();
-      for (const v of node.values) {
-        const t = plainText(v);
-        if (t === null) return null;
-        out.add(t.toLowerCase());
-      }
-      return out;
-    }
-    case 'regex':
-    case 'cidr':
-    case 'boolean':
-    case 'compare':
-    case 'exists':
-    case 'null':
-    case 'fieldref':
-    case 'time':
-      return null;
-    default:
-      return assertNever(node);
-  }
-}
 
 /** Whether a string value can only match text that does not end with `$`. */
 function cannotEndWithDollar(v: SigmaString): boolean {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { sentinelBackend } from '../../backends/sentinel-kql/index.js';
 import { tableSchemas } from '../../backends/sentinel-kql/data.js';
 import { splunkBackend } from '../../backends/splunk/index.js';
-import { requiredValues } from '../../backends/splunk/cim-requires.js';
+import { requiredValues } from '../../src/ir/required-values.js';
 import { cimRequirements } from '../../backends/splunk/pipelines.js';
 import { DiagnosticSink } from '../../src/diagnostics.js';
 import { buildRule } from '../../src/ir/build.js';
